@@ -1,0 +1,52 @@
+import { TeamsActivityHandler, TurnContext } from 'botbuilder';
+import type { ConversationReference } from 'botbuilder';
+import type { AdminConversations } from '../services/admin-conversations';
+import type { CommandRouter } from './command-router';
+import { turnLogger } from './correlation-middleware';
+
+/** What a new admin reads when Anchor is added to their chat. */
+export const WELCOME = "Hi, I'm Anchor. I link cloud-only Entra ID users to their AD accounts. Type **help** to start.";
+
+/**
+ * Anchor's Teams activity handler. It only speaks chat: every decision is made by services.
+ * Access is checked by middleware before anything here runs.
+ */
+export class AnchorBot extends TeamsActivityHandler {
+  constructor(
+    private readonly router: CommandRouter,
+    private readonly conversations: AdminConversations,
+  ) {
+    super();
+
+    this.onMessage(async (context, next) => {
+      const text = TurnContext.removeRecipientMention(context.activity) ?? context.activity.text ?? '';
+      turnLogger(context)?.debug({ text }, 'message');
+      await this.router.dispatch(context, text);
+      await next();
+    });
+
+    this.onInstallationUpdateAdd(async (context, next) => {
+      await this.remember(context);
+      await next();
+    });
+
+    this.onMembersAdded(async (context, next) => {
+      await this.remember(context);
+      // Teams announces the bot itself on install; a personal chat may announce the user instead.
+      const added = context.activity.membersAdded ?? [];
+      const personal = context.activity.conversation?.conversationType === 'personal';
+      if (added.some((m) => personal || m.id === context.activity.recipient.id)) {
+        await context.sendActivity(WELCOME);
+      }
+      await next();
+    });
+  }
+
+  /** Keeps the admin's conversation so approval cards can be sent to them later. */
+  private async remember(context: TurnContext): Promise<void> {
+    const adminId = context.activity.from?.aadObjectId;
+    if (!adminId || context.activity.conversation?.conversationType !== 'personal') return;
+    const reference: Partial<ConversationReference> = TurnContext.getConversationReference(context.activity);
+    await this.conversations.save(adminId, reference);
+  }
+}

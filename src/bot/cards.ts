@@ -1,0 +1,33 @@
+import { readFileSync } from 'node:fs';
+import path from 'node:path';
+import { Template } from 'adaptivecards-templating';
+import { CardFactory } from 'botbuilder';
+import type { Attachment } from 'botbuilder';
+import { CARDS_DIR } from '../paths';
+
+/** The card templates in `cards/`, by file name without `.json`. */
+export type CardName = 'help' | 'status';
+
+const templates = new Map<CardName, object>();
+
+function template(name: CardName): object {
+  let json = templates.get(name);
+  if (!json) {
+    json = JSON.parse(readFileSync(path.join(CARDS_DIR, `${name}.json`), 'utf8')) as object;
+    templates.set(name, json);
+  }
+  return json;
+}
+
+/**
+ * Expands a card template with data. Values are bound by the templating engine, never pasted
+ * into JSON text, so user-supplied strings cannot change the card's structure.
+ */
+export function expandCard(name: CardName, data: object): Record<string, unknown> {
+  return new Template(template(name)).expand({ $root: data }) as Record<string, unknown>;
+}
+
+/** Expands a card template into a Bot Framework attachment. */
+export function cardAttachment(name: CardName, data: object): Attachment {
+  return CardFactory.adaptiveCard(expandCard(name, data));
+}

@@ -1,0 +1,222 @@
+import { z } from 'zod';
+import { DEMO_TENANT } from './sim/demo-tenant';
+
+/** How Anchor runs: everything simulated on loopback, or against the real tenant. */
+export type AnchorMode = 'demo' | 'production';
+
+/** Bot Framework app registration types understood by botbuilder's ConfigurationBotFrameworkAuthentication. */
+export type MicrosoftAppType = 'SingleTenant' | 'MultiTenant' | 'UserAssignedMSI';
+
+/** Bot Framework authentication settings, named as botbuilder names them. */
+export interface BotAuthConfig {
+  MicrosoftAppId: string;
+  MicrosoftAppPassword: string;
+  MicrosoftAppType: MicrosoftAppType;
+  MicrosoftAppTenantId: string;
+}
+
+/** Ports used only by demo mode. */
+export interface DemoConfig {
+  graphSimulatorPort: number;
+  requesterPlaygroundPort: number;
+  approverPlaygroundPort: number;
+}
+
+/** Validated configuration for one Anchor process. */
+export interface AnchorConfig {
+  mode: AnchorMode;
+  host: string;
+  port: number;
+  logLevel: string;
+  /** Bot Framework authentication; empty app id only in demo mode. */
+  botAuth: BotAuthConfig;
+  /** The one Entra tenant whose users may talk to Anchor. */
+  allowedTenantId: string;
+  /** Entra object ids of the admins who may use Anchor (lower case). */
+  adminObjectIds: string[];
+  /** Microsoft Graph root, without the version segment. */
+  graphBaseUrl: string;
+  demo: DemoConfig;
+}
+
+/** One setting that is missing or invalid, with an example of a good value. */
+export interface ConfigProblem {
+  name: string;
+  message: string;
+  example: string;
+}
+
+/** Thrown when the environment does not describe a runnable configuration. */
+export class ConfigError extends Error {
+  constructor(
+    readonly mode: AnchorMode,
+    readonly problems: ConfigProblem[],
+  ) {
+    super(
+      `Anchor cannot start in ${mode} mode:\n` +
+        problems.map((p) => `  - ${p.name}: ${p.message} (example: ${p.name}=${p.example})`).join('\n'),
+    );
+    this.name = 'ConfigError';
+  }
+}
+
+/** Example values printed next to each problem, so the fix can be pasted. */
+const EXAMPLES: Record<string, string> = {
+  ANCHOR_MODE: 'production',
+  PORT: '3978',
+  HOST: '0.0.0.0',
+  LOG_LEVEL: 'info',
+  MicrosoftAppId: '00000000-0000-0000-0000-000000000000 (the Azure Bot app registration)',
+  MicrosoftAppPassword: '<client secret of the bot app registration>',
+  MicrosoftAppType: 'SingleTenant',
+  MicrosoftAppTenantId: '11111111-1111-1111-1111-111111111111',
+  ANCHOR_TENANT_ID: '11111111-1111-1111-1111-111111111111',
+  ANCHOR_ADMIN_IDS: '22222222-2222-2222-2222-222222222222,33333333-3333-3333-3333-333333333333',
+  GRAPH_BASE_URL: 'https://graph.microsoft.com',
+  GRAPH_SIM_PORT: '3979',
+  PLAYGROUND_REQUESTER_PORT: '56150',
+  PLAYGROUND_APPROVER_PORT: '56151',
+};
+
+
+const guid = z.string().regex(/^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i, 'must be a GUID');
+const port = z.coerce.number().int().min(1).max(65535);
+const emptyToUndefined = (v: unknown) => (typeof v === 'string' && v.trim() === '' ? undefined : v);
+const optional = <T extends z.ZodTypeAny>(schema: T) => z.preprocess(emptyToUndefined, schema.optional());
+const guidList = z
+  .string()
+  .transform((s) =>
+    s
+      .split(/[,;\s]+/)
+      .map((x) => x.trim().toLowerCase())
+      .filter(Boolean),
+  )
+  .pipe(z.array(guid).min(1, 'must list at least one Entra object id'));
+
+const commonSchema = z.object({
+  ANCHOR_MODE: z.enum(['demo', 'production']).default('demo'),
+  PORT: optional(port),
+  HOST: optional(z.string().min(1)),
+  LOG_LEVEL: z.preprocess(
+    emptyToUndefined,
+    z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
+  ),
+  GRAPH_BASE_URL: optional(z.url()),
+  GRAPH_SIM_PORT: optional(port),
+  PLAYGROUND_REQUESTER_PORT: optional(port),
+  PLAYGROUND_APPROVER_PORT: optional(port),
+});
+
+const productionSchema = z
+  .object({
+    MicrosoftAppId: z.preprocess(emptyToUndefined, guid),
+    MicrosoftAppPassword: optional(z.string()),
+    MicrosoftAppType: z.enum(['SingleTenant', 'MultiTenant', 'UserAssignedMSI']),
+    MicrosoftAppTenantId: optional(guid),
+    ANCHOR_TENANT_ID: z.preprocess(emptyToUndefined, guid),
+    ANCHOR_ADMIN_IDS: z.preprocess(emptyToUndefined, guidList),
+  })
+  .superRefine((env, ctx) => {
+    if (env.MicrosoftAppType !== 'UserAssignedMSI' && !env.MicrosoftAppPassword) {
+      ctx.addIssue({
+        code: 'custom',
+        path: ['MicrosoftAppPassword'],
+        message: `is required when MicrosoftAppType is ${env.MicrosoftAppType}`,
+      });
+    }
+    if (env.MicrosoftAppType !== 'MultiTenant' && !env.MicrosoftAppTenantId) {
+      ctx.addIssue({
+        code: 'custom',
+        path: ['MicrosoftAppTenantId'],
+        message: `is required when MicrosoftAppType is ${env.MicrosoftAppType}`,
+      });
+    }
+  });
+
+const DEMO_ONLY = ['GRAPH_SIM_PORT', 'PLAYGROUND_REQUESTER_PORT', 'PLAYGROUND_APPROVER_PORT'];
+
+/**
+ * Validates the environment and returns Anchor's configuration.
+ * @param env Usually `process.env`, after an optional `.env` file was loaded.
+ * @throws ConfigError listing every missing or invalid setting.
+ */
+export function loadConfig(env: Record<string, string | undefined>): AnchorConfig {
+  const mode = resolveMode(env);
+  const common = commonSchema.safeParse(env);
+  const problems = common.success ? [] : toProblems(common.error);
+  if (mode === 'production') {
+    const prod = productionSchema.safeParse(env);
+    if (!prod.success) problems.push(...toProblems(prod.error));
+    for (const name of DEMO_ONLY) {
+      if (env[name]) problems.push({ name, message: 'is a demo-mode setting; remove it', example: '' });
+    }
+    if (problems.length > 0 || !common.success || !prod.success) throw new ConfigError(mode, problems);
+    return productionConfig(common.data, prod.data);
+  }
+  if (!common.success) throw new ConfigError(mode, problems);
+  return demoConfig(common.data);
+}
+
+/**
+ * Demo is the default only when nothing says otherwise: a deployment that set an app id or
+ * NODE_ENV=production but forgot ANCHOR_MODE must not fall back to unauthenticated demo mode.
+ */
+function resolveMode(env: Record<string, string | undefined>): AnchorMode {
+  if (env.ANCHOR_MODE) return env.ANCHOR_MODE === 'production' ? 'production' : 'demo';
+  if (env.MicrosoftAppId?.trim() || env.NODE_ENV === 'production') return 'production';
+  return 'demo';
+}
+
+type CommonEnv = z.infer<typeof commonSchema>;
+type ProductionEnv = z.infer<typeof productionSchema>;
+
+function productionConfig(common: CommonEnv, prod: ProductionEnv): AnchorConfig {
+  return {
+    mode: 'production',
+    host: common.HOST ?? '0.0.0.0',
+    port: common.PORT ?? 3978,
+    logLevel: common.LOG_LEVEL,
+    botAuth: {
+      MicrosoftAppId: prod.MicrosoftAppId,
+      MicrosoftAppPassword: prod.MicrosoftAppPassword ?? '',
+      MicrosoftAppType: prod.MicrosoftAppType,
+      MicrosoftAppTenantId: prod.MicrosoftAppTenantId ?? '',
+    },
+    allowedTenantId: prod.ANCHOR_TENANT_ID.toLowerCase(),
+    adminObjectIds: prod.ANCHOR_ADMIN_IDS,
+    graphBaseUrl: stripSlash(common.GRAPH_BASE_URL ?? 'https://graph.microsoft.com'),
+    demo: { graphSimulatorPort: 0, requesterPlaygroundPort: 0, approverPlaygroundPort: 0 },
+  };
+}
+
+function demoConfig(common: CommonEnv): AnchorConfig {
+  const graphSimulatorPort = common.GRAPH_SIM_PORT ?? 3979;
+  return {
+    mode: 'demo',
+    // Demo mode accepts unauthenticated Bot Framework traffic, so it only ever listens on loopback.
+    host: '127.0.0.1',
+    port: common.PORT ?? 3978,
+    logLevel: common.LOG_LEVEL,
+    botAuth: { MicrosoftAppId: '', MicrosoftAppPassword: '', MicrosoftAppType: 'MultiTenant', MicrosoftAppTenantId: '' },
+    allowedTenantId: DEMO_TENANT.tenantId,
+    adminObjectIds: [DEMO_TENANT.requester.aadObjectId, DEMO_TENANT.approver.aadObjectId],
+    graphBaseUrl: `http://127.0.0.1:${graphSimulatorPort}`,
+    demo: {
+      graphSimulatorPort,
+      requesterPlaygroundPort: common.PLAYGROUND_REQUESTER_PORT ?? 56150,
+      approverPlaygroundPort: common.PLAYGROUND_APPROVER_PORT ?? 56151,
+    },
+  };
+}
+
+function toProblems(error: z.ZodError): ConfigProblem[] {
+  return error.issues.map((issue) => {
+    const name = String(issue.path[0] ?? 'configuration');
+    const message = issue.code === 'invalid_type' && issue.input === undefined ? 'is required' : issue.message;
+    return { name, message, example: EXAMPLES[name] ?? '' };
+  });
+}
+
+function stripSlash(url: string): string {
+  return url.replace(/\/+$/, '');
+}

@@ -1,0 +1,45 @@
+/** Who is acting, as the chat platform reports it. */
+export interface Actor {
+  /** Entra object id of the user (Teams `from.aadObjectId`); absent for anonymous channels. */
+  aadObjectId?: string;
+  /** Entra tenant of the conversation (Teams `channelData.tenant.id`). */
+  tenantId?: string;
+}
+
+/** Why an actor was turned away. */
+export type AccessDenialReason = 'wrong-tenant' | 'not-admin';
+
+/** The outcome of {@link AccessPolicy.check}. */
+export type AccessDecision = { allowed: true } | { allowed: false; reason: AccessDenialReason };
+
+/** Settings of {@link AccessPolicy}. */
+export interface AccessPolicyOptions {
+  allowedTenantId: string;
+  adminObjectIds: readonly string[];
+}
+
+/**
+ * Decides whether an actor may use Anchor at all: the conversation must belong to the allowed
+ * tenant and the user must be one of the configured admins. Ids compare case-insensitively
+ * because Teams and Graph do not agree on the case of GUIDs.
+ */
+export class AccessPolicy {
+  private readonly tenantId: string;
+  private readonly admins: ReadonlySet<string>;
+
+  constructor(options: AccessPolicyOptions) {
+    this.tenantId = options.allowedTenantId.toLowerCase();
+    this.admins = new Set(options.adminObjectIds.map((id) => id.toLowerCase()));
+  }
+
+  /** Checks tenant first: a user of another tenant is not asked about, whatever their id. */
+  check(actor: Actor): AccessDecision {
+    if (!actor.tenantId || actor.tenantId.toLowerCase() !== this.tenantId) {
+      return { allowed: false, reason: 'wrong-tenant' };
+    }
+    if (!actor.aadObjectId || !this.admins.has(actor.aadObjectId.toLowerCase())) {
+      return { allowed: false, reason: 'not-admin' };
+    }
+    return { allowed: true };
+  }
+}

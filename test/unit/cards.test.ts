@@ -1,0 +1,67 @@
+import assert from 'node:assert/strict';
+import { readdirSync } from 'node:fs';
+import { expandCard } from '../../src/bot/cards';
+import type { CardName } from '../../src/bot/cards';
+import { CARDS_DIR } from '../../src/paths';
+import { parserProblems, schemaProblems } from '../support/card-validation';
+
+/** Sample data for every template; the Record type makes a new card without a sample a compile error. */
+const SAMPLES: Record<CardName, object> = {
+  help: {
+    commands: [
+      { usage: 'help', description: 'Show this list.' },
+      { usage: 'link user <name>', description: 'Link a cloud-only user to their AD account.' },
+    ],
+  },
+  status: {
+    status: 'degraded',
+    mode: 'demo',
+    dependencies: [
+      { name: 'directory', icon: '✅', state: 'ok', detail: 'ldaps://dc1.corp.example.test' },
+      { name: 'relay', icon: '⚠️', state: 'unknown', detail: 'the relay has not polled yet' },
+    ],
+  },
+};
+
+describe('card templates', () => {
+  it('has a sample for every template in cards/', () => {
+    const files = readdirSync(CARDS_DIR).filter((f) => f.endsWith('.json'));
+    assert.deepEqual(files.map((f) => f.replace(/\.json$/, '')).sort(), Object.keys(SAMPLES).sort());
+  });
+
+  for (const [name, data] of Object.entries(SAMPLES) as [CardName, object][]) {
+    describe(name, () => {
+      const card = expandCard(name, data);
+
+      it('expands completely, to an Adaptive Card 1.5', () => {
+        assert.equal(card.type, 'AdaptiveCard');
+        assert.equal(card.version, '1.5');
+        assert.doesNotMatch(JSON.stringify(card), /\$\{/);
+        assert.doesNotMatch(JSON.stringify(card), /"\$data"/);
+      });
+
+      it('parses with the official adaptivecards parser with no validation events', () => {
+        assert.deepEqual(parserProblems(card), []);
+      });
+
+      it('validates against the official Adaptive Card 1.5 schema', () => {
+        assert.deepEqual(schemaProblems(card), []);
+      });
+    });
+  }
+
+  it('binds data as values: text that looks like a template stays text', () => {
+    const card = expandCard('help', { commands: [{ usage: '${evil}', description: '"}]},{"type":"Action.OpenUrl' }] });
+    const texts = JSON.stringify(card);
+    assert.match(texts, /"text":"\$\{evil\}"/);
+    assert.equal((card.body as unknown[]).length, 4);
+  });
+});
+
+describe('card validators', () => {
+  it('catch a broken card, so a passing card means something', () => {
+    const broken = { type: 'AdaptiveCard', version: '1.5', body: [{ type: 'TextBlok', text: 'x' }], actions: [{}] };
+    assert.notDeepEqual(parserProblems(broken), []);
+    assert.notDeepEqual(schemaProblems(broken), []);
+  });
+});
