@@ -1,0 +1,318 @@
+import { spawn, spawnSync } from 'node:child_process';
+import type { ChildProcess } from 'node:child_process';
+import { randomBytes } from 'node:crypto';
+import { closeSync, mkdirSync, mkdtempSync, openSync, readFileSync, rmSync } from 'node:fs';
+import net from 'node:net';
+import os from 'node:os';
+import path from 'node:path';
+import tls from 'node:tls';
+import { Attribute, Client, DN, EqualityFilter } from 'ldapts';
+import { PROJECT_ROOT } from '../../src/paths';
+import { SAMBA, ensureSystemPackages } from './system-deps';
+
+/** A user the fixture seeds, as the tests will look for it. */
+export interface SeedUser {
+  sAMAccountName: string;
+  givenName: string;
+  surname: string;
+  /** Defaults to "given surname"; the CN of the entry. */
+  displayName?: string;
+  /** Defaults to the synced OU. */
+  ou?: string;
+  mail?: string;
+  proxyAddresses?: string[];
+  enabled?: boolean;
+  /** A GUID string whose bytes (in AD's order) become mS-DS-ConsistencyGuid. */
+  consistencyGuid?: string;
+  department?: string;
+  title?: string;
+}
+
+/** What a seeded user ended up as in the directory. */
+export interface SeededUser extends SeedUser {
+  dn: string;
+  userPrincipalName: string;
+}
+
+const REALM = 'CORP.EXAMPLE.TEST';
+const DOMAIN = 'CORP';
+const HOST_NAME = 'dc1';
+/** The DC's name; its self-signed certificate is issued to it. */
+export const DC_FQDN = `${HOST_NAME}.${REALM.toLowerCase()}`;
+export const BASE_DN = 'DC=corp,DC=example,DC=test';
+export const SYNCED_OU = `OU=Synced Users,${BASE_DN}`;
+export const UNSYNCED_OU = `OU=Service Accounts,${BASE_DN}`;
+const LDAP_PORT = 389;
+const LDAPS_PORT = 636;
+
+/** Bytes of a GUID string in AD's (and .NET's ToByteArray) order: first three fields little-endian. */
+export function guidToBytes(guid: string): Buffer {
+  const hex = Buffer.from(guid.replace(/-/g, ''), 'hex');
+  return Buffer.concat([
+    Buffer.from(hex.subarray(0, 4)).reverse(),
+    Buffer.from(hex.subarray(4, 6)).reverse(),
+    Buffer.from(hex.subarray(6, 8)).reverse(),
+    hex.subarray(8),
+  ]);
+}
+
+/** The users every run seeds: `apes`, and the awkward ones that break naive code. */
+export const STANDARD_USERS: SeedUser[] = [
+  {
+    sAMAccountName: 'apes',
+    givenName: 'Aaron',
+    surname: 'Pescasio',
+    mail: 'apes@corp.example.test',
+    proxyAddresses: ['SMTP:aaron.pescasio@corp.example.test', 'smtp:apes@corp.example.test'],
+    department: 'IT',
+    title: 'Systems Engineer',
+  },
+  { sAMAccountName: 'zangstrom', givenName: 'Zoë', surname: 'Ångström-Nuñez', mail: 'zoe.angstrom@corp.example.test' },
+  { sAMAccountName: 'tyamada', givenName: '太郎', surname: '山田', displayName: '山田 太郎' },
+  { sAMAccountName: 'star', givenName: 'Star', surname: '* Wildcard', displayName: 'Star * Wildcard' },
+  { sAMAccountName: 'paren', givenName: 'Pat', surname: '(Contractor)', displayName: 'Pat (Contractor)' },
+  { sAMAccountName: 'bslash', givenName: 'Back', surname: 'Slash\\Admin', displayName: 'Back\\Slash Admin' },
+  { sAMAccountName: 'jdoe', givenName: 'John', surname: 'Doe', enabled: false, department: 'Former staff' },
+  { sAMAccountName: 'svc-backup', givenName: 'Backup', surname: 'Service', ou: UNSYNCED_OU },
+  {
+    sAMAccountName: 'cguid',
+    givenName: 'Consuela',
+    surname: 'Guidry',
+    mail: 'consuela.guidry@corp.example.test',
+    consistencyGuid: '35918bc9-196d-40ea-9779-889d79b753f0',
+  },
+];
+
+/**
+ * A real Samba AD domain controller, provisioned fresh into a temp folder and run in the
+ * foreground on loopback. Like a hardened AD it refuses simple binds over plain LDAP, so the
+ * fixture binds over LDAPS with the DC's own CA.
+ */
+export class SambaDc {
+  readonly adminDn = `CN=Administrator,CN=Users,${BASE_DN}`;
+  readonly adminPassword = `Anchor-${randomBytes(9).toString('base64url')}1!`;
+  readonly ldapUrl = `ldap://127.0.0.1:${LDAP_PORT}`;
+  readonly ldapsUrl = `ldaps://127.0.0.1:${LDAPS_PORT}`;
+  readonly baseDn = BASE_DN;
+  readonly logFile: string;
+  private process?: ChildProcess;
+  private readonly seeded: SeededUser[] = [];
+
+  private constructor(
+    private readonly dir: string,
+    private readonly outputDir: string,
+    private readonly log: (line: string) => void,
+  ) {
+    this.logFile = path.join(outputDir, 'samba.log');
+  }
+
+  /** The CA certificate of the DC's self-signed LDAPS certificate. */
+  get caFile(): string {
+    return path.join(this.dir, 'private', 'tls', 'ca.pem');
+  }
+
+  /** Users seeded so far. */
+  get users(): readonly SeededUser[] {
+    return this.seeded;
+  }
+
+  /** Provisions a new domain, starts the DC and waits until an LDAPS bind works. */
+  static async start(log: (line: string) => void = (l) => console.log(`      [samba-dc] ${l}`)): Promise<SambaDc> {
+    ensureSystemPackages(SAMBA);
+    if (process.getuid?.() !== 0) {
+      throw new Error('The Samba AD DC fixture needs root (samba binds ports 389/636). Run the tests as root.');
+    }
+    for (const port of [LDAP_PORT, LDAPS_PORT]) {
+      if (await portInUse(port)) {
+        throw new Error(
+          `Port ${port} on 127.0.0.1 is already in use. Stop the other LDAP server first ` +
+            `(a DC left from an earlier run? try: pkill -f 'samba -F').`,
+        );
+      }
+    }
+    const outputDir = path.join(PROJECT_ROOT, 'test-output', 'samba');
+    mkdirSync(outputDir, { recursive: true });
+    const dc = new SambaDc(mkdtempSync(path.join(os.tmpdir(), 'anchor-samba-')), outputDir, log);
+    try {
+      dc.provision();
+      await dc.run();
+      return dc;
+    } catch (err) {
+      await dc.stop();
+      throw err;
+    }
+  }
+
+  private provision(): void {
+    const started = Date.now();
+    const result = spawnSync(
+      'samba-tool',
+      [
+        'domain',
+        'provision',
+        `--realm=${REALM}`,
+        `--domain=${DOMAIN}`,
+        '--server-role=dc',
+        '--dns-backend=NONE',
+        `--adminpass=${this.adminPassword}`,
+        `--targetdir=${this.dir}`,
+        `--host-name=${HOST_NAME}`,
+        '--option=interfaces=lo',
+        '--option=bind interfaces only=yes',
+      ],
+      { encoding: 'utf8', timeout: 180_000 },
+    );
+    if (result.status !== 0) {
+      throw new Error(`samba-tool domain provision failed (exit ${result.status}):\n${result.stderr}${result.stdout}`);
+    }
+    this.log(`provisioned ${REALM} in ${this.dir} (${Date.now() - started} ms)`);
+  }
+
+  private async run(): Promise<void> {
+    const started = Date.now();
+    const out = openSync(this.logFile, 'w');
+    // Its own process group, so stopping it also stops samba's prefork workers.
+    this.process = spawn('samba', ['-F', '--debug-stdout', '-s', path.join(this.dir, 'etc', 'smb.conf')], {
+      stdio: ['ignore', out, out],
+      detached: true,
+    });
+    closeSync(out);
+    const child = this.process;
+    const killOnExit = () => killGroup(child, 'SIGKILL');
+    process.once('exit', killOnExit);
+    child.once('exit', () => process.removeListener('exit', killOnExit));
+
+    const deadline = Date.now() + 60_000;
+    let lastError: unknown;
+    while (Date.now() < deadline) {
+      if (child.exitCode !== null) {
+        throw new Error(`samba exited with code ${child.exitCode}; see ${this.logFile}`);
+      }
+      try {
+        const client = await this.bind();
+        const { searchEntries } = await client.search('', { scope: 'base', attributes: ['dnsHostName'] });
+        await client.unbind();
+        this.log(
+          `samba is up (${Date.now() - started} ms); LDAP bind as ${this.adminDn} over ${this.ldapsUrl} ok, ` +
+            `DC ${String(searchEntries[0]?.dnsHostName)}`,
+        );
+        return;
+      } catch (err) {
+        lastError = err;
+        await new Promise((r) => setTimeout(r, 250));
+      }
+    }
+    throw new Error(`samba did not accept an LDAPS bind within 60 s: ${String(lastError)}; see ${this.logFile}`);
+  }
+
+  /** TLS options that trust the DC's CA and check the certificate against the DC's name. */
+  tlsOptions(): tls.ConnectionOptions {
+    return {
+      ca: readFileSync(this.caFile),
+      // The test connects to 127.0.0.1; the certificate names the DC, which is what must match.
+      checkServerIdentity: (_host, cert) => tls.checkServerIdentity(DC_FQDN, cert),
+    };
+  }
+
+  /** A client bound as the domain administrator over LDAPS. */
+  async bind(): Promise<Client> {
+    const client = new Client({ url: this.ldapsUrl, tlsOptions: this.tlsOptions(), connectTimeout: 3000, timeout: 10_000 });
+    try {
+      await client.bind(this.adminDn, this.adminPassword);
+    } catch (err) {
+      await client.unbind().catch(() => undefined);
+      throw err;
+    }
+    return client;
+  }
+
+  /** Creates the OUs and users over LDAP, as an admin tool would. */
+  async seed(users: SeedUser[] = STANDARD_USERS): Promise<SeededUser[]> {
+    const client = await this.bind();
+    try {
+      for (const ou of [SYNCED_OU, UNSYNCED_OU]) await this.ensureOu(client, ou);
+      const created: SeededUser[] = [];
+      for (const user of users) created.push(await this.addUser(client, user));
+      this.seeded.push(...created);
+      this.log(`seeded ${created.length} users over LDAP`);
+      return created;
+    } finally {
+      await client.unbind();
+    }
+  }
+
+  private async ensureOu(client: Client, dn: string): Promise<void> {
+    const { searchEntries } = await client.search(BASE_DN, {
+      scope: 'sub',
+      filter: new EqualityFilter({ attribute: 'distinguishedName', value: dn }),
+      attributes: ['dn'],
+    });
+    if (searchEntries.length === 0) {
+      await client.add(dn, { objectClass: ['top', 'organizationalUnit'], ou: dn.split(',')[0].slice(3) });
+    }
+  }
+
+  private async addUser(client: Client, user: SeedUser): Promise<SeededUser> {
+    const displayName = user.displayName ?? `${user.givenName} ${user.surname}`;
+    const parent = user.ou ?? SYNCED_OU;
+    // ldapts escapes the RDN value (`\`, `,`, `+`, `"`, …), so awkward names make valid DNs.
+    const dn = `${new DN({ CN: displayName }).toString()},${parent}`;
+    const userPrincipalName = `${user.sAMAccountName}@${REALM.toLowerCase()}`;
+    const password = `Seed-${randomBytes(9).toString('base64url')}9!`;
+    const attributes: Attribute[] = [
+      attr('objectClass', ['top', 'person', 'organizationalPerson', 'user']),
+      attr('sAMAccountName', [user.sAMAccountName]),
+      attr('userPrincipalName', [userPrincipalName]),
+      attr('givenName', [user.givenName]),
+      attr('sn', [user.surname]),
+      attr('displayName', [displayName]),
+      attr('unicodePwd', [Buffer.from(`"${password}"`, 'utf16le')]),
+      attr('userAccountControl', [String(user.enabled === false ? 514 : 512)]),
+    ];
+    if (user.mail) attributes.push(attr('mail', [user.mail]));
+    if (user.proxyAddresses) attributes.push(attr('proxyAddresses', user.proxyAddresses));
+    if (user.department) attributes.push(attr('department', [user.department]));
+    if (user.title) attributes.push(attr('title', [user.title]));
+    if (user.consistencyGuid) attributes.push(attr('mS-DS-ConsistencyGuid', [guidToBytes(user.consistencyGuid)]));
+    await client.add(dn, attributes);
+    return { ...user, displayName, dn, userPrincipalName };
+  }
+
+  /** Stops the DC and removes its database; the log stays in test-output/. */
+  async stop(): Promise<void> {
+    const child = this.process;
+    if (child && child.exitCode === null && child.signalCode === null) {
+      const exited = new Promise<void>((resolve) => child.once('exit', () => resolve()));
+      killGroup(child, 'SIGTERM');
+      const timer = setTimeout(() => killGroup(child, 'SIGKILL'), 10_000);
+      await exited;
+      clearTimeout(timer);
+      killGroup(child, 'SIGKILL'); // any worker that outlived the master
+      this.log('samba stopped');
+    }
+    rmSync(this.dir, { recursive: true, force: true, maxRetries: 5, retryDelay: 200 });
+  }
+}
+
+function killGroup(child: ChildProcess, signal: NodeJS.Signals): void {
+  try {
+    if (child.pid) process.kill(-child.pid, signal);
+  } catch {
+    // already gone
+  }
+}
+
+function attr(type: string, values: string[] | Buffer[]): Attribute {
+  return new Attribute({ type, values });
+}
+
+function portInUse(port: number): Promise<boolean> {
+  return new Promise((resolve) => {
+    const socket = net.connect({ host: '127.0.0.1', port });
+    socket.once('connect', () => {
+      socket.destroy();
+      resolve(true);
+    });
+    socket.once('error', () => resolve(false));
+  });
+}
