@@ -1,0 +1,80 @@
+import { spawn } from 'node:child_process';
+import type { ChildProcess } from 'node:child_process';
+import net from 'node:net';
+import { PROJECT_ROOT } from '../../src/paths';
+
+/** A free TCP port on loopback, for a server a test is about to start. */
+export function freePort(): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const server = net.createServer();
+    server.once('error', reject);
+    server.listen(0, '127.0.0.1', () => {
+      const { port } = server.address() as net.AddressInfo;
+      server.close(() => resolve(port));
+    });
+  });
+}
+
+/**
+ * Anchor run as a real process, exactly as `npm start` runs it (`tsx src/index.ts`), with an
+ * environment of the test's choosing and nothing inherited that could change its mode.
+ */
+export class AnchorProcess {
+  private output = '';
+  private readonly exited: Promise<number | null>;
+
+  private constructor(private readonly child: ChildProcess) {
+    child.stdout?.on('data', (d: Buffer) => (this.output += d.toString('utf8')));
+    child.stderr?.on('data', (d: Buffer) => (this.output += d.toString('utf8')));
+    this.exited = new Promise((resolve) => child.once('exit', (code) => resolve(code)));
+    const killOnExit = () => child.kill('SIGKILL');
+    process.once('exit', killOnExit);
+    child.once('exit', () => process.removeListener('exit', killOnExit));
+  }
+
+  /** Starts Anchor with `env` (plus PATH and HOME). The working directory has no `.env`. */
+  static start(env: Record<string, string>): AnchorProcess {
+    const child = spawn(process.execPath, ['--import', 'tsx', 'src/index.ts'], {
+      cwd: PROJECT_ROOT,
+      env: { PATH: process.env.PATH ?? '', HOME: process.env.HOME ?? '', DOTENV_CONFIG_PATH: '/dev/null', ...env },
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
+    return new AnchorProcess(child);
+  }
+
+  /** Everything the process printed so far, stdout and stderr interleaved. */
+  get text(): string {
+    return this.output;
+  }
+
+  /** Resolves with the match once the output matches; rejects if the process exits first. */
+  async waitFor(pattern: RegExp, timeoutMs = 60_000): Promise<RegExpMatchArray> {
+    const deadline = Date.now() + timeoutMs;
+    while (Date.now() < deadline) {
+      const match = this.output.match(pattern);
+      if (match) return match;
+      if (this.child.exitCode !== null) break;
+      await new Promise((r) => setTimeout(r, 100));
+    }
+    throw new Error(`Anchor did not print ${pattern} (exit code ${this.child.exitCode}). Output:\n${this.output}`);
+  }
+
+  /** Waits for the process to end by itself and returns its exit code. */
+  exitCode(timeoutMs = 30_000): Promise<number | null> {
+    return Promise.race([
+      this.exited,
+      new Promise<never>((_, reject) =>
+        setTimeout(() => reject(new Error(`Anchor still running after ${timeoutMs} ms:\n${this.output}`)), timeoutMs),
+      ),
+    ]);
+  }
+
+  /** Stops the process (SIGTERM, then SIGKILL) and waits for it to exit. */
+  async stop(): Promise<void> {
+    if (this.child.exitCode !== null || this.child.signalCode !== null) return;
+    this.child.kill('SIGTERM');
+    const timer = setTimeout(() => this.child.kill('SIGKILL'), 10_000);
+    await this.exited;
+    clearTimeout(timer);
+  }
+}
