@@ -9,7 +9,7 @@ export default tseslint.config(
   {
     files: ['**/*.ts'],
     rules: {
-      '@typescript-eslint/no-unused-vars': ['error', { argsIgnorePattern: '^_' }],
+      '@typescript-eslint/no-unused-vars': ['error', { argsIgnorePattern: '^_', varsIgnorePattern: '^_' }],
       '@typescript-eslint/consistent-type-imports': 'error',
       eqeqeq: ['error', 'always'],
       'no-console': 'error',
@@ -21,7 +21,11 @@ export default tseslint.config(
     rules: {
       'no-restricted-imports': [
         'error',
-        { patterns: [{ group: ['botbuilder*', 'botframework-*'], message: 'Keep botbuilder types inside src/bot.' }] },
+        {
+          patterns: [
+            { group: ['botbuilder*', 'botframework-*'], message: 'Keep botbuilder types inside src/bot.' },
+          ],
+        },
       ],
     },
   },

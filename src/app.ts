@@ -11,8 +11,8 @@ import { HealthMonitor } from './services/health';
 import { PingProbe } from './services/ping-probe';
 import { RelayPresence } from './services/relay-presence';
 import type { StateStore } from './services/state-store';
+import { PACKAGE_VERSION } from './paths';
 import { createServer, listen } from './server';
-import { version } from '../package.json';
 
 /** The services an Anchor instance runs on; demo mode and production supply different ones. */
 export interface AppServices {
@@ -35,7 +35,7 @@ export function createApp(config: AnchorConfig, services: AppServices, logger: L
   const relay = new RelayPresence();
   const health = new HealthMonitor({
     mode: config.mode,
-    version,
+    version: PACKAGE_VERSION,
     probes: [
       new PingProbe('directory', services.directory),
       new GraphProbe(config.graphBaseUrl),
@@ -46,7 +46,10 @@ export function createApp(config: AnchorConfig, services: AppServices, logger: L
 
   const { bot, middleware } = createBot({
     logger,
-    policy: new AccessPolicy({ allowedTenantId: config.allowedTenantId, adminObjectIds: config.adminObjectIds }),
+    policy: new AccessPolicy({
+      allowedTenantId: config.allowedTenantId,
+      adminObjectIds: config.adminObjectIds,
+    }),
     conversations: new AdminConversations(services.store),
     health,
   });

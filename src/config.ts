@@ -78,8 +78,9 @@ const EXAMPLES: Record<string, string> = {
   PLAYGROUND_APPROVER_PORT: '56151',
 };
 
-
-const guid = z.string().regex(/^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i, 'must be a GUID');
+const guid = z
+  .string()
+  .regex(/^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i, 'must be a GUID');
 const port = z.coerce.number().int().min(1).max(65535);
 const emptyToUndefined = (v: unknown) => (typeof v === 'string' && v.trim() === '' ? undefined : v);
 const optional = <T extends z.ZodTypeAny>(schema: T) => z.preprocess(emptyToUndefined, schema.optional());
@@ -197,7 +198,12 @@ function demoConfig(common: CommonEnv): AnchorConfig {
     host: '127.0.0.1',
     port: common.PORT ?? 3978,
     logLevel: common.LOG_LEVEL,
-    botAuth: { MicrosoftAppId: '', MicrosoftAppPassword: '', MicrosoftAppType: 'MultiTenant', MicrosoftAppTenantId: '' },
+    botAuth: {
+      MicrosoftAppId: '',
+      MicrosoftAppPassword: '',
+      MicrosoftAppType: 'MultiTenant',
+      MicrosoftAppTenantId: '',
+    },
     allowedTenantId: DEMO_TENANT.tenantId,
     adminObjectIds: [DEMO_TENANT.requester.aadObjectId, DEMO_TENANT.approver.aadObjectId],
     graphBaseUrl: `http://127.0.0.1:${graphSimulatorPort}`,
@@ -212,7 +218,8 @@ function demoConfig(common: CommonEnv): AnchorConfig {
 function toProblems(error: z.ZodError): ConfigProblem[] {
   return error.issues.map((issue) => {
     const name = String(issue.path[0] ?? 'configuration');
-    const message = issue.code === 'invalid_type' && issue.input === undefined ? 'is required' : issue.message;
+    const message =
+      issue.code === 'invalid_type' && issue.input === undefined ? 'is required' : issue.message;
     return { name, message, example: EXAMPLES[name] ?? '' };
   });
 }

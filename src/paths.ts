@@ -1,4 +1,4 @@
-import { existsSync } from 'node:fs';
+import { existsSync, readFileSync } from 'node:fs';
 import path from 'node:path';
 
 function findProjectRoot(start: string): string {
@@ -16,3 +16,8 @@ export const PROJECT_ROOT = findProjectRoot(__dirname);
 
 /** Where the Adaptive Card templates live. */
 export const CARDS_DIR = path.join(PROJECT_ROOT, 'cards');
+
+/** Anchor's version, from package.json. */
+export const PACKAGE_VERSION: string = (
+  JSON.parse(readFileSync(path.join(PROJECT_ROOT, 'package.json'), 'utf8')) as { version: string }
+).version;

@@ -34,7 +34,11 @@ export class AccessMiddleware implements Middleware {
         type: ActivityTypes.InvokeResponse,
         value: {
           status: 200,
-          body: { statusCode: 200, type: 'application/vnd.microsoft.activity.message', value: REFUSAL[decision.reason] },
+          body: {
+            statusCode: 200,
+            type: 'application/vnd.microsoft.activity.message',
+            value: REFUSAL[decision.reason],
+          },
         },
       });
     }

@@ -5,7 +5,8 @@ import type { CommandRouter } from './command-router';
 import { turnLogger } from './correlation-middleware';
 
 /** What a new admin reads when Anchor is added to their chat. */
-export const WELCOME = "Hi, I'm Anchor. I link cloud-only Entra ID users to their AD accounts. Type **help** to start.";
+export const WELCOME =
+  "Hi, I'm Anchor. I link cloud-only Entra ID users to their AD accounts. Type **help** to start.";
 
 /**
  * Anchor's Teams activity handler. It only speaks chat: every decision is made by services.

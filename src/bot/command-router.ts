@@ -19,7 +19,11 @@ export class CommandRouter {
   register(command: Command): this {
     this.commands.push(command);
     // Longest names are tried first, so "link user" wins over a shorter "link".
-    this.longestFirst.splice(0, this.longestFirst.length, ...[...this.commands].sort((a, b) => b.name.length - a.name.length));
+    this.longestFirst.splice(
+      0,
+      this.longestFirst.length,
+      ...[...this.commands].sort((a, b) => b.name.length - a.name.length),
+    );
     return this;
   }
 

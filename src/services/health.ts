@@ -59,7 +59,10 @@ export class HealthMonitor {
 async function runProbe(probe: HealthProbe, timeoutMs: number): Promise<DependencyHealth> {
   let timer: NodeJS.Timeout | undefined;
   const timeout = new Promise<DependencyHealth>((resolve) => {
-    timer = setTimeout(() => resolve({ state: 'down', detail: `no answer within ${timeoutMs} ms` }), timeoutMs);
+    timer = setTimeout(
+      () => resolve({ state: 'down', detail: `no answer within ${timeoutMs} ms` }),
+      timeoutMs,
+    );
   });
   try {
     return await Promise.race([probe.probe(), timeout]);

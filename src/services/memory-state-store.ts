@@ -13,8 +13,7 @@ export class MemoryStateStore implements StateStore {
 
   async write<T>(key: string, value: T, expectedETag: string | null | '*'): Promise<string> {
     const current = this.items.get(key);
-    const holds =
-      expectedETag === '*' || (expectedETag === null ? !current : current?.eTag === expectedETag);
+    const holds = expectedETag === '*' || (expectedETag === null ? !current : current?.eTag === expectedETag);
     if (!holds) throw new ETagConflictError(key);
     const eTag = randomUUID();
     this.items.set(key, { value: structuredClone(value), eTag });

@@ -27,10 +27,30 @@ export const DEMO_TENANT = {
   },
   /** People who are not Anchor admins. */
   others: [
-    { id: 'user-patti', name: 'Patti Fernandez', upn: 'pattif@contoso.com', aadObjectId: '4f9a2c6e-1b7d-4e3a-8c5f-0a1b2c3d4e03' },
-    { id: 'user-isaiah', name: 'Isaiah Langer', upn: 'isaiahl@contoso.com', aadObjectId: '4f9a2c6e-1b7d-4e3a-8c5f-0a1b2c3d4e04' },
-    { id: 'user-alex', name: 'Alex Wilber', upn: 'alexw@contoso.com', aadObjectId: '4f9a2c6e-1b7d-4e3a-8c5f-0a1b2c3d4e05' },
-    { id: 'user-lidia', name: 'Lidia Holloway', upn: 'lidiah@contoso.com', aadObjectId: '4f9a2c6e-1b7d-4e3a-8c5f-0a1b2c3d4e06' },
+    {
+      id: 'user-patti',
+      name: 'Patti Fernandez',
+      upn: 'pattif@contoso.com',
+      aadObjectId: '4f9a2c6e-1b7d-4e3a-8c5f-0a1b2c3d4e03',
+    },
+    {
+      id: 'user-isaiah',
+      name: 'Isaiah Langer',
+      upn: 'isaiahl@contoso.com',
+      aadObjectId: '4f9a2c6e-1b7d-4e3a-8c5f-0a1b2c3d4e04',
+    },
+    {
+      id: 'user-alex',
+      name: 'Alex Wilber',
+      upn: 'alexw@contoso.com',
+      aadObjectId: '4f9a2c6e-1b7d-4e3a-8c5f-0a1b2c3d4e05',
+    },
+    {
+      id: 'user-lidia',
+      name: 'Lidia Holloway',
+      upn: 'lidiah@contoso.com',
+      aadObjectId: '4f9a2c6e-1b7d-4e3a-8c5f-0a1b2c3d4e06',
+    },
   ],
 } as const satisfies {
   tenantId: string;
@@ -146,10 +166,25 @@ export function demoCloudUsers(): SimCloudUser[] {
     };
   };
   return [
-    cloudOnly('0f6b2d1e-3c4a-4b5d-8e6f-7a8b9c0d1e01', 'apes@contoso.com', 'Aaron Pescasio', '2024-03-04T09:12:00Z'),
-    cloudOnly('0f6b2d1e-3c4a-4b5d-8e6f-7a8b9c0d1e02', 'apeters@contoso.com', 'Anna Peters', '2024-06-11T14:30:00Z'),
+    cloudOnly(
+      '0f6b2d1e-3c4a-4b5d-8e6f-7a8b9c0d1e01',
+      'apes@contoso.com',
+      'Aaron Pescasio',
+      '2024-03-04T09:12:00Z',
+    ),
+    cloudOnly(
+      '0f6b2d1e-3c4a-4b5d-8e6f-7a8b9c0d1e02',
+      'apeters@contoso.com',
+      'Anna Peters',
+      '2024-06-11T14:30:00Z',
+    ),
     {
-      ...cloudOnly('0f6b2d1e-3c4a-4b5d-8e6f-7a8b9c0d1e03', 'lrobbins@contoso.com', 'Lynne Robbins', '2021-01-20T08:00:00Z'),
+      ...cloudOnly(
+        '0f6b2d1e-3c4a-4b5d-8e6f-7a8b9c0d1e03',
+        'lrobbins@contoso.com',
+        'Lynne Robbins',
+        '2021-01-20T08:00:00Z',
+      ),
       onPremisesImmutableId: 'cUwvjp0qPkulxn2OnwobLA==',
       onPremisesSyncEnabled: true,
       onPremisesLastSyncDateTime: '2026-11-24T23:30:00Z',

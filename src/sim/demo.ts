@@ -6,7 +6,13 @@ import type { AnchorConfig } from '../config';
 import type { Logger } from '../logger';
 import { DemoDirectory } from '../services/demo-directory';
 import { MemoryStateStore } from '../services/memory-state-store';
-import { DEMO_TENANT, demoCloudUsers, demoDirectoryUsers, demoOrganization, demoTeamsUsers } from './demo-tenant';
+import {
+  DEMO_TENANT,
+  demoCloudUsers,
+  demoDirectoryUsers,
+  demoOrganization,
+  demoTeamsUsers,
+} from './demo-tenant';
 import { GraphSimulator } from './graph-simulator';
 import { startPlayground } from './playground';
 import type { PlaygroundInstance, PlaygroundUser } from './playground';

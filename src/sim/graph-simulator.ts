@@ -56,8 +56,11 @@ export class GraphSimulator {
     const url = new URL(req.url ?? '/', 'http://127.0.0.1');
     res.setHeader('request-id', requestId);
     try {
-      const route = this.routes.find(([method, pattern]) => method === req.method && pattern.test(url.pathname));
-      if (!route) throw new GraphSimError(400, 'BadRequest', `Resource not found for the segment '${url.pathname}'.`);
+      const route = this.routes.find(
+        ([method, pattern]) => method === req.method && pattern.test(url.pathname),
+      );
+      if (!route)
+        throw new GraphSimError(400, 'BadRequest', `Resource not found for the segment '${url.pathname}'.`);
       const [, pattern, handler] = route;
       if (!url.pathname.includes('/oauth2/') && !url.pathname.endsWith('/$metadata')) this.authorize(req);
       const body = await handler(req, url, url.pathname.match(pattern) as RegExpMatchArray);
@@ -65,7 +68,9 @@ export class GraphSimulator {
       else send(res, 200, JSON.stringify(body), { 'content-type': 'application/json' });
     } catch (err) {
       const error =
-        err instanceof GraphSimError ? err : new GraphSimError(500, 'generalException', 'An internal error occurred.');
+        err instanceof GraphSimError
+          ? err
+          : new GraphSimError(500, 'generalException', 'An internal error occurred.');
       const body = JSON.stringify(error.body(requestId, header(req, 'client-request-id')));
       send(res, error.status, body, { 'content-type': 'application/json', ...error.headers });
     }
@@ -78,18 +83,31 @@ export class GraphSimulator {
     }
     const token = auth.replace(/^Bearer\s+/i, '');
     if (!this.tokens.has(token)) {
-      throw new GraphSimError(401, 'InvalidAuthenticationToken', 'Access token validation failure. Invalid audience.');
+      throw new GraphSimError(
+        401,
+        'InvalidAuthenticationToken',
+        'Access token validation failure. Invalid audience.',
+      );
     }
   }
 
   private async issueToken(req: http.IncomingMessage): Promise<unknown> {
     const form = new URLSearchParams(await readBody(req));
     if (form.get('grant_type') !== 'client_credentials' || !form.get('client_id')) {
-      throw new GraphSimError(400, 'invalid_request', "AADSTS900144: The request body must contain 'client_id'.");
+      throw new GraphSimError(
+        400,
+        'invalid_request',
+        "AADSTS900144: The request body must contain 'client_id'.",
+      );
     }
     const token = randomBytes(24).toString('base64url');
     this.tokens.add(token);
-    return { token_type: 'Bearer', expires_in: TOKEN_LIFETIME_S, ext_expires_in: TOKEN_LIFETIME_S, access_token: token };
+    return {
+      token_type: 'Bearer',
+      expires_in: TOKEN_LIFETIME_S,
+      ext_expires_in: TOKEN_LIFETIME_S,
+      access_token: token,
+    };
   }
 
   private listUsers(req: http.IncomingMessage, url: URL): unknown {

@@ -16,7 +16,11 @@ describe('Graph simulator (HTTP)', () => {
     const res = await fetch(`${base}/${DEMO_TENANT.tenantId}/oauth2/v2.0/token`, {
       method: 'POST',
       headers: { 'content-type': 'application/x-www-form-urlencoded' },
-      body: new URLSearchParams({ grant_type: 'client_credentials', client_id: 'anchor', scope: 'https://graph.microsoft.com/.default' }),
+      body: new URLSearchParams({
+        grant_type: 'client_credentials',
+        client_id: 'anchor',
+        scope: 'https://graph.microsoft.com/.default',
+      }),
     });
     assert.equal(res.status, 200);
     token = ((await res.json()) as { access_token: string }).access_token;
@@ -42,12 +46,17 @@ describe('Graph simulator (HTTP)', () => {
   });
 
   it('searches and selects with ConsistencyLevel: eventual', async () => {
-    const res = await get('/v1.0/users?$search="displayName:aaron" OR "mail:aaron"&$select=id,userPrincipalName', {
-      ConsistencyLevel: 'eventual',
-    });
+    const res = await get(
+      '/v1.0/users?$search="displayName:aaron" OR "mail:aaron"&$select=id,userPrincipalName',
+      {
+        ConsistencyLevel: 'eventual',
+      },
+    );
     assert.equal(res.status, 200);
     const body = (await res.json()) as { value: unknown[] };
-    assert.deepEqual(body.value, [{ id: '0f6b2d1e-3c4a-4b5d-8e6f-7a8b9c0d1e01', userPrincipalName: 'apes@contoso.com' }]);
+    assert.deepEqual(body.value, [
+      { id: '0f6b2d1e-3c4a-4b5d-8e6f-7a8b9c0d1e01', userPrincipalName: 'apes@contoso.com' },
+    ]);
   });
 
   it('answers an unknown user with 404 Request_ResourceNotFound', async () => {

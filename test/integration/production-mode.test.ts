@@ -34,7 +34,12 @@ describe('production mode (real process)', () => {
 
     before(async () => {
       const port = await freePort();
-      anchor = AnchorProcess.start({ ...PRODUCTION, PORT: String(port), HOST: '127.0.0.1', LOG_LEVEL: 'debug' });
+      anchor = AnchorProcess.start({
+        ...PRODUCTION,
+        PORT: String(port),
+        HOST: '127.0.0.1',
+        LOG_LEVEL: 'debug',
+      });
       await anchor.waitFor(/Anchor listening/);
       base = `http://127.0.0.1:${port}`;
     });
@@ -74,7 +79,11 @@ describe('production mode (real process)', () => {
     it('reports each dependency on /healthz, including what is not available yet', async () => {
       const res = await fetch(`${base}/healthz`);
       assert.equal(res.status, 200);
-      const body = (await res.json()) as { status: string; mode: string; dependencies: Record<string, { state: string }> };
+      const body = (await res.json()) as {
+        status: string;
+        mode: string;
+        dependencies: Record<string, { state: string }>;
+      };
       assert.equal(body.mode, 'production');
       assert.equal(body.status, 'degraded');
       assert.deepEqual(Object.keys(body.dependencies).sort(), ['directory', 'graph', 'relay', 'storage']);

@@ -11,8 +11,17 @@ const USER = new EqualityFilter({ attribute: 'objectCategory', value: 'person' }
 async function findBySam(client: Client, sam: string) {
   const { searchEntries } = await client.search(BASE_DN, {
     scope: 'sub',
-    filter: new AndFilter({ filters: [USER, new EqualityFilter({ attribute: 'sAMAccountName', value: sam })] }),
-    attributes: ['dn', 'displayName', 'userAccountControl', 'objectGUID', 'mS-DS-ConsistencyGuid', 'proxyAddresses'],
+    filter: new AndFilter({
+      filters: [USER, new EqualityFilter({ attribute: 'sAMAccountName', value: sam })],
+    }),
+    attributes: [
+      'dn',
+      'displayName',
+      'userAccountControl',
+      'objectGUID',
+      'mS-DS-ConsistencyGuid',
+      'proxyAddresses',
+    ],
     explicitBufferAttributes: ['objectGUID', 'mS-DS-ConsistencyGuid'],
   });
   return searchEntries;
@@ -53,7 +62,10 @@ describe('Samba AD DC fixture', function () {
       const { searchEntries } = await client.search(BASE_DN, {
         scope: 'sub',
         filter: new AndFilter({
-          filters: [USER, new EqualityFilter({ attribute: 'displayName', value: user.displayName as string })],
+          filters: [
+            USER,
+            new EqualityFilter({ attribute: 'displayName', value: user.displayName as string }),
+          ],
         }),
         attributes: ['sAMAccountName'],
       });
@@ -97,7 +109,20 @@ describe('Samba AD DC fixture', function () {
     assert.equal(objectGuid.length, 16);
     const ldif = execFileSync(
       'ldapsearch',
-      ['-LLL', '-H', dc.ldapsUrl, '-x', '-D', dc.adminDn, '-w', dc.adminPassword, '-b', BASE_DN, '(sAMAccountName=cguid)', 'objectGUID'],
+      [
+        '-LLL',
+        '-H',
+        dc.ldapsUrl,
+        '-x',
+        '-D',
+        dc.adminDn,
+        '-w',
+        dc.adminPassword,
+        '-b',
+        BASE_DN,
+        '(sAMAccountName=cguid)',
+        'objectGUID',
+      ],
       { encoding: 'utf8', env: { ...process.env, LDAPTLS_CACERT: dc.caFile, LDAPTLS_REQCERT: 'allow' } },
     );
     assert.match(ldif, new RegExp(`objectGUID:: ${objectGuid.toString('base64').replace(/[+/]/g, '\\$&')}`));

@@ -8,9 +8,15 @@ export interface TestSender {
 }
 
 /** The demo requester, an admin of the allowed tenant. */
-export const ADMIN: TestSender = { aadObjectId: DEMO_TENANT.requester.aadObjectId, tenantId: DEMO_TENANT.tenantId };
+export const ADMIN: TestSender = {
+  aadObjectId: DEMO_TENANT.requester.aadObjectId,
+  tenantId: DEMO_TENANT.tenantId,
+};
 /** A member of the allowed tenant who is not an admin. */
-export const NON_ADMIN: TestSender = { aadObjectId: DEMO_TENANT.others[0].aadObjectId, tenantId: DEMO_TENANT.tenantId };
+export const NON_ADMIN: TestSender = {
+  aadObjectId: DEMO_TENANT.others[0].aadObjectId,
+  tenantId: DEMO_TENANT.tenantId,
+};
 /** An admin's object id, but from another tenant. */
 export const OTHER_TENANT: TestSender = {
   aadObjectId: DEMO_TENANT.requester.aadObjectId,
@@ -21,7 +27,11 @@ export const OTHER_TENANT: TestSender = {
 export function teamsActivity(sender: TestSender, activity: Partial<Activity>): Partial<Activity> {
   return {
     channelId: 'msteams',
-    from: { id: `29:${sender.aadObjectId ?? 'anonymous'}`, name: 'Test user', aadObjectId: sender.aadObjectId },
+    from: {
+      id: `29:${sender.aadObjectId ?? 'anonymous'}`,
+      name: 'Test user',
+      aadObjectId: sender.aadObjectId,
+    },
     conversation: {
       id: `a:personal-${sender.aadObjectId}`,
       conversationType: 'personal',

@@ -36,7 +36,12 @@ export class AnchorProcess {
   static start(env: Record<string, string>): AnchorProcess {
     const child = spawn(process.execPath, ['--import', 'tsx', 'src/index.ts'], {
       cwd: PROJECT_ROOT,
-      env: { PATH: process.env.PATH ?? '', HOME: process.env.HOME ?? '', DOTENV_CONFIG_PATH: '/dev/null', ...env },
+      env: {
+        PATH: process.env.PATH ?? '',
+        HOME: process.env.HOME ?? '',
+        DOTENV_CONFIG_PATH: '/dev/null',
+        ...env,
+      },
       stdio: ['ignore', 'pipe', 'pipe'],
     });
     return new AnchorProcess(child);
@@ -56,7 +61,9 @@ export class AnchorProcess {
       if (this.child.exitCode !== null) break;
       await new Promise((r) => setTimeout(r, 100));
     }
-    throw new Error(`Anchor did not print ${pattern} (exit code ${this.child.exitCode}). Output:\n${this.output}`);
+    throw new Error(
+      `Anchor did not print ${pattern} (exit code ${this.child.exitCode}). Output:\n${this.output}`,
+    );
   }
 
   /** Waits for the process to end by itself and returns its exit code. */
@@ -64,7 +71,10 @@ export class AnchorProcess {
     return Promise.race([
       this.exited,
       new Promise<never>((_, reject) =>
-        setTimeout(() => reject(new Error(`Anchor still running after ${timeoutMs} ms:\n${this.output}`)), timeoutMs),
+        setTimeout(
+          () => reject(new Error(`Anchor still running after ${timeoutMs} ms:\n${this.output}`)),
+          timeoutMs,
+        ),
       ),
     ]);
   }

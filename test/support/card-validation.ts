@@ -3,6 +3,7 @@ import path from 'node:path';
 import Ajv from 'ajv';
 import type { ValidateFunction } from 'ajv';
 import draft06 from 'ajv/dist/refs/json-schema-draft-06.json';
+import type * as AdaptiveCards from 'adaptivecards';
 import { PROJECT_ROOT } from '../../src/paths';
 
 /** The shared schemas folder, beside the project as CI and developers check it out. */
@@ -10,7 +11,7 @@ export const SHARED_SCHEMAS = path.resolve(PROJECT_ROOT, '..', 'shared', 'schema
 
 // The `lib/` entry of adaptivecards fails under Node; the bundled `dist/` one works.
 // eslint-disable-next-line @typescript-eslint/no-require-imports
-const AC = require('adaptivecards/dist/adaptivecards.js') as typeof import('adaptivecards');
+const AC = require('adaptivecards/dist/adaptivecards.js') as typeof AdaptiveCards;
 
 /** Problems the official Adaptive Cards parser finds in a card under schema 1.5. */
 export function parserProblems(card: object): string[] {
@@ -29,12 +30,15 @@ let schemaValidator: ValidateFunction | undefined;
 export function schemaProblems(card: object): string[] {
   if (!schemaValidator) {
     const file = path.join(SHARED_SCHEMAS, 'adaptive-cards', 'adaptive-card-1.5.schema.json');
-    if (!existsSync(file)) throw new Error(`Adaptive Card schema not found at ${file}; check out shared/ beside the project`);
+    if (!existsSync(file))
+      throw new Error(`Adaptive Card schema not found at ${file}; check out shared/ beside the project`);
     const ajv = new Ajv({ strict: false, allErrors: true, validateFormats: false });
     ajv.addMetaSchema(draft06);
     // The upstream file declares draft-06 but names itself with draft-04's `id`; ajv wants `$id`.
     const { id, ...schema } = JSON.parse(readFileSync(file, 'utf8')) as { id?: string };
     schemaValidator = ajv.compile({ $id: id, ...schema });
   }
-  return schemaValidator(card) ? [] : (schemaValidator.errors ?? []).map((e) => `${e.instancePath} ${e.message}`);
+  return schemaValidator(card)
+    ? []
+    : (schemaValidator.errors ?? []).map((e) => `${e.instancePath} ${e.message}`);
 }

@@ -67,7 +67,12 @@ export const STANDARD_USERS: SeedUser[] = [
     department: 'IT',
     title: 'Systems Engineer',
   },
-  { sAMAccountName: 'zangstrom', givenName: 'Zoë', surname: 'Ångström-Nuñez', mail: 'zoe.angstrom@corp.example.test' },
+  {
+    sAMAccountName: 'zangstrom',
+    givenName: 'Zoë',
+    surname: 'Ångström-Nuñez',
+    mail: 'zoe.angstrom@corp.example.test',
+  },
   { sAMAccountName: 'tyamada', givenName: '太郎', surname: '山田', displayName: '山田 太郎' },
   { sAMAccountName: 'star', givenName: 'Star', surname: '* Wildcard', displayName: 'Star * Wildcard' },
   { sAMAccountName: 'paren', givenName: 'Pat', surname: '(Contractor)', displayName: 'Pat (Contractor)' },
@@ -100,7 +105,7 @@ export class SambaDc {
 
   private constructor(
     private readonly dir: string,
-    private readonly outputDir: string,
+    outputDir: string,
     private readonly log: (line: string) => void,
   ) {
     this.logFile = path.join(outputDir, 'samba.log');
@@ -117,10 +122,14 @@ export class SambaDc {
   }
 
   /** Provisions a new domain, starts the DC and waits until an LDAPS bind works. */
-  static async start(log: (line: string) => void = (l) => console.log(`      [samba-dc] ${l}`)): Promise<SambaDc> {
+  static async start(
+    log: (line: string) => void = (l) => console.log(`      [samba-dc] ${l}`),
+  ): Promise<SambaDc> {
     ensureSystemPackages(SAMBA);
     if (process.getuid?.() !== 0) {
-      throw new Error('The Samba AD DC fixture needs root (samba binds ports 389/636). Run the tests as root.');
+      throw new Error(
+        'The Samba AD DC fixture needs root (samba binds ports 389/636). Run the tests as root.',
+      );
     }
     for (const port of [LDAP_PORT, LDAPS_PORT]) {
       if (await portInUse(port)) {
@@ -163,7 +172,9 @@ export class SambaDc {
       { encoding: 'utf8', timeout: 180_000 },
     );
     if (result.status !== 0) {
-      throw new Error(`samba-tool domain provision failed (exit ${result.status}):\n${result.stderr}${result.stdout}`);
+      throw new Error(
+        `samba-tool domain provision failed (exit ${result.status}):\n${result.stderr}${result.stdout}`,
+      );
     }
     this.log(`provisioned ${REALM} in ${this.dir} (${Date.now() - started} ms)`);
   }
@@ -202,7 +213,9 @@ export class SambaDc {
         await new Promise((r) => setTimeout(r, 250));
       }
     }
-    throw new Error(`samba did not accept an LDAPS bind within 60 s: ${String(lastError)}; see ${this.logFile}`);
+    throw new Error(
+      `samba did not accept an LDAPS bind within 60 s: ${String(lastError)}; see ${this.logFile}`,
+    );
   }
 
   /** TLS options that trust the DC's CA and check the certificate against the DC's name. */
@@ -216,7 +229,12 @@ export class SambaDc {
 
   /** A client bound as the domain administrator over LDAPS. */
   async bind(): Promise<Client> {
-    const client = new Client({ url: this.ldapsUrl, tlsOptions: this.tlsOptions(), connectTimeout: 3000, timeout: 10_000 });
+    const client = new Client({
+      url: this.ldapsUrl,
+      tlsOptions: this.tlsOptions(),
+      connectTimeout: 3000,
+      timeout: 10_000,
+    });
     try {
       await client.bind(this.adminDn, this.adminPassword);
     } catch (err) {
@@ -273,7 +291,8 @@ export class SambaDc {
     if (user.proxyAddresses) attributes.push(attr('proxyAddresses', user.proxyAddresses));
     if (user.department) attributes.push(attr('department', [user.department]));
     if (user.title) attributes.push(attr('title', [user.title]));
-    if (user.consistencyGuid) attributes.push(attr('mS-DS-ConsistencyGuid', [guidToBytes(user.consistencyGuid)]));
+    if (user.consistencyGuid)
+      attributes.push(attr('mS-DS-ConsistencyGuid', [guidToBytes(user.consistencyGuid)]));
     await client.add(dn, attributes);
     return { ...user, displayName, dn, userPrincipalName };
   }

@@ -48,7 +48,9 @@ export function ensureSystemPackages(requirements: SystemRequirement[]): void {
   const result = spawnSync('sh', ['-c', command], { stdio: 'inherit' });
   const still = requirements.filter((r) => !existsSync(r.binary));
   if (result.status !== 0 || still.length > 0) {
-    throw new Error(`Installing system packages failed (exit ${result.status}). Run it by hand:\n  ${command}`);
+    throw new Error(
+      `Installing system packages failed (exit ${result.status}). Run it by hand:\n  ${command}`,
+    );
   }
 }
 

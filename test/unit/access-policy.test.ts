@@ -13,10 +13,13 @@ describe('AccessPolicy', () => {
   });
 
   it('refuses a user who is not an admin', () => {
-    assert.deepEqual(policy.check({ tenantId: TENANT, aadObjectId: '4f9a2c6e-1b7d-4e3a-8c5f-0a1b2c3d4e09' }), {
-      allowed: false,
-      reason: 'not-admin',
-    });
+    assert.deepEqual(
+      policy.check({ tenantId: TENANT, aadObjectId: '4f9a2c6e-1b7d-4e3a-8c5f-0a1b2c3d4e09' }),
+      {
+        allowed: false,
+        reason: 'not-admin',
+      },
+    );
   });
 
   it('refuses an admin id coming from another tenant', () => {

@@ -54,7 +54,9 @@ describe('AnchorBot', () => {
     const { adapter } = setup();
     const activity = message(ADMIN, '<at>Anchor</at> help');
     activity.recipient = { id: 'bot', name: 'Anchor' };
-    activity.entities = [{ type: 'mention', mentioned: { id: 'bot', name: 'Anchor' }, text: '<at>Anchor</at>' }];
+    activity.entities = [
+      { type: 'mention', mentioned: { id: 'bot', name: 'Anchor' }, text: '<at>Anchor</at>' },
+    ];
     await adapter.send(activity).assertReply((reply) => void cardOf(reply));
   });
 
@@ -86,7 +88,10 @@ describe('AnchorBot', () => {
 
   it('refuses a message from another tenant, even from an admin object id', async () => {
     const { adapter } = setup();
-    await adapter.send(message(OTHER_TENANT, 'help')).assertReply(REFUSAL['wrong-tenant']).assertNoReply('nothing more', 300);
+    await adapter
+      .send(message(OTHER_TENANT, 'help'))
+      .assertReply(REFUSAL['wrong-tenant'])
+      .assertNoReply('nothing more', 300);
   });
 
   it('answers a card click from another tenant with a refusal and runs nothing', async () => {
@@ -121,7 +126,9 @@ describe('AnchorBot', () => {
       membersAdded: [{ id: 'bot', name: 'Anchor' }],
     });
     await adapter.send(install).assertReply(WELCOME);
-    const saved = (await conversations.get(ADMIN.aadObjectId as string)) as { conversation?: { id?: string } };
+    const saved = (await conversations.get(ADMIN.aadObjectId as string)) as {
+      conversation?: { id?: string };
+    };
     assert.equal(saved?.conversation?.id, `a:personal-${ADMIN.aadObjectId}`);
   });
 

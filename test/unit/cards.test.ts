@@ -51,7 +51,9 @@ describe('card templates', () => {
   }
 
   it('binds data as values: text that looks like a template stays text', () => {
-    const card = expandCard('help', { commands: [{ usage: '${evil}', description: '"}]},{"type":"Action.OpenUrl' }] });
+    const card = expandCard('help', {
+      commands: [{ usage: '${evil}', description: '"}]},{"type":"Action.OpenUrl' }],
+    });
     const texts = JSON.stringify(card);
     assert.match(texts, /"text":"\$\{evil\}"/);
     assert.equal((card.body as unknown[]).length, 4);
@@ -60,7 +62,12 @@ describe('card templates', () => {
 
 describe('card validators', () => {
   it('catch a broken card, so a passing card means something', () => {
-    const broken = { type: 'AdaptiveCard', version: '1.5', body: [{ type: 'TextBlok', text: 'x' }], actions: [{}] };
+    const broken = {
+      type: 'AdaptiveCard',
+      version: '1.5',
+      body: [{ type: 'TextBlok', text: 'x' }],
+      actions: [{}],
+    };
     assert.notDeepEqual(parserProblems(broken), []);
     assert.notDeepEqual(schemaProblems(broken), []);
   });

@@ -8,12 +8,18 @@ function command(name: string): Command {
 }
 
 describe('CommandRouter', () => {
-  const router = new CommandRouter().register(command('help')).register(command('link')).register(command('link user'));
+  const router = new CommandRouter()
+    .register(command('help'))
+    .register(command('link'))
+    .register(command('link user'));
 
   it('matches whole words case-insensitively and passes the rest as arguments', () => {
     assert.equal(router.parse('HELP')?.command.name, 'help');
     assert.deepEqual(
-      { name: router.parse('  Link   User  Aaron  Pescasio ')?.command.name, args: router.parse('link user Aaron Pescasio')?.args },
+      {
+        name: router.parse('  Link   User  Aaron  Pescasio ')?.command.name,
+        args: router.parse('link user Aaron Pescasio')?.args,
+      },
       { name: 'link user', args: 'Aaron Pescasio' },
     );
   });

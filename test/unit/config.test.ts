@@ -30,7 +30,10 @@ describe('loadConfig', () => {
     assert.equal(config.port, 3978);
     assert.equal(config.botAuth.MicrosoftAppId, '');
     assert.equal(config.allowedTenantId, DEMO_TENANT.tenantId);
-    assert.deepEqual(config.adminObjectIds, [DEMO_TENANT.requester.aadObjectId, DEMO_TENANT.approver.aadObjectId]);
+    assert.deepEqual(config.adminObjectIds, [
+      DEMO_TENANT.requester.aadObjectId,
+      DEMO_TENANT.approver.aadObjectId,
+    ]);
     assert.equal(config.graphBaseUrl, 'http://127.0.0.1:3979');
   });
 
@@ -80,13 +83,21 @@ describe('loadConfig', () => {
   });
 
   it('needs no password for a user-assigned managed identity', () => {
-    const config = loadConfig({ ...PRODUCTION, MicrosoftAppType: 'UserAssignedMSI', MicrosoftAppPassword: '' });
+    const config = loadConfig({
+      ...PRODUCTION,
+      MicrosoftAppType: 'UserAssignedMSI',
+      MicrosoftAppPassword: '',
+    });
     assert.equal(config.botAuth.MicrosoftAppType, 'UserAssignedMSI');
   });
 
   it('rejects ids that are not GUIDs', () => {
-    assert.deepEqual(problemsOf({ ...PRODUCTION, ANCHOR_ADMIN_IDS: 'alice@contoso.com' }), ['ANCHOR_ADMIN_IDS']);
-    assert.deepEqual(problemsOf({ ...PRODUCTION, ANCHOR_TENANT_ID: 'contoso.onmicrosoft.com' }), ['ANCHOR_TENANT_ID']);
+    assert.deepEqual(problemsOf({ ...PRODUCTION, ANCHOR_ADMIN_IDS: 'alice@contoso.com' }), [
+      'ANCHOR_ADMIN_IDS',
+    ]);
+    assert.deepEqual(problemsOf({ ...PRODUCTION, ANCHOR_TENANT_ID: 'contoso.onmicrosoft.com' }), [
+      'ANCHOR_TENANT_ID',
+    ]);
   });
 
   it('does not fall back to demo mode when an app id or NODE_ENV=production says otherwise', () => {

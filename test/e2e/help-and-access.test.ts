@@ -1,0 +1,118 @@
+import assert from 'node:assert/strict';
+import { existsSync, readdirSync, rmSync } from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { REFUSAL } from '../../src/bot/access-middleware';
+import { DEMO_TENANT, demoTeamsUsers } from '../../src/sim/demo-tenant';
+import { startPlayground } from '../../src/sim/playground';
+import type { PlaygroundInstance } from '../../src/sim/playground';
+import { AnchorProcess, freePort } from '../support/anchor-process';
+import { Browser, screenshotDir } from '../support/playground-driver';
+
+const OTHER_TENANT_ID = '9e8d7c6b-5a49-4382-b1a0-f9e8d7c6b5a4';
+
+describe('e2e: help and access in the Agents Playground (Chromium)', function () {
+  const shots = screenshotDir('help-and-access');
+  let anchor: AnchorProcess;
+  let browser: Browser;
+  let requesterUrl: string;
+  let approverUrl: string;
+  let botEndpoint: string;
+  const extraPlaygrounds: PlaygroundInstance[] = [];
+  const extraDirs: string[] = [];
+
+  before(async function () {
+    this.timeout(180_000);
+    rmSync(shots, { recursive: true, force: true });
+    screenshotDir('help-and-access');
+    const [port, graph, requester, approver] = await Promise.all([
+      freePort(),
+      freePort(),
+      freePort(),
+      freePort(),
+    ]);
+    // `npm start` with nothing configured: demo mode, two Playgrounds, URLs printed.
+    anchor = AnchorProcess.start({
+      PORT: String(port),
+      GRAPH_SIM_PORT: String(graph),
+      PLAYGROUND_REQUESTER_PORT: String(requester),
+      PLAYGROUND_APPROVER_PORT: String(approver),
+    });
+    requesterUrl = (await anchor.waitFor(/Playground, requester: (\S+)/, 120_000))[1];
+    approverUrl = (await anchor.waitFor(/Playground, approver: +(\S+)/))[1];
+    await anchor.waitFor(/Graph simulator: +http:\/\/127\.0\.0\.1:\d+/);
+    botEndpoint = (await anchor.waitFor(/Bot endpoint: +(\S+)/))[1];
+    browser = await Browser.launch();
+  });
+
+  after(async function () {
+    this.timeout(60_000);
+    await browser?.close();
+    for (const p of extraPlaygrounds) await p.stop();
+    for (const dir of extraDirs) rmSync(dir, { recursive: true, force: true });
+    await anchor?.stop();
+  });
+
+  /** A third Playground, signed in as someone Anchor must refuse. */
+  async function playgroundAs(name: string, user: (typeof DEMO_TENANT.others)[number], tenantId: string) {
+    const workDir = path.join(os.tmpdir(), `anchor-e2e-${name}-${process.pid}`);
+    extraDirs.push(workDir);
+    const instance = await startPlayground({
+      port: await freePort(),
+      botEndpoint,
+      tenantId,
+      currentUser: user,
+      otherUsers: demoTeamsUsers().filter((u) => u.id !== user.id),
+      workDir,
+    });
+    extraPlaygrounds.push(instance);
+    return browser.open(instance.url, name, shots);
+  }
+
+  it('answers help with the help card for the requesting admin', async () => {
+    const page = await browser.open(requesterUrl, 'requester', shots);
+    await page.waitForBotMessage(/I'm Anchor/);
+    await page.send('help');
+    const card = await page.waitForCard('Commands');
+    const text = await card.innerText();
+    assert.match(text, /help\s+Show this list of commands/);
+    assert.match(text, /status\s+Show whether Anchor can reach/);
+    await page.screenshot('help-card');
+  });
+
+  it('answers the approving admin in the second Playground too', async () => {
+    const page = await browser.open(approverUrl, 'approver', shots);
+    await page.send('help');
+    await page.waitForCard('Commands');
+    await page.screenshot('help-card');
+  });
+
+  it('answers an unknown command with a hint, not silence', async () => {
+    const page = await browser.open(requesterUrl, 'requester-hint', shots);
+    await page.send('make me a sandwich');
+    await page.waitForBotMessage("I didn't understand that");
+    await page.screenshot('hint');
+  });
+
+  it('refuses a user of the tenant who is not an admin', async () => {
+    const page = await playgroundAs('non-admin', DEMO_TENANT.others[0], DEMO_TENANT.tenantId);
+    await page.send('help');
+    await page.waitForBotMessage(REFUSAL['not-admin'].slice(0, 40));
+    await page.screenshot('refused');
+    assert.equal(await page.cards.filter({ hasText: 'Commands' }).count(), 0);
+  });
+
+  it('refuses a user of another tenant and takes no action', async () => {
+    const page = await playgroundAs('other-tenant', DEMO_TENANT.others[1], OTHER_TENANT_ID);
+    await page.send('status');
+    await page.waitForBotMessage(REFUSAL['wrong-tenant']);
+    await page.screenshot('refused');
+    assert.equal(await page.cards.count(), 0);
+    assert.match(anchor.text, /"reason":"wrong-tenant"/);
+  });
+
+  it('saved a screenshot of every step', () => {
+    const files = existsSync(shots) ? readdirSync(shots).filter((f) => f.endsWith('.png')) : [];
+    assert.ok(files.length >= 8, `only ${files.length} screenshots in ${shots}`);
+  });
+});
