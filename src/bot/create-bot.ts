@@ -24,10 +24,15 @@ export interface BotParts {
   middleware: Middleware[];
 }
 
+/** Every command the bot understands, in the order the help card lists them. */
+export function createCommandRouter(services: Pick<BotServices, 'health'>): CommandRouter {
+  const router = new CommandRouter();
+  return router.register(new HelpCommand(router)).register(new StatusCommand(services.health));
+}
+
 /** Builds the bot with its commands and guards; the adapter (real or test) is the caller's. */
 export function createBot(services: BotServices): BotParts {
-  const router = new CommandRouter();
-  router.register(new HelpCommand(router)).register(new StatusCommand(services.health));
+  const router = createCommandRouter(services);
   return {
     bot: new AnchorBot(router, services.conversations),
     // Correlation first, so even refused activities are logged with an id.

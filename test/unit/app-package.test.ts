@@ -1,0 +1,54 @@
+import assert from 'node:assert/strict';
+import { readFileSync } from 'node:fs';
+import path from 'node:path';
+import Ajv from 'ajv-draft-04';
+import { createCommandRouter } from '../../src/bot/create-bot';
+import { PROJECT_ROOT } from '../../src/paths';
+import { HealthMonitor } from '../../src/services/health';
+import { SHARED_SCHEMAS } from '../support/card-validation';
+
+const APP_PACKAGE = path.join(PROJECT_ROOT, 'appPackage');
+const manifest = JSON.parse(readFileSync(path.join(APP_PACKAGE, 'manifest.json'), 'utf8')) as {
+  manifestVersion: string;
+  icons: { color: string; outline: string };
+  bots: { commandLists: { commands: { title: string }[] }[] }[];
+};
+
+/** Width and height from a PNG's IHDR chunk. */
+function pngSize(file: string): { width: number; height: number } {
+  const bytes = readFileSync(file);
+  assert.equal(bytes.subarray(1, 4).toString('latin1'), 'PNG', `${file} is not a PNG`);
+  return { width: bytes.readUInt32BE(16), height: bytes.readUInt32BE(20) };
+}
+
+describe('Teams app package', () => {
+  it('validates against the official Teams manifest schema of its version', () => {
+    const schemaFile = path.join(
+      SHARED_SCHEMAS,
+      'teams',
+      `v${manifest.manifestVersion}`,
+      'MicrosoftTeams.schema.json',
+    );
+    const ajv = new Ajv({ strict: false, allErrors: true, validateFormats: false });
+    const validate = ajv.compile(JSON.parse(readFileSync(schemaFile, 'utf8')));
+    const valid = validate(manifest);
+    assert.deepEqual(valid ? [] : validate.errors?.map((e) => `${e.instancePath} ${e.message}`), []);
+  });
+
+  it('has a 192x192 color icon and a 32x32 outline icon, as Teams requires', () => {
+    assert.deepEqual(pngSize(path.join(APP_PACKAGE, manifest.icons.color)), { width: 192, height: 192 });
+    assert.deepEqual(pngSize(path.join(APP_PACKAGE, manifest.icons.outline)), { width: 32, height: 32 });
+  });
+
+  it('lists exactly the commands the bot understands', () => {
+    const router = createCommandRouter({
+      health: new HealthMonitor({ mode: 'test', version: '0', probes: [] }),
+    });
+    const titles = manifest.bots[0].commandLists[0].commands.map((c) => c.title);
+    assert.deepEqual(
+      titles,
+      router.list().map((c) => c.name),
+    );
+    for (const title of titles) assert.equal(router.parse(title)?.command.name, title);
+  });
+});
