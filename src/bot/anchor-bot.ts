@@ -1,5 +1,7 @@
 import { TeamsActivityHandler, TurnContext } from 'botbuilder';
-import type { ConversationReference } from 'botbuilder';
+import type { AdaptiveCardInvokeResponse, AdaptiveCardInvokeValue, ConversationReference } from 'botbuilder';
+import type { CardAction } from './card-action';
+import { unknownActionResponse } from './card-action';
 import type { AdminConversations } from '../services/admin-conversations';
 import type { CommandRouter } from './command-router';
 import { turnLogger } from './correlation-middleware';
@@ -13,11 +15,15 @@ export const WELCOME =
  * Access is checked by middleware before anything here runs.
  */
 export class AnchorBot extends TeamsActivityHandler {
+  private readonly actions: ReadonlyMap<string, CardAction>;
+
   constructor(
     private readonly router: CommandRouter,
     private readonly conversations: AdminConversations,
+    actions: CardAction[] = [],
   ) {
     super();
+    this.actions = new Map(actions.map((a) => [a.verb, a]));
 
     this.onMessage(async (context, next) => {
       const text = TurnContext.removeRecipientMention(context.activity) ?? context.activity.text ?? '';
@@ -41,6 +47,18 @@ export class AnchorBot extends TeamsActivityHandler {
       }
       await next();
     });
+  }
+
+  /** Card buttons (`Action.Execute`): dispatched by verb; the card's data is never trusted for identity. */
+  protected override async onAdaptiveCardInvoke(
+    context: TurnContext,
+    invokeValue: AdaptiveCardInvokeValue,
+  ): Promise<AdaptiveCardInvokeResponse> {
+    const verb = invokeValue.action?.verb ?? '';
+    const action = this.actions.get(verb);
+    turnLogger(context)?.info({ verb, known: Boolean(action) }, 'card action');
+    if (!action) return unknownActionResponse(verb);
+    return action.run(context, (invokeValue.action.data ?? {}) as Record<string, unknown>);
   }
 
   /** Keeps the admin's conversation so approval cards can be sent to them later. */

@@ -4,6 +4,7 @@ import type { AccessPolicy } from '../services/access-policy';
 import type { AdminConversations } from '../services/admin-conversations';
 import type { HealthMonitor } from '../services/health';
 import { AccessMiddleware } from './access-middleware';
+import { RefreshStatusAction } from './actions/refresh-status';
 import { AnchorBot } from './anchor-bot';
 import { CommandRouter } from './command-router';
 import { HelpCommand } from './commands/help';
@@ -34,7 +35,7 @@ export function createCommandRouter(services: Pick<BotServices, 'health'>): Comm
 export function createBot(services: BotServices): BotParts {
   const router = createCommandRouter(services);
   return {
-    bot: new AnchorBot(router, services.conversations),
+    bot: new AnchorBot(router, services.conversations, [new RefreshStatusAction(services.health)]),
     // Correlation first, so even refused activities are logged with an id.
     middleware: [new CorrelationMiddleware(services.logger), new AccessMiddleware(services.policy)],
   };

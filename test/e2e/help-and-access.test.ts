@@ -87,6 +87,23 @@ describe('e2e: help and access in the Agents Playground (Chromium)', function ()
     await page.screenshot('help-card');
   });
 
+  it('shows status and refreshes the card in place when Refresh is clicked', async () => {
+    const page = await browser.open(requesterUrl, 'requester-status', shots);
+    await page.send('status');
+    const card = await page.waitForCard('Anchor status');
+    const before = await card.innerText();
+    assert.match(before, /directory: ok/);
+    assert.match(before, /graph: ok/);
+    const checkedAt = before.match(/Checked at (\S+)/)?.[1];
+    assert.ok(checkedAt, before);
+    await page.clickCardButton(card, 'Refresh');
+    // Updated in place: the same card now shows a later check, and no second status card appeared.
+    await card.filter({ hasNotText: checkedAt as string }).waitFor({ timeout: 20_000 });
+    assert.match(await card.innerText(), /Checked at \S+/);
+    assert.equal(await page.cards.filter({ hasText: 'Anchor status' }).count(), 1);
+    await page.screenshot('status-refreshed');
+  });
+
   it('answers an unknown command with a hint, not silence', async () => {
     const page = await browser.open(requesterUrl, 'requester-hint', shots);
     await page.send('make me a sandwich');

@@ -141,3 +141,33 @@ describe('AnchorBot', () => {
     assert.equal(received[0].tenant, DEMO_TENANT.tenantId);
   });
 });
+
+describe('AnchorBot card actions', () => {
+  it('refreshes the status card in place when Refresh is clicked', async () => {
+    const { adapter } = setup();
+    const invoke = teamsActivity(ADMIN, {
+      type: 'invoke',
+      name: 'adaptiveCard/action',
+      value: { action: { type: 'Action.Execute', verb: 'status.refresh', data: {} }, trigger: 'manual' },
+    });
+    await adapter.send(invoke).assertReply((reply) => {
+      assert.equal(reply.type, 'invokeResponse');
+      assert.equal(reply.value.status, 200);
+      assert.equal(reply.value.body.type, 'application/vnd.microsoft.card.adaptive');
+      assert.match(JSON.stringify(reply.value.body.value), /\*\*relay\*\*: unknown/);
+    });
+  });
+
+  it('answers an unknown verb with a clear error, not a crash', async () => {
+    const { adapter } = setup();
+    const invoke = teamsActivity(ADMIN, {
+      type: 'invoke',
+      name: 'adaptiveCard/action',
+      value: { action: { type: 'Action.Execute', verb: 'approve.everything', data: {} }, trigger: 'manual' },
+    });
+    await adapter.send(invoke).assertReply((reply) => {
+      assert.equal(reply.value.body.statusCode, 400);
+      assert.match(reply.value.body.value.message, /does not know the action "approve.everything"/);
+    });
+  });
+});

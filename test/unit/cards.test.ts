@@ -16,9 +16,11 @@ const SAMPLES: Record<CardName, object> = {
   status: {
     status: 'degraded',
     mode: 'demo',
+    checkedAt: '2026-11-25T10:00:00.000Z',
+    verb: 'status.refresh',
     dependencies: [
-      { name: 'directory', icon: '✅', state: 'ok', detail: 'ldaps://dc1.corp.example.test' },
-      { name: 'relay', icon: '⚠️', state: 'unknown', detail: 'the relay has not polled yet' },
+      { name: 'directory', icon: '✓', state: 'ok', detail: 'ldaps://dc1.corp.example.test' },
+      { name: 'relay', icon: '⚠', state: 'unknown', detail: 'the relay has not polled yet' },
     ],
   },
 };

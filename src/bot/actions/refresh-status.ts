@@ -1,0 +1,17 @@
+import type { AdaptiveCardInvokeResponse } from 'botbuilder';
+import type { HealthMonitor } from '../../services/health';
+import type { CardAction } from '../card-action';
+import { cardResponse } from '../card-action';
+import { expandCard } from '../cards';
+import { REFRESH_STATUS_VERB, statusCardData } from '../status-card';
+
+/** The status card's Refresh button: probes again and replaces the card in place. */
+export class RefreshStatusAction implements CardAction {
+  readonly verb = REFRESH_STATUS_VERB;
+
+  constructor(private readonly health: HealthMonitor) {}
+
+  async run(): Promise<AdaptiveCardInvokeResponse> {
+    return cardResponse(expandCard('status', await statusCardData(this.health)));
+  }
+}
