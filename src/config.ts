@@ -1,4 +1,7 @@
 import { z } from 'zod';
+import { DIRECTORY_EXAMPLES, ldapOptionsFrom, ldapSchema, sourceAnchorSchema } from './directory-config';
+import type { LdapOptions } from './services/ldap-options';
+import type { SourceAnchorSetting } from './services/source-anchor';
 import { DEMO_TENANT } from './sim/demo-tenant';
 
 /** How Anchor runs: everything simulated on loopback, or against the real tenant. */
@@ -36,6 +39,10 @@ export interface AnchorConfig {
   adminObjectIds: string[];
   /** Microsoft Graph root, without the version segment. */
   graphBaseUrl: string;
+  /** Which AD attribute gives the ImmutableId. */
+  sourceAnchor: SourceAnchorSetting;
+  /** The on-prem directory; production only (demo mode uses the in-memory directory). */
+  ldap?: LdapOptions;
   demo: DemoConfig;
 }
 
@@ -76,6 +83,7 @@ const EXAMPLES: Record<string, string> = {
   GRAPH_SIM_PORT: '3979',
   PLAYGROUND_REQUESTER_PORT: '56150',
   PLAYGROUND_APPROVER_PORT: '56151',
+  ...DIRECTORY_EXAMPLES,
 };
 
 const guid = z
@@ -94,7 +102,7 @@ const guidList = z
   )
   .pipe(z.array(guid).min(1, 'must list at least one Entra object id'));
 
-const commonSchema = z.object({
+const commonSchema = sourceAnchorSchema.extend({
   ANCHOR_MODE: z.enum(['demo', 'production']).default('demo'),
   PORT: optional(port),
   HOST: optional(z.string().min(1)),
@@ -108,8 +116,8 @@ const commonSchema = z.object({
   PLAYGROUND_APPROVER_PORT: optional(port),
 });
 
-const productionSchema = z
-  .object({
+const productionSchema = ldapSchema
+  .extend({
     MicrosoftAppId: z.preprocess(emptyToUndefined, guid),
     MicrosoftAppPassword: optional(z.string()),
     MicrosoftAppType: z.enum(['SingleTenant', 'MultiTenant', 'UserAssignedMSI']),
@@ -186,6 +194,8 @@ function productionConfig(common: CommonEnv, prod: ProductionEnv): AnchorConfig 
     allowedTenantId: prod.ANCHOR_TENANT_ID.toLowerCase(),
     adminObjectIds: prod.ANCHOR_ADMIN_IDS,
     graphBaseUrl: stripSlash(common.GRAPH_BASE_URL ?? 'https://graph.microsoft.com'),
+    sourceAnchor: common.SOURCE_ANCHOR,
+    ldap: ldapOptionsFrom(prod, common.SOURCE_ANCHOR),
     demo: { graphSimulatorPort: 0, requesterPlaygroundPort: 0, approverPlaygroundPort: 0 },
   };
 }
@@ -207,6 +217,7 @@ function demoConfig(common: CommonEnv): AnchorConfig {
     allowedTenantId: DEMO_TENANT.tenantId,
     adminObjectIds: [DEMO_TENANT.requester.aadObjectId, DEMO_TENANT.approver.aadObjectId],
     graphBaseUrl: `http://127.0.0.1:${graphSimulatorPort}`,
+    sourceAnchor: common.SOURCE_ANCHOR,
     demo: {
       graphSimulatorPort,
       requesterPlaygroundPort: common.PLAYGROUND_REQUESTER_PORT ?? 56150,

@@ -48,7 +48,7 @@ async function runDemo(config: AnchorConfig, logger: Logger): Promise<() => Prom
 }
 
 async function runProduction(config: AnchorConfig, logger: Logger): Promise<() => Promise<void>> {
-  const app = createApp(config, productionServices(), logger);
+  const app = createApp(config, productionServices(config, logger), logger);
   const port = await app.start();
   logger.info({ host: config.host, port, appId: config.botAuth.MicrosoftAppId }, 'Anchor listening');
   return app.stop;

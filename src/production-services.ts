@@ -1,26 +1,20 @@
 import type { AppServices } from './app';
-import type { DirectoryService } from './services/directory';
+import type { AnchorConfig } from './config';
+import type { Logger } from './logger';
+import { LdapDirectory } from './services/ldap-directory';
 import { MemoryStateStore } from './services/memory-state-store';
 
 /**
- * The services production runs on. The LDAP directory (issue 4) and durable storage (issue 8)
- * are not built yet: until then the directory reports itself unavailable in health and status
- * rather than pretending, and state is kept in memory.
+ * The services production runs on: the on-prem AD over LDAP. Durable storage is issue 8; until
+ * then state is kept in memory.
  */
-export function productionServices(): AppServices {
-  return { directory: new UnconfiguredDirectory(), store: new MemoryStateStore() };
-}
-
-class UnconfiguredDirectory implements DirectoryService {
-  async search(): Promise<never> {
-    throw new Error('No on-prem directory is configured yet: the LDAP directory service is not available.');
+export function productionServices(config: AnchorConfig, logger: Logger): AppServices {
+  if (!config.ldap) throw new Error('Production needs the LDAP settings; loadConfig() checks them.');
+  if (config.ldap.tlsInsecure) {
+    logger.warn(
+      { ldapUrl: config.ldap.url },
+      'LDAP_TLS_INSECURE=true: the domain controller certificate is NOT checked. Use this in a lab only.',
+    );
   }
-
-  async ping(): Promise<void> {
-    await this.search();
-  }
-
-  describe(): string {
-    return 'not configured';
-  }
+  return { directory: new LdapDirectory(config.ldap), store: new MemoryStateStore() };
 }

@@ -1,18 +1,60 @@
-import type { DirectorySearchResult, DirectoryService, DirectoryUser } from './directory';
+import type {
+  DirectorySearchResult,
+  DirectoryService,
+  DirectoryUser,
+  LookupAttribute,
+  SearchOptions,
+} from './directory';
+import { guidToBytes } from './immutable-id';
+import { guidBytesOf } from './lookup-value';
+import { TopMatches } from './search-ranking';
+import { normalizeSearchText } from './search-text';
+import { sourceAnchorOf } from './source-anchor';
+import type { SourceAnchorSetting } from './source-anchor';
+
+/** A demo AD user before the source anchor setting is applied. */
+export type DemoDirectoryRecord = Omit<DirectoryUser, 'sourceAnchor'>;
+
+const DEFAULT_LIMIT = 25;
 
 /**
  * The on-prem directory of the demo tenant, held in memory. It matches the way AD's ambiguous
- * name resolution does in spirit (prefix of names, logins and addresses) so the demo behaves
- * like a real domain without one.
+ * name resolution does in spirit (prefix of names, logins and addresses) and shares the input
+ * rules and ranking of the LDAP directory, so the demo behaves like a real domain without one.
  */
 export class DemoDirectory implements DirectoryService {
-  constructor(private readonly users: readonly DirectoryUser[]) {}
+  private readonly users: DirectoryUser[];
 
-  async search(text: string, options: { limit?: number } = {}): Promise<DirectorySearchResult> {
-    const limit = options.limit ?? 10;
-    const needle = text.trim().toLowerCase();
-    const found = needle ? this.users.filter((u) => matches(u, needle)) : [];
-    return { users: found.slice(0, limit), more: Math.max(0, found.length - limit) };
+  constructor(records: readonly DemoDirectoryRecord[], sourceAnchor: SourceAnchorSetting = 'auto') {
+    this.users = records.map((r) => ({ ...r, sourceAnchor: sourceAnchorOf(r, sourceAnchor) }));
+  }
+
+  async search(text: string, options: SearchOptions = {}): Promise<DirectorySearchResult> {
+    const needle = normalizeSearchText(text).toLowerCase();
+    return this.collect(
+      (u) => searchKeys(u).some((k) => k.toLowerCase().startsWith(needle)),
+      needle,
+      options,
+    );
+  }
+
+  async find(
+    by: LookupAttribute,
+    value: string,
+    options: SearchOptions = {},
+  ): Promise<DirectorySearchResult> {
+    const needle = value.trim();
+    if (by === 'objectGuid' || by === 'sourceAnchor') {
+      const bytes = guidBytesOf(by, needle);
+      const same = (g?: string) => g !== undefined && guidToBytes(g).equals(bytes);
+      return this.collect(
+        (u) => same(u.objectGuid) || (by === 'sourceAnchor' && same(u.consistencyGuid)),
+        needle,
+        options,
+      );
+    }
+    const text = normalizeSearchText(needle).toLowerCase();
+    return this.collect((u) => u[by]?.toLowerCase() === text, text, options);
   }
 
   async ping(): Promise<void> {}
@@ -20,10 +62,25 @@ export class DemoDirectory implements DirectoryService {
   describe(): string {
     return `in-memory demo directory (${this.users.length} users)`;
   }
+
+  private collect(
+    predicate: (user: DirectoryUser) => boolean,
+    needle: string,
+    options: SearchOptions,
+  ): DirectorySearchResult {
+    const top = new TopMatches<DirectoryUser>(options.limit ?? DEFAULT_LIMIT, needle, (u) => [
+      u.sAMAccountName,
+      u.userPrincipalName,
+      u.mail,
+      u.displayName,
+    ]);
+    this.users.filter(predicate).forEach((u) => top.add(u));
+    return { users: top.items, more: top.more };
+  }
 }
 
-function matches(user: DirectoryUser, needle: string): boolean {
-  const fields = [
+function searchKeys(user: DirectoryUser): string[] {
+  const keys = [
     user.sAMAccountName,
     user.userPrincipalName,
     user.mail,
@@ -32,5 +89,5 @@ function matches(user: DirectoryUser, needle: string): boolean {
     user.surname,
     ...user.proxyAddresses.map((p) => p.replace(/^smtp:/i, '')),
   ];
-  return fields.some((f) => f?.toLowerCase().startsWith(needle));
+  return keys.filter((k): k is string => k !== undefined);
 }

@@ -1,3 +1,5 @@
+import type { SourceAnchor } from './source-anchor';
+
 /** An on-prem AD user as Anchor needs it for matching and preflight. */
 export interface DirectoryUser {
   dn: string;
@@ -19,10 +21,23 @@ export interface DirectoryUser {
   objectGuid: string;
   /** mS-DS-ConsistencyGuid as a GUID string, when set. */
   consistencyGuid?: string;
+  /** The security identifier in its string form (`S-1-5-21-…`). */
   objectSid?: string;
+  /** When AD last changed the object, as an ISO 8601 timestamp. */
   whenChanged?: string;
   /** True when the user sits inside one of the OUs Entra Connect synchronises. */
   inSyncScope: boolean;
+  /** The source anchor under the configured setting, and the ImmutableId it gives. */
+  sourceAnchor: SourceAnchor;
+}
+
+/** Attributes an exact lookup can use. `sourceAnchor` takes an ImmutableId. */
+export type LookupAttribute = 'sAMAccountName' | 'userPrincipalName' | 'mail' | 'objectGuid' | 'sourceAnchor';
+
+/** Options of a directory search. */
+export interface SearchOptions {
+  /** At most this many users are returned; the rest are counted in `more`. Default 25. */
+  limit?: number;
 }
 
 /** The answer to a directory search: what was found, and how many more were not returned. */
@@ -34,9 +49,19 @@ export interface DirectorySearchResult {
 
 /** Read access to the on-prem directory. Implemented over LDAP, and in memory for demo mode. */
 export interface DirectoryService {
-  /** Free-text search over names, logins and addresses (ANR in AD). */
-  search(text: string, options?: { limit?: number }): Promise<DirectorySearchResult>;
-  /** Resolves when the directory answers; rejects with a message an admin can act on. */
+  /**
+   * Free-text search over names, logins and addresses (AD's ambiguous name resolution, plus UPN
+   * and mail prefixes, which ANR does not cover).
+   * @throws DirectoryError with a message for the chat.
+   */
+  search(text: string, options?: SearchOptions): Promise<DirectorySearchResult>;
+  /**
+   * Exact, case-insensitive lookup on one attribute. `objectGuid` takes a GUID string;
+   * `sourceAnchor` takes an ImmutableId and finds the user whose objectGUID or
+   * mS-DS-ConsistencyGuid carries it.
+   */
+  find(by: LookupAttribute, value: string, options?: SearchOptions): Promise<DirectorySearchResult>;
+  /** Resolves when the directory answers; rejects with a DirectoryError an admin can act on. */
   ping(): Promise<void>;
   /** A short description of where the directory is, for health reports. */
   describe(): string;

@@ -1,4 +1,4 @@
-import type { DirectoryUser } from '../services/directory';
+import type { DemoDirectoryRecord } from '../services/demo-directory';
 
 /** A person of the demo tenant as Teams knows them. */
 export interface DemoTeamsUser {
@@ -100,8 +100,8 @@ function adUser(
   given: string,
   surname: string,
   objectGuid: string,
-  extra: Partial<DirectoryUser> = {},
-): DirectoryUser {
+  extra: Partial<DemoDirectoryRecord> = {},
+): DemoDirectoryRecord {
   const mail = `${sam}@contoso.com`;
   return {
     dn: `CN=${given} ${surname},${SYNCED_OU}`,
@@ -121,7 +121,7 @@ function adUser(
 }
 
 /** The demo tenant's on-prem AD: the people the admins will link. */
-export function demoDirectoryUsers(): DirectoryUser[] {
+export function demoDirectoryUsers(): DemoDirectoryRecord[] {
   return [
     adUser('apes', 'Aaron', 'Pescasio', '35918bc9-196d-40ea-9779-889d79b753f0', {
       department: 'IT',

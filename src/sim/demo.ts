@@ -48,7 +48,10 @@ export async function startDemo(config: AnchorConfig, logger: Logger): Promise<D
 
     const app = createApp(
       config,
-      { directory: new DemoDirectory(demoDirectoryUsers()), store: new MemoryStateStore() },
+      {
+        directory: new DemoDirectory(demoDirectoryUsers(), config.sourceAnchor),
+        store: new MemoryStateStore(),
+      },
       logger,
     );
     const port = await app.start();

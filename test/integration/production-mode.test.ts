@@ -1,5 +1,8 @@
 import assert from 'node:assert/strict';
 import { AnchorProcess, freePort } from '../support/anchor-process';
+import { sharedSambaDc } from '../support/fixtures';
+import type { SambaDc } from '../support/samba-dc';
+import { DC_FQDN, SYNCED_OU } from '../support/samba-dc';
 
 const PRODUCTION = {
   ANCHOR_MODE: 'production',
@@ -23,19 +26,32 @@ describe('production mode (real process)', () => {
   it('names every missing setting when only ANCHOR_MODE is set', async () => {
     const anchor = AnchorProcess.start({ ANCHOR_MODE: 'production' });
     assert.notEqual(await anchor.exitCode(), 0);
-    for (const name of ['MicrosoftAppId', 'MicrosoftAppType', 'ANCHOR_TENANT_ID', 'ANCHOR_ADMIN_IDS']) {
+    for (const name of [
+      'MicrosoftAppId',
+      'MicrosoftAppType',
+      'ANCHOR_TENANT_ID',
+      'ANCHOR_ADMIN_IDS',
+      'LDAP_URL',
+      'LDAP_BIND_DN',
+      'LDAP_BIND_PASSWORD',
+      'LDAP_BASE_DN',
+    ]) {
       assert.match(anchor.text, new RegExp(`- ${name}: `));
     }
   });
 
-  describe('with a complete configuration', () => {
+  describe('with a complete configuration, against the Samba DC', () => {
     let anchor: AnchorProcess;
     let base: string;
+    let dc: SambaDc;
 
-    before(async () => {
+    before(async function () {
+      this.timeout(300_000);
+      dc = await sharedSambaDc();
       const port = await freePort();
       anchor = AnchorProcess.start({
         ...PRODUCTION,
+        ...ldapEnv(dc),
         PORT: String(port),
         HOST: '127.0.0.1',
         LOG_LEVEL: 'debug',
@@ -76,7 +92,7 @@ describe('production mode (real process)', () => {
       assert.equal(res.status, 401);
     });
 
-    it('reports each dependency on /healthz, including what is not available yet', async () => {
+    it('reports each dependency on /healthz: the directory is up over LDAPS', async () => {
       const res = await fetch(`${base}/healthz`);
       assert.equal(res.status, 200);
       const body = (await res.json()) as {
@@ -87,12 +103,76 @@ describe('production mode (real process)', () => {
       assert.equal(body.mode, 'production');
       assert.equal(body.status, 'degraded');
       assert.deepEqual(Object.keys(body.dependencies).sort(), ['directory', 'graph', 'relay', 'storage']);
-      assert.equal(body.dependencies.directory.state, 'down');
+      assert.equal(body.dependencies.directory.state, 'ok');
+      assert.match(JSON.stringify(body.dependencies.directory), /ldaps:\/\/127\.0\.0\.1:636, base DC=corp/);
       assert.equal(body.dependencies.relay.state, 'unknown');
     });
 
-    it('never logs the app password', () => {
+    it('never logs the app password or the LDAP bind password', () => {
       assert.doesNotMatch(anchor.text, new RegExp(PRODUCTION.MicrosoftAppPassword));
+      assert.ok(!anchor.text.includes(dc.adminPassword));
     });
   });
+
+  describe('with a wrong LDAP bind password', () => {
+    let anchor: AnchorProcess;
+    let base: string;
+
+    before(async function () {
+      this.timeout(300_000);
+      const dc = await sharedSambaDc();
+      const port = await freePort();
+      anchor = AnchorProcess.start({
+        ...PRODUCTION,
+        ...ldapEnv(dc),
+        LDAP_BIND_PASSWORD: 'Not-The-Password-1!',
+        PORT: String(port),
+        HOST: '127.0.0.1',
+      });
+      await anchor.waitFor(/Anchor listening/);
+      base = `http://127.0.0.1:${port}`;
+    });
+
+    after(async () => {
+      await anchor?.stop();
+    });
+
+    it('still starts, and /healthz says the bind was refused and what to check', async () => {
+      const body = (await (await fetch(`${base}/healthz`)).json()) as {
+        dependencies: Record<string, { state: string; detail: string }>;
+      };
+      assert.equal(body.dependencies.directory.state, 'down');
+      assert.match(
+        body.dependencies.directory.detail,
+        /refused the bind as CN=Administrator.*LDAP_BIND_PASSWORD/,
+      );
+      assert.ok(!anchor.text.includes('Not-The-Password-1!'));
+    });
+  });
+
+  it('refuses an unreadable LDAP_CA_FILE and a malformed LDAP_URL at start-up', async () => {
+    const anchor = AnchorProcess.start({
+      ...PRODUCTION,
+      LDAP_URL: 'https://dc1.corp.example.test',
+      LDAP_BIND_DN: 'CN=svc,DC=corp,DC=example,DC=test',
+      LDAP_BIND_PASSWORD: 'x',
+      LDAP_BASE_DN: 'DC=corp,DC=example,DC=test',
+      LDAP_CA_FILE: '/nonexistent/ca.pem',
+    });
+    assert.notEqual(await anchor.exitCode(), 0);
+    assert.match(anchor.text, /- LDAP_URL: must be ldaps:\/\/host\[:port\] or ldap:\/\/host\[:port\]/);
+    assert.match(anchor.text, /- LDAP_CA_FILE: is not a readable file/);
+  });
 });
+
+function ldapEnv(dc: SambaDc): Record<string, string> {
+  return {
+    LDAP_URL: dc.ldapsUrl,
+    LDAP_BIND_DN: dc.adminDn,
+    LDAP_BIND_PASSWORD: dc.adminPassword,
+    LDAP_BASE_DN: dc.baseDn,
+    LDAP_CA_FILE: dc.caFile,
+    LDAP_TLS_SERVER_NAME: DC_FQDN,
+    LDAP_SYNC_OUS: SYNCED_OU,
+  };
+}

@@ -3,7 +3,8 @@ import { execFileSync } from 'node:child_process';
 import { AndFilter, EqualityFilter } from 'ldapts';
 import type { Client } from 'ldapts';
 import { sharedSambaDc } from '../support/fixtures';
-import { BASE_DN, SYNCED_OU, UNSYNCED_OU, guidToBytes } from '../support/samba-dc';
+import { guidToBytes } from '../../src/services/immutable-id';
+import { BASE_DN, SYNCED_OU, UNSYNCED_OU } from '../support/samba-dc';
 import type { SambaDc } from '../support/samba-dc';
 
 const USER = new EqualityFilter({ attribute: 'objectCategory', value: 'person' });

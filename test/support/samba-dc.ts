@@ -1,4 +1,4 @@
-import { spawn, spawnSync } from 'node:child_process';
+import { execFileSync, spawn, spawnSync } from 'node:child_process';
 import type { ChildProcess } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import { closeSync, mkdirSync, mkdtempSync, openSync, readFileSync, rmSync } from 'node:fs';
@@ -8,6 +8,8 @@ import path from 'node:path';
 import tls from 'node:tls';
 import { Attribute, Client, DN, EqualityFilter } from 'ldapts';
 import { PROJECT_ROOT } from '../../src/paths';
+import { guidToBytes } from '../../src/services/immutable-id';
+import type { LdapOptions } from '../../src/services/ldap-options';
 import { SAMBA, ensureSystemPackages } from './system-deps';
 
 /** A user the fixture seeds, as the tests will look for it. */
@@ -44,17 +46,6 @@ export const SYNCED_OU = `OU=Synced Users,${BASE_DN}`;
 export const UNSYNCED_OU = `OU=Service Accounts,${BASE_DN}`;
 const LDAP_PORT = 389;
 const LDAPS_PORT = 636;
-
-/** Bytes of a GUID string in AD's (and .NET's ToByteArray) order: first three fields little-endian. */
-export function guidToBytes(guid: string): Buffer {
-  const hex = Buffer.from(guid.replace(/-/g, ''), 'hex');
-  return Buffer.concat([
-    Buffer.from(hex.subarray(0, 4)).reverse(),
-    Buffer.from(hex.subarray(4, 6)).reverse(),
-    Buffer.from(hex.subarray(6, 8)).reverse(),
-    hex.subarray(8),
-  ]);
-}
 
 /** The users every run seeds: `apes`, and the awkward ones that break naive code. */
 export const STANDARD_USERS: SeedUser[] = [
@@ -181,7 +172,7 @@ export class SambaDc {
 
   private async run(): Promise<void> {
     const started = Date.now();
-    const out = openSync(this.logFile, 'w');
+    const out = openSync(this.logFile, 'a');
     // Its own process group, so stopping it also stops samba's prefork workers.
     this.process = spawn('samba', ['-F', '--debug-stdout', '-s', path.join(this.dir, 'etc', 'smb.conf')], {
       stdio: ['ignore', out, out],
@@ -225,6 +216,58 @@ export class SambaDc {
       // The test connects to 127.0.0.1; the certificate names the DC, which is what must match.
       checkServerIdentity: (_host, cert) => tls.checkServerIdentity(DC_FQDN, cert),
     };
+  }
+
+  /**
+   * Directory options for Anchor pointing at this DC over LDAPS with its CA, bound as the
+   * domain administrator (the fixture has no other account with a password).
+   */
+  ldapOptions(overrides: Partial<LdapOptions> = {}): LdapOptions {
+    return {
+      url: this.ldapsUrl,
+      bindDn: this.adminDn,
+      bindPassword: this.adminPassword,
+      baseDn: BASE_DN,
+      caFile: this.caFile,
+      tlsServerName: DC_FQDN,
+      tlsInsecure: false,
+      syncScopeOus: [SYNCED_OU],
+      sourceAnchor: 'auto',
+      connectTimeoutMs: 3000,
+      operationTimeoutMs: 5000,
+      pageSize: 500,
+      ...overrides,
+    };
+  }
+
+  /**
+   * Runs `ldapsearch` as an admin would type it and returns its LDIF. The certificate names the
+   * DC, not 127.0.0.1, and OpenLDAP has no way to check it against another name, so this one
+   * tool runs with LDAPTLS_REQCERT=allow; Anchor's own TLS checks are tested separately.
+   */
+  ldapsearch(filter: string, attributes: string[]): string {
+    return execFileSync(
+      'ldapsearch',
+      [
+        '-LLL',
+        '-x',
+        '-H',
+        this.ldapsUrl,
+        '-D',
+        this.adminDn,
+        '-w',
+        this.adminPassword,
+        '-b',
+        BASE_DN,
+        filter,
+        ...attributes,
+      ],
+      {
+        encoding: 'utf8',
+        env: { ...process.env, LDAPTLS_CACERT: this.caFile, LDAPTLS_REQCERT: 'allow' },
+        maxBuffer: 64 << 20,
+      },
+    );
   }
 
   /** A client bound as the domain administrator over LDAPS. */
@@ -297,11 +340,69 @@ export class SambaDc {
     return { ...user, displayName, dn, userPrincipalName };
   }
 
+  /**
+   * Adds `count` plain users (`<prefix>00001`…) under `ou`, over several connections at once.
+   * They get no password and stay disabled, which keeps seeding fast (no hashing).
+   */
+  async seedBulk(prefix: string, count: number, ou: string = SYNCED_OU, connections = 4): Promise<void> {
+    const started = Date.now();
+    let next = 0;
+    const worker = async () => {
+      const client = await this.bind();
+      try {
+        for (let i = next++; i < count; i = next++) {
+          const n = String(i + 1).padStart(5, '0');
+          const sam = `${prefix}${n}`;
+          await client.add(`CN=${sam},${ou}`, [
+            attr('objectClass', ['top', 'person', 'organizationalPerson', 'user']),
+            attr('sAMAccountName', [sam]),
+            attr('userPrincipalName', [`${sam}@${REALM.toLowerCase()}`]),
+            attr('givenName', [prefix]),
+            attr('sn', [`User ${n}`]),
+            attr('displayName', [`${prefix} User ${n}`]),
+            attr('mail', [`${sam}@corp.example.test`]),
+            attr('userAccountControl', ['514']),
+          ]);
+        }
+      } finally {
+        await client.unbind();
+      }
+    };
+    await Promise.all(Array.from({ length: connections }, worker));
+    this.log(`seeded ${count} bulk users "${prefix}…" over LDAP (${Date.now() - started} ms)`);
+  }
+
+  /** Freezes the DC's processes: connections stay open but nothing answers (a hung DC). */
+  freeze(): void {
+    if (this.process) killGroup(this.process, 'SIGSTOP');
+  }
+
+  /** Lets a frozen DC run again. */
+  thaw(): void {
+    if (this.process) killGroup(this.process, 'SIGCONT');
+  }
+
+  /** Stops the DC but keeps its database, so {@link restart} brings the same domain back. */
+  async halt(): Promise<void> {
+    await this.stopProcess();
+  }
+
+  /** Starts a halted DC again on the same database and waits until it answers. */
+  async restart(): Promise<void> {
+    await this.run();
+  }
+
   /** Stops the DC and removes its database; the log stays in test-output/. */
   async stop(): Promise<void> {
+    await this.stopProcess();
+    rmSync(this.dir, { recursive: true, force: true, maxRetries: 5, retryDelay: 200 });
+  }
+
+  private async stopProcess(): Promise<void> {
     const child = this.process;
     if (child && child.exitCode === null && child.signalCode === null) {
       const exited = new Promise<void>((resolve) => child.once('exit', () => resolve()));
+      killGroup(child, 'SIGCONT'); // a frozen DC cannot handle SIGTERM
       killGroup(child, 'SIGTERM');
       const timer = setTimeout(() => killGroup(child, 'SIGKILL'), 10_000);
       await exited;
@@ -309,7 +410,6 @@ export class SambaDc {
       killGroup(child, 'SIGKILL'); // any worker that outlived the master
       this.log('samba stopped');
     }
-    rmSync(this.dir, { recursive: true, force: true, maxRetries: 5, retryDelay: 200 });
   }
 }
 

@@ -10,6 +10,10 @@ const PRODUCTION = {
   MicrosoftAppTenantId: '11111111-2222-4333-8444-555555555555',
   ANCHOR_TENANT_ID: '11111111-2222-4333-8444-555555555555',
   ANCHOR_ADMIN_IDS: '22222222-3333-4444-8555-666666666666, 33333333-4444-4555-8666-777777777777',
+  LDAP_URL: 'ldaps://dc1.corp.contoso.com',
+  LDAP_BIND_DN: 'CN=svc-anchor,OU=Service Accounts,DC=corp,DC=contoso,DC=com',
+  LDAP_BIND_PASSWORD: 'not-a-real-password',
+  LDAP_BASE_DN: 'DC=corp,DC=contoso,DC=com',
 };
 
 function problemsOf(env: Record<string, string | undefined>): string[] {
@@ -68,6 +72,10 @@ describe('loadConfig', () => {
     assert.deepEqual(problemsOf({ ANCHOR_MODE: 'production' }).sort(), [
       'ANCHOR_ADMIN_IDS',
       'ANCHOR_TENANT_ID',
+      'LDAP_BASE_DN',
+      'LDAP_BIND_DN',
+      'LDAP_BIND_PASSWORD',
+      'LDAP_URL',
       'MicrosoftAppId',
       'MicrosoftAppType',
     ]);
@@ -112,5 +120,81 @@ describe('loadConfig', () => {
 
   it('rejects a port that is not a port', () => {
     assert.deepEqual(problemsOf({ PORT: '99999' }), ['PORT']);
+  });
+
+  describe('directory settings', () => {
+    it('reads the LDAP connection with safe defaults', () => {
+      const { ldap, sourceAnchor } = loadConfig(PRODUCTION);
+      assert.equal(sourceAnchor, 'auto');
+      assert.deepEqual(ldap, {
+        url: 'ldaps://dc1.corp.contoso.com',
+        bindDn: PRODUCTION.LDAP_BIND_DN,
+        bindPassword: PRODUCTION.LDAP_BIND_PASSWORD,
+        baseDn: PRODUCTION.LDAP_BASE_DN,
+        caFile: undefined,
+        tlsServerName: undefined,
+        tlsInsecure: false,
+        syncScopeOus: [],
+        sourceAnchor: 'auto',
+        connectTimeoutMs: 5000,
+        operationTimeoutMs: 10_000,
+        pageSize: 500,
+      });
+    });
+
+    it('splits LDAP_SYNC_OUS on semicolons, since DNs contain commas', () => {
+      const { ldap } = loadConfig({
+        ...PRODUCTION,
+        LDAP_SYNC_OUS: 'OU=Staff,DC=corp,DC=contoso,DC=com; OU=Contractors,DC=corp,DC=contoso,DC=com;',
+      });
+      assert.deepEqual(ldap?.syncScopeOus, [
+        'OU=Staff,DC=corp,DC=contoso,DC=com',
+        'OU=Contractors,DC=corp,DC=contoso,DC=com',
+      ]);
+    });
+
+    it('turns certificate checks off only for the literal LDAP_TLS_INSECURE=true', () => {
+      assert.equal(loadConfig({ ...PRODUCTION, LDAP_TLS_INSECURE: 'true' }).ldap?.tlsInsecure, true);
+      assert.deepEqual(problemsOf({ ...PRODUCTION, LDAP_TLS_INSECURE: 'yes' }), ['LDAP_TLS_INSECURE']);
+    });
+
+    it('needs the four LDAP settings in production, and none in demo mode', () => {
+      const env: Record<string, string | undefined> = { ...PRODUCTION };
+      for (const name of ['LDAP_URL', 'LDAP_BIND_DN', 'LDAP_BIND_PASSWORD', 'LDAP_BASE_DN'])
+        env[name] = undefined;
+      assert.deepEqual(problemsOf(env).sort(), [
+        'LDAP_BASE_DN',
+        'LDAP_BIND_DN',
+        'LDAP_BIND_PASSWORD',
+        'LDAP_URL',
+      ]);
+      assert.equal(loadConfig({}).ldap, undefined);
+    });
+
+    it('rejects a URL that is not LDAP, a missing CA file and an unknown source anchor', () => {
+      assert.deepEqual(
+        problemsOf({
+          ...PRODUCTION,
+          LDAP_URL: 'https://dc1',
+          LDAP_CA_FILE: '/nonexistent/ca.pem',
+          SOURCE_ANCHOR: 'employeeID',
+        }).sort(),
+        ['LDAP_CA_FILE', 'LDAP_URL', 'SOURCE_ANCHOR'],
+      );
+    });
+
+    it('applies SOURCE_ANCHOR in demo mode too', () => {
+      assert.equal(loadConfig({ SOURCE_ANCHOR: 'objectGUID' }).sourceAnchor, 'objectGUID');
+    });
+
+    it('never puts the bind password in an error message', () => {
+      try {
+        loadConfig({ ...PRODUCTION, LDAP_URL: 'nope' });
+        assert.fail('accepted');
+      } catch (err) {
+        assert.ok(err instanceof ConfigError);
+        assert.doesNotMatch(err.message, /not-a-real-password/);
+      }
+    });
   });
 });

@@ -1,0 +1,26 @@
+/** What went wrong talking to the on-prem directory, in terms an admin can act on. */
+export type DirectoryErrorKind =
+  | 'invalid-input'
+  | 'bind-failed'
+  | 'unreachable'
+  | 'tls-untrusted'
+  | 'tls-required'
+  | 'timeout'
+  | 'size-limit'
+  | 'access-denied'
+  | 'failed';
+
+/**
+ * A directory failure with a message fit for the chat: it says what happened and what to check,
+ * and never carries the bind password. The original error stays in `cause` for the logs.
+ */
+export class DirectoryError extends Error {
+  constructor(
+    readonly kind: DirectoryErrorKind,
+    message: string,
+    options?: { cause?: unknown },
+  ) {
+    super(message, options);
+    this.name = 'DirectoryError';
+  }
+}
