@@ -25,7 +25,10 @@ type ConnectionOptions = Pick<
  * bound is thrown away and a new one is connected, secured and bound before the next call.
  */
 export class LdapConnection {
+  /** The connection being opened, or the one in use. */
   private client?: Promise<Client>;
+  /** The connection in use once it is bound. */
+  private ready?: Client;
   private readonly tlsOptions: tls.ConnectionOptions;
   private readonly startTls: boolean;
 
@@ -63,22 +66,31 @@ export class LdapConnection {
     await this.reset();
   }
 
-  private bound(): Promise<Client> {
-    const current = this.client;
-    if (current) {
-      return current.then(async (client) => {
-        if (client.isConnected && client.isBound) return client;
-        if (this.client === current) this.client = undefined;
-        return this.bound();
-      });
+  private bound(): Client | Promise<Client> {
+    const ready = this.ready;
+    // The common case, a live bound connection, costs no extra promise.
+    if (ready?.isConnected && ready.isBound) return ready;
+    if (ready) {
+      // Dropped (or silently reconnected without a bind): open a new one.
+      this.ready = undefined;
+      this.client = undefined;
+      void ready.unbind().catch(() => undefined);
     }
-    const next = this.connect();
-    this.client = next;
-    // A failed connect must not be reused by the next call.
-    next.catch(() => {
-      if (this.client === next) this.client = undefined;
-    });
-    return next;
+    if (!this.client) {
+      const opening: Promise<Client> = this.connect().then(
+        (client) => {
+          if (this.client === opening) this.ready = client;
+          return client;
+        },
+        (err: unknown) => {
+          // A failed connect must not be reused by the next call.
+          if (this.client === opening) this.client = undefined;
+          throw err;
+        },
+      );
+      this.client = opening;
+    }
+    return this.client;
   }
 
   private async connect(): Promise<Client> {
@@ -103,6 +115,7 @@ export class LdapConnection {
   private async reset(): Promise<void> {
     const current = this.client;
     this.client = undefined;
+    this.ready = undefined;
     const client = await current?.catch(() => undefined);
     await client?.unbind().catch(() => undefined);
   }

@@ -335,6 +335,8 @@ describe('LdapDirectory against the Samba AD DC', function () {
 
     it('reports a stopped DC as unreachable and reconnects on the next call once it is back', async function () {
       this.timeout(120_000);
+      const idle = open();
+      await idle.ping();
       await directory.ping();
       await dc.halt();
       try {
@@ -345,6 +347,8 @@ describe('LdapDirectory against the Samba AD DC', function () {
       }
       const { users } = await directory.find('sAMAccountName', 'apes');
       assert.equal(users[0]?.dn, `CN=Aaron Pescasio,${SYNCED_OU}`);
+      // A connection that went dead while nobody used it is replaced without an error.
+      assert.equal((await idle.find('sAMAccountName', 'apes')).users.length, 1);
     });
   });
 });

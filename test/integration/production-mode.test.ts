@@ -48,16 +48,7 @@ describe('production mode (real process)', () => {
     before(async function () {
       this.timeout(300_000);
       dc = await sharedSambaDc();
-      const port = await freePort();
-      anchor = AnchorProcess.start({
-        ...PRODUCTION,
-        ...ldapEnv(dc),
-        PORT: String(port),
-        HOST: '127.0.0.1',
-        LOG_LEVEL: 'debug',
-      });
-      await anchor.waitFor(/Anchor listening/);
-      base = `http://127.0.0.1:${port}`;
+      ({ anchor, base } = await startListening({ ...ldapEnv(dc), LOG_LEVEL: 'debug' }));
     });
 
     after(async () => {
@@ -121,16 +112,10 @@ describe('production mode (real process)', () => {
     before(async function () {
       this.timeout(300_000);
       const dc = await sharedSambaDc();
-      const port = await freePort();
-      anchor = AnchorProcess.start({
-        ...PRODUCTION,
+      ({ anchor, base } = await startListening({
         ...ldapEnv(dc),
         LDAP_BIND_PASSWORD: 'Not-The-Password-1!',
-        PORT: String(port),
-        HOST: '127.0.0.1',
-      });
-      await anchor.waitFor(/Anchor listening/);
-      base = `http://127.0.0.1:${port}`;
+      }));
     });
 
     after(async () => {
@@ -175,4 +160,12 @@ function ldapEnv(dc: SambaDc): Record<string, string> {
     LDAP_TLS_SERVER_NAME: DC_FQDN,
     LDAP_SYNC_OUS: SYNCED_OU,
   };
+}
+
+/** Starts Anchor in production mode on a free loopback port and waits until it listens. */
+async function startListening(env: Record<string, string>): Promise<{ anchor: AnchorProcess; base: string }> {
+  const port = await freePort();
+  const anchor = AnchorProcess.start({ ...PRODUCTION, ...env, PORT: String(port), HOST: '127.0.0.1' });
+  await anchor.waitFor(/Anchor listening/);
+  return { anchor, base: `http://127.0.0.1:${port}` };
 }
