@@ -19,6 +19,7 @@ describe('Graph simulator (HTTP)', () => {
       body: new URLSearchParams({
         grant_type: 'client_credentials',
         client_id: 'anchor',
+        client_secret: 'demo-secret',
         scope: 'https://graph.microsoft.com/.default',
       }),
     });
