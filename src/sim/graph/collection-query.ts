@@ -85,7 +85,9 @@ export function queryCollection(
   if (list.length > top) {
     const next = new URLSearchParams(q);
     next.set('$skiptoken', encodeSkipToken(keyOf(page[page.length - 1])));
-    body['@odata.nextLink'] = `${spec.selfUrl}?${next.toString()}`;
+    // Graph keeps `$` literal in its nextLinks; URLSearchParams would write %24.
+    const query = [...next].map(([k, v]) => `${k}=${encodeURIComponent(v)}`).join('&');
+    body['@odata.nextLink'] = `${spec.selfUrl}?${query}`;
   }
   body.value = page.map((i) => selectProperties(i, q.get('$select'), spec.select));
   return body;
