@@ -71,7 +71,7 @@ describe('Graph simulator (HTTP)', () => {
 });
 
 describe('Graph simulator: token endpoint and discovery', () => {
-  const tenantId = DEMO_TENANT.tenantId;
+  const tenantId: string = DEMO_TENANT.tenantId;
   const sim = new GraphSimulator({
     tenantId,
     organization: demoOrganization(tenantId),
