@@ -1,4 +1,5 @@
 import type { DemoDirectoryRecord } from '../services/demo-directory';
+import type { SimCloudUser, SimOrganization } from './graph/model';
 
 /** A person of the demo tenant as Teams knows them. */
 export interface DemoTeamsUser {
@@ -64,34 +65,7 @@ export function demoTeamsUsers(): DemoTeamsUser[] {
   return [DEMO_TENANT.requester, DEMO_TENANT.approver, ...DEMO_TENANT.others];
 }
 
-/** A cloud user of the simulated tenant, in Graph v1.0 property names. */
-export interface SimCloudUser {
-  id: string;
-  displayName: string;
-  givenName?: string;
-  surname?: string;
-  userPrincipalName: string;
-  mail?: string;
-  proxyAddresses: string[];
-  accountEnabled: boolean;
-  userType: 'Member' | 'Guest';
-  createdDateTime: string;
-  onPremisesImmutableId: string | null;
-  onPremisesSyncEnabled: boolean | null;
-  onPremisesLastSyncDateTime: string | null;
-  onPremisesSamAccountName: string | null;
-  onPremisesUserPrincipalName: string | null;
-}
-
-/** The simulated tenant's organization object. */
-export interface SimOrganization {
-  id: string;
-  displayName: string;
-  onPremisesSyncEnabled: boolean;
-  onPremisesLastSyncDateTime: string;
-  onPremisesLastPasswordSyncDateTime: string;
-  verifiedDomains: { name: string; isDefault: boolean; isInitial: boolean; type: string }[];
-}
+export type { SimCloudUser, SimOrganization } from './graph/model';
 
 const SYNCED_OU = 'OU=Staff,DC=corp,DC=contoso,DC=com';
 
@@ -206,6 +180,7 @@ export function demoOrganization(tenantId: string, now: Date = new Date()): SimO
     verifiedDomains: [
       { name: 'contoso.com', isDefault: true, isInitial: false, type: 'Managed' },
       { name: 'contoso.onmicrosoft.com', isDefault: false, isInitial: true, type: 'Managed' },
+      { name: 'fabrikam.com', isDefault: false, isInitial: false, type: 'Federated' },
     ],
   };
 }

@@ -6,13 +6,8 @@ import type { AnchorConfig } from '../config';
 import type { Logger } from '../logger';
 import { DemoDirectory } from '../services/demo-directory';
 import { MemoryStateStore } from '../services/memory-state-store';
-import {
-  DEMO_TENANT,
-  demoCloudUsers,
-  demoDirectoryUsers,
-  demoOrganization,
-  demoTeamsUsers,
-} from './demo-tenant';
+import { demoGraphSeed } from './demo-graph-seed';
+import { DEMO_TENANT, demoDirectoryUsers, demoTeamsUsers } from './demo-tenant';
 import { GraphSimulator } from './graph-simulator';
 import { startPlayground } from './playground';
 import type { PlaygroundInstance, PlaygroundUser } from './playground';
@@ -38,11 +33,7 @@ export async function startDemo(config: AnchorConfig, logger: Logger): Promise<D
     rmSync(workDir, { recursive: true, force: true });
   };
   try {
-    const graph = new GraphSimulator({
-      tenantId: DEMO_TENANT.tenantId,
-      organization: demoOrganization(DEMO_TENANT.tenantId),
-      users: demoCloudUsers(),
-    });
+    const graph = new GraphSimulator(demoGraphSeed(DEMO_TENANT.tenantId));
     const graphUrl = await graph.start(config.demo.graphSimulatorPort);
     stops.push(() => graph.stop());
 

@@ -1,37 +1,91 @@
-import { randomBytes, randomUUID } from 'node:crypto';
+import { randomUUID } from 'node:crypto';
 import http from 'node:http';
+import https from 'node:https';
 import type { AddressInfo } from 'node:net';
-import type { SimCloudUser, SimOrganization } from './demo-tenant';
 import { GraphSimError } from './graph-errors';
+import type { RequestLogEntry } from './graph/admin-routes';
+import { registerAdminRoutes } from './graph/admin-routes';
+import { runBatch } from './graph/batch';
+import { registerDeletedItemsRoutes } from './graph/deleted-items-routes';
+import { registerDirectoryRoutes } from './graph/directory-routes';
+import { FaultInjector } from './graph/faults';
+import { flatHeaders, readBody, send } from './graph/http-io';
+import type { SimAdUser, SimSyncError, SyncReport } from './graph/model';
+import { registerRoleRoutes } from './graph/roles-routes';
+import { Router } from './graph/router';
+import type { GraphVersion, SimRequest, SimResponse } from './graph/sim-request';
+import { runSyncCycle } from './graph/sync-engine';
+import { TenantState } from './graph/tenant-state';
+import type { TenantSeed } from './graph/tenant-state';
+import type { ThrottleOptions } from './graph/throttle';
+import { Throttle, defaultReadUnits } from './graph/throttle';
+import { handleLoginRequest } from './graph/token-endpoint';
+import { TokenIssuer } from './graph/token-issuer';
+import { registerUserRoutes } from './graph/users-routes';
 
-/** The tenant the simulator serves. */
-export interface GraphSimulatorSeed {
-  tenantId: string;
-  organization: SimOrganization;
-  users: SimCloudUser[];
+export type { SimAdUser, SimSyncError, SyncReport } from './graph/model';
+export type { FaultRule } from './graph/faults';
+export type { ThrottleOptions } from './graph/throttle';
+export type { RequestLogEntry } from './graph/admin-routes';
+
+/** The tenant the simulator serves, and how strict its quotas are. */
+export interface GraphSimulatorSeed extends TenantSeed {
+  /** Per-app quotas; defaults are Graph's (3,000 writes / 150 s; RU budget by tenant size). */
+  throttle?: ThrottleOptions;
 }
 
-type Handler = (req: http.IncomingMessage, url: URL, match: RegExpMatchArray) => Promise<unknown> | unknown;
+/** How the simulator listens. */
+export interface GraphSimulatorOptions {
+  /** PEM key and certificate: serve HTTPS (MSAL may refuse an http authority). */
+  tls?: { key: string; cert: string };
+}
 
-const TOKEN_LIFETIME_S = 3599;
+const JSON_TYPE =
+  'application/json;odata.metadata=minimal;odata.streaming=true;IEEE754Compatible=false;charset=utf-8';
 
 /**
  * A Microsoft Graph stand-in on loopback for demo mode and tests. It answers in Graph's v1.0
- * shapes and errors, and issues tokens from an Entra-style token endpoint, so production code
- * talks to it over HTTP unchanged.
+ * (and beta) shapes and errors, issues tokens from an Entra-style token endpoint, throttles per
+ * app, and simulates Entra Connect sync cycles, so production code talks to it over HTTP
+ * unchanged. Test hooks: `state`, `faults`, `throttle`, `runSyncCycle`, `requests`, and the
+ * `/_sim` admin API.
  */
 export class GraphSimulator {
-  private readonly server = http.createServer((req, res) => void this.handle(req, res));
-  private readonly tokens = new Set<string>();
-  private readonly routes: [string, RegExp, Handler][] = [
-    ['POST', /^\/([^/]+)\/oauth2\/v2\.0\/token$/, (req) => this.issueToken(req)],
-    ['GET', /^\/v1\.0\/\$metadata$/, () => METADATA],
-    ['GET', /^\/v1\.0\/organization$/, () => ({ value: [this.seed.organization] })],
-    ['GET', /^\/v1\.0\/users$/, (req, url) => this.listUsers(req, url)],
-    ['GET', /^\/v1\.0\/users\/([^/]+)$/, (_req, url, m) => this.getUser(url, decodeURIComponent(m[1]))],
-  ];
+  /** The tenant's live state (users, recycle bin, roles, domains, sync features). */
+  readonly state: TenantState;
+  /** Inject 429/5xx answers on routes. */
+  readonly faults = new FaultInjector();
+  /** Per-app write quota and read budget; `throttle.configure({...})` makes it strict. */
+  readonly throttle: Throttle;
+  /** Issued tokens; `tokens.expireAll()` tests a client's refresh. */
+  readonly tokens: TokenIssuer;
+  /** Every Graph request answered (direct and batched), oldest first. */
+  readonly requests: RequestLogEntry[] = [];
 
-  constructor(private readonly seed: GraphSimulatorSeed) {}
+  private readonly server: http.Server;
+  private readonly graph = new Router();
+  private readonly admin = new Router();
+
+  constructor(seed: GraphSimulatorSeed, options: GraphSimulatorOptions = {}) {
+    this.state = new TenantState(seed);
+    this.throttle = new Throttle(seed.throttle, defaultReadUnits(seed.users.length));
+    this.tokens = new TokenIssuer(seed.tenantId);
+    const ctx = { state: this.state, baseUrl: () => this.baseUrl };
+    registerUserRoutes(this.graph, ctx);
+    registerDeletedItemsRoutes(this.graph, ctx);
+    registerDirectoryRoutes(this.graph, ctx);
+    registerRoleRoutes(this.graph, ctx);
+    registerAdminRoutes(this.admin, {
+      state: this.state,
+      faults: this.faults,
+      throttle: this.throttle,
+      tokens: this.tokens,
+      requests: this.requests,
+      runSyncCycle: (users) => this.runSyncCycle(users),
+    });
+    const listener = (req: http.IncomingMessage, res: http.ServerResponse) => void this.handle(req, res);
+    this.server = options.tls ? https.createServer(options.tls, listener) : http.createServer(listener);
+  }
 
   /** Starts listening on loopback; resolves with the base URL (no trailing slash). */
   async start(port = 0): Promise<string> {
@@ -42,8 +96,10 @@ export class GraphSimulator {
     return this.baseUrl;
   }
 
+  /** `http(s)://127.0.0.1:<port>`; valid once started. */
   get baseUrl(): string {
-    return `http://127.0.0.1:${(this.server.address() as AddressInfo).port}`;
+    const scheme = this.server instanceof https.Server ? 'https' : 'http';
+    return `${scheme}://127.0.0.1:${(this.server.address() as AddressInfo).port}`;
   }
 
   async stop(): Promise<void> {
@@ -51,159 +107,145 @@ export class GraphSimulator {
     await new Promise<void>((resolve) => this.server.close(() => resolve()));
   }
 
+  /** Runs one Entra Connect export cycle with this AD view (see sync-engine.ts). */
+  runSyncCycle(adUsers: SimAdUser[], now = new Date()): SyncReport {
+    return runSyncCycle(this.state, adUsers, now);
+  }
+
+  /** The sync errors of the last cycle. */
+  get syncErrors(): SimSyncError[] {
+    return this.state.syncErrors;
+  }
+
   private async handle(req: http.IncomingMessage, res: http.ServerResponse): Promise<void> {
     const requestId = randomUUID();
     const url = new URL(req.url ?? '/', 'http://127.0.0.1');
-    res.setHeader('request-id', requestId);
-    try {
-      const route = this.routes.find(
-        ([method, pattern]) => method === req.method && pattern.test(url.pathname),
-      );
-      if (!route)
-        throw new GraphSimError(400, 'BadRequest', `Resource not found for the segment '${url.pathname}'.`);
-      const [, pattern, handler] = route;
-      if (!url.pathname.includes('/oauth2/') && !url.pathname.endsWith('/$metadata')) this.authorize(req);
-      const body = await handler(req, url, url.pathname.match(pattern) as RegExpMatchArray);
-      if (typeof body === 'string') send(res, 200, body, { 'content-type': 'application/xml' });
-      else send(res, 200, JSON.stringify(body), { 'content-type': 'application/json' });
-    } catch (err) {
-      const error =
-        err instanceof GraphSimError
-          ? err
-          : new GraphSimError(500, 'generalException', 'An internal error occurred.');
-      const body = JSON.stringify(error.body(requestId, header(req, 'client-request-id')));
-      send(res, error.status, body, { 'content-type': 'application/json', ...error.headers });
-    }
-  }
-
-  private authorize(req: http.IncomingMessage): void {
-    const auth = header(req, 'authorization');
-    if (!auth) {
-      throw new GraphSimError(401, 'InvalidAuthenticationToken', 'Access token is empty.');
-    }
-    const token = auth.replace(/^Bearer\s+/i, '');
-    if (!this.tokens.has(token)) {
-      throw new GraphSimError(
-        401,
-        'InvalidAuthenticationToken',
-        'Access token validation failure. Invalid audience.',
-      );
-    }
-  }
-
-  private async issueToken(req: http.IncomingMessage): Promise<unknown> {
-    const form = new URLSearchParams(await readBody(req));
-    if (form.get('grant_type') !== 'client_credentials' || !form.get('client_id')) {
-      throw new GraphSimError(
-        400,
-        'invalid_request',
-        "AADSTS900144: The request body must contain 'client_id'.",
-      );
-    }
-    const token = randomBytes(24).toString('base64url');
-    this.tokens.add(token);
-    return {
-      token_type: 'Bearer',
-      expires_in: TOKEN_LIFETIME_S,
-      ext_expires_in: TOKEN_LIFETIME_S,
-      access_token: token,
-    };
-  }
-
-  private listUsers(req: http.IncomingMessage, url: URL): unknown {
-    const search = url.searchParams.get('$search');
-    let users = this.seed.users;
-    if (search !== null) {
-      if (header(req, 'consistencylevel')?.toLowerCase() !== 'eventual') {
-        throw new GraphSimError(
-          400,
-          'Request_UnsupportedQuery',
-          "Request with $search query parameter only works through MSGraph with a special request header: 'ConsistencyLevel: eventual'",
-        );
+    const headers = flatHeaders(req);
+    const rawBody = await readBody(req).catch(() => '');
+    let body: unknown = rawBody === '' ? undefined : rawBody;
+    if (rawBody !== '' && (headers['content-type'] ?? '').includes('json')) {
+      try {
+        body = JSON.parse(rawBody);
+      } catch {
+        body = undefined;
       }
-      users = users.filter((u) => matchesSearch(u, search));
     }
-    const top = Number(url.searchParams.get('$top') ?? 100);
-    return {
-      '@odata.context': 'https://graph.microsoft.com/v1.0/$metadata#users',
-      value: users.slice(0, top).map((u) => select(u, url)),
+    const simReq: SimRequest = {
+      method: req.method ?? 'GET',
+      path: url.pathname,
+      version: null,
+      query: url.searchParams,
+      headers,
+      body,
+      rawBody,
+      requestId,
+      app: null,
+      inBatch: false,
     };
+    const response = await this.respond(simReq, req.socket.remoteAddress ?? '');
+    write(res, response, requestId, headers['client-request-id']);
   }
 
-  private getUser(url: URL, idOrUpn: string): unknown {
-    const user = this.seed.users.find(
-      (u) => u.id === idOrUpn || u.userPrincipalName.toLowerCase() === idOrUpn.toLowerCase(),
-    );
-    if (!user) {
-      throw new GraphSimError(
-        404,
-        'Request_ResourceNotFound',
-        `Resource '${idOrUpn}' does not exist or one of its queried reference-property objects are not present.`,
-      );
+  private async respond(req: SimRequest, remote: string): Promise<SimResponse> {
+    if (req.path.startsWith('/_sim/')) {
+      // The admin API has no authentication, so it answers loopback callers only.
+      if (!/^(127\.|::1$|::ffff:127\.)/.test(remote))
+        return errorResponse(req, new GraphSimError(403, 'Forbidden', 'Loopback only.'));
+      return this.guard(req, () => this.admin.route(req));
     }
-    return select(user, url);
+    const login = handleLoginRequest(req, this.state, this.tokens, this.baseUrl);
+    if (login) return login;
+    if (req.method === 'GET' && /^\/(v1\.0|beta)\/\$metadata$/.test(req.path)) {
+      return { status: 200, headers: { 'content-type': 'application/xml' }, body: METADATA };
+    }
+    const m = /^\/(v1\.0|beta)(\/.*)?$/.exec(req.path);
+    if (!m) {
+      const version = req.path.split('/')[1] ?? '';
+      return errorResponse(req, new GraphSimError(400, 'BadRequest', `Invalid version: ${version}`));
+    }
+    const graphReq: SimRequest = { ...req, version: m[1] as GraphVersion, path: m[2] ?? '/' };
+    try {
+      graphReq.app = this.tokens.verify(req.headers['authorization']);
+    } catch (err) {
+      return this.log(graphReq, errorResponse(graphReq, err));
+    }
+    if (graphReq.path === '/$batch' && graphReq.method === 'POST') {
+      return this.guard(graphReq, () => runBatch(graphReq, (sub) => this.dispatch(sub)));
+    }
+    return this.dispatch(graphReq);
+  }
+
+  /** One Graph request (direct or batched): faults, throttling, route, error envelope, log. */
+  private async dispatch(req: SimRequest): Promise<SimResponse> {
+    const response = await this.guard(req, () => {
+      if (req.inBatch && req.path === '/$batch')
+        throw new GraphSimError(400, 'BadRequest', 'Nested batch requests are not supported.');
+      const fault = this.faults.take(req.method, `/${req.version}${req.path}`);
+      if (fault) throw fault;
+      this.throttle.charge(req.app?.clientId ?? '', cost(req));
+      return this.graph.route(req);
+    });
+    return this.log(req, response);
+  }
+
+  private async guard(req: SimRequest, run: () => Promise<SimResponse>): Promise<SimResponse> {
+    try {
+      return await run();
+    } catch (err) {
+      return errorResponse(req, err);
+    }
+  }
+
+  private log(req: SimRequest, res: SimResponse): SimResponse {
+    const query = req.query.toString();
+    this.requests.push({
+      method: req.method,
+      url: `/${req.version}${req.path}${query ? `?${query}` : ''}`,
+      status: res.status,
+      clientId: req.app?.clientId ?? null,
+      inBatch: req.inBatch,
+      at: new Date().toISOString(),
+    });
+    return res;
   }
 }
 
-/** The default property set Graph v1.0 returns for users when `$select` is absent. */
-const DEFAULT_USER_PROPERTIES = [
-  'id',
-  'displayName',
-  'givenName',
-  'surname',
-  'userPrincipalName',
-  'mail',
-  'jobTitle',
-  'businessPhones',
-  'mobilePhone',
-  'officeLocation',
-  'preferredLanguage',
-];
-
-function select(user: SimCloudUser, url: URL): Record<string, unknown> {
-  const requested = url.searchParams.get('$select');
-  const fields = requested ? requested.split(',').map((s) => s.trim()) : DEFAULT_USER_PROPERTIES;
-  const source = user as unknown as Record<string, unknown>;
-  return Object.fromEntries(fields.map((f) => [f, source[f] ?? null]));
+/** Graph's resource units: list users 2, other GET 1, writes 1 RU + 1 write. */
+function cost(req: SimRequest): { units: number; writes: number } {
+  if (req.method === 'GET') return { units: /^\/users$/.test(req.path) ? 2 : 1, writes: 0 };
+  return { units: 1, writes: 1 };
 }
 
-/** `"displayName:ap" OR "mail:ap"`: Graph's tokenized prefix search, per property. */
-function matchesSearch(user: SimCloudUser, search: string): boolean {
-  const clauses = [...search.matchAll(/"([^":]+):([^"]*)"/g)];
-  return clauses.some(([, property, term]) => {
-    const value = (user as unknown as Record<string, unknown>)[property];
-    if (typeof value !== 'string') return false;
-    const needle = term.toLowerCase();
-    return value
-      .toLowerCase()
-      .split(/[\s@._-]+/)
-      .concat(value.toLowerCase())
-      .some((word) => word.startsWith(needle));
-  });
+function errorResponse(req: SimRequest, err: unknown): SimResponse {
+  const error =
+    err instanceof GraphSimError
+      ? err
+      : new GraphSimError(500, 'generalException', 'An internal error occurred.');
+  return {
+    status: error.status,
+    headers: { 'Content-Type': 'application/json', ...error.headers },
+    body: error.body(req.requestId, req.headers['client-request-id']),
+  };
 }
 
-/**
- * Writes a whole response. No chaining on writeHead: restify, loaded in the same process in
- * demo mode, patches http.ServerResponse globally and its writeHead does not return `this`.
- */
-function send(res: http.ServerResponse, status: number, body: string, headers: Record<string, string>): void {
-  if (res.headersSent) return;
-  res.writeHead(status, headers);
-  res.end(body);
-}
-
-function header(req: http.IncomingMessage, name: string): string | undefined {
-  const value = req.headers[name];
-  return Array.isArray(value) ? value[0] : value;
-}
-
-function readBody(req: http.IncomingMessage): Promise<string> {
-  return new Promise((resolve, reject) => {
-    const chunks: Buffer[] = [];
-    req.on('data', (c: Buffer) => chunks.push(c));
-    req.on('end', () => resolve(Buffer.concat(chunks).toString('utf8')));
-    req.on('error', reject);
-  });
+function write(
+  res: http.ServerResponse,
+  response: SimResponse,
+  requestId: string,
+  clientRequestId?: string,
+): void {
+  const headers: Record<string, string> = {
+    'request-id': requestId,
+    'client-request-id': clientRequestId ?? requestId,
+  };
+  let body = '';
+  if (response.body !== undefined) {
+    body = typeof response.body === 'string' ? response.body : JSON.stringify(response.body);
+    headers['content-type'] = typeof response.body === 'string' ? 'text/plain' : JSON_TYPE;
+  }
+  for (const [k, v] of Object.entries(response.headers ?? {})) headers[k.toLowerCase()] = v;
+  if (response.body !== undefined && typeof response.body !== 'string') headers['content-type'] = JSON_TYPE;
+  send(res, response.status, body, headers);
 }
 
 const METADATA =

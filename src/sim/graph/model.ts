@@ -1,0 +1,122 @@
+/**
+ * The simulated tenant's objects, in Graph v1.0/beta property names, so the routes can return
+ * them with little mapping.
+ */
+
+/** A cloud user of the simulated tenant. Optional on-prem fields default to null. */
+export interface SimCloudUser {
+  id: string;
+  displayName: string;
+  givenName?: string | null;
+  surname?: string | null;
+  userPrincipalName: string;
+  mail?: string | null;
+  proxyAddresses: string[];
+  accountEnabled: boolean;
+  userType: 'Member' | 'Guest';
+  createdDateTime: string;
+  onPremisesImmutableId: string | null;
+  /** null: never synced; true: synced now; false: was synced, then converted to cloud. */
+  onPremisesSyncEnabled: boolean | null;
+  onPremisesLastSyncDateTime: string | null;
+  onPremisesSamAccountName: string | null;
+  onPremisesUserPrincipalName: string | null;
+  onPremisesDistinguishedName?: string | null;
+  /** Beta only (not in the v1.0 metadata); blocks hard match when set (2026 hardening). */
+  onPremisesObjectIdentifier?: string | null;
+  /** Set on users in the recycle bin. */
+  deletedDateTime?: string | null;
+}
+
+/** A user as the state stores it: every optional field present. */
+export type UserRecord = Required<SimCloudUser>;
+
+/** The simulated tenant's organization object. */
+export interface SimOrganization {
+  id: string;
+  displayName: string;
+  onPremisesSyncEnabled: boolean;
+  onPremisesLastSyncDateTime: string;
+  onPremisesLastPasswordSyncDateTime: string;
+  verifiedDomains: { name: string; isDefault: boolean; isInitial: boolean; type: string }[];
+}
+
+/** A domain of the tenant, as `GET /domains` returns it. */
+export interface SimDomain {
+  id: string;
+  authenticationType: 'Managed' | 'Federated';
+  isDefault: boolean;
+  isInitial: boolean;
+  isVerified: boolean;
+}
+
+/** A directory role definition (only the properties the bot reads). */
+export interface SimRoleDefinition {
+  id: string;
+  templateId: string;
+  displayName: string;
+  isBuiltIn: boolean;
+  /** Whether Microsoft marks the role privileged; hard match onto its holders is blocked. */
+  isPrivileged: boolean;
+}
+
+/** An active or eligible (PIM) role assignment at tenant scope. */
+export interface SimRoleAssignment {
+  id?: string;
+  principalId: string;
+  /** A role definition id (for built-in roles, the template id). */
+  roleDefinitionId: string;
+}
+
+/** `GET /directory/onPremisesSynchronization` features the simulator models. */
+export interface SimSyncFeatures {
+  blockCloudObjectTakeoverThroughHardMatchEnabled: boolean;
+  blockSoftMatchEnabled: boolean;
+  softMatchOnUpnEnabled: boolean;
+  passwordSyncEnabled: boolean;
+}
+
+/** An app that may get tokens; the secret is checked when given. */
+export interface SimClientApp {
+  clientId: string;
+  clientSecret?: string;
+  /** Whether the app holds an admin role that lets it update users with privileged roles. */
+  canUpdatePrivilegedUsers?: boolean;
+}
+
+/** The AD side of a sync cycle: one on-prem user as the connector space sees it. */
+export interface SimAdUser {
+  /** The source anchor as ImmutableId (base64 of the 16 anchor bytes). */
+  sourceAnchor: string;
+  sAMAccountName: string;
+  userPrincipalName: string;
+  mail?: string;
+  displayName: string;
+  givenName?: string;
+  surname?: string;
+  distinguishedName: string;
+  enabled: boolean;
+  inScope: boolean;
+}
+
+/** One sync error, as Entra Connect Health would list it. */
+export interface SimSyncError {
+  sourceAnchor: string;
+  code: string;
+  message: string;
+  /** The cloud user the export collided with, when there is one. */
+  cloudUserId?: string;
+}
+
+/** What one sync cycle did. */
+export interface SyncReport {
+  /** Cloud-only users taken over by hard (or soft) match. */
+  matched: { sourceAnchor: string; userId: string; userPrincipalName: string }[];
+  /** New synced users (duplicates when a cloud user for the same person existed). */
+  created: { sourceAnchor: string; userId: string; userPrincipalName: string }[];
+  /** Already synced users refreshed (or restored from the recycle bin). */
+  refreshed: { sourceAnchor: string; userId: string }[];
+  /** Synced users whose AD user left the scope, now in the recycle bin. */
+  deleted: { sourceAnchor: string; userId: string }[];
+  errors: SimSyncError[];
+}

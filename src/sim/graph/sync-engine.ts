@@ -1,0 +1,170 @@
+import { randomInt, randomUUID } from 'node:crypto';
+import type { SimAdUser, SimSyncError, SyncReport, UserRecord } from './model';
+import type { TenantState } from './tenant-state';
+
+/** The sync error text Microsoft documents for the onPremisesObjectIdentifier hardening (domain.md). */
+const OBJECT_IDENTIFIER_BLOCK =
+  'Hard match operation blocked due to security hardening. Review OnPremisesObjectIdentifier mapping.';
+/** The InvalidHardMatch text when the tenant blocks cloud object takeover (domain.md). */
+const TAKEOVER_BLOCK = 'Another cloud created object with the same source anchor already exists';
+/**
+ * PLAUSIBLE text: the role hardening is announced (2026) but the exact sync error was not found;
+ * the code follows the takeover block's.
+ */
+const PRIVILEGED_BLOCK =
+  'Hard match operation blocked due to security hardening. The cloud object holds or is eligible for a privileged administrator role.';
+
+/**
+ * One Entra Connect export cycle against the simulated tenant. The list is the whole AD view
+ * (a full picture, not a delta): each in-scope AD user is matched or provisioned, and a synced
+ * user whose AD user is missing or out of scope goes to the recycle bin.
+ */
+export function runSyncCycle(state: TenantState, adUsers: SimAdUser[], now = new Date()): SyncReport {
+  const report: SyncReport = { matched: [], created: [], refreshed: [], deleted: [], errors: [] };
+  const stamp = now.toISOString();
+  const inScope = adUsers.filter((a) => a.inScope);
+  const anchors = new Set(inScope.map((a) => a.sourceAnchor));
+
+  for (const ad of inScope) {
+    const holder = [...state.users.values()].find((u) => u.onPremisesImmutableId === ad.sourceAnchor);
+    if (holder?.onPremisesSyncEnabled === true) {
+      applyAd(state, holder, ad, stamp);
+      report.refreshed.push({ sourceAnchor: ad.sourceAnchor, userId: holder.id });
+      continue;
+    }
+    if (holder) {
+      const blocked = hardMatchBlock(state, holder, ad);
+      if (blocked) {
+        report.errors.push(blocked);
+        continue;
+      }
+      applyAd(state, holder, ad, stamp);
+      report.matched.push({
+        sourceAnchor: ad.sourceAnchor,
+        userId: holder.id,
+        userPrincipalName: holder.userPrincipalName,
+      });
+      continue;
+    }
+    // A synced user soft-deleted earlier comes back when its AD user returns to scope.
+    const deleted = [...state.deletedUsers.values()].find(
+      (u) => u.onPremisesImmutableId === ad.sourceAnchor && u.onPremisesSyncEnabled === true,
+    );
+    if (deleted) {
+      const restored = state.restore(deleted.id) as UserRecord;
+      applyAd(state, restored, ad, stamp);
+      report.refreshed.push({ sourceAnchor: ad.sourceAnchor, userId: restored.id });
+      continue;
+    }
+    const soft = softMatchCandidate(state, ad);
+    if (soft) {
+      const blocked = hardMatchBlock(state, soft, ad);
+      if (blocked) {
+        report.errors.push(blocked);
+        continue;
+      }
+      soft.onPremisesImmutableId = ad.sourceAnchor;
+      applyAd(state, soft, ad, stamp);
+      report.matched.push({
+        sourceAnchor: ad.sourceAnchor,
+        userId: soft.id,
+        userPrincipalName: soft.userPrincipalName,
+      });
+      continue;
+    }
+    const created = provision(state, ad, stamp);
+    report.created.push({
+      sourceAnchor: ad.sourceAnchor,
+      userId: created.id,
+      userPrincipalName: created.userPrincipalName,
+    });
+  }
+
+  for (const user of [...state.users.values()]) {
+    if (user.onPremisesSyncEnabled === true && !anchors.has(user.onPremisesImmutableId ?? '')) {
+      state.softDelete(user.id, now);
+      report.deleted.push({ sourceAnchor: user.onPremisesImmutableId ?? '', userId: user.id });
+    }
+  }
+  state.organization.onPremisesLastSyncDateTime = stamp;
+  state.syncErrors = report.errors;
+  return report;
+}
+
+/** Why the 2026 hardening refuses taking over this cloud-only user, if it does. */
+function hardMatchBlock(state: TenantState, user: UserRecord, ad: SimAdUser): SimSyncError | undefined {
+  const base = { sourceAnchor: ad.sourceAnchor, cloudUserId: user.id };
+  if (state.syncFeatures.blockCloudObjectTakeoverThroughHardMatchEnabled) {
+    return { ...base, code: 'InvalidHardMatch', message: TAKEOVER_BLOCK };
+  }
+  if (user.onPremisesObjectIdentifier) {
+    return { ...base, code: 'InvalidHardMatch', message: OBJECT_IDENTIFIER_BLOCK };
+  }
+  if (state.privilegedRolesOf(user.id).length > 0) {
+    return { ...base, code: 'InvalidHardMatch', message: PRIVILEGED_BLOCK };
+  }
+  return undefined;
+}
+
+/** Soft match (UPN, then primary SMTP) when the tenant allows it; hardened tenants block it. */
+function softMatchCandidate(state: TenantState, ad: SimAdUser): UserRecord | undefined {
+  if (state.syncFeatures.blockSoftMatchEnabled) return undefined;
+  const cloudOnly = [...state.users.values()].filter(
+    (u) => u.onPremisesSyncEnabled !== true && !u.onPremisesImmutableId,
+  );
+  const smtp = ad.mail ? `smtp:${ad.mail.toLowerCase()}` : undefined;
+  return (
+    cloudOnly.find((u) => smtp && u.proxyAddresses.some((p) => p.toLowerCase() === smtp)) ??
+    (state.syncFeatures.softMatchOnUpnEnabled
+      ? cloudOnly.find((u) => u.userPrincipalName.toLowerCase() === ad.userPrincipalName.toLowerCase())
+      : undefined)
+  );
+}
+
+/** Writes the AD side onto the cloud user, as the export does. */
+function applyAd(state: TenantState, user: UserRecord, ad: SimAdUser, stamp: string): void {
+  user.onPremisesSyncEnabled = true;
+  user.onPremisesLastSyncDateTime = stamp;
+  user.onPremisesSamAccountName = ad.sAMAccountName;
+  user.onPremisesUserPrincipalName = ad.userPrincipalName;
+  user.onPremisesDistinguishedName = ad.distinguishedName;
+  user.displayName = ad.displayName;
+  user.givenName = ad.givenName ?? null;
+  user.surname = ad.surname ?? null;
+  user.accountEnabled = ad.enabled;
+  if (ad.mail) user.mail = ad.mail;
+  const other = state.findUser(ad.userPrincipalName);
+  if (state.domainOf(ad.userPrincipalName)?.isVerified && (!other || other.id === user.id)) {
+    user.userPrincipalName = ad.userPrincipalName;
+  }
+}
+
+/**
+ * Creates the synced user. A UPN taken by another user (or in a domain the tenant has not
+ * verified) becomes `<prefix><4 digits>@<initial domain>`, as Entra's UPN conflict handling does.
+ */
+function provision(state: TenantState, ad: SimAdUser, stamp: string): UserRecord {
+  const prefix = ad.userPrincipalName.split('@')[0];
+  let upn = ad.userPrincipalName;
+  if (state.findUser(upn) || !state.domainOf(upn)?.isVerified) {
+    do upn = `${prefix}${randomInt(1000, 10000)}@${state.initialDomain()}`;
+    while (state.findUser(upn));
+  }
+  const user = state.addUser({
+    id: randomUUID(),
+    displayName: ad.displayName,
+    userPrincipalName: upn,
+    proxyAddresses: ad.mail ? [`SMTP:${ad.mail}`] : [],
+    accountEnabled: ad.enabled,
+    userType: 'Member',
+    createdDateTime: stamp,
+    onPremisesImmutableId: ad.sourceAnchor,
+    onPremisesSyncEnabled: true,
+    onPremisesLastSyncDateTime: stamp,
+    onPremisesSamAccountName: null,
+    onPremisesUserPrincipalName: null,
+  });
+  applyAd(state, user, ad, stamp);
+  user.userPrincipalName = upn;
+  return user;
+}

@@ -1,0 +1,195 @@
+import { randomUUID } from 'node:crypto';
+import { builtInRoleDefinitions } from './role-definitions';
+import type {
+  SimClientApp,
+  SimCloudUser,
+  SimDomain,
+  SimOrganization,
+  SimRoleAssignment,
+  SimRoleDefinition,
+  SimSyncError,
+  SimSyncFeatures,
+  UserRecord,
+} from './model';
+
+/** Everything the simulated tenant starts with. Only tenantId, organization and users are required. */
+export interface TenantSeed {
+  tenantId: string;
+  organization: SimOrganization;
+  users: SimCloudUser[];
+  /** Soft-deleted users (the recycle bin). */
+  deletedUsers?: SimCloudUser[];
+  /** Defaults to the organization's verifiedDomains, all Managed. */
+  domains?: SimDomain[];
+  /** Defaults to the built-in roles of role-definitions.ts. */
+  roleDefinitions?: SimRoleDefinition[];
+  roleAssignments?: SimRoleAssignment[];
+  /** PIM eligibility schedules. */
+  roleEligibilities?: SimRoleAssignment[];
+  onPremisesSynchronization?: {
+    features?: Partial<SimSyncFeatures>;
+    /**
+     * The endpoint supports delegated permission only, so app tokens get 403 like Graph;
+     * true lets apps read it (for tests of the "known" path).
+     */
+    readableByApps?: boolean;
+  };
+  /** When set, only these apps get tokens and their secrets are checked. */
+  clients?: SimClientApp[];
+}
+
+/** A hardened tenant: hard-match takeover allowed (Graph's default), soft match blocked. */
+const DEFAULT_FEATURES: SimSyncFeatures = {
+  blockCloudObjectTakeoverThroughHardMatchEnabled: false,
+  blockSoftMatchEnabled: true,
+  softMatchOnUpnEnabled: true,
+  passwordSyncEnabled: true,
+};
+
+/** Fills the optional user fields so every record has the full property set. */
+export function toUserRecord(user: SimCloudUser): UserRecord {
+  return {
+    givenName: null,
+    surname: null,
+    mail: null,
+    onPremisesDistinguishedName: null,
+    onPremisesObjectIdentifier: null,
+    deletedDateTime: null,
+    ...user,
+    proxyAddresses: [...user.proxyAddresses],
+  };
+}
+
+/** The mutable state of the simulated tenant, shared by the routes, the sync engine and tests. */
+export class TenantState {
+  readonly tenantId: string;
+  readonly organization: SimOrganization;
+  readonly users = new Map<string, UserRecord>();
+  readonly deletedUsers = new Map<string, UserRecord>();
+  readonly domains: SimDomain[];
+  readonly roleDefinitions: SimRoleDefinition[];
+  readonly roleAssignments: Required<SimRoleAssignment>[];
+  readonly roleEligibilities: Required<SimRoleAssignment>[];
+  readonly syncFeatures: SimSyncFeatures;
+  onPremisesSyncReadableByApps: boolean;
+  readonly clients: SimClientApp[];
+  /** Current sync errors by source anchor, replaced by each cycle. */
+  syncErrors: SimSyncError[] = [];
+
+  constructor(seed: TenantSeed) {
+    this.tenantId = seed.tenantId;
+    this.organization = { ...seed.organization, verifiedDomains: [...seed.organization.verifiedDomains] };
+    for (const u of seed.users) this.users.set(u.id, toUserRecord(u));
+    for (const u of seed.deletedUsers ?? []) {
+      const record = toUserRecord(u);
+      record.deletedDateTime ??= new Date().toISOString();
+      this.deletedUsers.set(u.id, record);
+    }
+    this.domains = (
+      seed.domains ??
+      seed.organization.verifiedDomains.map((d) => ({
+        id: d.name,
+        authenticationType: d.type === 'Federated' ? ('Federated' as const) : ('Managed' as const),
+        isDefault: d.isDefault,
+        isInitial: d.isInitial,
+        isVerified: true,
+      }))
+    ).map((d) => ({ ...d }));
+    this.roleDefinitions = seed.roleDefinitions ?? builtInRoleDefinitions();
+    const withId = (a: SimRoleAssignment) => ({ ...a, id: a.id ?? randomUUID() });
+    this.roleAssignments = (seed.roleAssignments ?? []).map(withId);
+    this.roleEligibilities = (seed.roleEligibilities ?? []).map(withId);
+    this.syncFeatures = { ...DEFAULT_FEATURES, ...seed.onPremisesSynchronization?.features };
+    this.onPremisesSyncReadableByApps = seed.onPremisesSynchronization?.readableByApps ?? false;
+    this.clients = seed.clients ?? [];
+  }
+
+  /** Finds an active user by object id or (case-insensitive) UPN, as `/users/{id|upn}` does. */
+  findUser(idOrUpn: string): UserRecord | undefined {
+    const byId = this.users.get(idOrUpn);
+    if (byId) return byId;
+    const upn = idOrUpn.toLowerCase();
+    for (const u of this.users.values()) if (u.userPrincipalName.toLowerCase() === upn) return u;
+    return undefined;
+  }
+
+  /** Adds a user (tests and the sync engine); returns the stored record. */
+  addUser(user: SimCloudUser): UserRecord {
+    const record = toUserRecord(user);
+    this.users.set(record.id, record);
+    return record;
+  }
+
+  /** Adds a user straight into the recycle bin. */
+  addDeletedUser(user: SimCloudUser): UserRecord {
+    const record = toUserRecord(user);
+    record.deletedDateTime ??= new Date().toISOString();
+    this.deletedUsers.set(record.id, record);
+    return record;
+  }
+
+  /**
+   * Moves a user to the recycle bin. Entra prefixes a deleted user's UPN with its object id
+   * (without dashes) so the UPN is free for others; restoring takes the prefix off.
+   */
+  softDelete(id: string, now = new Date()): UserRecord | undefined {
+    const user = this.users.get(id);
+    if (!user) return undefined;
+    this.users.delete(id);
+    user.deletedDateTime = now.toISOString();
+    user.userPrincipalName = `${id.replace(/-/g, '')}${user.userPrincipalName}`;
+    this.deletedUsers.set(id, user);
+    return user;
+  }
+
+  /** Takes a user out of the recycle bin. */
+  restore(id: string): UserRecord | undefined {
+    const user = this.deletedUsers.get(id);
+    if (!user) return undefined;
+    this.deletedUsers.delete(id);
+    user.deletedDateTime = null;
+    const prefix = id.replace(/-/g, '');
+    if (user.userPrincipalName.startsWith(prefix))
+      user.userPrincipalName = user.userPrincipalName.slice(prefix.length);
+    this.users.set(id, user);
+    return user;
+  }
+
+  /** The active or deleted user other than `exceptId` holding this ImmutableId. */
+  immutableIdHolder(value: string, exceptId?: string): UserRecord | undefined {
+    for (const pool of [this.users, this.deletedUsers]) {
+      for (const u of pool.values()) if (u.id !== exceptId && u.onPremisesImmutableId === value) return u;
+    }
+    return undefined;
+  }
+
+  /** The domain a UPN lives in, if it is one of the tenant's. */
+  domainOf(upn: string): SimDomain | undefined {
+    const suffix = upn.slice(upn.lastIndexOf('@') + 1).toLowerCase();
+    return this.domains.find((d) => d.id.toLowerCase() === suffix);
+  }
+
+  /** The tenant's initial `*.onmicrosoft.com` domain. */
+  initialDomain(): string {
+    return this.domains.find((d) => d.isInitial)?.id ?? `${this.tenantId}.onmicrosoft.com`;
+  }
+
+  roleDefinition(id: string): SimRoleDefinition | undefined {
+    return this.roleDefinitions.find((r) => r.id === id || r.templateId === id);
+  }
+
+  /** Privileged roles the user holds (active) or may activate (eligible). */
+  privilegedRolesOf(userId: string): { role: SimRoleDefinition; kind: 'active' | 'eligible' }[] {
+    const found: { role: SimRoleDefinition; kind: 'active' | 'eligible' }[] = [];
+    for (const [kind, list] of [
+      ['active', this.roleAssignments],
+      ['eligible', this.roleEligibilities],
+    ] as const) {
+      for (const a of list) {
+        const role = this.roleDefinition(a.roleDefinitionId);
+        if (a.principalId === userId && role?.isPrivileged) found.push({ role, kind });
+      }
+    }
+    return found;
+  }
+}

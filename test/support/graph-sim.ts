@@ -1,0 +1,88 @@
+import assert from 'node:assert/strict';
+import { demoGraphSeed } from '../../src/sim/demo-graph-seed';
+import { GraphSimulator } from '../../src/sim/graph-simulator';
+import type { GraphSimulatorSeed } from '../../src/sim/graph-simulator';
+
+/** A Graph error envelope as tests read it. */
+export interface GraphErrorJson {
+  error: {
+    code: string;
+    message: string;
+    details?: { code: string; message: string; target: string }[];
+    innerError: Record<string, string>;
+  };
+}
+
+/** A started simulator with a token and fetch helpers for tests. */
+export interface SimHarness {
+  sim: GraphSimulator;
+  base: string;
+  token: string;
+  get(path: string, headers?: Record<string, string>): Promise<Response>;
+  send(method: string, path: string, body?: unknown, headers?: Record<string, string>): Promise<Response>;
+  stop(): Promise<void>;
+}
+
+/** Asks the simulator's token endpoint for an app token. */
+export async function fetchToken(
+  base: string,
+  tenantId: string,
+  clientId = 'anchor',
+  secret = 's3cret',
+): Promise<string> {
+  const res = await fetch(`${base}/${tenantId}/oauth2/v2.0/token`, {
+    method: 'POST',
+    headers: { 'content-type': 'application/x-www-form-urlencoded' },
+    body: new URLSearchParams({
+      grant_type: 'client_credentials',
+      client_id: clientId,
+      client_secret: secret,
+      scope: 'https://graph.microsoft.com/.default',
+    }),
+  });
+  assert.equal(res.status, 200);
+  return ((await res.json()) as { access_token: string }).access_token;
+}
+
+/** Starts a simulator (the demo seed unless given one) and gets a token. */
+export async function startSim(seed: GraphSimulatorSeed = demoGraphSeed()): Promise<SimHarness> {
+  const sim = new GraphSimulator(seed);
+  const base = await sim.start();
+  const token = await fetchToken(base, seed.tenantId);
+  const send = (method: string, path: string, body?: unknown, headers: Record<string, string> = {}) =>
+    fetch(`${base}${path}`, {
+      method,
+      headers: {
+        authorization: `Bearer ${token}`,
+        ...(body === undefined ? {} : { 'content-type': 'application/json' }),
+        ...headers,
+      },
+      body: body === undefined ? undefined : JSON.stringify(body),
+    });
+  return {
+    sim,
+    base,
+    token,
+    send,
+    get: (path, headers = {}) => send('GET', path, undefined, headers),
+    stop: () => sim.stop(),
+  };
+}
+
+/** Asserts a Graph error: status, code, optional message, and the request-id echo. */
+export async function assertGraphError(
+  res: Response,
+  status: number,
+  code: string,
+  message?: string | RegExp,
+): Promise<GraphErrorJson> {
+  const body = (await res.json()) as GraphErrorJson;
+  assert.equal(res.status, status, JSON.stringify(body));
+  assert.equal(body.error.code, code);
+  if (typeof message === 'string') assert.equal(body.error.message, message);
+  else if (message) assert.match(body.error.message, message);
+  assert.match(body.error.innerError['request-id'], /^[0-9a-f-]{36}$/);
+  assert.equal(body.error.innerError['request-id'], res.headers.get('request-id'));
+  assert.match(body.error.innerError.date, /^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d$/);
+  return body;
+}
