@@ -146,9 +146,6 @@ const productionSchema = ldapSchema
         message: `is required when MicrosoftAppType is ${env.MicrosoftAppType}`,
       });
     }
-    for (const problem of graphProblems(env, env.ANCHOR_TENANT_ID)) {
-      ctx.addIssue({ code: 'custom', path: [problem.name], message: problem.message });
-    }
   });
 
 const DEMO_ONLY = ['GRAPH_SIM_PORT', 'PLAYGROUND_REQUESTER_PORT', 'PLAYGROUND_APPROVER_PORT'];
@@ -165,6 +162,8 @@ export function loadConfig(env: Record<string, string | undefined>): AnchorConfi
   if (mode === 'production') {
     const prod = productionSchema.safeParse(env);
     if (!prod.success) problems.push(...toProblems(prod.error));
+    // Checked apart from the schema so a missing credential is listed with every other problem.
+    problems.push(...graphProblems(env, env.ANCHOR_TENANT_ID).map(withExample));
     for (const name of DEMO_ONLY) {
       if (env[name]) problems.push({ name, message: 'is a demo-mode setting; remove it', example: '' });
     }
@@ -260,6 +259,10 @@ function demoGraphOptions(baseUrl: string): GraphOptions {
 
 /** The app id Anchor presents to the simulator in demo mode. */
 export const DEMO_GRAPH_CLIENT_ID = '9d1c7a52-3b8e-4f06-a1d2-5e6f7a8b9c0d';
+
+function withExample(problem: { name: string; message: string }): ConfigProblem {
+  return { ...problem, example: EXAMPLES[problem.name] ?? '' };
+}
 
 function toProblems(error: z.ZodError): ConfigProblem[] {
   return error.issues.map((issue) => {

@@ -44,7 +44,10 @@ export const graphSchema = z.object({
   AZURE_USE_MANAGED_IDENTITY: z.preprocess(emptyToUndefined, z.enum(['true', 'false']).default('false')),
   AZURE_AUTHORITY_HOST: optional(httpsUrl),
   AZURE_AUTHORITY_CA_FILE: optional(readableFile),
-  GRAPH_TIMEOUT_MS: z.preprocess(emptyToUndefined, z.coerce.number().int().min(1000).max(300_000).default(20_000)),
+  GRAPH_TIMEOUT_MS: z.preprocess(
+    emptyToUndefined,
+    z.coerce.number().int().min(1000).max(300_000).default(20_000),
+  ),
   GRAPH_MAX_RETRIES: z.preprocess(emptyToUndefined, z.coerce.number().int().min(0).max(10).default(4)),
 });
 
@@ -60,7 +63,12 @@ export interface GraphSettingProblem {
  * Checks that exactly one way to authenticate is configured. The messages name settings, never
  * their values, so a secret cannot end up in a log.
  */
-export function graphProblems(env: GraphEnv, anchorTenantId: string | undefined): GraphSettingProblem[] {
+export function graphProblems(
+  raw: Record<string, string | undefined>,
+  anchorTenantId: string | undefined,
+): GraphSettingProblem[] {
+  // Read the raw environment, so these problems are listed even when other settings are invalid.
+  const env = Object.fromEntries(Object.entries(raw).map(([k, v]) => [k, v?.trim() || undefined]));
   const problems: GraphSettingProblem[] = [];
   const managed = env.AZURE_USE_MANAGED_IDENTITY === 'true';
   const secret = Boolean(env.AZURE_CLIENT_SECRET);
@@ -81,7 +89,11 @@ export function graphProblems(env: GraphEnv, anchorTenantId: string | undefined)
   if (!managed && !env.AZURE_CLIENT_ID) {
     problems.push({ name: 'AZURE_CLIENT_ID', message: 'is required for a client secret or certificate' });
   }
-  if (env.AZURE_TENANT_ID && anchorTenantId && env.AZURE_TENANT_ID.toLowerCase() !== anchorTenantId.toLowerCase()) {
+  if (
+    env.AZURE_TENANT_ID &&
+    anchorTenantId &&
+    env.AZURE_TENANT_ID.toLowerCase() !== anchorTenantId.toLowerCase()
+  ) {
     problems.push({ name: 'AZURE_TENANT_ID', message: 'must be the tenant in ANCHOR_TENANT_ID' });
   }
   return problems;
@@ -108,7 +120,12 @@ function credentialFrom(env: GraphEnv, tenantId: string): GraphCredentialConfig 
   }
   const clientId = (env.AZURE_CLIENT_ID ?? '').toLowerCase();
   if (env.AZURE_CLIENT_CERTIFICATE_PATH) {
-    return { kind: 'client-certificate', tenantId, clientId, certificatePath: env.AZURE_CLIENT_CERTIFICATE_PATH };
+    return {
+      kind: 'client-certificate',
+      tenantId,
+      clientId,
+      certificatePath: env.AZURE_CLIENT_CERTIFICATE_PATH,
+    };
   }
   return { kind: 'client-secret', tenantId, clientId, clientSecret: env.AZURE_CLIENT_SECRET ?? '' };
 }

@@ -18,14 +18,20 @@ export type HeaderSource = Headers | Record<string, string> | undefined;
  * Reads what Graph said from an error response body (text or parsed JSON), falling back to the
  * response headers for the request id when the body has none.
  */
-export function graphAnswer(status: number, body: unknown, headers?: HeaderSource, request?: string): GraphAnswer {
+export function graphAnswer(
+  status: number,
+  body: unknown,
+  headers?: HeaderSource,
+  request?: string,
+): GraphAnswer {
   const envelope = parse(body);
   const error = envelope?.error;
   const inner = error?.innerError ?? error?.innererror;
   return {
     status,
     code: error?.code ?? `HTTP${status}`,
-    message: error?.message ?? (typeof body === 'string' && body.trim() ? body.trim().slice(0, 300) : 'no message'),
+    message:
+      error?.message ?? (typeof body === 'string' && body.trim() ? body.trim().slice(0, 300) : 'no message'),
     requestId: inner?.['request-id'] ?? header(headers, 'request-id'),
     clientRequestId: inner?.['client-request-id'] ?? header(headers, 'client-request-id'),
     date: inner?.date ?? header(headers, 'date'),

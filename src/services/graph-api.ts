@@ -23,7 +23,12 @@ export interface GraphRequestSpec {
 }
 
 /** Hosts whose nextLinks Anchor follows, re-rooted on the configured base URL. */
-const GRAPH_HOSTS = new Set(['graph.microsoft.com', 'graph.microsoft.us', 'dod-graph.microsoft.us', 'microsoftgraph.chinacloudapi.cn']);
+const GRAPH_HOSTS = new Set([
+  'graph.microsoft.com',
+  'graph.microsoft.us',
+  'dod-graph.microsoft.us',
+  'microsoftgraph.chinacloudapi.cn',
+]);
 
 /**
  * Sends Graph requests through the SDK client and turns every failure into a typed
@@ -70,7 +75,9 @@ export class GraphApi {
   relativeLink(link: string): { path: string; version: GraphVersion } {
     const url = new URL(link);
     if (url.origin !== this.origin && !GRAPH_HOSTS.has(url.hostname.toLowerCase())) {
-      throw new CloudDirectoryError(`Graph returned a next page on another host (${url.origin}); not followed.`);
+      throw new CloudDirectoryError(
+        `Graph returned a next page on another host (${url.origin}); not followed.`,
+      );
     }
     const [, version, ...rest] = url.pathname.split('/');
     return { version: version === 'beta' ? 'beta' : 'v1.0', path: `/${rest.join('/')}${url.search}` };
@@ -96,7 +103,8 @@ export class GraphApi {
 
 /** The SDK keeps Graph's inner `error` object as JSON text in `body`; re-wrap it as an envelope. */
 function envelopeOf(error: GraphError): unknown {
-  if (typeof error.body !== 'string') return error.body ?? { error: { code: error.code, message: error.message } };
+  if (typeof error.body !== 'string')
+    return error.body ?? { error: { code: error.code, message: error.message } };
   try {
     const inner = JSON.parse(error.body) as unknown;
     if (inner && typeof inner === 'object' && 'code' in inner) return { error: inner };

@@ -28,5 +28,9 @@ export function createGraphClient(
   retry.setNext(token);
   token.setNext(telemetry);
   telemetry.setNext(http);
-  return Client.initWithMiddleware({ middleware: retry, baseUrl: `${options.baseUrl}/`, defaultVersion: 'v1.0' });
+  return Client.initWithMiddleware({
+    middleware: retry,
+    baseUrl: `${options.baseUrl}/`,
+    defaultVersion: 'v1.0',
+  });
 }

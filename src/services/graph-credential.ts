@@ -1,5 +1,9 @@
 import { readFileSync } from 'node:fs';
-import { ClientCertificateCredential, ClientSecretCredential, ManagedIdentityCredential } from '@azure/identity';
+import {
+  ClientCertificateCredential,
+  ClientSecretCredential,
+  ManagedIdentityCredential,
+} from '@azure/identity';
 import type { TokenCredential, TokenCredentialOptions } from '@azure/identity';
 import type { GraphOptions } from './graph-options';
 
@@ -12,7 +16,12 @@ export function createGraphCredential(options: GraphOptions): TokenCredential {
   const common = credentialOptions(options);
   switch (credential.kind) {
     case 'client-secret':
-      return new ClientSecretCredential(credential.tenantId, credential.clientId, credential.clientSecret, common);
+      return new ClientSecretCredential(
+        credential.tenantId,
+        credential.clientId,
+        credential.clientSecret,
+        common,
+      );
     case 'client-certificate':
       return new ClientCertificateCredential(
         credential.tenantId,
@@ -29,8 +38,12 @@ export function createGraphCredential(options: GraphOptions): TokenCredential {
 }
 
 /** Authority, instance discovery and the CA of a private authority, shared by secret and certificate. */
-function credentialOptions(options: GraphOptions): TokenCredentialOptions & { disableInstanceDiscovery?: boolean } {
-  const ca = options.authorityCaPem ?? (options.authorityCaFile ? readFileSync(options.authorityCaFile, 'utf8') : undefined);
+function credentialOptions(
+  options: GraphOptions,
+): TokenCredentialOptions & { disableInstanceDiscovery?: boolean } {
+  const ca =
+    options.authorityCaPem ??
+    (options.authorityCaFile ? readFileSync(options.authorityCaFile, 'utf8') : undefined);
   return {
     ...(options.authorityHost ? { authorityHost: options.authorityHost } : {}),
     // MSAL would ask login.microsoftonline.com about any other authority, and fail offline.

@@ -44,7 +44,9 @@ export class GraphRequestError extends CloudDirectoryError {
   readonly request?: string;
 
   constructor(answer: GraphAnswer, summary?: string) {
-    super(`${summary ? `${summary} ` : ''}Graph answered ${answer.status} ${answer.code}: ${answer.message}${trace(answer)}`);
+    super(
+      `${summary ? `${summary} ` : ''}Graph answered ${answer.status} ${answer.code}: ${answer.message}${trace(answer)}`,
+    );
     this.name = 'GraphRequestError';
     this.status = answer.status;
     this.code = answer.code;
@@ -171,7 +173,9 @@ export class GraphUnreachableError extends CloudDirectoryError {
 export function conflictingObjectId(answer: Pick<GraphAnswer, 'message' | 'details'>): string | undefined {
   const texts = [answer.message, ...answer.details.flatMap((d) => [d.message, d.target, d.code])];
   for (const text of texts) {
-    const match = /\b[A-Za-z]+_([0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12})\b/i.exec(text ?? '');
+    const match = /\b[A-Za-z]+_([0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12})\b/i.exec(
+      text ?? '',
+    );
     if (match) return match[1].toLowerCase();
   }
   return undefined;

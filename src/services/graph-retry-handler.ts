@@ -1,7 +1,12 @@
 import type { Context, Middleware } from '@microsoft/microsoft-graph-client';
 import { graphAnswer } from './graph-answer';
 import { GraphCallOption, startCall } from './graph-call';
-import { CloudDirectoryError, GraphDeadlineError, GraphThrottledError, GraphUnreachableError } from './graph-errors';
+import {
+  CloudDirectoryError,
+  GraphDeadlineError,
+  GraphThrottledError,
+  GraphUnreachableError,
+} from './graph-errors';
 
 /** How hard to try. */
 export interface RetryPolicy {
@@ -53,7 +58,10 @@ export class GraphRetryHandler implements Middleware {
    * One pass down the chain, aborted at the deadline. A lost connection on a GET is returned (and
    * leaves no response) so it can be retried; anything else that fails is thrown.
    */
-  private async attempt(context: Context, option: GraphCallOption): Promise<GraphUnreachableError | undefined> {
+  private async attempt(
+    context: Context,
+    option: GraphCallOption,
+  ): Promise<GraphUnreachableError | undefined> {
     const { call } = option;
     const remaining = call.deadline - Date.now();
     if (remaining <= 0) throw option.fail(new GraphDeadlineError(call.timeoutMs, option.attempts));
@@ -90,7 +98,11 @@ export class GraphRetryHandler implements Middleware {
     }
   }
 
-  private async throttled(context: Context, option: GraphCallOption, waitMs: number): Promise<CloudDirectoryError> {
+  private async throttled(
+    context: Context,
+    option: GraphCallOption,
+    waitMs: number,
+  ): Promise<CloudDirectoryError> {
     const response = context.response as Response;
     const body = await response.text().catch(() => '');
     const answer = graphAnswer(response.status, body, response.headers, describeRequest(context));

@@ -44,7 +44,8 @@ export class GraphTokenHandler implements Middleware {
     try {
       return await this.provider.getAccessToken();
     } catch (err) {
-      const option = context.middlewareControl?.getMiddlewareOptions(GraphCallOption) as GraphCallOption | undefined;
+      const option = context.middlewareControl?.getMiddlewareOptions(GraphCallOption) as
+        GraphCallOption | undefined;
       const error = new GraphAuthenticationError(describe(err), { cause: err });
       throw option ? option.fail(error) : error;
     }
