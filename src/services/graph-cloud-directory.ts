@@ -227,7 +227,11 @@ export class GraphCloudDirectory implements CloudDirectory {
       return { known: true, value: typeof value === 'string' && value ? value : null };
     } catch (err) {
       // Graph answers 400 for a $select of a property its metadata does not have yet.
-      if (err instanceof GraphRequestError && err.status === 400) {
+      if (
+        err instanceof GraphRequestError &&
+        err.status === 400 &&
+        /onPremisesObjectIdentifier/i.test(err.graphMessage)
+      ) {
         return {
           known: false,
           reason: `Graph (beta) does not know onPremisesObjectIdentifier: ${err.graphMessage}`,

@@ -45,5 +45,6 @@ export async function collectPages<T>(
     }
     spec = next ? { ...first, ...api.relativeLink(next) } : undefined;
   }
-  return { items, truncated: false, total, pages };
+  // Without a nextLink Graph has nothing more to give, unless its own count says otherwise.
+  return { items, truncated: total !== undefined && total > items.length, total, pages };
 }
