@@ -49,8 +49,9 @@ export class GraphRetryHandler implements Middleware {
       if (retry >= this.policy.maxRetries || Date.now() + waitMs >= call.deadline) {
         throw option.fail(lostConnection ?? (await this.throttled(context, option, waitMs)));
       }
-      await response?.body?.cancel().catch(() => undefined);
-      await sleep(waitMs, call.signal);
+      // The throttled body is not needed; release the connection without waiting on it.
+      void response?.body?.cancel().catch(() => undefined);
+      if (waitMs > 0) await sleep(waitMs, call.signal);
     }
   }
 
