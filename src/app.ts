@@ -5,6 +5,7 @@ import { createAdapter } from './bot/adapter';
 import { createBot } from './bot/create-bot';
 import { AccessPolicy } from './services/access-policy';
 import { AdminConversations } from './services/admin-conversations';
+import type { CloudDirectory } from './services/cloud-directory';
 import type { DirectoryService } from './services/directory';
 import { GraphProbe } from './services/graph-probe';
 import { HealthMonitor } from './services/health';
@@ -18,6 +19,11 @@ import { createServer, listen } from './server';
 export interface AppServices {
   directory: DirectoryService;
   store: StateStore;
+  /**
+   * Entra ID over Microsoft Graph. Optional only until demo mode builds it with
+   * createGraphServices(); production always supplies it.
+   */
+  cloud?: CloudDirectory;
 }
 
 /** A composed Anchor instance, not yet listening. */

@@ -1,5 +1,7 @@
 import { z } from 'zod';
 import { DIRECTORY_EXAMPLES, ldapOptionsFrom, ldapSchema, sourceAnchorSchema } from './directory-config';
+import { GRAPH_EXAMPLES, graphOptionsFrom, graphProblems, graphSchema } from './graph-config';
+import type { GraphOptions } from './services/graph-options';
 import type { LdapOptions } from './services/ldap-options';
 import type { SourceAnchorSetting } from './services/source-anchor';
 import { DEMO_TENANT } from './sim/demo-tenant';
@@ -39,6 +41,8 @@ export interface AnchorConfig {
   adminObjectIds: string[];
   /** Microsoft Graph root, without the version segment. */
   graphBaseUrl: string;
+  /** How to reach and authenticate to Graph; demo mode points it at the simulator. */
+  graph: GraphOptions;
   /** Which AD attribute gives the ImmutableId. */
   sourceAnchor: SourceAnchorSetting;
   /** The on-prem directory; production only (demo mode uses the in-memory directory). */
@@ -84,6 +88,7 @@ const EXAMPLES: Record<string, string> = {
   PLAYGROUND_REQUESTER_PORT: '56150',
   PLAYGROUND_APPROVER_PORT: '56151',
   ...DIRECTORY_EXAMPLES,
+  ...GRAPH_EXAMPLES,
 };
 
 const guid = z
@@ -117,6 +122,7 @@ const commonSchema = sourceAnchorSchema.extend({
 });
 
 const productionSchema = ldapSchema
+  .extend(graphSchema.shape)
   .extend({
     MicrosoftAppId: z.preprocess(emptyToUndefined, guid),
     MicrosoftAppPassword: optional(z.string()),
@@ -156,6 +162,8 @@ export function loadConfig(env: Record<string, string | undefined>): AnchorConfi
   if (mode === 'production') {
     const prod = productionSchema.safeParse(env);
     if (!prod.success) problems.push(...toProblems(prod.error));
+    // Checked apart from the schema so a missing credential is listed with every other problem.
+    problems.push(...graphProblems(env, env.ANCHOR_TENANT_ID).map(withExample));
     for (const name of DEMO_ONLY) {
       if (env[name]) problems.push({ name, message: 'is a demo-mode setting; remove it', example: '' });
     }
@@ -180,6 +188,7 @@ type CommonEnv = z.infer<typeof commonSchema>;
 type ProductionEnv = z.infer<typeof productionSchema>;
 
 function productionConfig(common: CommonEnv, prod: ProductionEnv): AnchorConfig {
+  const graphBaseUrl = stripSlash(common.GRAPH_BASE_URL ?? 'https://graph.microsoft.com');
   return {
     mode: 'production',
     host: common.HOST ?? '0.0.0.0',
@@ -193,7 +202,8 @@ function productionConfig(common: CommonEnv, prod: ProductionEnv): AnchorConfig 
     },
     allowedTenantId: prod.ANCHOR_TENANT_ID.toLowerCase(),
     adminObjectIds: prod.ANCHOR_ADMIN_IDS,
-    graphBaseUrl: stripSlash(common.GRAPH_BASE_URL ?? 'https://graph.microsoft.com'),
+    graphBaseUrl,
+    graph: graphOptionsFrom(prod, graphBaseUrl, prod.ANCHOR_TENANT_ID),
     sourceAnchor: common.SOURCE_ANCHOR,
     ldap: ldapOptionsFrom(prod, common.SOURCE_ANCHOR),
     demo: { graphSimulatorPort: 0, requesterPlaygroundPort: 0, approverPlaygroundPort: 0 },
@@ -217,6 +227,7 @@ function demoConfig(common: CommonEnv): AnchorConfig {
     allowedTenantId: DEMO_TENANT.tenantId,
     adminObjectIds: [DEMO_TENANT.requester.aadObjectId, DEMO_TENANT.approver.aadObjectId],
     graphBaseUrl: `http://127.0.0.1:${graphSimulatorPort}`,
+    graph: demoGraphOptions(`http://127.0.0.1:${graphSimulatorPort}`),
     sourceAnchor: common.SOURCE_ANCHOR,
     demo: {
       graphSimulatorPort,
@@ -224,6 +235,33 @@ function demoConfig(common: CommonEnv): AnchorConfig {
       approverPlaygroundPort: common.PLAYGROUND_APPROVER_PORT ?? 56151,
     },
   };
+}
+
+/**
+ * Demo mode signs in to the simulator with a client secret, through the same credential class as
+ * production. The simulator's HTTPS authority and its certificate are only known once it runs, so
+ * the demo passes them to createGraphServices().
+ */
+function demoGraphOptions(baseUrl: string): GraphOptions {
+  return {
+    baseUrl,
+    credential: {
+      kind: 'client-secret',
+      tenantId: DEMO_TENANT.tenantId,
+      clientId: DEMO_GRAPH_CLIENT_ID,
+      clientSecret: 'demo-graph-secret',
+    },
+    disableInstanceDiscovery: true,
+    timeoutMs: 20_000,
+    maxRetries: 4,
+  };
+}
+
+/** The app id Anchor presents to the simulator in demo mode. */
+export const DEMO_GRAPH_CLIENT_ID = '9d1c7a52-3b8e-4f06-a1d2-5e6f7a8b9c0d';
+
+function withExample(problem: { name: string; message: string }): ConfigProblem {
+  return { ...problem, example: EXAMPLES[problem.name] ?? '' };
 }
 
 function toProblems(error: z.ZodError): ConfigProblem[] {

@@ -1,11 +1,12 @@
 import type { AppServices } from './app';
 import type { AnchorConfig } from './config';
 import type { Logger } from './logger';
+import { createGraphServices } from './services/graph-services';
 import { LdapDirectory } from './services/ldap-directory';
 import { MemoryStateStore } from './services/memory-state-store';
 
 /**
- * The services production runs on: the on-prem AD over LDAP. Durable storage is issue 8; until
+ * The services production runs on: the on-prem AD over LDAP and Entra ID over Graph. Durable storage is issue 8; until
  * then state is kept in memory.
  */
 export function productionServices(config: AnchorConfig, logger: Logger): AppServices {
@@ -16,5 +17,10 @@ export function productionServices(config: AnchorConfig, logger: Logger): AppSer
       'LDAP_TLS_INSECURE=true: the domain controller certificate is NOT checked. Use this in a lab only.',
     );
   }
-  return { directory: new LdapDirectory(config.ldap), store: new MemoryStateStore() };
+  const { cloud } = createGraphServices(config.graph);
+  logger.info(
+    { graph: config.graph.baseUrl, credential: config.graph.credential.kind },
+    'Graph: credential chosen from configuration',
+  );
+  return { directory: new LdapDirectory(config.ldap), store: new MemoryStateStore(), cloud };
 }

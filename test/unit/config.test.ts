@@ -1,4 +1,7 @@
 import assert from 'node:assert/strict';
+import { rmSync, writeFileSync } from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
 import { ConfigError, loadConfig } from '../../src/config';
 import { DEMO_TENANT } from '../../src/sim/demo-tenant';
 
@@ -14,6 +17,8 @@ const PRODUCTION = {
   LDAP_BIND_DN: 'CN=svc-anchor,OU=Service Accounts,DC=corp,DC=contoso,DC=com',
   LDAP_BIND_PASSWORD: 'not-a-real-password',
   LDAP_BASE_DN: 'DC=corp,DC=contoso,DC=com',
+  AZURE_CLIENT_ID: '44444444-5555-4666-8777-888888888888',
+  AZURE_CLIENT_SECRET: 'not-a-real-graph-secret',
 };
 
 function problemsOf(env: Record<string, string | undefined>): string[] {
@@ -72,6 +77,8 @@ describe('loadConfig', () => {
     assert.deepEqual(problemsOf({ ANCHOR_MODE: 'production' }).sort(), [
       'ANCHOR_ADMIN_IDS',
       'ANCHOR_TENANT_ID',
+      'AZURE_CLIENT_ID',
+      'AZURE_CLIENT_SECRET',
       'LDAP_BASE_DN',
       'LDAP_BIND_DN',
       'LDAP_BIND_PASSWORD',
@@ -195,6 +202,122 @@ describe('loadConfig', () => {
         assert.ok(err instanceof ConfigError);
         assert.doesNotMatch(err.message, /not-a-real-password/);
       }
+    });
+  });
+  describe('Graph settings', () => {
+    const certificate = path.join(os.tmpdir(), `anchor-config-test-${process.pid}.pem`);
+    before(() => writeFileSync(certificate, '-----BEGIN CERTIFICATE-----\n-----END CERTIFICATE-----\n'));
+    after(() => rmSync(certificate, { force: true }));
+    const withoutSecret = (env: Record<string, string | undefined>) => ({
+      ...PRODUCTION,
+      AZURE_CLIENT_SECRET: undefined,
+      ...env,
+    });
+
+    it('uses a client secret for the Anchor tenant with safe defaults', () => {
+      const { graph } = loadConfig(PRODUCTION);
+      assert.deepEqual(graph, {
+        baseUrl: 'https://graph.microsoft.com',
+        credential: {
+          kind: 'client-secret',
+          tenantId: PRODUCTION.ANCHOR_TENANT_ID,
+          clientId: PRODUCTION.AZURE_CLIENT_ID,
+          clientSecret: PRODUCTION.AZURE_CLIENT_SECRET,
+        },
+        authorityHost: undefined,
+        authorityCaFile: undefined,
+        disableInstanceDiscovery: false,
+        timeoutMs: 20_000,
+        maxRetries: 4,
+      });
+    });
+
+    it('uses a certificate file instead of a secret', () => {
+      const { graph } = loadConfig(withoutSecret({ AZURE_CLIENT_CERTIFICATE_PATH: certificate }));
+      assert.deepEqual(graph.credential, {
+        kind: 'client-certificate',
+        tenantId: PRODUCTION.ANCHOR_TENANT_ID,
+        clientId: PRODUCTION.AZURE_CLIENT_ID,
+        certificatePath: certificate,
+      });
+    });
+
+    it('uses a managed identity, user-assigned when AZURE_CLIENT_ID is set', () => {
+      assert.deepEqual(loadConfig(withoutSecret({ AZURE_USE_MANAGED_IDENTITY: 'true' })).graph.credential, {
+        kind: 'managed-identity',
+        clientId: PRODUCTION.AZURE_CLIENT_ID,
+      });
+      const systemAssigned = withoutSecret({
+        AZURE_USE_MANAGED_IDENTITY: 'true',
+        AZURE_CLIENT_ID: undefined,
+      });
+      assert.deepEqual(loadConfig(systemAssigned).graph.credential, {
+        kind: 'managed-identity',
+        clientId: undefined,
+      });
+    });
+
+    it('refuses two credentials at once, and none at all', () => {
+      assert.deepEqual(problemsOf({ ...PRODUCTION, AZURE_CLIENT_CERTIFICATE_PATH: certificate }), [
+        'AZURE_CLIENT_CERTIFICATE_PATH',
+      ]);
+      assert.deepEqual(problemsOf({ ...PRODUCTION, AZURE_USE_MANAGED_IDENTITY: 'true' }), [
+        'AZURE_USE_MANAGED_IDENTITY',
+      ]);
+      assert.deepEqual(problemsOf(withoutSecret({})), ['AZURE_CLIENT_SECRET']);
+    });
+
+    it('rejects a missing certificate file, another tenant and an http Graph or authority', () => {
+      assert.deepEqual(
+        problemsOf(
+          withoutSecret({
+            AZURE_CLIENT_CERTIFICATE_PATH: '/nonexistent/app.pem',
+            AZURE_TENANT_ID: '99999999-2222-4333-8444-555555555555',
+            GRAPH_BASE_URL: 'http://graph.example.com',
+            AZURE_AUTHORITY_HOST: 'http://login.example.com',
+          }),
+        ).sort(),
+        ['AZURE_AUTHORITY_HOST', 'AZURE_CLIENT_CERTIFICATE_PATH', 'AZURE_TENANT_ID', 'GRAPH_BASE_URL'],
+      );
+    });
+
+    it('skips instance discovery only for an authority that is not a Microsoft cloud', () => {
+      const sovereign = loadConfig({
+        ...PRODUCTION,
+        AZURE_AUTHORITY_HOST: 'https://login.microsoftonline.us/',
+      });
+      assert.equal(sovereign.graph.authorityHost, 'https://login.microsoftonline.us');
+      assert.equal(sovereign.graph.disableInstanceDiscovery, false);
+      const lab = loadConfig({ ...PRODUCTION, AZURE_AUTHORITY_HOST: 'https://login.lab.example' });
+      assert.equal(lab.graph.disableInstanceDiscovery, true);
+    });
+
+    it('reads the deadline and retries, within bounds', () => {
+      const { graph } = loadConfig({ ...PRODUCTION, GRAPH_TIMEOUT_MS: '8000', GRAPH_MAX_RETRIES: '2' });
+      assert.equal(graph.timeoutMs, 8000);
+      assert.equal(graph.maxRetries, 2);
+      assert.deepEqual(
+        problemsOf({ ...PRODUCTION, GRAPH_TIMEOUT_MS: '50', GRAPH_MAX_RETRIES: '11' }).sort(),
+        ['GRAPH_MAX_RETRIES', 'GRAPH_TIMEOUT_MS'],
+      );
+    });
+
+    it('never puts the client secret in an error message', () => {
+      try {
+        loadConfig({ ...PRODUCTION, AZURE_CLIENT_CERTIFICATE_PATH: certificate, AZURE_CLIENT_ID: 'x' });
+        assert.fail('accepted');
+      } catch (err) {
+        assert.ok(err instanceof ConfigError);
+        assert.match(err.message, /AZURE_CLIENT_ID/);
+        assert.doesNotMatch(err.message, /not-a-real-graph-secret/);
+      }
+    });
+
+    it('points demo mode at the simulator with a client secret', () => {
+      const { graph } = loadConfig({ GRAPH_SIM_PORT: '4979' });
+      assert.equal(graph.baseUrl, 'http://127.0.0.1:4979');
+      assert.equal(graph.credential.kind, 'client-secret');
+      assert.equal(graph.disableInstanceDiscovery, true);
     });
   });
 });

@@ -1,0 +1,59 @@
+import type {
+  CloudUser,
+  CloudUserDetail,
+  DomainAuthentication,
+  ImmutableIdHolders,
+  Knowable,
+  OrganizationSync,
+  SyncFeatures,
+  UserRoles,
+} from './cloud-user';
+import type { PagedResult } from './graph-paging';
+
+/** Per-operation options. */
+export interface CloudCallOptions {
+  /** Cancels the operation. */
+  signal?: AbortSignal;
+  /** Epoch ms to finish by, to share one deadline across several operations (preflight). */
+  deadline?: number;
+}
+
+/** Options of a user search. */
+export interface CloudSearchOptions extends CloudCallOptions {
+  /** At most this many users; `truncated` says when there were more. Default 25. */
+  limit?: number;
+}
+
+/**
+ * The Entra ID side of Anchor. Every method either answers or throws a CloudDirectoryError
+ * (see graph-errors.ts) whose message can be shown in the chat as is.
+ */
+export interface CloudDirectory {
+  /** `$search` on displayName, mail and userPrincipalName (prefix match per word). */
+  searchUsers(text: string, options?: CloudSearchOptions): Promise<PagedResult<CloudUser>>;
+  /** One user with every property preflight needs. @throws UserNotFoundError */
+  getUser(idOrUpn: string, options?: CloudCallOptions): Promise<CloudUserDetail>;
+  /** Several users at once ($batch); missing ones are left out. */
+  getUsers(ids: string[], options?: CloudCallOptions): Promise<CloudUserDetail[]>;
+  /** Live and recycle-bin users holding this ImmutableId. */
+  findImmutableIdHolders(immutableId: string, options?: CloudCallOptions): Promise<ImmutableIdHolders>;
+  /** How the domain of a UPN (or a domain name) authenticates. */
+  getDomainAuthentication(upnOrDomain: string, options?: CloudCallOptions): Promise<DomainAuthentication>;
+  /** Active and eligible directory role assignments of a user. */
+  getUserRoles(userId: string, options?: CloudCallOptions): Promise<UserRoles>;
+  /**
+   * The user's onPremisesObjectIdentifier (beta). Unknown, not an error, when Graph does not
+   * return the property (it is not in the published metadata yet).
+   */
+  getOnPremisesObjectIdentifier(userId: string, options?: CloudCallOptions): Promise<Knowable<string | null>>;
+  /** Whether the tenant syncs, and when it last did (directory and password hash). */
+  getOrganizationSync(options?: CloudCallOptions): Promise<OrganizationSync>;
+  /** Hard/soft-match blocking features. Unknown when the app may not read them (403). */
+  getSyncFeatures(options?: CloudCallOptions): Promise<Knowable<SyncFeatures>>;
+  /** Sets the user's onPremisesImmutableId. @throws ImmutableIdConflictError, OnPremisesMasteredError… */
+  setImmutableId(userId: string, immutableId: string, options?: CloudCallOptions): Promise<void>;
+  /** Clears it (JSON null; an empty string would not clear it). */
+  clearImmutableId(userId: string, options?: CloudCallOptions): Promise<void>;
+  /** Where Graph is, for health reports. */
+  describe(): string;
+}

@@ -1,0 +1,82 @@
+/** A cloud user as search results show it. */
+export interface CloudUser {
+  id: string;
+  displayName: string | null;
+  userPrincipalName: string;
+  mail: string | null;
+  givenName?: string | null;
+  surname?: string | null;
+  accountEnabled?: boolean | null;
+  userType?: string | null;
+}
+
+/** A cloud user with every property preflight reads. */
+export interface CloudUserDetail extends CloudUser {
+  onPremisesImmutableId: string | null;
+  onPremisesSyncEnabled: boolean | null;
+  onPremisesLastSyncDateTime: string | null;
+  onPremisesSamAccountName: string | null;
+  onPremisesUserPrincipalName: string | null;
+  proxyAddresses: string[];
+  createdDateTime: string | null;
+}
+
+/** A user in the recycle bin (soft-deleted, restorable for 30 days). */
+export interface DeletedCloudUser extends CloudUser {
+  deletedDateTime: string | null;
+  onPremisesImmutableId: string | null;
+}
+
+/** A value Graph may not be able to tell: missing permission, or a property it does not return. */
+export type Knowable<T> = { known: true; value: T } | { known: false; reason: string };
+
+/** Every object that already holds an ImmutableId, live or deleted. */
+export interface ImmutableIdHolders {
+  users: CloudUserDetail[];
+  deletedUsers: DeletedCloudUser[];
+  /** True when either list hit the cap (there should never be more than one holder). */
+  truncated: boolean;
+}
+
+/** How a domain signs users in. `Federated` domains need the UPN moved before a hard match. */
+export interface DomainAuthentication {
+  domain: string;
+  authenticationType: 'Managed' | 'Federated' | string;
+  isVerified: boolean | null;
+}
+
+/** One directory role a user holds (active) or may activate (eligible, PIM). */
+export interface RoleAssignment {
+  id: string;
+  kind: 'active' | 'eligible';
+  roleDefinitionId: string;
+  /** Display name of the role, when Graph expanded the definition. */
+  roleName?: string;
+  /** Role template id (stable across tenants), when Graph expanded the definition. */
+  roleTemplateId?: string;
+  directoryScopeId: string | null;
+}
+
+/** A user's directory roles. */
+export interface UserRoles {
+  active: RoleAssignment[];
+  eligible: RoleAssignment[];
+  truncated: boolean;
+}
+
+/** The tenant's sync status, from the organization object. */
+export interface OrganizationSync {
+  tenantId: string;
+  displayName: string | null;
+  onPremisesSyncEnabled: boolean | null;
+  onPremisesLastSyncDateTime: string | null;
+  onPremisesLastPasswordSyncDateTime: string | null;
+}
+
+/** Tenant features of Entra Connect sync that decide whether a hard match is allowed. */
+export interface SyncFeatures {
+  blockCloudObjectTakeoverThroughHardMatchEnabled: boolean | null;
+  blockSoftMatchEnabled: boolean | null;
+  /** Every feature flag as Graph returned it. */
+  all: Record<string, unknown>;
+}

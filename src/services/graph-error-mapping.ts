@@ -1,0 +1,43 @@
+import {
+  GraphPermissionError,
+  GraphRequestError,
+  ImmutableIdConflictError,
+  InvalidImmutableIdError,
+  OnPremisesMasteredError,
+  UserNotFoundError,
+} from './graph-errors';
+import type { GraphAnswer } from './graph-errors';
+
+/** What the request was about, so a 404 or 400 can be named precisely. */
+export interface ErrorContext {
+  /** The user id or UPN the request addressed, when it addressed one. */
+  user?: string;
+  /** True when the request wrote onPremisesImmutableId. */
+  writesImmutableId?: boolean;
+}
+
+/**
+ * Turns a Graph error answer into the most specific domain error. The texts matched are the ones
+ * Graph sends (see docs/domain.md); anything unrecognised stays a GraphRequestError with Graph's
+ * own words.
+ */
+export function toDomainError(answer: GraphAnswer, context: ErrorContext = {}): GraphRequestError {
+  const text = `${answer.message} ${answer.details.map((d) => d.message ?? '').join(' ')}`;
+  if (answer.status === 404 && context.user && /NotFound/i.test(answer.code)) {
+    return new UserNotFoundError(context.user, answer);
+  }
+  if (answer.code === 'ObjectConflict' || /another object with the same value/i.test(text)) {
+    return new ImmutableIdConflictError(answer);
+  }
+  if (/on-premises mastered|currently undergoing migration/i.test(text)) {
+    return new OnPremisesMasteredError('synced', answer);
+  }
+  if (/originated within an external service/i.test(text)) {
+    return new OnPremisesMasteredError('external-service', answer);
+  }
+  if (answer.status === 400 && context.writesImmutableId && /onPremisesImmutableId/i.test(text)) {
+    return new InvalidImmutableIdError(answer);
+  }
+  if (answer.status === 403) return new GraphPermissionError(answer);
+  return new GraphRequestError(answer);
+}
