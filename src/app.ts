@@ -7,7 +7,6 @@ import { AccessPolicy } from './services/access-policy';
 import { AdminConversations } from './services/admin-conversations';
 import type { CloudDirectory } from './services/cloud-directory';
 import type { DirectoryService } from './services/directory';
-import { GraphProbe } from './services/graph-probe';
 import { HealthMonitor } from './services/health';
 import { PingProbe } from './services/ping-probe';
 import { RelayPresence } from './services/relay-presence';
@@ -19,11 +18,8 @@ import { createServer, listen } from './server';
 export interface AppServices {
   directory: DirectoryService;
   store: StateStore;
-  /**
-   * Entra ID over Microsoft Graph. Optional only until demo mode builds it with
-   * createGraphServices(); production always supplies it.
-   */
-  cloud?: CloudDirectory;
+  /** Entra ID over Microsoft Graph (the simulator in demo mode). */
+  cloud: CloudDirectory;
 }
 
 /** A composed Anchor instance, not yet listening. */
@@ -44,7 +40,7 @@ export function createApp(config: AnchorConfig, services: AppServices, logger: L
     version: PACKAGE_VERSION,
     probes: [
       new PingProbe('directory', services.directory),
-      new GraphProbe(config.graphBaseUrl),
+      new PingProbe('graph', services.cloud),
       new PingProbe('storage', services.store),
       relay,
     ],

@@ -4,7 +4,7 @@ import { GRAPH_EXAMPLES, graphOptionsFrom, graphProblems, graphSchema } from './
 import type { GraphOptions } from './services/graph-options';
 import type { LdapOptions } from './services/ldap-options';
 import type { SourceAnchorSetting } from './services/source-anchor';
-import { DEMO_TENANT } from './sim/demo-tenant';
+import { DEMO_GRAPH_APP, DEMO_TENANT } from './sim/demo-tenant';
 
 /** How Anchor runs: everything simulated on loopback, or against the real tenant. */
 export type AnchorMode = 'demo' | 'production';
@@ -39,8 +39,6 @@ export interface AnchorConfig {
   allowedTenantId: string;
   /** Entra object ids of the admins who may use Anchor (lower case). */
   adminObjectIds: string[];
-  /** Microsoft Graph root, without the version segment. */
-  graphBaseUrl: string;
   /** How to reach and authenticate to Graph; demo mode points it at the simulator. */
   graph: GraphOptions;
   /** Which AD attribute gives the ImmutableId. */
@@ -202,7 +200,6 @@ function productionConfig(common: CommonEnv, prod: ProductionEnv): AnchorConfig 
     },
     allowedTenantId: prod.ANCHOR_TENANT_ID.toLowerCase(),
     adminObjectIds: prod.ANCHOR_ADMIN_IDS,
-    graphBaseUrl,
     graph: graphOptionsFrom(prod, graphBaseUrl, prod.ANCHOR_TENANT_ID),
     sourceAnchor: common.SOURCE_ANCHOR,
     ldap: ldapOptionsFrom(prod, common.SOURCE_ANCHOR),
@@ -226,7 +223,6 @@ function demoConfig(common: CommonEnv): AnchorConfig {
     },
     allowedTenantId: DEMO_TENANT.tenantId,
     adminObjectIds: [DEMO_TENANT.requester.aadObjectId, DEMO_TENANT.approver.aadObjectId],
-    graphBaseUrl: `http://127.0.0.1:${graphSimulatorPort}`,
     graph: demoGraphOptions(`http://127.0.0.1:${graphSimulatorPort}`),
     sourceAnchor: common.SOURCE_ANCHOR,
     demo: {
@@ -248,17 +244,14 @@ function demoGraphOptions(baseUrl: string): GraphOptions {
     credential: {
       kind: 'client-secret',
       tenantId: DEMO_TENANT.tenantId,
-      clientId: DEMO_GRAPH_CLIENT_ID,
-      clientSecret: 'demo-graph-secret',
+      clientId: DEMO_GRAPH_APP.clientId,
+      clientSecret: DEMO_GRAPH_APP.clientSecret,
     },
     disableInstanceDiscovery: true,
     timeoutMs: 20_000,
     maxRetries: 4,
   };
 }
-
-/** The app id Anchor presents to the simulator in demo mode. */
-export const DEMO_GRAPH_CLIENT_ID = '9d1c7a52-3b8e-4f06-a1d2-5e6f7a8b9c0d';
 
 function withExample(problem: { name: string; message: string }): ConfigProblem {
   return { ...problem, example: EXAMPLES[problem.name] ?? '' };

@@ -54,6 +54,11 @@ export interface CloudDirectory {
   setImmutableId(userId: string, immutableId: string, options?: CloudCallOptions): Promise<void>;
   /** Clears it (JSON null; an empty string would not clear it). */
   clearImmutableId(userId: string, options?: CloudCallOptions): Promise<void>;
+  /**
+   * Resolves when Graph answers an authenticated read (the organization); rejects with the
+   * credential's or Graph's own error otherwise. Health reports use it.
+   */
+  ping(options?: CloudCallOptions): Promise<void>;
   /** Where Graph is, for health reports. */
   describe(): string;
 }

@@ -68,6 +68,9 @@ export interface GraphCloudDirectoryOptions {
 }
 
 /** The CloudDirectory over Microsoft Graph. */
+/** The most a search follows nextLink for; the chat asks for far fewer. */
+const MAX_SEARCH_RESULTS = 50_000;
+
 export class GraphCloudDirectory implements CloudDirectory {
   constructor(
     private readonly api: GraphApi,
@@ -78,12 +81,12 @@ export class GraphCloudDirectory implements CloudDirectory {
     const term = text.replace(/["\\]/g, ' ').trim();
     if (!term) throw new CloudDirectoryError('Type part of a name, UPN or mail address to search for.');
     const search = ['displayName', 'mail', 'userPrincipalName'].map((p) => `"${p}:${term}"`).join(' OR ');
-    const limit = Math.max(1, Math.min(options.limit ?? 25, 999));
+    const limit = Math.max(1, Math.min(options.limit ?? 25, MAX_SEARCH_RESULTS));
     return collectPages<CloudUser>(
       this.api,
       {
         method: 'GET',
-        path: `/users?$search=${enc(search)}&$select=${SEARCH_SELECT.join(',')}&$top=${Math.min(limit, 100)}&$count=true`,
+        path: `/users?$search=${enc(search)}&$select=${SEARCH_SELECT.join(',')}&$top=${Math.min(limit, 999)}&$count=true`,
         headers: EVENTUAL,
       },
       this.call(options),
@@ -290,6 +293,10 @@ export class GraphCloudDirectory implements CloudDirectory {
 
   async clearImmutableId(userId: string, options: CloudCallOptions = {}): Promise<void> {
     await this.patchImmutableId(userId, null, options);
+  }
+
+  async ping(options: CloudCallOptions = {}): Promise<void> {
+    await this.getOrganizationSync(options);
   }
 
   describe(): string {

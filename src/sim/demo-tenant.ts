@@ -60,6 +60,12 @@ export const DEMO_TENANT = {
   others: readonly DemoTeamsUser[];
 };
 
+/** The app registration Anchor signs in to the demo tenant's Graph with (simulator only). */
+export const DEMO_GRAPH_APP = {
+  clientId: '9d1c7a52-3b8e-4f06-a1d2-5e6f7a8b9c0d',
+  clientSecret: 'demo-graph-secret',
+} as const;
+
 /** Everyone in the demo tenant's Teams, admins first. */
 export function demoTeamsUsers(): DemoTeamsUser[] {
   return [DEMO_TENANT.requester, DEMO_TENANT.approver, ...DEMO_TENANT.others];

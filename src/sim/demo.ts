@@ -5,6 +5,7 @@ import { createApp } from '../app';
 import type { AnchorConfig } from '../config';
 import type { Logger } from '../logger';
 import { DemoDirectory } from '../services/demo-directory';
+import { createGraphServices } from '../services/graph-services';
 import { MemoryStateStore } from '../services/memory-state-store';
 import { demoGraphSeed } from './demo-graph-seed';
 import { DEMO_TENANT, demoDirectoryUsers, demoTeamsUsers } from './demo-tenant';
@@ -36,12 +37,18 @@ export async function startDemo(config: AnchorConfig, logger: Logger): Promise<D
     const graph = new GraphSimulator(demoGraphSeed(DEMO_TENANT.tenantId));
     const graphUrl = await graph.start(config.demo.graphSimulatorPort);
     stops.push(() => graph.stop());
+    const { cloud } = createGraphServices(config.graph, {
+      baseUrl: graphUrl,
+      authorityHost: await graph.startAuthority(),
+      authorityCaPem: graph.authorityCaPem,
+    });
 
     const app = createApp(
       config,
       {
         directory: new DemoDirectory(demoDirectoryUsers(), config.sourceAnchor),
         store: new MemoryStateStore(),
+        cloud,
       },
       logger,
     );

@@ -21,6 +21,7 @@ import type { ThrottleOptions } from './graph/throttle';
 import { Throttle, defaultReadUnits } from './graph/throttle';
 import { handleLoginRequest } from './graph/token-endpoint';
 import { TokenIssuer } from './graph/token-issuer';
+import { createSelfSignedCertificate } from './self-signed';
 import { registerUserRoutes } from './graph/users-routes';
 
 export type { SimAdUser, SimSyncError, SyncReport } from './graph/model';
@@ -63,6 +64,9 @@ export class GraphSimulator {
   readonly requests: RequestLogEntry[] = [];
 
   private readonly server: http.Server;
+  /** The https listener for the sign-in endpoints, once started; see {@link startAuthority}. */
+  private authority?: https.Server;
+  private authorityCertificate?: string;
   private readonly graph = new Router();
   private readonly admin = new Router();
 
@@ -83,7 +87,8 @@ export class GraphSimulator {
       requests: this.requests,
       runSyncCycle: (users) => this.runSyncCycle(users),
     });
-    const listener = (req: http.IncomingMessage, res: http.ServerResponse) => void this.handle(req, res);
+    const listener = (req: http.IncomingMessage, res: http.ServerResponse) =>
+      void this.handle(req, res, this.baseUrl);
     this.server = options.tls ? https.createServer(options.tls, listener) : http.createServer(listener);
   }
 
@@ -102,9 +107,45 @@ export class GraphSimulator {
     return `${scheme}://127.0.0.1:${(this.server.address() as AddressInfo).port}`;
   }
 
+  /**
+   * Serves the sign-in endpoints (OpenID configuration and token) over https on a second loopback
+   * port, with a throwaway certificate. @azure/identity and MSAL refuse an http authority, while
+   * Graph itself stays on http: Node's fetch, which the Graph SDK uses, cannot be told to trust a
+   * private CA per request. Resolves with the authority URL to give the credential.
+   */
+  async startAuthority(port = 0): Promise<string> {
+    const { key, cert } = await createSelfSignedCertificate();
+    const server = https.createServer(
+      { key, cert },
+      (req, res) => void this.handle(req, res, this.authorityUrl),
+    );
+    await new Promise<void>((resolve, reject) => {
+      server.once('error', reject);
+      server.listen(port, '127.0.0.1', () => resolve());
+    });
+    this.authority = server;
+    this.authorityCertificate = cert;
+    return this.authorityUrl;
+  }
+
+  /** `https://127.0.0.1:<port>` of the sign-in endpoints; valid once {@link startAuthority} ran. */
+  get authorityUrl(): string {
+    if (!this.authority) throw new Error('The authority listener is not started; call startAuthority().');
+    return `https://127.0.0.1:${(this.authority.address() as AddressInfo).port}`;
+  }
+
+  /** The PEM certificate of the authority listener, for the credential to trust. */
+  get authorityCaPem(): string {
+    if (!this.authorityCertificate) throw new Error('The authority listener is not started.');
+    return this.authorityCertificate;
+  }
+
   async stop(): Promise<void> {
-    this.server.closeAllConnections();
-    await new Promise<void>((resolve) => this.server.close(() => resolve()));
+    for (const server of [this.server, this.authority]) {
+      if (!server?.listening) continue;
+      server.closeAllConnections();
+      await new Promise<void>((resolve) => server.close(() => resolve()));
+    }
   }
 
   /** Runs one Entra Connect export cycle with this AD view (see sync-engine.ts). */
@@ -117,7 +158,8 @@ export class GraphSimulator {
     return this.state.syncErrors;
   }
 
-  private async handle(req: http.IncomingMessage, res: http.ServerResponse): Promise<void> {
+  /** `origin` is the base URL of the listener the request came in on, for discovery documents. */
+  private async handle(req: http.IncomingMessage, res: http.ServerResponse, origin: string): Promise<void> {
     const requestId = randomUUID();
     const url = new URL(req.url ?? '/', 'http://127.0.0.1');
     const headers = flatHeaders(req);
@@ -142,18 +184,18 @@ export class GraphSimulator {
       app: null,
       inBatch: false,
     };
-    const response = await this.respond(simReq, req.socket.remoteAddress ?? '');
+    const response = await this.respond(simReq, req.socket.remoteAddress ?? '', origin);
     write(res, response, requestId, headers['client-request-id']);
   }
 
-  private async respond(req: SimRequest, remote: string): Promise<SimResponse> {
+  private async respond(req: SimRequest, remote: string, origin: string): Promise<SimResponse> {
     if (req.path.startsWith('/_sim/')) {
       // The admin API has no authentication, so it answers loopback callers only.
       if (!/^(127\.|::1$|::ffff:127\.)/.test(remote))
         return errorResponse(req, new GraphSimError(403, 'Forbidden', 'Loopback only.'));
       return this.guard(req, () => this.admin.route(req));
     }
-    const login = handleLoginRequest(req, this.state, this.tokens, this.baseUrl);
+    const login = handleLoginRequest(req, this.state, this.tokens, origin);
     if (login) return login;
     if (req.method === 'GET' && /^\/(v1\.0|beta)\/\$metadata$/.test(req.path)) {
       return { status: 200, headers: { 'content-type': 'application/xml' }, body: METADATA };

@@ -32,6 +32,9 @@ export async function createSelfSignedCertificate(days = 2): Promise<SelfSignedC
       '/CN=127.0.0.1',
       '-addext',
       'subjectAltName=IP:127.0.0.1,DNS:localhost',
+      // Self-signed and trusted as its own CA by the client (Node checks CA:TRUE for that).
+      '-addext',
+      'basicConstraints=critical,CA:TRUE',
       '-days',
       String(days),
       '-keyout',

@@ -43,7 +43,7 @@ describe('loadConfig', () => {
       DEMO_TENANT.requester.aadObjectId,
       DEMO_TENANT.approver.aadObjectId,
     ]);
-    assert.equal(config.graphBaseUrl, 'http://127.0.0.1:3979');
+    assert.equal(config.graph.baseUrl, 'http://127.0.0.1:3979');
   });
 
   it('keeps demo mode on loopback even when HOST says otherwise', () => {
@@ -59,7 +59,7 @@ describe('loadConfig', () => {
       '22222222-3333-4444-8555-666666666666',
       '33333333-4444-4555-8666-777777777777',
     ]);
-    assert.equal(config.graphBaseUrl, 'https://graph.microsoft.com');
+    assert.equal(config.graph.baseUrl, 'https://graph.microsoft.com');
   });
 
   it('refuses production without MicrosoftAppId and names it with an example', () => {

@@ -31,7 +31,10 @@ export function registerRoleRoutes(router: Router, ctx: RouteContext): void {
     properties: string[],
   ) => {
     const expand = req.query.get('$expand');
-    if (expand !== null && expand.trim() !== 'roleDefinition') {
+    // Graph allows a nested $select: `$expand=roleDefinition($select=displayName,templateId)`.
+    const expansion =
+      expand === null ? null : /^roleDefinition(?:\(\$select=([\w,]+)\))?$/.exec(expand.trim());
+    if (expand !== null && !expansion) {
       throw new GraphSimError(
         400,
         'BadRequest',
@@ -66,7 +69,8 @@ export function registerRoleRoutes(router: Router, ctx: RouteContext): void {
     if (expand !== null) {
       for (const row of body.value as Record<string, unknown>[]) {
         const def = state.roleDefinition(String(items.find((a) => a.id === row.id)?.roleDefinitionId));
-        row.roleDefinition = def ? definitionView(def, req.version === 'beta') : null;
+        const view = def ? definitionView(def, req.version === 'beta') : null;
+        row.roleDefinition = view && expansion?.[1] ? pick(view, ['id', ...expansion[1].split(',')]) : view;
       }
     }
     return ok(body);
@@ -94,4 +98,8 @@ function definitionView(def: SimRoleDefinition, beta: boolean): Record<string, u
     version: '1',
     ...(beta ? { isPrivileged: def.isPrivileged } : {}),
   };
+}
+
+function pick(view: Record<string, unknown>, names: string[]): Record<string, unknown> {
+  return Object.fromEntries(names.filter((n) => n in view).map((n) => [n, view[n]]));
 }
