@@ -15,7 +15,15 @@ export interface SelfSignedCertificate {
  * simulator over HTTPS (MSAL may refuse an http authority). Clients must trust `cert`
  * explicitly, e.g. NODE_EXTRA_CA_CERTS or an agent's `ca`.
  */
-export async function createSelfSignedCertificate(days = 2): Promise<SelfSignedCertificate> {
+export async function createSelfSignedCertificate(
+  options: { days?: number; keyType?: 'ec' | 'rsa' } = {},
+): Promise<SelfSignedCertificate> {
+  const { days = 2, keyType = 'ec' } = options;
+  // Entra app credentials are RSA; a TLS listener is happy with a smaller, faster P-256 key.
+  const keyArgs =
+    keyType === 'rsa'
+      ? ['-newkey', 'rsa:2048']
+      : ['-newkey', 'ec', '-pkeyopt', 'ec_paramgen_curve:prime256v1'];
   const dir = await mkdtemp(path.join(os.tmpdir(), 'anchor-cert-'));
   try {
     const keyFile = path.join(dir, 'key.pem');
@@ -23,10 +31,7 @@ export async function createSelfSignedCertificate(days = 2): Promise<SelfSignedC
     await promisify(execFile)('openssl', [
       'req',
       '-x509',
-      '-newkey',
-      'ec',
-      '-pkeyopt',
-      'ec_paramgen_curve:prime256v1',
+      ...keyArgs,
       '-nodes',
       '-subj',
       '/CN=127.0.0.1',

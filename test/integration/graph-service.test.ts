@@ -1,4 +1,7 @@
 import assert from 'node:assert/strict';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
 import http from 'node:http';
 import type { AddressInfo } from 'node:net';
 import type { GraphOptions } from '../../src/services/graph-options';
@@ -13,6 +16,7 @@ import {
 } from '../../src/services/graph-errors';
 import { DEMO_TENANT, demoCloudUsers, demoOrganization } from '../../src/sim/demo-tenant';
 import { GraphSimulator } from '../../src/sim/graph-simulator';
+import { createSelfSignedCertificate } from '../../src/sim/self-signed';
 
 const AARON = '0f6b2d1e-3c4a-4b5d-8e6f-7a8b9c0d1e01';
 const ANNA = '0f6b2d1e-3c4a-4b5d-8e6f-7a8b9c0d1e02';
@@ -69,6 +73,30 @@ describe('Graph service against the simulator (HTTP)', () => {
         fetch(`${sim.baseUrl}/v1.0/organization`, { headers: { authorization: `Bearer ${token}` } });
       assert.equal((await ask(token!.token)).status, 200);
       assert.equal((await ask('made-up')).status, 401);
+    });
+
+    it('signs in with a client certificate (PEM with key) through the real ClientCertificateCredential', async () => {
+      const { key, cert } = await createSelfSignedCertificate({ keyType: 'rsa' });
+      const dir = mkdtempSync(path.join(os.tmpdir(), 'anchor-graph-cert-'));
+      try {
+        const certificatePath = path.join(dir, 'graph-app.pem');
+        writeFileSync(certificatePath, `${key}\n${cert}`);
+        const byCertificate = createGraphServices({
+          ...options,
+          credential: {
+            kind: 'client-certificate',
+            tenantId: DEMO_TENANT.tenantId,
+            clientId: 'cert-app',
+            certificatePath,
+          },
+        });
+        const org = await byCertificate.cloud.getOrganizationSync();
+        assert.equal(org.tenantId, DEMO_TENANT.tenantId);
+        const token = await byCertificate.credential.getToken('https://graph.microsoft.com/.default');
+        assert.ok(token?.token);
+      } finally {
+        rmSync(dir, { recursive: true, force: true });
+      }
     });
 
     it('reads the organization sync status and timestamps', async () => {
