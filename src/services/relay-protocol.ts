@@ -1,0 +1,98 @@
+/**
+ * What the bot and the on-prem relay say to each other over `/api/relay/*`. The relay only ever
+ * calls out (it opens no port); every request it sends and every job the bot hands it is signed
+ * (see request-signing.ts).
+ *
+ * - `POST /api/relay/poll` (relay → bot, signed by the relay): a {@link PollRequest}, which is
+ *   also the heartbeat. The bot answers {@link PollResponse}: at most one job, signed by the bot.
+ * - `POST /api/relay/jobs/{jobId}/result` (signed by the relay): a {@link JobResult}.
+ * - `POST /api/relay/events` (signed by the relay): a {@link RelayEvent}, e.g. the pause lease
+ *   expired and the relay resumed the scheduler by itself.
+ */
+
+/** The only things a relay will ever do; each maps to a fixed PowerShell script in the relay. */
+export const RELAY_OPERATIONS = ['status', 'pause', 'resume', 'delta', 'restart-service'] as const;
+
+/** One of {@link RELAY_OPERATIONS}. */
+export type RelayOperation = (typeof RELAY_OPERATIONS)[number];
+
+/** Paths of the relay API on the bot. */
+export const RELAY_PATHS = {
+  poll: '/api/relay/poll',
+  result: (jobId: string) => `/api/relay/jobs/${encodeURIComponent(jobId)}/result`,
+  events: '/api/relay/events',
+} as const;
+
+/** The sync server as the relay last saw it. */
+export interface SchedulerState {
+  /** `SyncCycleEnabled` of Get-ADSyncScheduler; null when unknown (e.g. pwsh missing). */
+  syncCycleEnabled: boolean | null;
+  stagingModeEnabled: boolean | null;
+  /** True while a sync cycle runs (Get-ADSyncConnectorRunStatus returned a run). */
+  cycleInProgress: boolean | null;
+  /** `Running`, `Stopped`, … of the ADSync service. */
+  serviceState: string | null;
+  nextSyncCycleStartTimeInUTC: string | null;
+  /** When the relay paused the scheduler and the lease runs out, while it is paused by Anchor. */
+  pauseLeaseExpiresAt: string | null;
+}
+
+/** The relay's poll, and heartbeat. */
+export interface PollRequest {
+  relayId: string;
+  version: string;
+  /** False when the relay cannot run PowerShell at all (the reason is in `problem`). */
+  ready: boolean;
+  problem: string | null;
+  scheduler: SchedulerState;
+}
+
+/** A job as the bot issues it: only the operation name and ids, never script text. */
+export interface RelayJob {
+  id: string;
+  relayId: string;
+  operation: RelayOperation;
+  /** Ids only: the link request this job belongs to, for the audit trail. */
+  requestId: string | null;
+  issuedAt: string;
+  /** A job not finished by then is expired by the bot and must not be started by the relay. */
+  expiresAt: string;
+}
+
+/**
+ * A job with the bot's signature. The signature covers, as a request would: method `JOB`, path
+ * `/api/relay/jobs/{id}`, the body `JSON.stringify(job)`, the timestamp and the nonce.
+ */
+export interface SignedJob {
+  job: RelayJob;
+  keyId: string;
+  timestamp: number;
+  nonce: string;
+  signature: string;
+}
+
+/** The bot's answer to a poll. */
+export interface PollResponse {
+  job: SignedJob | null;
+}
+
+/** What running a job gave. */
+export interface JobResult {
+  jobId: string;
+  relayId: string;
+  outcome: 'done' | 'failed' | 'refused';
+  /** One line an admin can act on (the PowerShell error, the refusal reason). */
+  message: string;
+  /** The scheduler after the job. */
+  scheduler: SchedulerState;
+  startedAt: string;
+  finishedAt: string;
+}
+
+/** Something the relay did on its own, to be reported and audited. */
+export interface RelayEvent {
+  relayId: string;
+  kind: 'lease-resumed' | 'refused-job';
+  at: string;
+  message: string;
+}
