@@ -1,4 +1,4 @@
-import { accessSync, constants } from 'node:fs';
+import { isReadable } from './readable-file';
 import { z } from 'zod';
 import type { LdapOptions } from './services/ldap-options';
 import type { SourceAnchorSetting } from './services/source-anchor';
@@ -75,13 +75,4 @@ export function ldapOptionsFrom(
     operationTimeoutMs: env.LDAP_TIMEOUT_MS,
     pageSize: env.LDAP_PAGE_SIZE,
   };
-}
-
-function isReadable(file: string): boolean {
-  try {
-    accessSync(file, constants.R_OK);
-    return true;
-  } catch {
-    return false;
-  }
 }

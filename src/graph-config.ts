@@ -1,4 +1,4 @@
-import { accessSync, constants } from 'node:fs';
+import { isReadable } from './readable-file';
 import { z } from 'zod';
 import type { GraphCredentialConfig, GraphOptions } from './services/graph-options';
 
@@ -137,13 +137,4 @@ function credentialFrom(env: GraphEnv, tenantId: string): GraphCredentialConfig 
 function isPrivateAuthority(host: string | undefined): boolean {
   if (!host) return false;
   return !MICROSOFT_AUTHORITY_HOSTS.includes(new URL(host).hostname.toLowerCase());
-}
-
-function isReadable(file: string): boolean {
-  try {
-    accessSync(file, constants.R_OK);
-    return true;
-  } catch {
-    return false;
-  }
 }

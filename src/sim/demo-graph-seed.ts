@@ -1,8 +1,7 @@
 import { guidToImmutableId } from '../services/immutable-id';
-import type { SimCloudUser } from './graph/model';
 import { BUILT_IN_ROLES } from './graph/role-definitions';
 import type { GraphSimulatorSeed } from './graph-simulator';
-import { DEMO_TENANT, demoCloudUsers, demoOrganization } from './demo-tenant';
+import { DEMO_TENANT, cloudOnlyUser, demoCloudUsers, demoOrganization } from './demo-tenant';
 
 /** Cloud users of the demo tenant that exist to show one preflight check each. */
 export const DEMO_GRAPH_USERS = {
@@ -19,33 +18,6 @@ export const DEMO_GRAPH_USERS = {
   /** In the recycle bin holding Anna Peters' ImmutableId (a deleted synced twin). */
   recycledTwin: '0f6b2d1e-3c4a-4b5d-8e6f-7a8b9c0d1e09',
 } as const;
-
-function cloudOnly(
-  id: string,
-  upn: string,
-  displayName: string,
-  extra: Partial<SimCloudUser> = {},
-): SimCloudUser {
-  const [givenName, surname] = displayName.split(' ');
-  return {
-    id,
-    displayName,
-    givenName,
-    surname,
-    userPrincipalName: upn,
-    mail: upn,
-    proxyAddresses: [`SMTP:${upn}`],
-    accountEnabled: true,
-    userType: 'Member',
-    createdDateTime: '2024-09-02T10:00:00Z',
-    onPremisesImmutableId: null,
-    onPremisesSyncEnabled: null,
-    onPremisesLastSyncDateTime: null,
-    onPremisesSamAccountName: null,
-    onPremisesUserPrincipalName: null,
-    ...extra,
-  };
-}
 
 /**
  * The demo tenant as the Graph simulator serves it: the demo cloud users plus one user per
@@ -85,19 +57,19 @@ export function demoGraphSeed(
     ],
     users: [
       ...demoCloudUsers(),
-      cloudOnly(u.privileged, 'nestorw@contoso.com', 'Nestor Wilke'),
-      cloudOnly(u.eligible, 'jonis@contoso.com', 'Joni Sherman'),
-      cloudOnly(u.federated, 'gradya@fabrikam.com', 'Grady Archie'),
-      cloudOnly(u.objectIdentifier, 'leeg@contoso.com', 'Lee Gu', {
+      cloudOnlyUser(u.privileged, 'nestorw@contoso.com', 'Nestor Wilke'),
+      cloudOnlyUser(u.eligible, 'jonis@contoso.com', 'Joni Sherman'),
+      cloudOnlyUser(u.federated, 'gradya@fabrikam.com', 'Grady Archie'),
+      cloudOnlyUser(u.objectIdentifier, 'leeg@contoso.com', 'Lee Gu', {
         onPremisesObjectIdentifier: '7c1d2e3f-4a5b-4c6d-8e7f-9a0b1c2d3e4f',
       }),
-      cloudOnly(u.converted, 'jdoe@contoso.com', 'John Doe', {
+      cloudOnlyUser(u.converted, 'jdoe@contoso.com', 'John Doe', {
         onPremisesSyncEnabled: false,
         onPremisesLastSyncDateTime: '2023-02-01T08:00:00Z',
       }),
     ],
     deletedUsers: [
-      cloudOnly(u.recycledTwin, `${u.recycledTwin.replace(/-/g, '')}apeters@contoso.com`, 'Anna Peters', {
+      cloudOnlyUser(u.recycledTwin, `${u.recycledTwin.replace(/-/g, '')}apeters@contoso.com`, 'Anna Peters', {
         onPremisesImmutableId: guidToImmutableId('d749534e-5c1a-4a8e-9a3b-6f0e1d2c3b4a'),
         onPremisesSyncEnabled: true,
         onPremisesLastSyncDateTime: new Date(now.getTime() - 86_400_000).toISOString(),

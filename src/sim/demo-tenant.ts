@@ -123,28 +123,38 @@ export function demoDirectoryUsers(): DemoDirectoryRecord[] {
   ];
 }
 
+/** A cloud-only member of the simulated tenant: no ImmutableId, never synced. */
+export function cloudOnlyUser(
+  id: string,
+  upn: string,
+  displayName: string,
+  extra: Partial<SimCloudUser> = {},
+): SimCloudUser {
+  const [givenName, surname] = displayName.split(' ');
+  return {
+    id,
+    displayName,
+    givenName,
+    surname,
+    userPrincipalName: upn,
+    mail: upn,
+    proxyAddresses: [`SMTP:${upn}`],
+    accountEnabled: true,
+    userType: 'Member',
+    createdDateTime: '2024-09-02T10:00:00Z',
+    onPremisesImmutableId: null,
+    onPremisesSyncEnabled: null,
+    onPremisesLastSyncDateTime: null,
+    onPremisesSamAccountName: null,
+    onPremisesUserPrincipalName: null,
+    ...extra,
+  };
+}
+
 /** The demo tenant's cloud users: some cloud-only (to be linked), some already synced. */
 export function demoCloudUsers(): SimCloudUser[] {
-  const cloudOnly = (id: string, upn: string, displayName: string, created: string): SimCloudUser => {
-    const [given, surname] = displayName.split(' ');
-    return {
-      id,
-      displayName,
-      givenName: given,
-      surname,
-      userPrincipalName: upn,
-      mail: upn,
-      proxyAddresses: [`SMTP:${upn}`],
-      accountEnabled: true,
-      userType: 'Member',
-      createdDateTime: created,
-      onPremisesImmutableId: null,
-      onPremisesSyncEnabled: null,
-      onPremisesLastSyncDateTime: null,
-      onPremisesSamAccountName: null,
-      onPremisesUserPrincipalName: null,
-    };
-  };
+  const cloudOnly = (id: string, upn: string, displayName: string, createdDateTime: string) =>
+    cloudOnlyUser(id, upn, displayName, { createdDateTime });
   return [
     cloudOnly(
       '0f6b2d1e-3c4a-4b5d-8e6f-7a8b9c0d1e01',
