@@ -1,4 +1,5 @@
 import assert from 'node:assert/strict';
+import { spawnSync } from 'node:child_process';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { delimiter, dirname, join, resolve } from 'node:path';
@@ -285,6 +286,17 @@ describe('stand-in ADSync host driven by node-powershell', function () {
     assert.equal(await run(ps, STATUS_SCRIPTS[1]), '', 'the restart ended the run');
   });
 
+  it('keeps the framing straight over many invocations in a row', async () => {
+    const ps = shell();
+    for (let i = 0; i < 150; i += 1) {
+      const raw = await run(ps, STATUS_SCRIPTS[i % 3]);
+      if (i % 3 === 0)
+        assert.equal((JSON.parse(raw) as { SyncCycleEnabled: boolean }).SyncCycleEnabled, true);
+      else assert.equal(raw, i % 3 === 1 ? '' : '{"Name":"ADSync","Status":4}');
+    }
+    assert.equal(sim.history().length, 150);
+  });
+
   it('is found on PATH by name and works from another working directory', async () => {
     const ps = new PowerShell({
       pwsh: true,
@@ -299,6 +311,29 @@ describe('stand-in ADSync host driven by node-powershell', function () {
     });
     shells.push(ps);
     assert.equal(await run(ps, DELTA), '{"Result":"Success"}');
+  });
+
+  describe('node-powershell without a pwsh (what the relay must guard against)', () => {
+    const missing = join(tmpdir(), 'no-such-dir', 'pwsh');
+
+    it('rejects invoke and dispose with ProcessError "spawn … ENOENT"', async () => {
+      const ps = new PowerShell({ executable: missing });
+      await assert.rejects(ps.invoke('Import-Module ADSync'), {
+        name: 'ProcessError',
+        message: `Shell process exited.\nspawn ${missing} ENOENT`,
+      });
+      await assert.rejects(ps.dispose(), { name: 'ProcessError' });
+    });
+
+    it('crashes a process that creates a shell and never invokes it (unhandled rejection)', () => {
+      const script = `new (require('node-powershell').PowerShell)({ executable: ${JSON.stringify(missing)} });`;
+      const child = spawnSync(process.execPath, ['-e', script], {
+        cwd: resolve(__dirname, '../..'),
+        encoding: 'utf8',
+      });
+      assert.equal(child.status, 1);
+      assert.match(child.stderr, /ProcessError: Shell process exited\.\nspawn .* ENOENT/);
+    });
   });
 
   describe('with the Graph simulator', () => {

@@ -5,6 +5,16 @@
  *
  * Arguments as pwsh takes them; only `-Command -` (read stdin, the node-powershell way) and
  * `-Command <text>` matter, the rest (`-NoLogo`, `-NoExit`, `-NoProfile`, …) are accepted.
+ *
+ * Fidelity notes (PowerShell 7.4 on .NET 8 as the model):
+ * - ConvertTo-Json: TimeSpans are objects (Ticks, Days, …, TotalSeconds; Total* as doubles written
+ *   `30.0`), enums are numbers (service Status 4 = Running, 1 = Stopped; NextSyncCyclePolicyType
+ *   1 = Delta, a best guess at ADSync's enum values) unless -EnumsAsStrings, DateTimes are ISO
+ *   strings; no input prints nothing. Start-ADSyncSyncCycle gives `{"Result":"Success"}`.
+ * - Errors go to stderr in ConciseView, `<Cmdlet>: <message>`, without ANSI colours; the
+ *   not-recognized message keeps PowerShell's line break before "Check the spelling…".
+ * - Every line of stdin runs on its own, in order, as pwsh does with `-Command -`; a hung cmdlet
+ *   blocks all later lines (including node-powershell's end markers) until the process is killed.
  */
 import { createInterface } from 'node:readline';
 import { setTimeout as sleep } from 'node:timers/promises';
