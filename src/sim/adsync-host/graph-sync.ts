@@ -1,0 +1,33 @@
+import { readFileSync } from 'node:fs';
+import type { SimAdUser } from '../graph/model';
+import type { AdSyncHistoryEntry } from './state';
+
+/** Env: base URL of the Graph simulator whose sync engine a delta drives. */
+export const GRAPH_URL_ENV = 'ADSYNC_SIM_GRAPH_URL';
+/** Env: path of a JSON array of SimAdUser, the AD side the sync cycle exports. */
+export const AD_VIEW_ENV = 'ADSYNC_SIM_AD_VIEW';
+
+/**
+ * Runs the Graph simulator's sync engine, as a real delta cycle would export to Entra ID: POSTs
+ * the AD view to `/_sim/sync-cycle`. Returns undefined when the env does not name both.
+ * Failures are returned, not thrown: the real cmdlet only starts a cycle and reports success
+ * whatever the export later does.
+ */
+export async function runGraphSync(env: NodeJS.ProcessEnv): Promise<AdSyncHistoryEntry['graphSync']> {
+  const base = env[GRAPH_URL_ENV];
+  const viewPath = env[AD_VIEW_ENV];
+  if (!base || !viewPath) return undefined;
+  try {
+    const users = JSON.parse(readFileSync(viewPath, 'utf8')) as SimAdUser[];
+    const res = await fetch(`${base.replace(/\/+$/, '')}/_sim/sync-cycle`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({ users }),
+      signal: AbortSignal.timeout(30_000),
+    });
+    const text = await res.text();
+    return { status: res.status, report: text ? (JSON.parse(text) as unknown) : undefined };
+  } catch (error) {
+    return { error: (error as Error).message };
+  }
+}

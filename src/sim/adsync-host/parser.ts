@@ -1,0 +1,146 @@
+/**
+ * A parser for the few PowerShell lines the relay and node-powershell send: the framing markers
+ * `[Console]::Out.WriteLine("…")`, variable assignments, and pipelines of cmdlets with named or
+ * positional arguments. Anything else is refused with a parse error rather than guessed at.
+ */
+
+/** A literal argument value: quoted or bare strings, numbers, `$true`/`$false`/`$null`, or `a,b`. */
+export type PsLiteral = string | number | boolean | null | PsLiteral[];
+
+/** One argument as written: `-Name`, `-Name:value`, or a value. */
+export type ParsedArgument = { parameter: string; value?: PsLiteral } | { value: PsLiteral };
+
+/** One cmdlet of a pipeline. */
+export interface ParsedCommand {
+  name: string;
+  arguments: ParsedArgument[];
+}
+
+/** One statement of a line. */
+export type Statement =
+  | { kind: 'console'; stream: 'Out' | 'Error'; text: string }
+  | { kind: 'assign'; variable: string; value: PsLiteral }
+  | { kind: 'pipeline'; commands: ParsedCommand[] };
+
+/** A line the stand-in cannot parse; the message reads like PowerShell's ParserError. */
+export class PsParseError extends Error {
+  override name = 'PsParseError';
+}
+
+const CONSOLE_CALL = /^\[Console\]::(Out|Error)\.WriteLine\(\s*(".*"|'.*')\s*\)$/i;
+const ASSIGNMENT = /^\$([A-Za-z_][\w:]*)\s*=\s*(.+)$/s;
+const VARIABLES: Record<string, boolean | null> = { true: true, false: false, null: null };
+
+/** Splits on `separator` outside quotes; drops a trailing `#` comment. */
+export function splitOutsideQuotes(text: string, separator: string): string[] {
+  const parts: string[] = [];
+  let current = '';
+  let quote: string | null = null;
+  for (let i = 0; i < text.length; i += 1) {
+    const ch = text[i];
+    if (quote) {
+      current += ch;
+      if (ch === '`' && quote === '"' && i + 1 < text.length) current += text[++i];
+      else if (ch === quote) quote = null;
+    } else if (ch === '"' || ch === "'") {
+      quote = ch;
+      current += ch;
+    } else if (ch === '#' && separator === ';' && /(^|\s)$/.test(current)) {
+      break;
+    } else if (ch === separator) {
+      parts.push(current);
+      current = '';
+    } else {
+      current += ch;
+    }
+  }
+  if (quote) throw new PsParseError('The string is missing the terminator: ' + quote + '.');
+  parts.push(current);
+  return parts;
+}
+
+/** The value of a quoted string token (single quotes: `''` escapes; double: backtick escapes). */
+function unquote(token: string): string {
+  const body = token.slice(1, -1);
+  if (token[0] === "'") return body.replace(/''/g, "'");
+  if (/\$[A-Za-z({]/.test(body)) {
+    throw new PsParseError(`The stand-in ADSync host does not expand variables in strings: ${token}`);
+  }
+  return body.replace(/`(.)/g, (_m, c: string) => ({ n: '\n', r: '\r', t: '\t', '0': '\0' })[c] ?? c);
+}
+
+/** Splits a command into words: quoted strings stay whole; commas bind list items together. */
+function words(text: string): string[] {
+  const out: string[] = [];
+  const pattern = /\s*((?:'(?:[^']|'')*'|"(?:[^"`]|`.)*"|[^\s'"])+)/gy;
+  let match: RegExpExecArray | null;
+  let consumed = 0;
+  while ((match = pattern.exec(text)) !== null) {
+    out.push(match[1]);
+    consumed = pattern.lastIndex;
+  }
+  if (text.slice(consumed).trim())
+    throw new PsParseError(`Unexpected token '${text.slice(consumed).trim()}'.`);
+  return joinLists(out);
+}
+
+/** `'a', 'b'` is one list argument in PowerShell: glue words around a separating comma. */
+function joinLists(items: string[]): string[] {
+  const joined: string[] = [];
+  for (const item of items) {
+    const last = joined.length - 1;
+    if (last >= 0 && (joined[last].endsWith(',') || item.startsWith(','))) joined[last] += item;
+    else joined.push(item);
+  }
+  return joined;
+}
+
+/** One literal: a quoted string, `$true`, a number, a bare word, or a comma list of those. */
+export function parseLiteral(token: string): PsLiteral {
+  const items = splitOutsideQuotes(token, ',');
+  if (items.length > 1) return items.map((item) => parseLiteral(item.trim()));
+  const t = token.trim();
+  if (t === '') throw new PsParseError("Missing expression after ','.");
+  if (t[0] === "'" || t[0] === '"') return unquote(t);
+  if (t[0] === '$') {
+    const name = t.slice(1).toLowerCase();
+    if (name in VARIABLES) return VARIABLES[name];
+    throw new PsParseError(`The stand-in ADSync host only knows $true, $false and $null, not ${t}.`);
+  }
+  if (/^[-+]?\d+(\.\d+)?$/.test(t)) return Number(t);
+  if (/[(){}@[\]]/.test(t)) throw new PsParseError(`The stand-in ADSync host does not support '${t}'.`);
+  return t;
+}
+
+function parseCommand(text: string): ParsedCommand {
+  const [name, ...rest] = words(text.trim());
+  if (!name) throw new PsParseError('An empty pipe element is not allowed.');
+  if (/^[$'"[(@{]/.test(name)) throw new PsParseError(`The stand-in ADSync host does not support '${name}'.`);
+  const args = rest.map((word): ParsedArgument => {
+    const param = /^-([A-Za-z_]\w*)(?::(.+))?$/s.exec(word);
+    if (!param) return { value: parseLiteral(word) };
+    return param[2] === undefined
+      ? { parameter: param[1] }
+      : { parameter: param[1], value: parseLiteral(param[2]) };
+  });
+  return { name, arguments: args };
+}
+
+function parseStatement(text: string): Statement {
+  const consoleCall = CONSOLE_CALL.exec(text);
+  if (consoleCall) {
+    const stream = consoleCall[1].toLowerCase() === 'out' ? 'Out' : 'Error';
+    return { kind: 'console', stream, text: unquote(consoleCall[2]) };
+  }
+  const assignment = ASSIGNMENT.exec(text);
+  if (assignment) return { kind: 'assign', variable: assignment[1], value: parseLiteral(assignment[2]) };
+  return { kind: 'pipeline', commands: splitOutsideQuotes(text, '|').map(parseCommand) };
+}
+
+/** Parses one input line into its `;`-separated statements (none for a blank or comment line). */
+export function parseLine(line: string): Statement[] {
+  return splitOutsideQuotes(line, ';')
+    .map((part) => part.trim())
+    .filter((part) => part !== '')
+    .map(parseStatement);
+}

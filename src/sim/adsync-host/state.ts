@@ -1,0 +1,159 @@
+import { randomUUID } from 'node:crypto';
+import { mkdirSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { dirname, join } from 'node:path';
+
+/** States of the ADSync Windows service the stand-in models (names of ServiceControllerStatus). */
+export type SimServiceState = 'Running' | 'Stopped' | 'StartPending' | 'StopPending';
+
+/** One cmdlet the stand-in ran, for tests and the demo to inspect. */
+export interface AdSyncHistoryEntry {
+  at: string;
+  cmdlet: string;
+  /** Bound parameters as given (booleans, strings). */
+  parameters: Record<string, unknown>;
+  outcome: 'ok' | 'error' | 'hang';
+  /** The error text, when the outcome is `error`. */
+  message?: string;
+  /** Restart-Service only: a sync cycle was running when the service was restarted. */
+  duringRun?: boolean;
+  /** Start-ADSyncSyncCycle only: what the Graph simulator's sync engine answered. */
+  graphSync?: { status: number; report?: unknown } | { error: string };
+}
+
+/** Everything the stand-in ADSync host keeps between cmdlets and between shells. */
+export interface AdSyncSimData {
+  /** `SyncCycleEnabled` of the scheduler (false = paused). */
+  syncCycleEnabled: boolean;
+  stagingModeEnabled: boolean;
+  maintenanceEnabled: boolean;
+  serviceState: SimServiceState;
+  /** The next N `Start-ADSyncSyncCycle` calls fail with "AAD is busy". */
+  busyCycles: number;
+  /** ISO time until which a sync cycle runs (shown by Get-ADSyncConnectorRunStatus); null when idle. */
+  cycleRunningUntil: string | null;
+  /** How long a cycle started by Start-ADSyncSyncCycle runs. */
+  cycleDurationMs: number;
+  /** Every cmdlet sleeps this long first. */
+  slowMs: number;
+  /** Name of a cmdlet that never answers (the shell stays stuck on it until killed). */
+  hang: string | null;
+  /** Cmdlets that fail, with the error message they write. */
+  fail: Record<string, string>;
+  /** ISO; when the scheduler would start its next cycle. */
+  nextSyncCycleStartTimeInUTC: string;
+  /** `<tenant>.onmicrosoft.com - AAD`, named in run status and in the "AAD is busy" error. */
+  aadConnectorName: string;
+  history: AdSyncHistoryEntry[];
+}
+
+/** Env variable naming the state file. */
+export const STATE_ENV = 'ADSYNC_SIM_STATE';
+
+const SYNC_INTERVAL_MS = 30 * 60_000;
+
+/** A fresh, idle, healthy sync server: scheduler enabled, not staging, service running. */
+export function defaultAdSyncSimData(now: Date = new Date()): AdSyncSimData {
+  return {
+    syncCycleEnabled: true,
+    stagingModeEnabled: false,
+    maintenanceEnabled: true,
+    serviceState: 'Running',
+    busyCycles: 0,
+    cycleRunningUntil: null,
+    cycleDurationMs: 2000,
+    slowMs: 0,
+    hang: null,
+    fail: {},
+    nextSyncCycleStartTimeInUTC: new Date(now.getTime() + SYNC_INTERVAL_MS).toISOString(),
+    aadConnectorName: 'contoso.onmicrosoft.com - AAD',
+    history: [],
+  };
+}
+
+/** The state file named by `ADSYNC_SIM_STATE`, or one in the temp folder. */
+export function defaultStatePath(env: NodeJS.ProcessEnv = process.env): string {
+  return env[STATE_ENV] || join(tmpdir(), 'adsync-sim-state.json');
+}
+
+/**
+ * The stand-in ADSync host's state file: the host reads it before and writes it after every
+ * cmdlet, so all shells and the test that set them up see one sync server. Tests and the demo use
+ * this class to set modes (busy, slow, hung, failing, staging) and read the history.
+ */
+export class AdSyncSimState {
+  /** @param path the JSON file; created with defaults on first read when missing. */
+  constructor(readonly path: string = defaultStatePath()) {}
+
+  /** The current state (defaults for fields the file lacks). */
+  read(): AdSyncSimData {
+    let text: string;
+    try {
+      text = readFileSync(this.path, 'utf8');
+    } catch (error) {
+      if ((error as NodeJS.ErrnoException).code !== 'ENOENT') throw error;
+      const fresh = defaultAdSyncSimData();
+      this.write(fresh);
+      return fresh;
+    }
+    return { ...defaultAdSyncSimData(), ...(JSON.parse(text) as Partial<AdSyncSimData>) };
+  }
+
+  /** Replaces the state; written to a temp file and renamed, so readers never see half a file. */
+  write(data: AdSyncSimData): void {
+    mkdirSync(dirname(this.path), { recursive: true });
+    const temp = `${this.path}.${process.pid}.${randomUUID()}.tmp`;
+    writeFileSync(temp, `${JSON.stringify(data, null, 2)}\n`);
+    renameSync(temp, this.path);
+  }
+
+  /** Reads, applies `change` (which may mutate or return a new state), writes; returns the result. */
+  update(change: (data: AdSyncSimData) => AdSyncSimData | void): AdSyncSimData {
+    const data = this.read();
+    const next = change(data) ?? data;
+    this.write(next);
+    return next;
+  }
+
+  /** Sets some fields (modes), keeping the rest. */
+  set(fields: Partial<AdSyncSimData>): AdSyncSimData {
+    return this.update((data) => ({ ...data, ...fields }));
+  }
+
+  /** Back to a fresh server, history cleared. */
+  reset(fields: Partial<AdSyncSimData> = {}): AdSyncSimData {
+    const data = { ...defaultAdSyncSimData(), ...fields };
+    this.write(data);
+    return data;
+  }
+
+  /** The next `count` deltas answer "AAD is busy". */
+  setBusy(count: number): AdSyncSimData {
+    return this.set({ busyCycles: count });
+  }
+
+  /** Marks a sync cycle as running for `ms` from now (0 ends it). */
+  setCycleRunning(ms: number, now: Date = new Date()): AdSyncSimData {
+    return this.set({ cycleRunningUntil: ms > 0 ? new Date(now.getTime() + ms).toISOString() : null });
+  }
+
+  /** Makes `cmdlet` fail with `message`, or succeed again when `message` is null. */
+  setFailing(cmdlet: string, message: string | null): AdSyncSimData {
+    return this.update((data) => {
+      const fail = { ...data.fail };
+      if (message === null) delete fail[cmdlet];
+      else fail[cmdlet] = message;
+      return { ...data, fail };
+    });
+  }
+
+  /** Cmdlets run so far, oldest first. */
+  history(): AdSyncHistoryEntry[] {
+    return this.read().history;
+  }
+
+  /** True while a sync cycle runs at `now`. */
+  static cycleInProgress(data: AdSyncSimData, now: Date = new Date()): boolean {
+    return data.cycleRunningUntil !== null && Date.parse(data.cycleRunningUntil) > now.getTime();
+  }
+}
