@@ -3,7 +3,8 @@ import { privateKeyFrom, publicKeyFrom } from './services/request-signing';
 
 /** Example values for the relay settings, printed next to a problem. */
 export const RELAY_EXAMPLES: Record<string, string> = {
-  RELAY_KEYS: 'aadc01=<base64 SPKI public key of the relay> (several: comma-separated, first one gets the jobs)',
+  RELAY_KEYS:
+    'aadc01=<base64 SPKI public key of the relay> (several: comma-separated, first one gets the jobs)',
   BOT_SIGNING_KEY: '<base64 PKCS#8 Ed25519 private key of the bot>',
   BOT_KEY_ID: 'anchor-bot',
 };

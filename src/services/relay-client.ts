@@ -71,7 +71,8 @@ export class RelayClient {
    * @throws RelayError of the kind that says what happened (see {@link RelayErrorKind}).
    */
   async run(operation: RelayOperation, options: RunOptions = {}): Promise<JobResult> {
-    if (options.signal?.aborted) throw new RelayError('aborted', `${operation} was cancelled before it was queued`);
+    if (options.signal?.aborted)
+      throw new RelayError('aborted', `${operation} was cancelled before it was queued`);
     await this.assertOnline();
     const record = await this.options.queue.enqueue(this.relayId, operation, {
       requestId: options.requestId ?? null,
@@ -168,7 +169,10 @@ function outcomeOf(record: RelayJobRecord): JobResult {
       : fail('expired', `relay "${job.relayId}" did not pick up ${job.operation} in time`);
   }
   const kind = result?.outcome === 'refused' ? 'refused' : 'failed';
-  return fail(kind, `${job.operation} ${kind === 'refused' ? 'was refused' : 'failed'}: ${result?.message ?? ''}`);
+  return fail(
+    kind,
+    `${job.operation} ${kind === 'refused' ? 'was refused' : 'failed'}: ${result?.message ?? ''}`,
+  );
 
   function fail(kind: RelayErrorKind, message: string): never {
     throw new RelayError(kind, message, job.id, result);

@@ -103,7 +103,11 @@ export class RelayPresence implements HealthProbe {
       return { ...base, state: 'down', detail: `no poll for ${Math.round(age / 1000)} s` };
     }
     if (poll && !poll.ready) {
-      return { ...base, state: 'down', detail: `the relay is not ready: ${poll.problem ?? 'no reason given'}` };
+      return {
+        ...base,
+        state: 'down',
+        detail: `the relay is not ready: ${poll.problem ?? 'no reason given'}`,
+      };
     }
     return base;
   }
