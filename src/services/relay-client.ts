@@ -147,12 +147,9 @@ export class RelayClient {
           );
       timers.push(setTimeout(onDeadline, Math.max(0, Date.parse(record.job.expiresAt) - Date.now())));
       const onAbort = () => {
-        void queue
-          .withdraw(jobId)
-          .catch(() => undefined)
-          .finally(() =>
-            finish(() => reject(new RelayError('aborted', `${record.job.operation} was cancelled`, jobId))),
-          );
+        finish(() => reject(new RelayError('aborted', `${record.job.operation} was cancelled`, jobId)));
+        // Withdrawn after settling, so the withdrawal's own notification cannot win the race.
+        void queue.withdraw(jobId).catch(() => undefined);
       };
       signal?.addEventListener('abort', onAbort, { once: true });
     });
