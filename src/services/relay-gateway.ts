@@ -8,7 +8,13 @@ import type { RelayJobQueue } from './relay-jobs';
 import type { RelayPresence } from './relay-presence';
 import type { PollResponse } from './relay-protocol';
 import { jobResultSchema, pollRequestSchema, relayEventSchema } from './relay-schemas';
-import { NonceCache, SignatureError, signatureFromHeaders, verifySignature } from './request-signing';
+import {
+  NonceCache,
+  SIGNATURE_HEADERS,
+  SignatureError,
+  signatureFromHeaders,
+  verifySignature,
+} from './request-signing';
 
 /** A relay's HTTP request as the gateway needs it: the exact body text, as it was signed. */
 export interface RelayHttpRequest {
@@ -132,7 +138,7 @@ export class RelayGateway {
       relayId = this.verify(req);
     } catch (err) {
       if (!(err instanceof SignatureError)) throw err;
-      const claimed = req.headers['x-anchor-key-id'];
+      const claimed = req.headers[SIGNATURE_HEADERS.keyId];
       logger.warn(
         {
           relayId: claimed,
