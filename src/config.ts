@@ -1,6 +1,8 @@
 import { z } from 'zod';
 import { DIRECTORY_EXAMPLES, ldapOptionsFrom, ldapSchema, sourceAnchorSchema } from './directory-config';
 import { GRAPH_EXAMPLES, graphOptionsFrom, graphProblems, graphSchema } from './graph-config';
+import { RELAY_EXAMPLES, relaySettingsFrom } from './relay-config';
+import type { RelaySettings } from './relay-config';
 import type { GraphOptions } from './services/graph-options';
 import type { LdapOptions } from './services/ldap-options';
 import type { SourceAnchorSetting } from './services/source-anchor';
@@ -45,6 +47,11 @@ export interface AnchorConfig {
   sourceAnchor: SourceAnchorSetting;
   /** The on-prem directory; production only (demo mode uses the in-memory directory). */
   ldap?: LdapOptions;
+  /**
+   * The on-prem relay (RELAY_KEYS, BOT_SIGNING_KEY, BOT_KEY_ID); undefined when none is configured.
+   * Demo mode generates ephemeral keys at start when this is unset.
+   */
+  relay?: RelaySettings;
   demo: DemoConfig;
 }
 
@@ -87,6 +94,7 @@ const EXAMPLES: Record<string, string> = {
   PLAYGROUND_APPROVER_PORT: '56151',
   ...DIRECTORY_EXAMPLES,
   ...GRAPH_EXAMPLES,
+  ...RELAY_EXAMPLES,
 };
 
 const guid = z
@@ -157,6 +165,8 @@ export function loadConfig(env: Record<string, string | undefined>): AnchorConfi
   const mode = resolveMode(env);
   const common = commonSchema.safeParse(env);
   const problems = common.success ? [] : toProblems(common.error);
+  const relay = relaySettingsFrom(env);
+  problems.push(...relay.problems.map(withExample));
   if (mode === 'production') {
     const prod = productionSchema.safeParse(env);
     if (!prod.success) problems.push(...toProblems(prod.error));
@@ -166,10 +176,10 @@ export function loadConfig(env: Record<string, string | undefined>): AnchorConfi
       if (env[name]) problems.push({ name, message: 'is a demo-mode setting; remove it', example: '' });
     }
     if (problems.length > 0 || !common.success || !prod.success) throw new ConfigError(mode, problems);
-    return productionConfig(common.data, prod.data);
+    return { ...productionConfig(common.data, prod.data), relay: relay.settings };
   }
-  if (!common.success) throw new ConfigError(mode, problems);
-  return demoConfig(common.data);
+  if (problems.length > 0 || !common.success) throw new ConfigError(mode, problems);
+  return { ...demoConfig(common.data), relay: relay.settings };
 }
 
 /**

@@ -1,7 +1,9 @@
 import restify from 'restify';
 import type { ActivityHandler, CloudAdapter } from 'botbuilder';
 import type { HealthMonitor } from './services/health';
+import type { RelayGateway } from './services/relay-gateway';
 import type { Logger } from './logger';
+import { registerRelayApi } from './relay-api';
 
 /** What the HTTP server routes to. */
 export interface ServerParts {
@@ -9,19 +11,23 @@ export interface ServerParts {
   bot: ActivityHandler;
   health: HealthMonitor;
   logger: Logger;
+  /** The relay API; null when no relay is configured (its routes then answer 503). */
+  relay: RelayGateway | null;
 }
 
 /**
- * The HTTP surface: Bot Framework activities on `POST /api/messages` and health on
- * `GET /healthz`. Nothing else is exposed.
+ * The HTTP surface: Bot Framework activities on `POST /api/messages`, health on `GET /healthz`
+ * and the on-prem relay's `/api/relay/*`. Nothing else is exposed.
  */
 export function createServer(parts: ServerParts): restify.Server {
   const server = restify.createServer({ name: 'anchor' });
-  server.use(restify.plugins.bodyParser({ mapParams: false, maxBodySize: 1024 * 1024 }));
+  // Parsed per route: the relay routes need the raw body, whose exact bytes the relay signed.
+  const bodyParser = restify.plugins.bodyParser({ mapParams: false, maxBodySize: 1024 * 1024 });
 
-  server.post('/api/messages', async (req, res) => {
+  server.post('/api/messages', bodyParser, async (req: restify.Request, res: restify.Response) => {
     await parts.adapter.process(req, res, (context) => parts.bot.run(context));
   });
+  registerRelayApi(server, parts.relay, parts.logger);
 
   server.get('/healthz', async (_req, res) => {
     res.json(200, await parts.health.report());

@@ -4,9 +4,12 @@ import path from 'node:path';
 import { createApp } from '../app';
 import type { AnchorConfig } from '../config';
 import type { Logger } from '../logger';
+import { DEFAULT_BOT_KEY_ID } from '../relay-config';
+import type { RelaySettings } from '../relay-config';
 import { DemoDirectory } from '../services/demo-directory';
 import { createGraphServices } from '../services/graph-services';
 import { MemoryStateStore } from '../services/memory-state-store';
+import { generateSigningKeyPair, privateKeyFrom, publicKeyFrom } from '../services/request-signing';
 import { demoGraphSeed } from './demo-graph-seed';
 import { DEMO_TENANT, demoDirectoryUsers, demoTeamsUsers } from './demo-tenant';
 import { GraphSimulator } from './graph-simulator';
@@ -19,12 +22,53 @@ export interface DemoHandle {
   graphUrl: string;
   requesterUrl: string;
   approverUrl: string;
+  /** Keys for a demo relay; null when RELAY_KEYS configured the relay (its keys are the admin's). */
+  relay: DemoRelayKeys | null;
   stop(): Promise<void>;
 }
 
 /**
+ * The ephemeral keys demo mode made for its relay: what the relay needs to talk to this bot. The
+ * relay's private key is behind a method so logging the handle cannot print it.
+ */
+export interface DemoRelayKeys {
+  relayId: string;
+  botKeyId: string;
+  /** The bot's public key (base64 SPKI), for RELAY_BOT_PUBLIC_KEY. */
+  botPublicKey: string;
+  /** The relay's public key (base64 SPKI), as RELAY_KEYS holds it. */
+  relayPublicKey: string;
+  /** The relay's private key (base64 PKCS#8), for RELAY_PRIVATE_KEY. */
+  relayPrivateKey(): string;
+}
+
+/** The relay id demo mode gives its relay. */
+export const DEMO_RELAY_ID = 'relay-demo';
+
+/** New key pairs for the bot and one demo relay, and the relay settings that trust that relay. */
+export function demoRelayKeys(): { settings: RelaySettings; keys: DemoRelayKeys } {
+  const bot = generateSigningKeyPair();
+  const relay = generateSigningKeyPair();
+  const settings: RelaySettings = {
+    publicKeys: new Map([[DEMO_RELAY_ID, publicKeyFrom(relay.publicKey)]]),
+    primaryRelayId: DEMO_RELAY_ID,
+    botSigningKey: privateKeyFrom(bot.privateKey),
+    botKeyId: DEFAULT_BOT_KEY_ID,
+  };
+  const keys: DemoRelayKeys = {
+    relayId: DEMO_RELAY_ID,
+    botKeyId: DEFAULT_BOT_KEY_ID,
+    botPublicKey: bot.publicKey,
+    relayPublicKey: relay.publicKey,
+    relayPrivateKey: () => relay.privateKey,
+  };
+  return { settings, keys };
+}
+
+/**
  * Runs the whole demo on loopback: the Graph simulator seeded with the demo tenant, the bot
- * with the in-memory demo directory, and two Agents Playground pages, one per admin.
+ * with the in-memory demo directory and a relay API that trusts a generated relay key, and two
+ * Agents Playground pages, one per admin.
  */
 export async function startDemo(config: AnchorConfig, logger: Logger): Promise<DemoHandle> {
   const stops: (() => Promise<void>)[] = [];
@@ -43,8 +87,10 @@ export async function startDemo(config: AnchorConfig, logger: Logger): Promise<D
       authorityCaPem: graph.authorityCaPem,
     });
 
+    // Without RELAY_KEYS, the demo trusts one relay whose keys are made here and live as long as the process.
+    const generated = config.relay ? null : demoRelayKeys();
     const app = createApp(
-      config,
+      { ...config, relay: config.relay ?? generated?.settings },
       {
         directory: new DemoDirectory(demoDirectoryUsers(), config.sourceAnchor),
         store: new MemoryStateStore(),
@@ -72,7 +118,14 @@ export async function startDemo(config: AnchorConfig, logger: Logger): Promise<D
       playground(DEMO_TENANT.requester, config.demo.requesterPlaygroundPort),
       playground(DEMO_TENANT.approver, config.demo.approverPlaygroundPort),
     ]);
-    return { botUrl, graphUrl, requesterUrl: requester.url, approverUrl: approver.url, stop };
+    return {
+      botUrl,
+      graphUrl,
+      requesterUrl: requester.url,
+      approverUrl: approver.url,
+      relay: generated?.keys ?? null,
+      stop,
+    };
   } catch (err) {
     await stop();
     throw err;

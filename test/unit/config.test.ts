@@ -3,6 +3,7 @@ import { rmSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { ConfigError, loadConfig } from '../../src/config';
+import { generateSigningKeyPair } from '../../src/services/request-signing';
 import { DEMO_TENANT } from '../../src/sim/demo-tenant';
 
 const PRODUCTION = {
@@ -318,6 +319,69 @@ describe('loadConfig', () => {
       assert.equal(graph.baseUrl, 'http://127.0.0.1:4979');
       assert.equal(graph.credential.kind, 'client-secret');
       assert.equal(graph.disableInstanceDiscovery, true);
+    });
+  });
+
+  describe('relay settings', () => {
+    const bot = generateSigningKeyPair();
+    const aadc01 = generateSigningKeyPair();
+    const aadc02 = generateSigningKeyPair();
+    const RELAY = {
+      RELAY_KEYS: `aadc01=${aadc01.publicKey}, aadc02=${aadc02.publicKey}`,
+      BOT_SIGNING_KEY: bot.privateKey,
+    };
+
+    it('makes the relay optional: without RELAY_KEYS there is none, in production and demo mode', () => {
+      assert.equal(loadConfig(PRODUCTION).relay, undefined);
+      assert.equal(loadConfig({}).relay, undefined);
+    });
+
+    it('reads the relays in order, the first getting the jobs, and the bot key with its default id', () => {
+      const { relay } = loadConfig({ ...PRODUCTION, ...RELAY });
+      assert.ok(relay);
+      assert.deepEqual([...relay.publicKeys.keys()], ['aadc01', 'aadc02']);
+      assert.equal(relay.primaryRelayId, 'aadc01');
+      assert.equal(relay.botKeyId, 'anchor-bot');
+      assert.equal(relay.botSigningKey.asymmetricKeyType, 'ed25519');
+      assert.equal(relay.botSigningKey.type, 'private');
+      assert.equal(loadConfig({ ...RELAY, BOT_KEY_ID: 'anchor-prod' }).relay?.botKeyId, 'anchor-prod');
+    });
+
+    it('needs BOT_SIGNING_KEY with RELAY_KEYS, and RELAY_KEYS with BOT_SIGNING_KEY', () => {
+      assert.deepEqual(problemsOf({ ...PRODUCTION, RELAY_KEYS: RELAY.RELAY_KEYS }), ['BOT_SIGNING_KEY']);
+      assert.deepEqual(problemsOf({ RELAY_KEYS: RELAY.RELAY_KEYS }), ['BOT_SIGNING_KEY']);
+      assert.deepEqual(problemsOf({ ...PRODUCTION, BOT_SIGNING_KEY: bot.privateKey }), ['RELAY_KEYS']);
+    });
+
+    it('rejects entries without an id, keys that are not Ed25519, a relay listed twice and a bad key id', () => {
+      const rsa = 'MIIBIjANBgkqhkiG9w0BAQEFAAOCAQ8AMIIBCgKCAQEA';
+      assert.deepEqual(problemsOf({ ...RELAY, RELAY_KEYS: aadc01.publicKey }), ['RELAY_KEYS']);
+      assert.deepEqual(problemsOf({ ...RELAY, RELAY_KEYS: `aadc01=${rsa}` }), ['RELAY_KEYS']);
+      assert.deepEqual(problemsOf({ ...RELAY, RELAY_KEYS: `a=${aadc01.publicKey},a=${aadc02.publicKey}` }), [
+        'RELAY_KEYS',
+      ]);
+      // A public key where the private key belongs.
+      assert.deepEqual(problemsOf({ ...RELAY, BOT_SIGNING_KEY: bot.publicKey }), ['BOT_SIGNING_KEY']);
+      assert.deepEqual(problemsOf({ ...RELAY, BOT_KEY_ID: 'anchor bot' }), ['BOT_KEY_ID']);
+    });
+
+    it('never puts a key in an error message, and never serializes the private key', () => {
+      try {
+        loadConfig({
+          ...PRODUCTION,
+          RELAY_KEYS: 'aadc01=not-a-key',
+          BOT_SIGNING_KEY: bot.privateKey.slice(0, 40),
+        });
+        assert.fail('accepted');
+      } catch (err) {
+        assert.ok(err instanceof ConfigError);
+        assert.match(err.message, /BOT_SIGNING_KEY: is not an Ed25519 PKCS#8 private key/);
+        assert.match(err.message, /RELAY_KEYS: the key of "aadc01" is not an Ed25519 SPKI key/);
+        assert.ok(!err.message.includes(bot.privateKey.slice(0, 40)));
+        assert.doesNotMatch(err.message, /not-a-key/);
+      }
+      const config = loadConfig({ ...PRODUCTION, ...RELAY });
+      assert.ok(!JSON.stringify(config).includes(bot.privateKey.slice(20, 60)));
     });
   });
 });
