@@ -211,18 +211,17 @@ function spawned(child: ChildProcess, executable: string): Promise<void> {
  * Checked before spawning so a missing pwsh is a sentence, not an ENOENT from deep inside.
  */
 export function resolveExecutable(executable: string, env: NodeJS.ProcessEnv): string {
-  const candidates =
-    path.isAbsolute(executable) || executable.includes(path.sep)
-      ? [path.resolve(executable)]
-      : (env.PATH ?? env.Path ?? '')
-          .split(path.delimiter)
-          .filter(Boolean)
-          .flatMap((dir) => withExtensions(path.join(dir, executable), env));
+  const onPath = !path.isAbsolute(executable) && !executable.includes('/') && !executable.includes('\\');
+  const candidates = onPath
+    ? (env.PATH ?? env.Path ?? '')
+        .split(path.delimiter)
+        .filter(Boolean)
+        .flatMap((dir) => withExtensions(path.join(dir, executable), env))
+    : [path.resolve(executable)];
   const found = candidates.find(isExecutableFile);
   if (found) return found;
   throw new PwshUnavailableError(
-    `PowerShell executable "${executable}" was not found` +
-      (candidates.length === 1 ? '' : ' on PATH') +
+    `PowerShell executable "${executable}" was not found${onPath ? ' on PATH' : ''}` +
       '; install PowerShell 7 or set RELAY_PWSH to the full path of pwsh',
   );
 }
