@@ -130,6 +130,7 @@ async function run(config: RelayConfig, logger: Logger): Promise<void> {
     forced.unref();
     await agent?.stop();
     lease.stop();
+    await lease.idle(); // a resume the lease started by itself is finished, and its event stored
     if (lease.expiresAt) {
       // The lease is in the state file: the next start resumes the scheduler if it ran out meanwhile.
       logger.warn(

@@ -26,6 +26,7 @@ export class PauseLease {
   private timer: NodeJS.Timeout | null = null;
   private current: LeaseRecord | null = null;
   private stopped = false;
+  private expiring: Promise<void> = Promise.resolve();
   private readonly now: () => number;
 
   constructor(private readonly options: PauseLeaseOptions) {
@@ -80,12 +81,21 @@ export class PauseLease {
     this.disarm();
     if (this.stopped || !this.current) return;
     const wait = Math.max(0, Date.parse(this.current.expiresAt) - this.now());
-    this.timer = setTimeout(() => void this.expire(), wait);
+    this.timer = setTimeout(() => this.onTimer(), wait);
   }
 
   private disarm(): void {
     if (this.timer) clearTimeout(this.timer);
     this.timer = null;
+  }
+
+  /** Resolves once a resume the lease started by itself has finished (and its event is stored). */
+  idle(): Promise<void> {
+    return this.expiring;
+  }
+
+  private onTimer(): void {
+    this.expiring = this.expire();
   }
 
   private async expire(): Promise<void> {
@@ -101,7 +111,7 @@ export class PauseLease {
         { err, retryMs },
         'the pause lease ran out but the scheduler could not be resumed; retrying',
       );
-      if (!this.stopped && this.current === lease) this.timer = setTimeout(() => void this.expire(), retryMs);
+      if (!this.stopped && this.current === lease) this.timer = setTimeout(() => this.onTimer(), retryMs);
       return;
     }
     // A pause taken while the resume ran belongs to a new lease: keep that one.
