@@ -1,5 +1,5 @@
 import type { RelayEvent } from '../services/relay-protocol';
-import type { RelayStateFile } from './state-file';
+import type { RelayStateStore } from './state-file';
 
 /**
  * Events the relay must report (the lease ran out and it resumed the scheduler, a refused job).
@@ -7,7 +7,7 @@ import type { RelayStateFile } from './state-file';
  * restart, loses none.
  */
 export class EventOutbox {
-  constructor(private readonly state: RelayStateFile) {}
+  constructor(private readonly state: RelayStateStore) {}
 
   /** Queues an event for the next time the bot is reachable. */
   async add(event: RelayEvent): Promise<void> {

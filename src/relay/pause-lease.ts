@@ -1,12 +1,12 @@
 import type { Logger } from 'pino';
 import type { RelayEvent } from '../services/relay-protocol';
-import type { LeaseRecord, RelayStateFile } from './state-file';
+import type { LeaseRecord, RelayStateStore } from './state-file';
 
 /** Options of {@link PauseLease}. */
 export interface PauseLeaseOptions {
   relayId: string;
   leaseMs: number;
-  state: RelayStateFile;
+  state: RelayStateStore;
   /** Resumes the scheduler (Set-ADSyncScheduler -SyncCycleEnabled $true); throws on failure. */
   resume: () => Promise<void>;
   logger: Logger;

@@ -16,13 +16,19 @@ export interface RelayStateData {
   outbox: RelayEvent[];
 }
 
+/** Where {@link RelayStateData} lives: the state file, or memory in unit tests. */
+export interface RelayStateStore {
+  read(): Promise<RelayStateData>;
+  update(change: (data: RelayStateData) => void): Promise<RelayStateData>;
+}
+
 const EMPTY: RelayStateData = { lease: null, outbox: [] };
 
 /**
  * The relay's state file (RELAY_STATE_FILE). Writes go to a temporary file that is renamed over
  * the old one, so a crash mid-write never loses the lease; updates are serialized.
  */
-export class RelayStateFile {
+export class RelayStateFile implements RelayStateStore {
   private queue: Promise<unknown> = Promise.resolve();
 
   constructor(readonly file: string) {}

@@ -1,8 +1,4 @@
 import assert from 'node:assert/strict';
-import { mkdtempSync, rmSync } from 'node:fs';
-import { stat } from 'node:fs/promises';
-import os from 'node:os';
-import path from 'node:path';
 import pino from 'pino';
 import sinon from 'sinon';
 import { RelayAgent } from '../../src/relay/agent';
@@ -12,7 +8,7 @@ import { EventOutbox } from '../../src/relay/event-outbox';
 import type { OperationOutcome } from '../../src/relay/operations';
 import { Serial } from '../../src/relay/serial';
 import { BotRefusedError, BotUnreachableError } from '../../src/relay/signed-http';
-import { RelayStateFile } from '../../src/relay/state-file';
+import type { RelayStateData, RelayStateStore } from '../../src/relay/state-file';
 import type { SyncServerState } from '../../src/relay/sync-server-state';
 import type {
   JobResult,
@@ -39,6 +35,20 @@ function job(id: string, operation: RelayOperation = 'status'): RelayJob {
     issuedAt: new Date().toISOString(),
     expiresAt: new Date(Date.now() + 60_000).toISOString(),
   };
+}
+
+/** The relay's state in memory, so fake time alone drives the loop (no real file I/O). */
+class MemoryState implements RelayStateStore {
+  private data: RelayStateData = { lease: null, outbox: [] };
+  async read(): Promise<RelayStateData> {
+    return structuredClone(this.data);
+  }
+  async update(change: (data: RelayStateData) => void): Promise<RelayStateData> {
+    const next = structuredClone(this.data);
+    change(next);
+    this.data = next;
+    return structuredClone(next);
+  }
 }
 
 /** A bot as the agent sees it: a queue of poll answers, reachable or not. */
@@ -75,7 +85,6 @@ class FakeBot implements AgentBotClient {
 
 describe('relay agent loop', () => {
   let clock: sinon.SinonFakeTimers;
-  let dir: string;
   let bot: FakeBot;
   let ran: RelayOperation[];
   let running: number;
@@ -97,7 +106,6 @@ describe('relay agent loop', () => {
       now: Date.parse('2026-11-25T09:00:00Z'),
       toFake: ['setTimeout', 'clearTimeout', 'Date'],
     });
-    dir = mkdtempSync(path.join(os.tmpdir(), 'relay-loop-'));
     bot = new FakeBot();
     ran = [];
     running = 0;
@@ -127,7 +135,7 @@ describe('relay agent loop', () => {
         stateOrUnknown: async () => STATE,
       },
       lease,
-      outbox: new EventOutbox(new RelayStateFile(path.join(dir, 'state.json'))),
+      outbox: new EventOutbox(new MemoryState()),
       serial: new Serial(),
       logger: pino({ level: 'silent' }),
       random: () => 0.5,
@@ -138,25 +146,11 @@ describe('relay agent loop', () => {
     await clock.runAllAsync();
     await stopped;
     clock.restore();
-    rmSync(dir, { recursive: true, force: true });
   });
 
-  /** Advances fake time in small steps, letting the outbox's file I/O finish between steps. */
+  /** Advances fake time in small steps (everything the agent awaits is in memory here). */
   async function advance(ms: number, step = 100): Promise<void> {
-    for (let t = 0; t < ms; t += step) {
-      await clock.tickAsync(step);
-      await ioBarrier();
-    }
-  }
-
-  /** Advances until `done()` holds (at most `ms` of fake time). */
-  async function until(done: () => boolean, ms: number): Promise<void> {
-    for (let t = 0; t < ms && !done(); t += 100) await advance(100);
-  }
-
-  /** A few real thread-pool round trips, so file writes started before it have finished. */
-  async function ioBarrier(): Promise<void> {
-    for (let i = 0; i < 3; i++) await stat(dir);
+    for (let t = 0; t < ms; t += step) await clock.tickAsync(step);
   }
 
   it('polls every interval with the heartbeat (version, readiness, scheduler, lease)', async () => {
@@ -230,7 +224,7 @@ describe('relay agent loop', () => {
       },
     );
     agent.start();
-    await until(() => bot.events.length >= 2, 5000);
+    await advance(2500);
     assert.deepEqual(ran, []);
     assert.deepEqual(
       bot.results.map((r) => [r.jobId, r.outcome, r.message]),
