@@ -69,6 +69,7 @@ export class RelayAgent {
   private failures = 0;
   private state: SyncServerState = UNKNOWN_STATE;
   private stateReadAt = -Infinity;
+  private refreshing: Promise<void> | null = null;
   private pendingResults: JobResult[] = [];
   private readonly finished = new Map<string, JobResult>();
   private readonly random: () => number;
@@ -87,6 +88,7 @@ export class RelayAgent {
     this.stopping = true;
     this.wake?.();
     await this.loop;
+    await this.refreshing;
   }
 
   /** Makes the next heartbeat read the sync server's state afresh (e.g. after the lease resumed). */
@@ -116,7 +118,7 @@ export class RelayAgent {
   /** One poll; returns how long to wait before the next. */
   private async cycle(): Promise<number> {
     try {
-      await this.refreshState();
+      this.refreshState();
       await this.flush();
       const received = await this.options.client.poll(this.heartbeat());
       this.reachable();
@@ -128,14 +130,24 @@ export class RelayAgent {
     }
   }
 
-  private async refreshState(): Promise<void> {
+  /**
+   * Reads the sync server's state for the heartbeat, in the background: a slow or hung cmdlet
+   * (up to three operation timeouts) must not hold up the poll that says the relay is alive.
+   */
+  private refreshState(): void {
     const every = this.options.statusRefreshMs ?? 30_000;
-    if (Date.now() - this.stateReadAt < every) return;
+    if (this.refreshing || Date.now() - this.stateReadAt < every) return;
     this.stateReadAt = Date.now();
-    this.state = await this.options.serial.run(async () => {
-      if (!this.options.runner.ready) await this.options.runner.start();
-      return this.options.runner.ready ? this.options.operations.stateOrUnknown() : UNKNOWN_STATE;
-    });
+    this.refreshing = this.options.serial
+      .run(async () => {
+        if (!this.options.runner.ready) await this.options.runner.start();
+        return this.options.runner.ready ? this.options.operations.stateOrUnknown() : UNKNOWN_STATE;
+      })
+      .then(
+        (state) => void (this.state = state),
+        (err: unknown) => this.options.logger.warn({ err }, 'reading the sync server state failed'),
+      )
+      .finally(() => (this.refreshing = null));
   }
 
   /** Sends results and events that could not be sent before. */

@@ -1,7 +1,7 @@
 import { accessSync, constants, statSync } from 'node:fs';
 import type { ChildProcess } from 'node:child_process';
 import path from 'node:path';
-import { InvocationError, PowerShell } from 'node-powershell';
+import { InvocationError, PowerShell, ProcessError } from 'node-powershell';
 import { SCRIPTS } from './scripts';
 
 /** Runs one fixed PowerShell script and returns what it printed to stdout. */
@@ -146,6 +146,10 @@ export class PowerShellRunner implements ScriptRunner {
       await this.invoke(shell, IMPORT_MODULE_SCRIPT);
     } catch (err) {
       await this.kill(shell, 'disposed');
+      if (err instanceof ScriptError && err.cause instanceof ProcessError) {
+        const code = err.cause.exitCode ?? err.cause.signalCode ?? 'unknown';
+        throw new PwshUnavailableError(`"${executable}" exited at start-up (exit code ${String(code)})`);
+      }
       const why = err instanceof Error ? firstLine(err.message) : String(err);
       throw new PwshUnavailableError(`${IMPORT_MODULE_SCRIPT} failed: ${why}`);
     }
@@ -175,7 +179,9 @@ export class PowerShellRunner implements ScriptRunner {
       if (err instanceof InvocationError) throw new ScriptError(script, err.message.trim());
       // The process died under us (ProcessError): make sure the next run starts a fresh shell.
       if (this.shell === shell) this.shell = null;
-      throw new ScriptError(script, err instanceof Error ? err.message.trim() : String(err));
+      const failure = new ScriptError(script, err instanceof Error ? firstLine(err.message) : String(err));
+      failure.cause = err;
+      throw failure;
     } finally {
       clearTimeout(timer);
     }

@@ -131,6 +131,14 @@ describe('relay PowerShell runner (real child processes)', function () {
     await assert.rejects(runner.run('Get-ADSyncScheduler | ConvertTo-Json -Compress'), PwshUnavailableError);
   });
 
+  it('reports an executable that exits at start-up, without an unhandled rejection', async () => {
+    shell = new FramedShell({ 'Import-Module ADSync': { exit: 3 } });
+    runner = new PowerShellRunner({ executable: shell.executable, timeoutMs: 2000, env: shell.env });
+    await runner.start();
+    assert.equal(runner.ready, false);
+    assert.match(runner.problem ?? '', /^".*pwsh" exited at start-up \(exit code 3\)$/);
+  });
+
   it('reports a pwsh missing from PATH the same way', async () => {
     runner = new PowerShellRunner({ executable: 'pwsh', timeoutMs: 2000, env: { PATH: '/nonexistent' } });
     await runner.start();

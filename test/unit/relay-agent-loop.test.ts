@@ -162,13 +162,34 @@ describe('relay agent loop', () => {
       gaps.every((g) => g >= 1000 && g <= 1200),
       `gaps ${gaps.join(',')}`,
     );
-    assert.deepEqual(bot.polls[0].request, {
+    // The state is read in the background, so it shows from the second heartbeat on.
+    assert.deepEqual(bot.polls[bot.polls.length - 1].request, {
       relayId: 'relay-1',
       version: '9.9.9',
       ready: true,
       problem: null,
       scheduler: { ...STATE, pauseLeaseExpiresAt: null },
     });
+  });
+
+  it('keeps polling while a status read hangs (the heartbeat is never held up by PowerShell)', async () => {
+    const agentWithHang = new RelayAgent({
+      relayId: 'relay-1',
+      version: '9.9.9',
+      pollIntervalMs: 1000,
+      client: bot,
+      runner: { start: async () => {}, ready: true, problem: null },
+      operations: { run: async () => assert.fail('no job'), stateOrUnknown: () => new Promise(() => {}) },
+      lease,
+      outbox: new EventOutbox(new MemoryState()),
+      serial: new Serial(),
+      logger: pino({ level: 'silent' }),
+    });
+    agentWithHang.start();
+    await advance(5050);
+    assert.ok(bot.polls.length >= 5, `${bot.polls.length} polls`);
+    assert.equal(bot.polls[bot.polls.length - 1].request.scheduler.syncCycleEnabled, null);
+    void agentWithHang.stop(); // its hung read never ends; the loop itself stops
   });
 
   it('runs jobs one at a time, reports each, and takes and releases the pause lease', async () => {
