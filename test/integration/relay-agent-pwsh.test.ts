@@ -244,7 +244,8 @@ describe('relay process without pwsh (real child process)', function () {
           nonces,
         );
         polls.push(JSON.parse(body) as PollRequest);
-        res.writeHead(200, { 'content-type': 'application/json' }).end('{"job":null}');
+        res.writeHead(200, { 'content-type': 'application/json' });
+        res.end('{"job":null}');
       });
     });
     await new Promise<void>((r) => server?.listen(0, '127.0.0.1', r));

@@ -130,7 +130,8 @@ class BotEdge {
     const result = /^\/api\/relay\/jobs\/([^/]+)\/result$/.exec(url);
     if (result && this.injected.has(decodeURIComponent(result[1]))) {
       this.results.set(decodeURIComponent(result[1]), JSON.parse(body) as JobResult);
-      res.writeHead(204).end();
+      res.writeHead(204);
+      res.end();
       return;
     }
     if (url === '/api/relay/poll') {
@@ -153,7 +154,8 @@ class BotEdge {
       const bot = JSON.parse(answer.body) as { job: unknown };
       if (bot.job === null) answer = { status: 200, body: JSON.stringify({ job: this.queue.shift() }) };
     }
-    res.writeHead(answer.status, { 'content-type': 'application/json' }).end(answer.body);
+    res.writeHead(answer.status, { 'content-type': 'application/json' });
+    res.end(answer.body);
   }
 }
 

@@ -144,7 +144,9 @@ describe('relay bot client: signed requests', () => {
           verified = String(err);
         }
         seen.push({ path: req.url ?? '', body, verified });
-        res.writeHead(status, { 'content-type': 'application/json' }).end(answer);
+        // restify, loaded by other suites, patches writeHead so it no longer returns the response.
+        res.writeHead(status, { 'content-type': 'application/json' });
+        res.end(answer);
       });
     });
     await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
