@@ -12,6 +12,7 @@ import { MemoryStateStore } from '../services/memory-state-store';
 import { generateSigningKeyPair, privateKeyFrom, publicKeyFrom } from '../services/request-signing';
 import { demoGraphSeed } from './demo-graph-seed';
 import { DEMO_TENANT, demoDirectoryUsers, demoTeamsUsers } from './demo-tenant';
+import { startDemoRelay } from './demo-relay';
 import { GraphSimulator } from './graph-simulator';
 import { startPlayground } from './playground';
 import type { PlaygroundInstance, PlaygroundUser } from './playground';
@@ -101,6 +102,11 @@ export async function startDemo(config: AnchorConfig, logger: Logger): Promise<D
     const port = await app.start();
     stops.push(() => app.stop());
     const botUrl = `http://127.0.0.1:${port}`;
+    if (generated) {
+      stops.push(
+        startDemoRelay({ botUrl, keys: generated.keys, workDir: path.join(workDir, 'relay'), logger }),
+      );
+    }
 
     const playground = async (user: PlaygroundUser, pgPort: number): Promise<PlaygroundInstance> => {
       const instance = await startPlayground({

@@ -94,6 +94,7 @@ describe('e2e: help and access in the Agents Playground (Chromium)', function ()
     const before = await card.innerText();
     assert.match(before, /directory: ok/);
     assert.match(before, /graph: ok/);
+    assert.match(before, /relay: ok/); // the demo relay, a real process polling the bot
     const checkedAt = before.match(/Checked at (\S+)/)?.[1];
     assert.ok(checkedAt, before);
     await page.clickCardButton(card, 'Refresh');

@@ -1,6 +1,4 @@
 import assert from 'node:assert/strict';
-import { spawn } from 'node:child_process';
-import type { ChildProcess } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
 import http from 'node:http';
 import type { AddressInfo } from 'node:net';
@@ -21,13 +19,14 @@ import {
   signParts,
   signatureHeaders,
 } from '../../src/services/request-signing';
+import { AdSyncSimState } from '../../src/sim/adsync-host/state';
+import type { AdSyncSimData } from '../../src/sim/adsync-host/state';
 import { AnchorProcess, freePort } from '../support/anchor-process';
 
 /*
  * The relay as a real process (`node --import tsx src/relay/index.ts`), against the bot as a real
  * process (demo mode, /api/relay/*) and the stand-in ADSync host (src/sim/adsync-host/bin/pwsh)
- * as its PowerShell. Written against the relay contract; the bot endpoints and the stand-in host
- * come from the other two branches of issue 6.
+ * as its PowerShell.
  *
  * Between the relay and the bot sits {@link BotEdge}, a pass-through HTTP hop the test controls,
  * like an attacker on the path: it records what goes by, can alter or replay it, and can hand the
@@ -37,32 +36,19 @@ import { AnchorProcess, freePort } from '../support/anchor-process';
  */
 
 const STAND_IN_PWSH = path.join(PROJECT_ROOT, 'src/sim/adsync-host/bin/pwsh');
-const SIM_STATE_MODULE = path.join(PROJECT_ROOT, 'src/sim/adsync-host/state.ts');
 
-/** What the tests need of AdSyncSimState (src/sim/adsync-host/state.ts). */
-interface SimState {
-  syncCycleEnabled: boolean;
-  stagingModeEnabled: boolean;
-  busyCycles: number;
-  hang: string | null;
-  history: unknown[];
-}
-interface SimStateApi {
-  read(): SimState;
-  write(state: SimState): void;
-}
-
-/** The stand-in host's state file, through its own class (loaded at run time: other branch). */
-async function simState(file: string): Promise<{ read(): SimState; set(modes: Partial<SimState>): void }> {
-  const mod = (await import(SIM_STATE_MODULE)) as { AdSyncSimState: new (file: string) => SimStateApi };
-  const api = new mod.AdSyncSimState(file);
+/** The stand-in host's state file, through its own class. */
+async function simState(
+  file: string,
+): Promise<{ read(): AdSyncSimData; set(modes: Partial<AdSyncSimData>): void }> {
+  const api = new AdSyncSimState(file);
   return {
     read: () => api.read(),
     set: (modes) => api.write({ ...api.read(), ...modes }),
   };
 }
 
-function historyOf(state: SimState, cmdlet: string): number {
+function historyOf(state: AdSyncSimData, cmdlet: string): number {
   return state.history.filter((h) => JSON.stringify(h).includes(cmdlet)).length;
 }
 
@@ -194,46 +180,6 @@ async function until(done: () => boolean, timeoutMs: number, what: string): Prom
   }
 }
 
-/** The relay as a real process. */
-class RelayProcess {
-  output = '';
-  private readonly child: ChildProcess;
-  private readonly exited: Promise<number | null>;
-
-  constructor(env: Record<string, string>) {
-    this.child = spawn(process.execPath, ['--import', 'tsx', 'src/relay/index.ts'], {
-      cwd: PROJECT_ROOT,
-      env: {
-        PATH: process.env.PATH ?? '',
-        HOME: process.env.HOME ?? '',
-        DOTENV_CONFIG_PATH: '/dev/null',
-        ...env,
-      },
-      stdio: ['ignore', 'pipe', 'pipe'],
-    });
-    this.child.stdout?.on('data', (d: Buffer) => (this.output += d.toString('utf8')));
-    this.child.stderr?.on('data', (d: Buffer) => (this.output += d.toString('utf8')));
-    this.exited = new Promise((r) => this.child.once('exit', (code) => r(code)));
-  }
-
-  get alive(): boolean {
-    return this.child.exitCode === null && this.child.signalCode === null;
-  }
-
-  async waitFor(pattern: RegExp, timeoutMs = 30_000): Promise<void> {
-    await until(() => pattern.test(this.output) || !this.alive, timeoutMs, `${pattern} in:\n${this.output}`);
-    assert.match(this.output, pattern, `the relay exited:\n${this.output}`);
-  }
-
-  async stop(): Promise<number | null> {
-    if (this.alive) this.child.kill('SIGTERM');
-    const timer = setTimeout(() => this.child.kill('SIGKILL'), 25_000);
-    const code = await this.exited;
-    clearTimeout(timer);
-    return code;
-  }
-}
-
 describe('relay agent against the bot and the stand-in ADSync host (real processes)', function () {
   this.timeout(300_000);
   let botPort: number;
@@ -241,7 +187,7 @@ describe('relay agent against the bot and the stand-in ADSync host (real process
   let edge: BotEdge;
   let dir: string;
   let simFile: string;
-  const relays: RelayProcess[] = [];
+  const relays: AnchorProcess[] = [];
 
   async function startBot(): Promise<void> {
     bot = AnchorProcess.start({
@@ -257,21 +203,24 @@ describe('relay agent against the bot and the stand-in ADSync host (real process
     await bot.waitFor(/demo started/, 120_000);
   }
 
-  function startRelay(env: Record<string, string> = {}): RelayProcess {
-    const relay = new RelayProcess({
-      RELAY_ID,
-      RELAY_BOT_URL: `http://127.0.0.1:${edge.port}`,
-      RELAY_PRIVATE_KEY: relayKeys.privateKey,
-      RELAY_BOT_PUBLIC_KEY: botKeys.publicKey,
-      RELAY_POLL_INTERVAL_MS: '300',
-      RELAY_PWSH: STAND_IN_PWSH,
-      RELAY_STATE_FILE: path.join(dir, 'relay-state.json'),
-      RELAY_BUSY_RETRY_MS: '500',
-      RELAY_DELTA_DEADLINE_MS: '20000',
-      ADSYNC_SIM_STATE: simFile,
-      LOG_LEVEL: 'debug',
-      ...env,
-    });
+  function startRelay(env: Record<string, string> = {}): AnchorProcess {
+    const relay = AnchorProcess.start(
+      {
+        RELAY_ID,
+        RELAY_BOT_URL: `http://127.0.0.1:${edge.port}`,
+        RELAY_PRIVATE_KEY: relayKeys.privateKey,
+        RELAY_BOT_PUBLIC_KEY: botKeys.publicKey,
+        RELAY_POLL_INTERVAL_MS: '300',
+        RELAY_PWSH: STAND_IN_PWSH,
+        RELAY_STATE_FILE: path.join(dir, 'relay-state.json'),
+        RELAY_BUSY_RETRY_MS: '500',
+        RELAY_DELTA_DEADLINE_MS: '20000',
+        ADSYNC_SIM_STATE: simFile,
+        LOG_LEVEL: 'debug',
+        ...env,
+      },
+      'src/relay/index.ts',
+    );
     relays.push(relay);
     return relay;
   }
@@ -302,7 +251,7 @@ describe('relay agent against the bot and the stand-in ADSync host (real process
     await edge.start();
   });
   afterEach(async () => {
-    for (const r of relays.splice(0)) await r.stop();
+    for (const r of relays.splice(0)) await r.stop(25_000);
     await edge.stop();
     rmSync(dir, { recursive: true, force: true });
   });
@@ -445,7 +394,7 @@ describe('relay agent against the bot and the stand-in ADSync host (real process
     await until(() => edge.polls.length >= 2, 15_000, 'polls');
     await bot.stop();
     await relay.waitFor(/"failures":4,.*poll failed/, 60_000);
-    const waits = [...relay.output.matchAll(/"retryInMs":(\d+)/g)].map((m) => Number(m[1]));
+    const waits = [...relay.text.matchAll(/"retryInMs":(\d+)/g)].map((m) => Number(m[1]));
     assert.ok(waits.length >= 4 && waits[3] > waits[0], `waits ${waits.join(',')}`);
     assert.ok(relay.alive);
     await startBot();
@@ -466,7 +415,7 @@ describe('relay agent against the bot and the stand-in ADSync host (real process
     assert.equal(result.outcome, 'failed');
     assert.match(result.message, /was not found/);
     assert.ok(relay.alive);
-    assert.doesNotMatch(relay.output, /Unhandled|ENOENT/);
+    assert.doesNotMatch(relay.text, /Unhandled|ENOENT/);
   });
 
   it('a hung cmdlet times out, the shell is replaced, and the next job works', async () => {
@@ -481,7 +430,7 @@ describe('relay agent against the bot and the stand-in ADSync host (real process
     sim.set({ hang: null });
     const next = edge.inject({ operation: 'status' });
     assert.equal((await edge.result(next.id, 20_000)).outcome, 'done');
-    assert.ok((relay.output.match(/"msg":"PowerShell started"/g) ?? []).length >= 2, 'a fresh shell');
+    assert.ok((relay.text.match(/"msg":"PowerShell started"/g) ?? []).length >= 2, 'a fresh shell');
   });
 
   it("'AAD is busy' twice, then success within the deadline", async () => {
@@ -541,7 +490,7 @@ describe('relay agent against the bot and the stand-in ADSync host (real process
     const pause = edge.inject({ operation: 'pause' });
     assert.equal((await edge.result(pause.id)).outcome, 'done');
     assert.equal(await first.stop(), 0);
-    assert.match(first.output, /lease is kept and honoured at the next start/);
+    assert.match(first.text, /lease is kept and honoured at the next start/);
     await new Promise((r) => setTimeout(r, 4000));
     assert.equal(sim.read().syncCycleEnabled, false, 'nothing resumed it while the relay was down');
     const second = startRelay({ RELAY_PAUSE_LEASE_MS: '3000' });

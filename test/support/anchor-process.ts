@@ -32,9 +32,12 @@ export class AnchorProcess {
     child.once('exit', () => process.removeListener('exit', killOnExit));
   }
 
-  /** Starts Anchor with `env` (plus PATH and HOME). The working directory has no `.env`. */
-  static start(env: Record<string, string>): AnchorProcess {
-    const child = spawn(process.execPath, ['--import', 'tsx', 'src/index.ts'], {
+  /**
+   * Starts an Anchor program (the bot by default, or `src/relay/index.ts`) with `env` plus PATH
+   * and HOME. The working directory has no `.env`.
+   */
+  static start(env: Record<string, string>, entry = 'src/index.ts'): AnchorProcess {
+    const child = spawn(process.execPath, ['--import', 'tsx', entry], {
       cwd: PROJECT_ROOT,
       env: {
         PATH: process.env.PATH ?? '',
@@ -45,6 +48,11 @@ export class AnchorProcess {
       stdio: ['ignore', 'pipe', 'pipe'],
     });
     return new AnchorProcess(child);
+  }
+
+  /** True until the process exits. */
+  get alive(): boolean {
+    return this.child.exitCode === null && this.child.signalCode === null;
   }
 
   /** Everything the process printed so far, stdout and stderr interleaved. */
@@ -79,12 +87,12 @@ export class AnchorProcess {
     ]);
   }
 
-  /** Stops the process (SIGTERM, then SIGKILL) and waits for it to exit. */
-  async stop(): Promise<void> {
-    if (this.child.exitCode !== null || this.child.signalCode !== null) return;
-    this.child.kill('SIGTERM');
-    const timer = setTimeout(() => this.child.kill('SIGKILL'), 10_000);
-    await this.exited;
+  /** Stops the process (SIGTERM, then SIGKILL after `graceMs`) and resolves with its exit code. */
+  async stop(graceMs = 10_000): Promise<number | null> {
+    if (this.alive) this.child.kill('SIGTERM');
+    const timer = setTimeout(() => this.child.kill('SIGKILL'), graceMs);
+    const code = await this.exited;
     clearTimeout(timer);
+    return code;
   }
 }
