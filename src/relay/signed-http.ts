@@ -96,11 +96,30 @@ export class SignedHttp {
       );
       req.on('timeout', () => req.destroy(new Error('timed out')));
       req.on('error', (err: NodeJS.ErrnoException) =>
-        reject(
-          new BotUnreachableError(`the bot at ${url.origin} is unreachable: ${err.code ?? err.message}`),
-        ),
+        reject(new BotUnreachableError(unreachableMessage(url, err))),
       );
       req.end(body);
     });
   }
+}
+
+const TLS_TRUST_CODES = new Set([
+  'DEPTH_ZERO_SELF_SIGNED_CERT',
+  'SELF_SIGNED_CERT_IN_CHAIN',
+  'UNABLE_TO_VERIFY_LEAF_SIGNATURE',
+  'UNABLE_TO_GET_ISSUER_CERT_LOCALLY',
+  'CERT_HAS_EXPIRED',
+  'ERR_TLS_CERT_ALTNAME_INVALID',
+]);
+
+/** Says what to fix: a certificate the relay does not trust is a setting, not an outage. */
+function unreachableMessage(url: URL, err: NodeJS.ErrnoException): string {
+  const code = err.code ?? err.message;
+  if (TLS_TRUST_CODES.has(code)) {
+    return (
+      `the bot at ${url.origin} presented a TLS certificate this relay does not trust (${code}); ` +
+      'set RELAY_CA_FILE to the CA that issued it, or fix the certificate'
+    );
+  }
+  return `the bot at ${url.origin} is unreachable: ${code}`;
 }

@@ -1,7 +1,10 @@
 import assert from 'node:assert/strict';
 import { spawn } from 'node:child_process';
 import type { ChildProcess } from 'node:child_process';
-import { mkdtempSync, rmSync } from 'node:fs';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import http from 'node:http';
+import https from 'node:https';
+import type { AddressInfo } from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
 import { createApp } from '../../src/app';
@@ -18,6 +21,7 @@ import { AdSyncSimState } from '../../src/sim/adsync-host/state';
 import { demoGraphSeed } from '../../src/sim/demo-graph-seed';
 import { DEMO_TENANT, demoDirectoryUsers } from '../../src/sim/demo-tenant';
 import { GraphSimulator } from '../../src/sim/graph-simulator';
+import { createSelfSignedCertificate } from '../../src/sim/self-signed';
 import { freePort } from '../support/anchor-process';
 import { memoryLogger } from '../support/memory-logger';
 
@@ -229,5 +233,57 @@ describe('relay end to end: bot ↔ relay process ↔ stand-in ADSync host', fun
     await until('the lease-resumed event reaches the bot', async () =>
       (await app!.relayEvents!.list()).some((e) => e.kind === 'lease-resumed'),
     );
+  });
+
+  describe('over HTTPS, with the bot behind a TLS front (as App Service terminates TLS)', () => {
+    let front: https.Server;
+    let frontUrl: string;
+    let caFile: string;
+
+    before(async () => {
+      const { key, cert } = await createSelfSignedCertificate();
+      caFile = path.join(dir, 'front-ca.pem');
+      writeFileSync(caFile, cert);
+      front = https.createServer({ key, cert }, (req, res) => {
+        const upstream = http.request(
+          { host: '127.0.0.1', port, path: req.url, method: req.method, headers: req.headers },
+          (answer) => {
+            res.writeHead(answer.statusCode ?? 502, answer.headers);
+            answer.pipe(res);
+          },
+        );
+        upstream.on('error', () => {
+          res.statusCode = 502;
+          res.end();
+        });
+        req.pipe(upstream);
+      });
+      await new Promise<void>((r) => front.listen(0, '127.0.0.1', r));
+      frontUrl = `https://127.0.0.1:${(front.address() as AddressInfo).port}`;
+      if (!app) await startBot();
+      await stopRelay();
+    });
+
+    after(async () => {
+      await stopRelay();
+      front.closeAllConnections();
+      await new Promise((r) => front.close(r));
+    });
+
+    it('refuses a bot certificate it does not trust, and says so', async () => {
+      const lastSeen = (await relayHealth()).lastSeen;
+      startRelay({ RELAY_BOT_URL: frontUrl });
+      await until('the relay reports the untrusted certificate', () =>
+        /does not trust \(DEPTH_ZERO_SELF_SIGNED_CERT\); set RELAY_CA_FILE/.test(relayLog),
+      );
+      assert.equal((await relayHealth()).lastSeen, lastSeen, 'no poll got through');
+      await stopRelay();
+    });
+
+    it('polls and runs jobs over HTTPS when RELAY_CA_FILE trusts the bot', async () => {
+      startRelay({ RELAY_BOT_URL: frontUrl, RELAY_CA_FILE: caFile });
+      await until('a poll over HTTPS', async () => (await relayHealth()).state === 'ok');
+      assert.equal((await client.run('status')).outcome, 'done');
+    });
   });
 });
