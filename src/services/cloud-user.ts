@@ -4,6 +4,8 @@ export interface CloudUser {
   displayName: string | null;
   userPrincipalName: string;
   mail: string | null;
+  /** `SMTP:` (primary) and `smtp:` addresses, when Graph returned them. */
+  proxyAddresses?: string[];
   givenName?: string | null;
   surname?: string | null;
   accountEnabled?: boolean | null;
@@ -12,12 +14,12 @@ export interface CloudUser {
 
 /** A cloud user with every property preflight reads. */
 export interface CloudUserDetail extends CloudUser {
+  proxyAddresses: string[];
   onPremisesImmutableId: string | null;
   onPremisesSyncEnabled: boolean | null;
   onPremisesLastSyncDateTime: string | null;
   onPremisesSamAccountName: string | null;
   onPremisesUserPrincipalName: string | null;
-  proxyAddresses: string[];
   createdDateTime: string | null;
 }
 

@@ -24,6 +24,7 @@ const SEARCH_SELECT = [
   'displayName',
   'userPrincipalName',
   'mail',
+  'proxyAddresses',
   'givenName',
   'surname',
   'accountEnabled',
