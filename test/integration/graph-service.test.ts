@@ -127,6 +127,7 @@ describe('Graph service against the simulator (HTTP)', () => {
         'givenName',
         'id',
         'mail',
+        'proxyAddresses',
         'surname',
         'userPrincipalName',
         'userType',
