@@ -1,6 +1,4 @@
 import assert from 'node:assert/strict';
-import { spawn } from 'node:child_process';
-import type { ChildProcess } from 'node:child_process';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import http from 'node:http';
 import https from 'node:https';
@@ -22,7 +20,7 @@ import { demoGraphSeed } from '../../src/sim/demo-graph-seed';
 import { DEMO_TENANT, demoDirectoryUsers } from '../../src/sim/demo-tenant';
 import { GraphSimulator } from '../../src/sim/graph-simulator';
 import { createSelfSignedCertificate } from '../../src/sim/self-signed';
-import { freePort } from '../support/anchor-process';
+import { AnchorProcess, freePort } from '../support/anchor-process';
 import { memoryLogger } from '../support/memory-logger';
 
 const STAND_IN_PWSH = path.join(PROJECT_ROOT, 'src/sim/adsync-host/bin/pwsh');
@@ -44,8 +42,8 @@ describe('relay end to end: bot ↔ relay process ↔ stand-in ADSync host', fun
   let graph: GraphSimulator;
   let port: number;
   let app: AnchorApp | undefined;
-  let relay: ChildProcess | undefined;
-  let relayLog = '';
+  let relay: AnchorProcess | undefined;
+  const relayLog = () => relay?.text ?? '';
   let client: RelayClient;
 
   async function startBot(): Promise<void> {
@@ -69,12 +67,8 @@ describe('relay end to end: bot ↔ relay process ↔ stand-in ADSync host', fun
   }
 
   function startRelay(extra: Record<string, string> = {}): void {
-    relayLog = '';
-    relay = spawn(process.execPath, ['--import', 'tsx', 'src/relay/index.ts'], {
-      cwd: PROJECT_ROOT,
-      env: {
-        PATH: process.env.PATH,
-        HOME: process.env.HOME,
+    relay = AnchorProcess.start(
+      {
         RELAY_ID,
         RELAY_BOT_URL: `http://127.0.0.1:${port}`,
         RELAY_PRIVATE_KEY: relayKeys.privateKey,
@@ -88,20 +82,14 @@ describe('relay end to end: bot ↔ relay process ↔ stand-in ADSync host', fun
         ADSYNC_SIM_STATE: path.join(dir, 'adsync.json'),
         ...extra,
       },
-      stdio: ['ignore', 'pipe', 'pipe'],
-    });
-    const collect = (chunk: Buffer) => (relayLog += chunk.toString());
-    relay.stdout?.on('data', collect);
-    relay.stderr?.on('data', collect);
+      'src/relay/index.ts',
+    );
   }
 
   async function stopRelay(): Promise<void> {
     const child = relay;
     relay = undefined;
-    if (!child || child.exitCode !== null) return;
-    const exited = new Promise((r) => child.once('exit', r));
-    child.kill('SIGTERM');
-    await exited;
+    await child?.stop();
   }
 
   async function until(
@@ -114,7 +102,7 @@ describe('relay end to end: bot ↔ relay process ↔ stand-in ADSync host', fun
       if (await check()) return;
       await new Promise((r) => setTimeout(r, 100));
     }
-    assert.fail(`${what} did not happen within ${timeoutMs} ms. Relay log:\n${relayLog.slice(-3000)}`);
+    assert.fail(`${what} did not happen within ${timeoutMs} ms. Relay log:\n${relayLog().slice(-3000)}`);
   }
 
   const relayHealth = async () => {
@@ -227,7 +215,7 @@ describe('relay end to end: bot ↔ relay process ↔ stand-in ADSync host', fun
       () => sim.read().syncCycleEnabled === true,
       15_000,
     );
-    assert.match(relayLog, /lease/i);
+    assert.match(relayLog(), /lease/i);
 
     await startBot(); // the bot comes back and hears about it
     await until('the lease-resumed event reaches the bot', async () =>
@@ -274,7 +262,7 @@ describe('relay end to end: bot ↔ relay process ↔ stand-in ADSync host', fun
       const lastSeen = (await relayHealth()).lastSeen;
       startRelay({ RELAY_BOT_URL: frontUrl });
       await until('the relay reports the untrusted certificate', () =>
-        /does not trust \(DEPTH_ZERO_SELF_SIGNED_CERT\); set RELAY_CA_FILE/.test(relayLog),
+        /does not trust \(DEPTH_ZERO_SELF_SIGNED_CERT\); set RELAY_CA_FILE/.test(relayLog()),
       );
       assert.equal((await relayHealth()).lastSeen, lastSeen, 'no poll got through');
       await stopRelay();
