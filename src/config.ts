@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { emptyToUndefined, guid, optional, stripTrailingSlash } from './env-schema';
 import { DIRECTORY_EXAMPLES, ldapOptionsFrom, ldapSchema, sourceAnchorSchema } from './directory-config';
 import { GRAPH_EXAMPLES, graphOptionsFrom, graphProblems, graphSchema } from './graph-config';
 import { RELAY_EXAMPLES, relaySettingsFrom } from './relay-config';
@@ -97,12 +98,7 @@ const EXAMPLES: Record<string, string> = {
   ...RELAY_EXAMPLES,
 };
 
-const guid = z
-  .string()
-  .regex(/^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i, 'must be a GUID');
 const port = z.coerce.number().int().min(1).max(65535);
-const emptyToUndefined = (v: unknown) => (typeof v === 'string' && v.trim() === '' ? undefined : v);
-const optional = <T extends z.ZodTypeAny>(schema: T) => z.preprocess(emptyToUndefined, schema.optional());
 const guidList = z
   .string()
   .transform((s) =>
@@ -196,7 +192,7 @@ type CommonEnv = z.infer<typeof commonSchema>;
 type ProductionEnv = z.infer<typeof productionSchema>;
 
 function productionConfig(common: CommonEnv, prod: ProductionEnv): AnchorConfig {
-  const graphBaseUrl = stripSlash(common.GRAPH_BASE_URL ?? 'https://graph.microsoft.com');
+  const graphBaseUrl = stripTrailingSlash(common.GRAPH_BASE_URL ?? 'https://graph.microsoft.com');
   return {
     mode: 'production',
     host: common.HOST ?? '0.0.0.0',
@@ -274,8 +270,4 @@ function toProblems(error: z.ZodError): ConfigProblem[] {
       issue.code === 'invalid_type' && issue.input === undefined ? 'is required' : issue.message;
     return { name, message, example: EXAMPLES[name] ?? '' };
   });
-}
-
-function stripSlash(url: string): string {
-  return url.replace(/\/+$/, '');
 }

@@ -1,5 +1,6 @@
 import { isReadable } from './readable-file';
 import { z } from 'zod';
+import { emptyToUndefined, stripTrailingSlash } from './env-schema';
 import type { LdapOptions } from './services/ldap-options';
 import type { SourceAnchorSetting } from './services/source-anchor';
 
@@ -19,7 +20,6 @@ export const DIRECTORY_EXAMPLES: Record<string, string> = {
   SOURCE_ANCHOR: 'auto',
 };
 
-const emptyToUndefined = (v: unknown) => (typeof v === 'string' && v.trim() === '' ? undefined : v);
 const required = (schema: z.ZodString) => z.preprocess(emptyToUndefined, schema);
 const millis = (fallback: number) =>
   z.preprocess(emptyToUndefined, z.coerce.number().int().min(100).max(300_000).default(fallback));
@@ -58,7 +58,7 @@ export function ldapOptionsFrom(
   sourceAnchor: SourceAnchorSetting,
 ): LdapOptions {
   return {
-    url: env.LDAP_URL.replace(/\/+$/, ''),
+    url: stripTrailingSlash(env.LDAP_URL),
     bindDn: env.LDAP_BIND_DN,
     bindPassword: env.LDAP_BIND_PASSWORD,
     baseDn: env.LDAP_BASE_DN,

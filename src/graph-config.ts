@@ -1,5 +1,6 @@
 import { isReadable } from './readable-file';
 import { z } from 'zod';
+import { emptyToUndefined, guid, optional, stripTrailingSlash } from './env-schema';
 import type { GraphCredentialConfig, GraphOptions } from './services/graph-options';
 
 /** Example values for the Graph settings, printed next to a problem. */
@@ -25,11 +26,6 @@ const MICROSOFT_AUTHORITY_HOSTS = [
   'login.partner.microsoftonline.cn',
 ];
 
-const emptyToUndefined = (v: unknown) => (typeof v === 'string' && v.trim() === '' ? undefined : v);
-const optional = <T extends z.ZodTypeAny>(schema: T) => z.preprocess(emptyToUndefined, schema.optional());
-const guid = z
-  .string()
-  .regex(/^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i, 'must be a GUID');
 const readableFile = z.string().refine(isReadable, 'is not a readable file');
 const httpsUrl = z.url().refine((u) => u.startsWith('https://'), 'must be an https:// URL');
 
@@ -105,7 +101,7 @@ export function graphOptionsFrom(env: GraphEnv, baseUrl: string, anchorTenantId:
   return {
     baseUrl,
     credential: credentialFrom(env, tenantId),
-    authorityHost: env.AZURE_AUTHORITY_HOST?.replace(/\/+$/, ''),
+    authorityHost: env.AZURE_AUTHORITY_HOST && stripTrailingSlash(env.AZURE_AUTHORITY_HOST),
     authorityCaFile: env.AZURE_AUTHORITY_CA_FILE,
     disableInstanceDiscovery: isPrivateAuthority(env.AZURE_AUTHORITY_HOST),
     timeoutMs: env.GRAPH_TIMEOUT_MS,

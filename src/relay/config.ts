@@ -2,6 +2,8 @@ import { readFileSync } from 'node:fs';
 import type { KeyObject } from 'node:crypto';
 import path from 'node:path';
 import { z } from 'zod';
+import { emptyToUndefined } from '../env-schema';
+import { isHttpsOrLoopback } from '../services/secure-url';
 import { PROJECT_ROOT } from '../paths';
 import { privateKeyFrom, publicKeyFrom } from '../services/request-signing';
 
@@ -45,7 +47,6 @@ export class RelayConfigError extends Error {
   }
 }
 
-const emptyToUndefined = (v: unknown) => (typeof v === 'string' && v.trim() === '' ? undefined : v);
 const ms = (fallback: number, min: number) =>
   z.preprocess(emptyToUndefined, z.coerce.number().int().min(min).default(fallback));
 const required = z.preprocess(emptyToUndefined, z.string({ error: 'is required' }).trim().min(1));
@@ -136,8 +137,6 @@ function messageOf(issue: z.core.$ZodIssue): string {
   return issue.message;
 }
 
-const LOOPBACK = new Set(['127.0.0.1', 'localhost', '[::1]']);
-
 /** The bot must be reached over HTTPS; plain HTTP only to a bot on the same machine (tests, demo). */
 function checkBotUrl(value: string, note: (name: string, message: string) => void): string | undefined {
   let url: URL;
@@ -147,7 +146,7 @@ function checkBotUrl(value: string, note: (name: string, message: string) => voi
     note('RELAY_BOT_URL', 'is not a URL (example: https://anchor.contoso.com)');
     return undefined;
   }
-  if (url.protocol !== 'https:' && !(url.protocol === 'http:' && LOOPBACK.has(url.hostname))) {
+  if (!isHttpsOrLoopback(url)) {
     note('RELAY_BOT_URL', 'must use https (http is allowed only for a bot on loopback)');
     return undefined;
   }

@@ -2,6 +2,7 @@ import http from 'node:http';
 import https from 'node:https';
 import type { KeyObject } from 'node:crypto';
 import { signParts, signatureHeaders } from '../services/request-signing';
+import { isTlsTrustError } from '../services/tls-trust';
 
 /** The bot could not be reached (network error, timeout, 5xx): worth trying again later. */
 export class BotUnreachableError extends Error {
@@ -103,19 +104,10 @@ export class SignedHttp {
   }
 }
 
-const TLS_TRUST_CODES = new Set([
-  'DEPTH_ZERO_SELF_SIGNED_CERT',
-  'SELF_SIGNED_CERT_IN_CHAIN',
-  'UNABLE_TO_VERIFY_LEAF_SIGNATURE',
-  'UNABLE_TO_GET_ISSUER_CERT_LOCALLY',
-  'CERT_HAS_EXPIRED',
-  'ERR_TLS_CERT_ALTNAME_INVALID',
-]);
-
 /** Says what to fix: a certificate the relay does not trust is a setting, not an outage. */
 function unreachableMessage(url: URL, err: NodeJS.ErrnoException): string {
   const code = err.code ?? err.message;
-  if (TLS_TRUST_CODES.has(code)) {
+  if (isTlsTrustError(code)) {
     return (
       `the bot at ${url.origin} presented a TLS certificate this relay does not trust (${code}); ` +
       'set RELAY_CA_FILE to the CA that issued it, or fix the certificate'

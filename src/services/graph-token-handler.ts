@@ -1,9 +1,8 @@
 import type { AuthenticationProvider, Context, Middleware } from '@microsoft/microsoft-graph-client';
 import { GraphCallOption } from './graph-call';
 import { GraphAuthenticationError } from './graph-errors';
+import { isHttpsOrLoopback } from './secure-url';
 import { requestUrl } from './graph-retry-handler';
-
-const LOOPBACK = new Set(['127.0.0.1', 'localhost', '[::1]']);
 
 /**
  * Puts the bearer token on requests to the configured Graph origin, and only there. It replaces
@@ -20,7 +19,7 @@ export class GraphTokenHandler implements Middleware {
     graphBaseUrl: string,
   ) {
     const url = new URL(graphBaseUrl);
-    if (url.protocol !== 'https:' && !(url.protocol === 'http:' && LOOPBACK.has(url.hostname))) {
+    if (!isHttpsOrLoopback(url)) {
       throw new Error(`Graph base URL ${url.origin} must use https (plain http only on loopback).`);
     }
     this.origin = url.origin;

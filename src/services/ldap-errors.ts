@@ -8,24 +8,13 @@ import {
   TimeLimitExceededError,
 } from 'ldapts';
 import { DirectoryError } from './directory-error';
+import { isTlsTrustError } from './tls-trust';
 
 /** Where the failing call went, so the message can name it. */
 export interface LdapErrorContext {
   url: string;
   bindDn: string;
 }
-
-const TLS_TRUST_CODES = new Set([
-  'UNABLE_TO_VERIFY_LEAF_SIGNATURE',
-  'UNABLE_TO_GET_ISSUER_CERT',
-  'UNABLE_TO_GET_ISSUER_CERT_LOCALLY',
-  'SELF_SIGNED_CERT_IN_CHAIN',
-  'DEPTH_ZERO_SELF_SIGNED_CERT',
-  'CERT_UNTRUSTED',
-  'CERT_HAS_EXPIRED',
-  'CERT_NOT_YET_VALID',
-  'ERR_TLS_CERT_ALTNAME_INVALID',
-]);
 
 const UNREACHABLE_CODES = new Set([
   'ECONNREFUSED',
@@ -86,7 +75,7 @@ export function toDirectoryError(err: unknown, context: LdapErrorContext): Direc
       { cause: err },
     );
   }
-  if (typeof code === 'string' && TLS_TRUST_CODES.has(code)) {
+  if (isTlsTrustError(code)) {
     const reason =
       code === 'ERR_TLS_CERT_ALTNAME_INVALID'
         ? 'its certificate does not carry the name Anchor connected to (set LDAP_TLS_SERVER_NAME to the name on the certificate)'
