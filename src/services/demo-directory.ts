@@ -1,3 +1,4 @@
+import { DEFAULT_SEARCH_LIMIT } from './directory';
 import type {
   DirectorySearchResult,
   DirectoryService,
@@ -14,8 +15,6 @@ import type { SourceAnchorSetting } from './source-anchor';
 
 /** A demo AD user before the source anchor setting is applied. */
 export type DemoDirectoryRecord = Omit<DirectoryUser, 'sourceAnchor'>;
-
-const DEFAULT_LIMIT = 25;
 
 /**
  * The on-prem directory of the demo tenant, held in memory. It matches the way AD's ambiguous
@@ -68,7 +67,7 @@ export class DemoDirectory implements DirectoryService {
     needle: string,
     options: SearchOptions,
   ): DirectorySearchResult {
-    const top = new TopMatches<DirectoryUser>(options.limit ?? DEFAULT_LIMIT, needle, (u) => [
+    const top = new TopMatches<DirectoryUser>(options.limit ?? DEFAULT_SEARCH_LIMIT, needle, (u) => [
       u.sAMAccountName,
       u.userPrincipalName,
       u.mail,

@@ -34,6 +34,9 @@ export interface DirectoryUser {
 /** Attributes an exact lookup can use. `sourceAnchor` takes an ImmutableId. */
 export type LookupAttribute = 'sAMAccountName' | 'userPrincipalName' | 'mail' | 'objectGuid' | 'sourceAnchor';
 
+/** How many users a search returns when the caller does not say. */
+export const DEFAULT_SEARCH_LIMIT = 25;
+
 /** Options of a directory search. */
 export interface SearchOptions {
   /** At most this many users are returned; the rest are counted in `more`. Default 25. */

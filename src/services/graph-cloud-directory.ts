@@ -1,3 +1,4 @@
+import { DEFAULT_SEARCH_LIMIT } from './directory';
 import type { CloudCallOptions, CloudDirectory, CloudSearchOptions } from './cloud-directory';
 import type {
   CloudUser,
@@ -38,7 +39,6 @@ const DETAIL_SELECT = [
   'onPremisesLastSyncDateTime',
   'onPremisesSamAccountName',
   'onPremisesUserPrincipalName',
-  'proxyAddresses',
   'createdDateTime',
 ];
 const DELETED_SELECT = [...SEARCH_SELECT, 'deletedDateTime', 'onPremisesImmutableId'];
@@ -82,7 +82,7 @@ export class GraphCloudDirectory implements CloudDirectory {
     const term = text.replace(/["\\]/g, ' ').trim();
     if (!term) throw new CloudDirectoryError('Type part of a name, UPN or mail address to search for.');
     const search = ['displayName', 'mail', 'userPrincipalName'].map((p) => `"${p}:${term}"`).join(' OR ');
-    const limit = Math.max(1, Math.min(options.limit ?? 25, MAX_SEARCH_RESULTS));
+    const limit = Math.max(1, Math.min(options.limit ?? DEFAULT_SEARCH_LIMIT, MAX_SEARCH_RESULTS));
     return collectPages<CloudUser>(
       this.api,
       {

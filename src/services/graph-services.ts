@@ -1,5 +1,4 @@
 import type { TokenCredential } from '@azure/identity';
-import type { Client } from '@microsoft/microsoft-graph-client';
 import type { CloudDirectory } from './cloud-directory';
 import { GraphApi } from './graph-api';
 import { createGraphClient } from './graph-client';
@@ -11,7 +10,6 @@ import type { GraphOptions } from './graph-options';
 export interface GraphServices {
   cloud: CloudDirectory;
   credential: TokenCredential;
-  client: Client;
 }
 
 /**
@@ -30,5 +28,5 @@ export function createGraphServices(
   const cloud = new GraphCloudDirectory(new GraphApi(client, effective.baseUrl), {
     timeoutMs: effective.timeoutMs,
   });
-  return { cloud, credential, client };
+  return { cloud, credential };
 }

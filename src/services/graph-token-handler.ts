@@ -1,5 +1,4 @@
 import type { AuthenticationProvider, Context, Middleware } from '@microsoft/microsoft-graph-client';
-import { GraphCallOption } from './graph-call';
 import { GraphAuthenticationError } from './graph-errors';
 import { isHttpsOrLoopback } from './secure-url';
 import { requestUrl } from './graph-retry-handler';
@@ -34,19 +33,17 @@ export class GraphTokenHandler implements Middleware {
     delete headers.Authorization;
     delete headers.authorization;
     if (new URL(requestUrl(context)).origin === this.origin) {
-      headers.Authorization = `Bearer ${await this.token(context)}`;
+      headers.Authorization = `Bearer ${await this.token()}`;
     }
     await (this.next as Middleware).execute(context);
   }
 
-  private async token(context: Context): Promise<string> {
+  /** The retry handler, one step up, records the failure on the call. */
+  private async token(): Promise<string> {
     try {
       return await this.provider.getAccessToken();
     } catch (err) {
-      const option = context.middlewareControl?.getMiddlewareOptions(GraphCallOption) as
-        GraphCallOption | undefined;
-      const error = new GraphAuthenticationError(describe(err), { cause: err });
-      throw option ? option.fail(error) : error;
+      throw new GraphAuthenticationError(describe(err), { cause: err });
     }
   }
 }

@@ -1,3 +1,4 @@
+import { DEFAULT_SEARCH_LIMIT } from './directory';
 import type { Entry, Filter } from 'ldapts';
 import type {
   DirectorySearchResult,
@@ -13,8 +14,6 @@ import { BINARY_ATTRIBUTES, USER_ATTRIBUTES, identityKeys, toDirectoryUser } fro
 import { TopMatches } from './search-ranking';
 import { normalizeSearchText } from './search-text';
 
-const DEFAULT_LIMIT = 25;
-
 /** The on-prem AD, read over LDAPS or LDAP with StartTLS through ldapts. */
 export class LdapDirectory implements DirectoryService {
   private readonly connection: LdapConnection;
@@ -25,7 +24,7 @@ export class LdapDirectory implements DirectoryService {
 
   async search(text: string, options: SearchOptions = {}): Promise<DirectorySearchResult> {
     const needle = normalizeSearchText(text);
-    return this.collect(freeTextFilter(needle), options.limit ?? DEFAULT_LIMIT, needle);
+    return this.collect(freeTextFilter(needle), options.limit ?? DEFAULT_SEARCH_LIMIT, needle);
   }
 
   async find(
@@ -34,7 +33,7 @@ export class LdapDirectory implements DirectoryService {
     options: SearchOptions = {},
   ): Promise<DirectorySearchResult> {
     const needle = by === 'objectGuid' || by === 'sourceAnchor' ? value.trim() : normalizeSearchText(value);
-    return this.collect(lookupFilter(by, needle), options.limit ?? DEFAULT_LIMIT, needle);
+    return this.collect(lookupFilter(by, needle), options.limit ?? DEFAULT_SEARCH_LIMIT, needle);
   }
 
   async ping(): Promise<void> {

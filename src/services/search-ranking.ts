@@ -20,6 +20,8 @@ export class TopMatches<T> {
   /** Offers one more result. */
   add(item: T): void {
     this.total++;
+    // Once the exact matches fill the page nothing can change what is shown: only count.
+    if (this.exact.length >= this.limit) return;
     const isExact = this.keysOf(item).some((k) => k?.toLowerCase() === this.needle);
     const bucket = isExact ? this.exact : this.others;
     if (bucket.length < this.limit) bucket.push(item);
@@ -32,6 +34,6 @@ export class TopMatches<T> {
 
   /** How many results were seen but not kept. */
   get more(): number {
-    return this.total - this.items.length;
+    return this.total - Math.min(this.limit, this.exact.length + this.others.length);
   }
 }
