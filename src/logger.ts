@@ -27,11 +27,15 @@ export const REDACTED_PATHS = [
   '*.*.headers.authorization',
   '*.headers.Authorization',
   '*.bindPassword',
+  'privateKey',
+  '*.privateKey',
 ];
 
 /** Options for {@link createLogger}. */
 export interface LoggerOptions {
   level: string;
+  /** The `name` on every line; the relay logs as `anchor-relay`. Default `anchor`. */
+  name?: string;
   /** Where lines go; defaults to stdout. Tests pass a stream to read them back. */
   destination?: pino.DestinationStream;
 }
@@ -40,7 +44,7 @@ export interface LoggerOptions {
 export function createLogger(options: LoggerOptions): Logger {
   return pino(
     {
-      name: 'anchor',
+      name: options.name ?? 'anchor',
       level: options.level,
       timestamp: pino.stdTimeFunctions.isoTime,
       redact: { paths: REDACTED_PATHS, censor: '[redacted]' },

@@ -1,4 +1,5 @@
 import type { KeyObject } from 'node:crypto';
+import { DEFAULT_BOT_KEY_ID, RELAY_ID_PATTERN } from './services/relay-protocol';
 import { privateKeyFrom, publicKeyFrom } from './services/request-signing';
 
 /** Example values for the relay settings, printed next to a problem. */
@@ -6,11 +7,8 @@ export const RELAY_EXAMPLES: Record<string, string> = {
   RELAY_KEYS:
     'aadc01=<base64 SPKI public key of the relay> (several: comma-separated, first one gets the jobs)',
   BOT_SIGNING_KEY: '<base64 PKCS#8 Ed25519 private key of the bot>',
-  BOT_KEY_ID: 'anchor-bot',
+  BOT_KEY_ID: DEFAULT_BOT_KEY_ID,
 };
-
-/** The key id the bot signs jobs with unless BOT_KEY_ID says otherwise. */
-export const DEFAULT_BOT_KEY_ID = 'anchor-bot';
 
 /**
  * How the bot talks to its on-prem relays. Keys are held as KeyObjects, which serialize to `{}`,
@@ -38,7 +36,7 @@ export interface RelaySettingsResult {
   problems: RelaySettingProblem[];
 }
 
-const RELAY_ID = /^[A-Za-z0-9][A-Za-z0-9._-]{0,63}$/;
+const RELAY_ID = RELAY_ID_PATTERN;
 
 /**
  * Reads RELAY_KEYS, BOT_SIGNING_KEY and BOT_KEY_ID. The relay is optional: without RELAY_KEYS

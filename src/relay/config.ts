@@ -6,6 +6,7 @@ import { emptyToUndefined } from '../env-schema';
 import { isHttpsOrLoopback } from '../services/secure-url';
 import { PROJECT_ROOT } from '../paths';
 import { privateKeyFrom, publicKeyFrom } from '../services/request-signing';
+import { DEFAULT_BOT_KEY_ID, RELAY_ID_PATTERN } from '../services/relay-protocol';
 
 /** Validated settings of one relay process. Keys are parsed objects: their text is never kept. */
 export interface RelayConfig {
@@ -53,12 +54,17 @@ const required = z.preprocess(emptyToUndefined, z.string({ error: 'is required' 
 
 const schema = z.object({
   RELAY_ID: required.pipe(
-    z.string().regex(/^[A-Za-z0-9._-]{1,64}$/, 'must be 1-64 letters, digits, dot, dash or underscore'),
+    z
+      .string()
+      .regex(
+        RELAY_ID_PATTERN,
+        'must be 1-64 letters, digits, dot, dash or underscore, starting with a letter or digit',
+      ),
   ),
   RELAY_BOT_URL: required,
   RELAY_PRIVATE_KEY: required,
   RELAY_BOT_PUBLIC_KEY: required,
-  RELAY_BOT_KEY_ID: z.preprocess(emptyToUndefined, z.string().default('anchor-bot')),
+  RELAY_BOT_KEY_ID: z.preprocess(emptyToUndefined, z.string().default(DEFAULT_BOT_KEY_ID)),
   RELAY_POLL_INTERVAL_MS: ms(1000, 100),
   RELAY_PAUSE_LEASE_MS: ms(900_000, 1000),
   RELAY_OPERATION_TIMEOUT_MS: ms(60_000, 100),

@@ -1,7 +1,6 @@
 import 'dotenv/config';
-import pino from 'pino';
-import type { Logger } from 'pino';
-import { REDACTED_PATHS } from '../logger';
+import { createLogger } from '../logger';
+import type { Logger } from '../logger';
 import { PACKAGE_VERSION } from '../paths';
 import { RelayAgent } from './agent';
 import { BotClient } from './bot-client';
@@ -43,17 +42,7 @@ async function main(argv: string[]): Promise<void> {
     process.exitCode = 1;
     return;
   }
-  await run(config, relayLogger(config.logLevel));
-}
-
-function relayLogger(level: string): Logger {
-  return pino({
-    name: 'anchor-relay',
-    level,
-    timestamp: pino.stdTimeFunctions.isoTime,
-    redact: { paths: [...REDACTED_PATHS, 'privateKey', '*.privateKey'], censor: '[redacted]' },
-    formatters: { level: (label) => ({ level: label }) },
-  });
+  await run(config, createLogger({ level: config.logLevel, name: 'anchor-relay' }));
 }
 
 async function run(config: RelayConfig, logger: Logger): Promise<void> {

@@ -1,4 +1,5 @@
 import { generateSigningKeyPair } from '../services/request-signing';
+import { DEFAULT_BOT_KEY_ID, RELAY_ID_PATTERN } from '../services/relay-protocol';
 
 /** Options of {@link keygenText}. */
 export interface KeygenOptions {
@@ -13,13 +14,15 @@ export function keygenOptions(args: string[]): KeygenOptions {
     return i >= 0 ? args[i + 1] : undefined;
   };
   const relayId = value('--relay-id') ?? 'relay-1';
-  const botKeyId = value('--bot-key-id') ?? 'anchor-bot';
+  const botKeyId = value('--bot-key-id') ?? DEFAULT_BOT_KEY_ID;
   for (const [flag, v] of [
     ['--relay-id', relayId],
     ['--bot-key-id', botKeyId],
   ] as const) {
-    if (!/^[A-Za-z0-9._-]{1,64}$/.test(v)) {
-      throw new Error(`${flag} must be 1-64 letters, digits, dot, dash or underscore`);
+    if (!RELAY_ID_PATTERN.test(v)) {
+      throw new Error(
+        `${flag} must be 1-64 letters, digits, dot, dash or underscore, starting with a letter or digit`,
+      );
     }
   }
   return { relayId, botKeyId };

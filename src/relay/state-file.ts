@@ -26,15 +26,23 @@ const EMPTY: RelayStateData = { lease: null, outbox: [] };
 
 /**
  * The relay's state file (RELAY_STATE_FILE). Writes go to a temporary file that is renamed over
- * the old one, so a crash mid-write never loses the lease; updates are serialized.
+ * the old one, so a crash mid-write never loses the lease; updates are serialized. The relay is
+ * the file's only writer, so after the first read the state is kept in memory: the poll loop
+ * looks at the outbox every second without touching the disk.
  */
 export class RelayStateFile implements RelayStateStore {
   private queue: Promise<unknown> = Promise.resolve();
+  private cache?: RelayStateData;
 
   constructor(readonly file: string) {}
 
   /** The stored state; empty when the file does not exist yet. */
   async read(): Promise<RelayStateData> {
+    this.cache ??= await this.load();
+    return structuredClone(this.cache);
+  }
+
+  private async load(): Promise<RelayStateData> {
     let text: string;
     try {
       text = await readFile(this.file, 'utf8');
@@ -55,6 +63,7 @@ export class RelayStateFile implements RelayStateStore {
       const tmp = `${this.file}.${process.pid}.tmp`;
       await writeFile(tmp, JSON.stringify(data, null, 2), 'utf8');
       await rename(tmp, this.file);
+      this.cache = structuredClone(data);
       return data;
     });
     this.queue = next.catch(() => undefined);

@@ -1,11 +1,12 @@
 import type { KeyObject } from 'node:crypto';
+import { RELAY_PATHS } from './relay-protocol';
 import type { RelayJob, SignedJob } from './relay-protocol';
 import { signParts, verifySignature } from './request-signing';
 import type { NonceCache } from './request-signing';
 
 /** The parts a job's signature covers: method `JOB`, its path, and the job as JSON. */
 function jobParts(job: RelayJob) {
-  return { method: 'JOB', path: `/api/relay/jobs/${encodeURIComponent(job.id)}`, body: JSON.stringify(job) };
+  return { method: 'JOB', path: RELAY_PATHS.job(job.id), body: JSON.stringify(job) };
 }
 
 /** The bot signs a job before handing it to a relay. */

@@ -16,10 +16,18 @@ export const RELAY_OPERATIONS = ['status', 'pause', 'resume', 'delta', 'restart-
 /** One of {@link RELAY_OPERATIONS}. */
 export type RelayOperation = (typeof RELAY_OPERATIONS)[number];
 
+/** What a relay id (and a key id) may look like, on the bot and on the relay alike. */
+export const RELAY_ID_PATTERN = /^[A-Za-z0-9][A-Za-z0-9._-]{0,63}$/;
+
+/** The key id the bot signs jobs with unless BOT_KEY_ID says otherwise. */
+export const DEFAULT_BOT_KEY_ID = 'anchor-bot';
+
 /** Paths of the relay API on the bot. */
 export const RELAY_PATHS = {
   poll: '/api/relay/poll',
-  result: (jobId: string) => `/api/relay/jobs/${encodeURIComponent(jobId)}/result`,
+  /** A job's own path: what the bot's job signature covers, and the root of its result. */
+  job: (jobId: string) => `/api/relay/jobs/${encodeURIComponent(jobId)}`,
+  result: (jobId: string) => `${RELAY_PATHS.job(jobId)}/result`,
   events: '/api/relay/events',
 } as const;
 

@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { RELAY_ID_PATTERN } from './relay-protocol';
 import type { JobResult, PollRequest, RelayEvent, SchedulerState } from './relay-protocol';
 
 /**
@@ -6,7 +7,7 @@ import type { JobResult, PollRequest, RelayEvent, SchedulerState } from './relay
  * match is answered 400 and changes nothing. Strings are bounded so a relay cannot fill the store.
  */
 
-const relayId = z.string().regex(/^[A-Za-z0-9][A-Za-z0-9._-]{0,63}$/, 'must be a relay id');
+const relayId = z.string().regex(RELAY_ID_PATTERN, 'must be a relay id');
 const instant = z.iso.datetime({ offset: true });
 const line = (max: number) => z.string().max(max);
 

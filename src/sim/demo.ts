@@ -4,7 +4,7 @@ import path from 'node:path';
 import { createApp } from '../app';
 import type { AnchorConfig } from '../config';
 import type { Logger } from '../logger';
-import { DEFAULT_BOT_KEY_ID } from '../relay-config';
+import { DEFAULT_BOT_KEY_ID } from '../services/relay-protocol';
 import type { RelaySettings } from '../relay-config';
 import { DemoDirectory } from '../services/demo-directory';
 import { createGraphServices } from '../services/graph-services';
