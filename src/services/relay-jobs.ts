@@ -99,12 +99,15 @@ export class RelayJobQueue {
    */
   async claimNext(relayId: string, now: Date = new Date()): Promise<RelayJobRecord | null> {
     for (const open of await this.openJobs(relayId)) {
-      const due = await this.expireIfDue(open.id, now);
-      if (due) continue;
-      const claimed = await this.transition(open.id, (r) =>
-        r.state === 'queued' ? { ...r, state: 'running', claimedAt: now.toISOString() } : undefined,
-      );
-      if (claimed) return claimed;
+      // One conditional write decides both: past its time → expired, otherwise queued → running.
+      const next = await this.transition(open.id, (r) => {
+        if (FINAL_JOB_STATES.includes(r.state)) return undefined;
+        if (Date.parse(r.job.expiresAt) <= now.getTime()) {
+          return { ...r, state: 'expired', finishedAt: now.toISOString() };
+        }
+        return r.state === 'queued' ? { ...r, state: 'running', claimedAt: now.toISOString() } : undefined;
+      });
+      if (next?.state === 'running') return next;
     }
     return null;
   }
