@@ -32,29 +32,6 @@ export function demoGraphSeed(
   return {
     tenantId,
     organization: demoOrganization(tenantId, now),
-    domains: [
-      {
-        id: 'contoso.com',
-        authenticationType: 'Managed',
-        isDefault: true,
-        isInitial: false,
-        isVerified: true,
-      },
-      {
-        id: 'contoso.onmicrosoft.com',
-        authenticationType: 'Managed',
-        isDefault: false,
-        isInitial: true,
-        isVerified: true,
-      },
-      {
-        id: 'fabrikam.com',
-        authenticationType: 'Federated',
-        isDefault: false,
-        isInitial: false,
-        isVerified: true,
-      },
-    ],
     users: [
       ...demoCloudUsers(),
       cloudOnlyUser(u.privileged, 'nestorw@contoso.com', 'Nestor Wilke'),

@@ -3,6 +3,7 @@ import { closeSync, mkdirSync, openSync } from 'node:fs';
 import path from 'node:path';
 import type { Logger } from '../logger';
 import { PROJECT_ROOT } from '../paths';
+import { STATE_ENV } from './adsync-host/state';
 import type { DemoRelayKeys } from './demo';
 
 /** The stand-in `pwsh` that plays the Entra Connect server's ADSync module. */
@@ -41,7 +42,7 @@ export function startDemoRelay(options: DemoRelayOptions): () => Promise<void> {
         RELAY_BOT_KEY_ID: options.keys.botKeyId,
         RELAY_PWSH: STAND_IN_PWSH,
         RELAY_STATE_FILE: path.join(options.workDir, 'relay-state.json'),
-        ADSYNC_SIM_STATE: path.join(options.workDir, 'adsync-state.json'),
+        [STATE_ENV]: path.join(options.workDir, 'adsync-state.json'),
       },
       stdio: ['ignore', out, out],
     },

@@ -3,7 +3,7 @@ import type { BoundParameters, ParameterSpec } from './binder';
 import { runGraphSync } from './graph-sync';
 import { PsDateTime, PsEnum, timeSpan } from './ps-values';
 import type { PsObject, PsValue } from './ps-values';
-import { AdSyncSimState } from './state';
+import { AdSyncSimState, SYNC_INTERVAL_MS } from './state';
 import type { AdSyncHistoryEntry, AdSyncSimData, SimServiceState } from './state';
 
 /** What a stand-in cmdlet can reach. */
@@ -34,7 +34,6 @@ const SERVICE_STATUS: Record<SimServiceState, number> = {
   StopPending: 3,
   Running: 4,
 };
-const SYNC_INTERVAL_MS = 30 * 60_000;
 const ADSYNC = 'ADSync';
 
 /** The scheduler's next start, rolled forward by whole intervals when the stored one has passed. */

@@ -50,7 +50,8 @@ export interface AdSyncSimData {
 /** Env variable naming the state file. */
 export const STATE_ENV = 'ADSYNC_SIM_STATE';
 
-const SYNC_INTERVAL_MS = 30 * 60_000;
+/** Entra Connect's default sync cycle interval. */
+export const SYNC_INTERVAL_MS = 30 * 60_000;
 
 /** A fresh, idle, healthy sync server: scheduler enabled, not staging, service running. */
 export function defaultAdSyncSimData(now: Date = new Date()): AdSyncSimData {

@@ -79,12 +79,8 @@ export class TenantState {
   constructor(seed: TenantSeed) {
     this.tenantId = seed.tenantId;
     this.organization = { ...seed.organization, verifiedDomains: [...seed.organization.verifiedDomains] };
-    for (const u of seed.users) this.users.set(u.id, toUserRecord(u));
-    for (const u of seed.deletedUsers ?? []) {
-      const record = toUserRecord(u);
-      record.deletedDateTime ??= new Date().toISOString();
-      this.deletedUsers.set(u.id, record);
-    }
+    for (const u of seed.users) this.addUser(u);
+    for (const u of seed.deletedUsers ?? []) this.addDeletedUser(u);
     this.domains = (
       seed.domains ??
       seed.organization.verifiedDomains.map((d) => ({

@@ -53,11 +53,6 @@ export class Throttle {
     this.reset();
   }
 
-  /** The quotas in force. */
-  get settings(): Readonly<Required<ThrottleOptions>> {
-    return this.options;
-  }
-
   /** Forgets what every app spent. */
   reset(): void {
     this.writes.clear();
