@@ -25,6 +25,22 @@ export function runSyncCycle(state: TenantState, adUsers: SimAdUser[], now = new
   const inScope = adUsers.filter((a) => a.inScope);
   const anchors = new Set(inScope.map((a) => a.sourceAnchor));
 
+  // A cloud-only user becomes the AD user's (hard match by anchor, or soft match), unless blocked.
+  const takeOver = (user: UserRecord, ad: SimAdUser) => {
+    const blocked = hardMatchBlock(state, user, ad);
+    if (blocked) {
+      report.errors.push(blocked);
+      return;
+    }
+    user.onPremisesImmutableId = ad.sourceAnchor;
+    applyAd(state, user, ad, stamp);
+    report.matched.push({
+      sourceAnchor: ad.sourceAnchor,
+      userId: user.id,
+      userPrincipalName: user.userPrincipalName,
+    });
+  };
+
   for (const ad of inScope) {
     const holder = [...state.users.values()].find((u) => u.onPremisesImmutableId === ad.sourceAnchor);
     if (holder?.onPremisesSyncEnabled === true) {
@@ -33,17 +49,7 @@ export function runSyncCycle(state: TenantState, adUsers: SimAdUser[], now = new
       continue;
     }
     if (holder) {
-      const blocked = hardMatchBlock(state, holder, ad);
-      if (blocked) {
-        report.errors.push(blocked);
-        continue;
-      }
-      applyAd(state, holder, ad, stamp);
-      report.matched.push({
-        sourceAnchor: ad.sourceAnchor,
-        userId: holder.id,
-        userPrincipalName: holder.userPrincipalName,
-      });
+      takeOver(holder, ad);
       continue;
     }
     // A synced user soft-deleted earlier comes back when its AD user returns to scope.
@@ -58,18 +64,7 @@ export function runSyncCycle(state: TenantState, adUsers: SimAdUser[], now = new
     }
     const soft = softMatchCandidate(state, ad);
     if (soft) {
-      const blocked = hardMatchBlock(state, soft, ad);
-      if (blocked) {
-        report.errors.push(blocked);
-        continue;
-      }
-      soft.onPremisesImmutableId = ad.sourceAnchor;
-      applyAd(state, soft, ad, stamp);
-      report.matched.push({
-        sourceAnchor: ad.sourceAnchor,
-        userId: soft.id,
-        userPrincipalName: soft.userPrincipalName,
-      });
+      takeOver(soft, ad);
       continue;
     }
     const created = provision(state, ad, stamp);
