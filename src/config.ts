@@ -1,6 +1,8 @@
 import { z } from 'zod';
 import { emptyToUndefined, guid, optional, stripTrailingSlash } from './env-schema';
 import { DIRECTORY_EXAMPLES, ldapOptionsFrom, ldapSchema, sourceAnchorSchema } from './directory-config';
+import { LINK_EXAMPLES, linkSchema, linkSettingsFrom } from './link-config';
+import type { LinkSettings } from './link-config';
 import { GRAPH_EXAMPLES, graphOptionsFrom, graphProblems, graphSchema } from './graph-config';
 import { RELAY_EXAMPLES, relaySettingsFrom } from './relay-config';
 import type { RelaySettings } from './relay-config';
@@ -46,8 +48,13 @@ export interface AnchorConfig {
   graph: GraphOptions;
   /** Which AD attribute gives the ImmutableId. */
   sourceAnchor: SourceAnchorSetting;
-  /** The on-prem directory; production only (demo mode uses the in-memory directory). */
+  /**
+   * The on-prem directory: required in production. Demo mode uses the in-memory demo directory
+   * unless LDAP_URL is set, so the demo can run against a real (test) domain controller.
+   */
   ldap?: LdapOptions;
+  /** How link requests wait for approval and how a run verifies its result. */
+  link: LinkSettings;
   /**
    * The on-prem relay (RELAY_KEYS, BOT_SIGNING_KEY, BOT_KEY_ID); undefined when none is configured.
    * Demo mode generates ephemeral keys at start when this is unset.
@@ -96,6 +103,7 @@ const EXAMPLES: Record<string, string> = {
   ...DIRECTORY_EXAMPLES,
   ...GRAPH_EXAMPLES,
   ...RELAY_EXAMPLES,
+  ...LINK_EXAMPLES,
 };
 
 const port = z.coerce.number().int().min(1).max(65535);
@@ -109,7 +117,7 @@ const guidList = z
   )
   .pipe(z.array(guid).min(1, 'must list at least one Entra object id'));
 
-const commonSchema = sourceAnchorSchema.extend({
+const commonSchema = sourceAnchorSchema.extend(linkSchema.shape).extend({
   ANCHOR_MODE: z.enum(['demo', 'production']).default('demo'),
   PORT: optional(port),
   HOST: optional(z.string().min(1)),
@@ -174,8 +182,11 @@ export function loadConfig(env: Record<string, string | undefined>): AnchorConfi
     if (problems.length > 0 || !common.success || !prod.success) throw new ConfigError(mode, problems);
     return { ...productionConfig(common.data, prod.data), relay: relay.settings };
   }
+  const demoLdap = env.LDAP_URL ? ldapSchema.safeParse(env) : undefined;
+  if (demoLdap && !demoLdap.success) problems.push(...toProblems(demoLdap.error));
   if (problems.length > 0 || !common.success) throw new ConfigError(mode, problems);
-  return { ...demoConfig(common.data), relay: relay.settings };
+  const ldap = demoLdap?.success ? ldapOptionsFrom(demoLdap.data, common.data.SOURCE_ANCHOR) : undefined;
+  return { ...demoConfig(common.data), ldap, relay: relay.settings };
 }
 
 /**
@@ -209,6 +220,7 @@ function productionConfig(common: CommonEnv, prod: ProductionEnv): AnchorConfig 
     graph: graphOptionsFrom(prod, graphBaseUrl, prod.ANCHOR_TENANT_ID),
     sourceAnchor: common.SOURCE_ANCHOR,
     ldap: ldapOptionsFrom(prod, common.SOURCE_ANCHOR),
+    link: linkSettingsFrom(common),
     demo: { graphSimulatorPort: 0, requesterPlaygroundPort: 0, approverPlaygroundPort: 0 },
   };
 }
@@ -231,6 +243,7 @@ function demoConfig(common: CommonEnv): AnchorConfig {
     adminObjectIds: [DEMO_TENANT.requester.aadObjectId, DEMO_TENANT.approver.aadObjectId],
     graph: demoGraphOptions(`http://127.0.0.1:${graphSimulatorPort}`),
     sourceAnchor: common.SOURCE_ANCHOR,
+    link: linkSettingsFrom(common),
     demo: {
       graphSimulatorPort,
       requesterPlaygroundPort: common.PLAYGROUND_REQUESTER_PORT ?? 56150,

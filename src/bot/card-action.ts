@@ -20,3 +20,19 @@ export function unknownActionResponse(verb: string): AdaptiveCardInvokeResponse 
     value: { code: 'BadRequest', message: `Anchor does not know the action "${verb}".` },
   };
 }
+
+/** The invoke answer that leaves the card as it is and shows `text` to the person who clicked. */
+export function messageResponse(text: string): AdaptiveCardInvokeResponse {
+  // Teams expects the text itself as the value; botbuilder's type only allows an object.
+  return {
+    statusCode: 200,
+    type: 'application/vnd.microsoft.activity.message',
+    value: text as unknown as Record<string, unknown>,
+  };
+}
+
+/** A card's `data` value as a trimmed string; anything else (missing, a number, an object) is ''. */
+export function dataString(data: Record<string, unknown>, key: string): string {
+  const value = data[key];
+  return typeof value === 'string' ? value.trim() : '';
+}

@@ -6,7 +6,7 @@ import type { Attachment } from 'botbuilder';
 import { CARDS_DIR } from '../paths';
 
 /** The card templates in `cards/`, by file name without `.json`. */
-export type CardName = 'help' | 'status';
+export type CardName = 'help' | 'status' | 'link-candidates' | 'link-preflight' | 'link-request' | 'link-list';
 
 const templates = new Map<CardName, object>();
 
@@ -24,7 +24,10 @@ function template(name: CardName): object {
  * into JSON text, so user-supplied strings cannot change the card's structure.
  */
 export function expandCard(name: CardName, data: object): Record<string, unknown> {
-  return new Template(template(name)).expand({ $root: data }) as Record<string, unknown>;
+  const card = new Template(template(name)).expand({ $root: data }) as Record<string, unknown>;
+  // A top-level object dropped by `$when` (the refresh of a decided request) expands to null.
+  for (const [key, value] of Object.entries(card)) if (value === null) delete card[key];
+  return card;
 }
 
 /** Expands a card template into a Bot Framework attachment. */

@@ -2,14 +2,35 @@ import type { Middleware } from 'botbuilder';
 import type { Logger } from '../logger';
 import type { AccessPolicy } from '../services/access-policy';
 import type { AdminConversations } from '../services/admin-conversations';
+import type { ApprovalChannel } from '../services/approval-channel';
 import type { HealthMonitor } from '../services/health';
+import type { CandidateServices } from '../services/link-candidates';
 import { AccessMiddleware } from './access-middleware';
+import { CancelRequestAction } from './actions/cancel-request';
+import { CheckPairAction } from './actions/check-pair';
+import type { PreflightRunner } from './actions/check-pair';
+import { DecideRequestAction } from './actions/decide-request';
 import { RefreshStatusAction } from './actions/refresh-status';
+import { RequestLinkAction } from './actions/request-link';
+import { ViewRequestAction } from './actions/view-request';
 import { AnchorBot } from './anchor-bot';
 import { CommandRouter } from './command-router';
+import { ApprovalsHereCommand } from './commands/approvals-here';
+import { CancelCommand } from './commands/cancel';
 import { HelpCommand } from './commands/help';
+import { HistoryCommand } from './commands/history';
+import { LinkUserCommand } from './commands/link-user';
+import { PendingCommand } from './commands/pending';
 import { StatusCommand } from './commands/status';
 import { CorrelationMiddleware } from './correlation-middleware';
+import type { LinkChatServices } from './link-services';
+
+/** The link flow as the chat layer sees it. */
+export interface LinkBotServices extends LinkChatServices {
+  candidates: CandidateServices;
+  preflight: PreflightRunner;
+  channel: ApprovalChannel;
+}
 
 /** The services the chat layer talks to. */
 export interface BotServices {
@@ -17,6 +38,7 @@ export interface BotServices {
   policy: AccessPolicy;
   conversations: AdminConversations;
   health: HealthMonitor;
+  link: LinkBotServices;
 }
 
 /** The bot and the middleware that must run before it, in order. */
@@ -26,16 +48,34 @@ export interface BotParts {
 }
 
 /** Every command the bot understands, in the order the help card lists them. */
-export function createCommandRouter(services: Pick<BotServices, 'health'>): CommandRouter {
+export function createCommandRouter(services: Pick<BotServices, 'health' | 'link'>): CommandRouter {
   const router = new CommandRouter();
-  return router.register(new HelpCommand(router)).register(new StatusCommand(services.health));
+  const { link } = services;
+  return router
+    .register(new HelpCommand(router))
+    .register(new LinkUserCommand(link.candidates))
+    .register(new PendingCommand(link))
+    .register(new HistoryCommand(link))
+    .register(new CancelCommand(link))
+    .register(new ApprovalsHereCommand(link.channel))
+    .register(new StatusCommand(services.health));
 }
 
-/** Builds the bot with its commands and guards; the adapter (real or test) is the caller's. */
+/** Builds the bot with its commands, card actions and guards; the adapter (real or test) is the caller's. */
 export function createBot(services: BotServices): BotParts {
   const router = createCommandRouter(services);
+  const { link } = services;
+  const actions = [
+    new RefreshStatusAction(services.health),
+    new CheckPairAction({ preflight: link.preflight, drafts: link.drafts, messenger: link.messenger }),
+    new RequestLinkAction(link),
+    new DecideRequestAction('approved', link),
+    new DecideRequestAction('rejected', link),
+    new CancelRequestAction(link),
+    new ViewRequestAction(link),
+  ];
   return {
-    bot: new AnchorBot(router, services.conversations, [new RefreshStatusAction(services.health)]),
+    bot: new AnchorBot(router, services.conversations, actions),
     // Correlation first, so even refused activities are logged with an id.
     middleware: [new CorrelationMiddleware(services.logger), new AccessMiddleware(services.policy)],
   };

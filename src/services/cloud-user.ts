@@ -10,6 +10,8 @@ export interface CloudUser {
   surname?: string | null;
   accountEnabled?: boolean | null;
   userType?: string | null;
+  /** True for a user synced from AD, false for one converted to cloud-only, null for cloud-only. */
+  onPremisesSyncEnabled?: boolean | null;
 }
 
 /** A cloud user with every property preflight reads. */

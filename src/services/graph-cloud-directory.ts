@@ -30,12 +30,12 @@ const SEARCH_SELECT = [
   'surname',
   'accountEnabled',
   'userType',
+  'onPremisesSyncEnabled',
 ];
 /** Properties preflight reads. */
 const DETAIL_SELECT = [
   ...SEARCH_SELECT,
   'onPremisesImmutableId',
-  'onPremisesSyncEnabled',
   'onPremisesLastSyncDateTime',
   'onPremisesSamAccountName',
   'onPremisesUserPrincipalName',

@@ -3,6 +3,7 @@ import { updateItem } from './conditional-update';
 import { FINAL_REQUEST_STATES } from './link-request';
 import type { CardLocation, LinkFailure, LinkRequest, LinkStep, Person } from './link-request';
 import type { PreflightReport } from './preflight-report';
+import { ETagConflictError } from './state-store';
 import type { StateStore } from './state-store';
 
 /** Why a decision, a cancellation or a start was refused. */
@@ -23,6 +24,8 @@ export class LinkRequestError extends Error {
 
 /** What a new request is made of. */
 export interface NewLinkRequest {
+  /** The request's id; the preflight draft's id, so filing the same draft twice files it once. */
+  id?: string;
   requester: Person;
   reason: string;
   preflight: PreflightReport;
@@ -92,7 +95,7 @@ export class LinkRequests {
     if (!reason) throw new LinkRequestError('blocked', 'Say why this link is needed: the reason is required.');
     const now = this.now();
     const request: LinkRequest = {
-      id: randomUUID(),
+      id: input.id ?? randomUUID(),
       state: 'pending',
       correlationId: input.correlationId,
       createdAt: now.toISOString(),
@@ -108,7 +111,12 @@ export class LinkRequests {
       immutableIdAfter: null,
       cards: [],
     };
-    await this.store.write(REQUEST_KEY(request.id), request, null);
+    try {
+      await this.store.write(REQUEST_KEY(request.id), request, null);
+    } catch (err) {
+      if (!(err instanceof ETagConflictError)) throw err;
+      throw new LinkRequestError('not-pending', 'This preflight was already filed as a request.', null);
+    }
     await this.addTo(OPEN_KEY, request.id);
     return request;
   }

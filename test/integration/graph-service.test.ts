@@ -127,6 +127,7 @@ describe('Graph service against the simulator (HTTP)', () => {
         'givenName',
         'id',
         'mail',
+        'onPremisesSyncEnabled',
         'proxyAddresses',
         'surname',
         'userPrincipalName',

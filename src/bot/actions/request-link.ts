@@ -1,0 +1,94 @@
+import { TurnContext } from 'botbuilder';
+import type { AdaptiveCardInvokeResponse } from 'botbuilder';
+import { LinkDraftError } from '../../services/link-drafts';
+import { LinkRequestError } from '../../services/link-requests';
+import { actorOf } from '../actor';
+import { cardResponse, dataString, messageResponse } from '../card-action';
+import type { CardAction } from '../card-action';
+import { expandCard } from '../cards';
+import { correlationIdOf, turnLogger } from '../correlation-middleware';
+import type { LinkChatServices } from '../link-services';
+import { requestCard } from '../request-cards';
+import { LINK_VERBS } from '../verbs';
+import { acknowledgementInput, preflightCardData } from '../views/preflight';
+
+/** "Request approval" on the preflight card: files the request and sends the approval card. */
+export class RequestLinkAction implements CardAction {
+  readonly verb = LINK_VERBS.request;
+
+  constructor(private readonly services: LinkChatServices) {}
+
+  async run(context: TurnContext, data: Record<string, unknown>): Promise<AdaptiveCardInvokeResponse> {
+    const { drafts, requests, audit } = this.services;
+    const actor = actorOf(context);
+    const log = turnLogger(context);
+    const draftId = dataString(data, 'draftId');
+    let draft;
+    try {
+      draft = await drafts.get(draftId, actor.aadObjectId);
+    } catch (err) {
+      if (err instanceof LinkDraftError) return messageResponse(err.message);
+      throw err;
+    }
+    const report = draft.report;
+    const acknowledged = report.checks
+      .filter((c) => c.status === 'warn' && dataString(data, acknowledgementInput(c.id)) === 'true')
+      .map((c) => c.id);
+    let request;
+    try {
+      request = await requests.create({
+        id: draft.id,
+        requester: actor,
+        reason: dataString(data, 'reason'),
+        preflight: report,
+        acknowledged,
+        correlationId: correlationIdOf(context) ?? draft.id,
+      });
+    } catch (err) {
+      if (!(err instanceof LinkRequestError)) throw err;
+      log?.info({ reason: err.reason }, 'link request refused');
+      const existing = await requests.get(draft.id);
+      if (existing) return cardResponse(requestCard(existing, 'requester', err.message));
+      return cardResponse(expandCard('link-preflight', preflightCardData(report, draft.id, err.message)));
+    }
+    await drafts.remove(draft.id);
+    await audit.append({
+      action: 'link.requested',
+      actor: { aadObjectId: actor.aadObjectId, name: actor.name },
+      requestId: request.id,
+      correlationId: request.correlationId,
+      detail: `${report.ad.sAMAccountName} → ${report.cloud.userPrincipalName}; reason: ${request.reason}; acknowledged: ${acknowledged.join(', ') || 'none'}`,
+      cloudUserId: report.cloud.id,
+      immutableIdBefore: request.immutableIdBefore,
+      immutableIdAfter: report.immutableId,
+    });
+    log?.info({ requestId: request.id }, 'link requested');
+    const activityId = context.activity.replyToId;
+    if (activityId) {
+      request = await requests.addCards(request.id, [
+        { conversation: TurnContext.getConversationReference(context.activity), activityId, audience: 'requester' },
+      ]);
+    }
+    void this.publish(request.id, log);
+    return cardResponse(requestCard(request, 'requester', 'Sending the approval card to the other admins…'));
+  }
+
+  /** Sends the approval cards, then tells the requester (on their card) where they went. */
+  private async publish(requestId: string, log: ReturnType<typeof turnLogger>): Promise<void> {
+    const { requests, cards, messenger } = this.services;
+    try {
+      const request = await requests.get(requestId);
+      if (!request) return;
+      const { sentTo } = await cards.publish(request);
+      const current = (await requests.get(requestId)) ?? request;
+      const notice = sentTo.length
+        ? `Approval card sent to ${sentTo.join(', ')}.`
+        : 'No other admin has a chat with Anchor yet and no admin channel is registered: ask another admin to open Anchor and type "pending".';
+      for (const location of current.cards.filter((c) => c.audience === 'requester')) {
+        await messenger.update(location, requestCard(current, 'requester', notice));
+      }
+    } catch (err) {
+      log?.error({ err, requestId }, 'publishing the approval card failed');
+    }
+  }
+}

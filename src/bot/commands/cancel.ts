@@ -1,0 +1,44 @@
+import type { TurnContext } from 'botbuilder';
+import { LinkRequestError } from '../../services/link-requests';
+import { actorOf } from '../actor';
+import { cancelRequest } from '../actions/cancel-request';
+import type { Command } from '../command';
+import type { LinkChatServices } from '../link-services';
+import { shortId } from '../views/request-list';
+
+/** `cancel [id]`: withdraws the admin's own pending request. */
+export class CancelCommand implements Command {
+  readonly name = 'cancel';
+  readonly usage = 'cancel [request id]';
+  readonly description = 'Withdraw your pending link request (the id from "pending" when you have several).';
+
+  constructor(private readonly services: LinkChatServices) {}
+
+  async run(context: TurnContext, args: string): Promise<void> {
+    const actor = actorOf(context);
+    const mine = (await this.services.requests.listOpen()).filter(
+      (r) => r.state === 'pending' && r.requester.aadObjectId.toLowerCase() === actor.aadObjectId.toLowerCase(),
+    );
+    const wanted = args.toLowerCase();
+    const targets = wanted ? mine.filter((r) => r.id.toLowerCase().startsWith(wanted)) : mine;
+    if (targets.length === 0) {
+      await context.sendActivity(
+        wanted ? `You have no pending request with id ${args}. Type "pending" to see them.` : 'You have no pending link request.',
+      );
+      return;
+    }
+    if (targets.length > 1) {
+      await context.sendActivity(
+        `You have ${targets.length} pending requests; say which: ${targets.map((r) => `cancel ${shortId(r)}`).join(', ')}.`,
+      );
+      return;
+    }
+    try {
+      const request = await cancelRequest(this.services, targets[0].id, actor, context);
+      await context.sendActivity(`Cancelled request ${shortId(request)} (${request.preflight.cloud.userPrincipalName}).`);
+    } catch (err) {
+      if (!(err instanceof LinkRequestError)) throw err;
+      await context.sendActivity(err.message);
+    }
+  }
+}

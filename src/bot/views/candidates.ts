@@ -1,0 +1,94 @@
+import type { CloudUser } from '../../services/cloud-user';
+import type { DirectoryUser } from '../../services/directory';
+import type { CandidateSide, LinkCandidates } from '../../services/link-candidates';
+import type { MatchReason } from '../../services/pair-matching';
+import { LINK_VERBS } from '../verbs';
+
+/** How each match reason reads on the card. */
+export const REASON_TEXT: Record<MatchReason, string> = {
+  'same-upn': 'same UPN',
+  'primary-smtp-in-proxy-addresses': "AD primary SMTP is in the cloud user's proxyAddresses",
+  'same-mail': 'same mail',
+  'same-login': 'AD login equals the UPN prefix',
+  'similar-name': 'similar name',
+};
+
+/** The data the `link-candidates` card template expects. */
+export function candidatesCardData(found: LinkCandidates): object {
+  const pair = found.preselected ?? found.best;
+  const canPick = found.ad.users.length > 0 && found.cloud.users.length > 0;
+  return {
+    text: found.text,
+    ad: side(found.ad, 'AD user', adLines, `Try the login (sAMAccountName), the UPN or the mail address.`),
+    cloud: side(found.cloud, 'cloud user', cloudLines, 'Try the UPN, the mail address or the display name.'),
+    canPick,
+    pairLine: found.preselected
+      ? `Preselected: ${label(found.preselected.ad)} ↔ ${found.preselected.cloud.userPrincipalName} (${found.preselected.reasons.map((r) => REASON_TEXT[r]).join(', ')}).`
+      : 'No pair stands out: pick the AD account and the cloud user yourself.',
+    adDefault: pair?.ad.objectGuid ?? found.ad.users[0]?.objectGuid ?? '',
+    cloudDefault: pair?.cloud.id ?? found.cloud.users[0]?.id ?? '',
+    adChoices: found.ad.users.map((u) => ({ title: `${label(u)} (${u.sAMAccountName})`, value: u.objectGuid })),
+    cloudChoices: found.cloud.users.map((u) => ({
+      title: `${u.displayName ?? u.userPrincipalName} (${u.userPrincipalName})`,
+      value: u.id,
+    })),
+    verb: LINK_VERBS.check,
+  };
+}
+
+function side<T>(
+  found: CandidateSide<T>,
+  noun: string,
+  lines: (user: T) => { name: string; line1: string; line2: string },
+  hint: string,
+): object {
+  const summary = found.more > 0 ? `best ${found.users.length} of ${found.users.length + found.more}` : `${found.users.length}`;
+  let message = '';
+  if (found.error) message = `Search failed: ${found.error}`;
+  else if (found.users.length === 0) message = `No ${noun} matches. ${hint}`;
+  else if (found.more > 0) message = `${found.more} more match; type more of the name to narrow it down.`;
+  return {
+    summary,
+    message,
+    messageColor: found.error ? 'Attention' : found.users.length === 0 ? 'Warning' : 'Default',
+    users: found.users.map(lines),
+  };
+}
+
+function adLines(u: DirectoryUser): { name: string; line1: string; line2: string } {
+  return {
+    name: label(u),
+    line1: `${u.sAMAccountName} · ${u.userPrincipalName ?? 'no UPN'} · ${u.mail ?? 'no mail'}`,
+    line2: `${ouOf(u.dn)} · ${u.enabled ? 'enabled' : 'DISABLED'} · ${u.inSyncScope ? 'in sync scope' : 'NOT in sync scope'}`,
+  };
+}
+
+function cloudLines(u: CloudUser): { name: string; line1: string; line2: string } {
+  return {
+    name: u.displayName ?? u.userPrincipalName,
+    line1: `${u.userPrincipalName} · ${u.mail ?? 'no mail'}`,
+    line2: [
+      SYNC_STATE[String(u.onPremisesSyncEnabled ?? null)],
+      u.accountEnabled === false ? 'DISABLED' : 'enabled',
+      ...(u.userType && u.userType !== 'Member' ? [u.userType] : []),
+    ].join(' · '),
+  };
+}
+
+const SYNC_STATE: Record<string, string> = {
+  null: 'cloud-only',
+  true: 'SYNCED from AD',
+  false: 'converted from synced',
+  undefined: 'sync state unknown',
+};
+
+/** The name an AD user goes by on the card. */
+export function label(u: DirectoryUser): string {
+  return u.displayName ?? ([u.givenName, u.surname].filter(Boolean).join(' ') || u.sAMAccountName);
+}
+
+/** The parent container of a DN, e.g. `OU=Staff,DC=corp,…` for `CN=Aaron,OU=Staff,DC=corp,…`. */
+function ouOf(dn: string): string {
+  const match = /^(?:[^,\\]|\\.)*,(.*)$/.exec(dn);
+  return match ? match[1] : dn;
+}

@@ -1,0 +1,21 @@
+import type { CheckStatus } from '../../services/preflight-report';
+
+/** The icon and Adaptive Card colour of each check status. */
+export const STATUS_MARK: Record<CheckStatus, { icon: string; color: string }> = {
+  pass: { icon: '✓', color: 'Good' },
+  warn: { icon: '⚠', color: 'Warning' },
+  fail: { icon: '✗', color: 'Attention' },
+};
+
+/** A timestamp as admins read it in a card: `2026-11-25 10:04:31 UTC`. */
+export function formatTime(iso: string | null | undefined): string {
+  if (!iso) return '';
+  const date = new Date(iso);
+  if (Number.isNaN(date.getTime())) return iso;
+  return `${date.toISOString().slice(0, 19).replace('T', ' ')} UTC`;
+}
+
+/** "1 AD user", "3 AD users". */
+export function plural(count: number, noun: string): string {
+  return `${count} ${noun}${count === 1 ? '' : 's'}`;
+}

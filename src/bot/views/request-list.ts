@@ -1,0 +1,40 @@
+import type { LinkRequest } from '../../services/link-request';
+import { label } from './candidates';
+import { formatTime } from './format';
+
+const STATE_MARK: Record<LinkRequest['state'], { icon: string; color: string }> = {
+  pending: { icon: '⏳', color: 'Default' },
+  approved: { icon: '▶', color: 'Accent' },
+  running: { icon: '▶', color: 'Accent' },
+  linked: { icon: '✓', color: 'Good' },
+  failed: { icon: '✗', color: 'Attention' },
+  rejected: { icon: '✗', color: 'Attention' },
+  cancelled: { icon: '–', color: 'Default' },
+  expired: { icon: '⌛', color: 'Warning' },
+};
+
+/** The short id admins type after `cancel`: the first block of the request id. */
+export function shortId(request: Pick<LinkRequest, 'id'>): string {
+  return request.id.slice(0, 8);
+}
+
+/** The data the `link-list` card template expects. */
+export function requestListData(title: string, requests: readonly LinkRequest[], empty: string): object {
+  return {
+    title,
+    empty,
+    items: requests.map((r) => ({
+      ...STATE_MARK[r.state],
+      title: `${label(r.preflight.ad)} ↔ ${r.preflight.cloud.userPrincipalName}: ${r.state}`,
+      line1: `Requested by ${r.requester.name} at ${formatTime(r.createdAt)}${decisionText(r)}`,
+      line2: `Request ${shortId(r)} · ${r.reason}${r.run?.failure ? ` · failed at ${r.run.failure.step}: ${r.run.failure.message}` : ''}`,
+    })),
+  };
+}
+
+function decisionText(r: LinkRequest): string {
+  if (r.decision) return ` · ${r.decision.verdict} by ${r.decision.by.name} at ${formatTime(r.decision.at)}`;
+  if (r.cancelled) return ` · cancelled at ${formatTime(r.cancelled.at)}`;
+  if (r.state === 'pending') return ` · expires ${formatTime(r.expiresAt)}`;
+  return '';
+}

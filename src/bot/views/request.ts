@@ -1,0 +1,103 @@
+import type { LinkRequest, LinkStep, LinkStepName } from '../../services/link-request';
+import { LINK_VERBS } from '../verbs';
+import { label } from './candidates';
+import { STATUS_MARK, formatTime } from './format';
+
+/** Who is looking at a request card: its requester, or an admin who may decide. */
+export type RequestViewer = 'requester' | 'approvers';
+
+const STEP_TITLE: Record<LinkStepName, string> = {
+  pause: 'Pause the sync scheduler',
+  preflight: 'Re-run the preflight',
+  'set-immutable-id': 'Set onPremisesImmutableId',
+  resume: 'Resume the sync scheduler',
+  delta: 'Run a delta sync cycle',
+  verify: 'Wait for Entra Connect to take the user over',
+  rollback: 'Undo: clear onPremisesImmutableId',
+};
+
+const STEP_MARK: Record<LinkStep['state'], { icon: string; color: string }> = {
+  running: { icon: '…', color: 'Accent' },
+  done: STATUS_MARK.pass,
+  failed: STATUS_MARK.fail,
+  skipped: { icon: '–', color: 'Default' },
+};
+
+const STATE_VIEW: Record<LinkRequest['state'], { icon: string; color: string; headline: string }> = {
+  pending: { icon: '⏳', color: 'Default', headline: 'Link request: waiting for approval' },
+  approved: { icon: '▶', color: 'Accent', headline: 'Link request: approved, starting' },
+  running: { icon: '▶', color: 'Accent', headline: 'Linking…' },
+  linked: { icon: '✓', color: 'Good', headline: 'Linked' },
+  failed: { icon: '✗', color: 'Attention', headline: 'Link failed' },
+  rejected: { icon: '✗', color: 'Attention', headline: 'Link request rejected' },
+  cancelled: { icon: '–', color: 'Default', headline: 'Link request cancelled' },
+  expired: { icon: '⌛', color: 'Warning', headline: 'Link request expired' },
+};
+
+/** The data the `link-request` card template expects, for one viewer. */
+export function requestCardData(request: LinkRequest, viewer: RequestViewer, notice = ''): object {
+  const { ad, cloud } = request.preflight;
+  const pending = request.state === 'pending';
+  const view = STATE_VIEW[request.state];
+  const checks = request.preflight.checks;
+  return {
+    requestId: request.id,
+    stateIcon: view.icon,
+    stateColor: view.color,
+    headline: `${view.headline}: ${label(ad)}`,
+    stateLine: stateLine(request),
+    requester: request.requester.name,
+    createdAt: formatTime(request.createdAt),
+    reason: request.reason,
+    ad: `${label(ad)} (${ad.sAMAccountName}) ${ad.dn}`,
+    cloud: `${cloud.displayName ?? cloud.userPrincipalName} (${cloud.userPrincipalName})`,
+    immutableId: request.preflight.immutableId,
+    anchorAttribute: request.preflight.anchorAttribute,
+    checkSummary: `${checks.filter((c) => c.status === 'pass').length} of ${checks.length} passed, ${request.acknowledged.length} warning(s) acknowledged`,
+    checks: checks.map((c) => ({ ...STATUS_MARK[c.status], title: c.title, detail: c.detail })),
+    steps: (request.run?.steps ?? []).map((s) => ({
+      ...STEP_MARK[s.state],
+      title: STEP_TITLE[s.name],
+      time: formatTime(s.finishedAt ?? s.startedAt),
+      detail: s.detail ?? '',
+    })),
+    failure: request.run?.failure ?? null,
+    notice,
+    canDecide: pending && viewer === 'approvers',
+    canCancel: pending && viewer === 'requester',
+    // Teams asks for the requester's own view (Cancel instead of Approve) on a shared card.
+    refreshUserIds: pending && request.requester.chatUserId ? [request.requester.chatUserId] : null,
+    viewVerb: LINK_VERBS.view,
+    approveVerb: LINK_VERBS.approve,
+    rejectVerb: LINK_VERBS.reject,
+    cancelVerb: LINK_VERBS.cancel,
+  };
+}
+
+function stateLine(request: LinkRequest): string {
+  const d = request.decision;
+  switch (request.state) {
+    case 'pending':
+      return `Needs an admin other than ${request.requester.name}. Expires ${formatTime(request.expiresAt)}.`;
+    case 'approved':
+    case 'running':
+      return `Approved by ${d?.by.name} at ${formatTime(d?.at)}.`;
+    case 'linked':
+      return `Approved by ${d?.by.name} at ${formatTime(d?.at)}; linked at ${formatTime(request.run?.finishedAt)} (${durationOf(request)}).`;
+    case 'failed':
+      return `Approved by ${d?.by.name} at ${formatTime(d?.at)}; failed at ${formatTime(request.run?.finishedAt)}. The scheduler was resumed.`;
+    case 'rejected':
+      return `Rejected by ${d?.by.name} at ${formatTime(d?.at)}.`;
+    case 'cancelled':
+      return `Cancelled by ${request.cancelled?.by.name} at ${formatTime(request.cancelled?.at)}.`;
+    case 'expired':
+      return `Nobody decided before ${formatTime(request.expiresAt)}. File a new request if it is still needed.`;
+  }
+}
+
+function durationOf(request: LinkRequest): string {
+  const run = request.run;
+  if (!run?.finishedAt) return '';
+  const seconds = Math.round((Date.parse(run.finishedAt) - Date.parse(run.startedAt)) / 1000);
+  return `${seconds} s`;
+}
