@@ -48,6 +48,11 @@ export class Browser {
     return new Browser(context, profileDir);
   }
 
+  /** A blank page, under the same loopback-only routing. */
+  async newPage(): Promise<Page> {
+    return this.context.newPage();
+  }
+
   /** Opens a Playground page as the user that instance is signed in as. */
   async open(url: string, who: string, shots: string): Promise<PlaygroundPage> {
     const page = await this.context.newPage();

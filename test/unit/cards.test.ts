@@ -1,38 +1,18 @@
 import assert from 'node:assert/strict';
 import { readdirSync } from 'node:fs';
 import { expandCard } from '../../src/bot/cards';
-import type { CardName } from '../../src/bot/cards';
 import { CARDS_DIR } from '../../src/paths';
+import { CARD_SAMPLES, cardSampleCases } from '../support/card-samples';
 import { parserProblems, schemaProblems } from '../support/card-validation';
-
-/** Sample data for every template; the Record type makes a new card without a sample a compile error. */
-const SAMPLES: Record<CardName, object> = {
-  help: {
-    commands: [
-      { usage: 'help', description: 'Show this list.' },
-      { usage: 'link user <name>', description: 'Link a cloud-only user to their AD account.' },
-    ],
-  },
-  status: {
-    status: 'degraded',
-    mode: 'demo',
-    checkedAt: '2026-11-25T10:00:00.000Z',
-    verb: 'status.refresh',
-    dependencies: [
-      { name: 'directory', icon: '✓', state: 'ok', detail: 'ldaps://dc1.corp.example.test' },
-      { name: 'relay', icon: '⚠', state: 'unknown', detail: 'the relay has not polled yet' },
-    ],
-  },
-};
 
 describe('card templates', () => {
   it('has a sample for every template in cards/', () => {
     const files = readdirSync(CARDS_DIR).filter((f) => f.endsWith('.json'));
-    assert.deepEqual(files.map((f) => f.replace(/\.json$/, '')).sort(), Object.keys(SAMPLES).sort());
+    assert.deepEqual(files.map((f) => f.replace(/\.json$/, '')).sort(), Object.keys(CARD_SAMPLES).sort());
   });
 
-  for (const [name, data] of Object.entries(SAMPLES) as [CardName, object][]) {
-    describe(name, () => {
+  for (const { card: name, label, data } of cardSampleCases()) {
+    describe(label, () => {
       const card = expandCard(name, data);
 
       it('expands completely, to an Adaptive Card 1.5', () => {

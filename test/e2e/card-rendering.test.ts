@@ -1,0 +1,111 @@
+import assert from 'node:assert/strict';
+import { existsSync, rmSync } from 'node:fs';
+import path from 'node:path';
+import { expandCard } from '../../src/bot/cards';
+import { cardSampleCases } from '../support/card-samples';
+import { CARD_OUTPUT_DIR, CARD_THEMES, CardRenderer, cardActionTitles } from '../support/card-renderer';
+
+describe('e2e: every card rendered in Chromium with the Teams host config', function () {
+  let renderer: CardRenderer;
+
+  before(async function () {
+    this.timeout(120_000);
+    rmSync(CARD_OUTPUT_DIR, { recursive: true, force: true });
+    // Fails the suite with the install command when Chromium is missing (see ensureSystemPackages).
+    renderer = await CardRenderer.launch();
+  });
+
+  after(async () => {
+    await renderer?.close();
+  });
+
+  for (const { card: name, label, data } of cardSampleCases()) {
+    for (const theme of CARD_THEMES) {
+      it(`renders ${label} in the ${theme} theme, every action a button`, async () => {
+        const card = expandCard(name, data);
+        const png = path.join(CARD_OUTPUT_DIR, `${label}-${theme}.png`);
+        const rendered = await renderer.render(card, { png, theme });
+
+        assert.equal(await renderer.card.count(), 1, 'the card rendered no .ac-adaptiveCard element');
+        assert.ok(existsSync(rendered.png), `no PNG at ${rendered.png}`);
+        assert.ok(rendered.height > 40, `the card is only ${rendered.height}px high`);
+        assert.deepEqual(rendered.warnings, []);
+        assert.doesNotMatch(await renderer.card.innerText(), /\$\{/);
+        const titles = cardActionTitles(card);
+        for (const title of titles) {
+          const button = renderer.card.getByRole('button', { name: title, exact: true });
+          assert.equal(await button.count(), 1, `no button "${title}"`);
+          assert.ok(await button.isVisible(), `the button "${title}" is not visible`);
+        }
+        assert.equal(await renderer.card.getByRole('button').count(), titles.length);
+      });
+    }
+  }
+
+  it('reports an element type it does not know as a warning, so a clean card means something', async () => {
+    const rendered = await renderer.render(
+      {
+        type: 'AdaptiveCard',
+        version: '1.5',
+        body: [
+          { type: 'TextBlock', text: 'Known' },
+          { type: 'Anchor.Gauge', value: 3 },
+        ],
+      },
+      { png: path.join(CARD_OUTPUT_DIR, 'invalid-unknown-element.png') },
+    );
+    assert.equal(rendered.warnings.length, 1);
+    assert.match(rendered.warnings[0], /^parse: UnknownElementType: Unknown element type "Anchor\.Gauge"/);
+  });
+
+  it('renders Action.Execute, Action.Submit and the inputs Anchor uses, in the dark theme too', async () => {
+    const card = {
+      type: 'AdaptiveCard',
+      version: '1.5',
+      body: [
+        { type: 'Input.Text', id: 'reason', label: 'Reason', placeholder: 'Why link these accounts?' },
+        { type: 'Input.Toggle', id: 'notify', title: 'Tell the user', value: 'true' },
+        {
+          type: 'Input.ChoiceSet',
+          id: 'account',
+          label: 'AD account',
+          value: 'jdoe',
+          choices: [
+            { title: 'jdoe (CORP\\jdoe)', value: 'jdoe' },
+            { title: 'john.doe (CORP\\john.doe)', value: 'john.doe' },
+          ],
+        },
+        {
+          type: 'Input.ChoiceSet',
+          id: 'when',
+          style: 'expanded',
+          label: 'When',
+          value: 'now',
+          choices: [
+            { title: 'Now', value: 'now' },
+            { title: 'Next sync', value: 'sync' },
+          ],
+        },
+      ],
+      actions: [
+        { type: 'Action.Execute', title: 'Approve', verb: 'link.approve', style: 'positive' },
+        { type: 'Action.Submit', title: 'Reject', style: 'destructive' },
+      ],
+    };
+    for (const theme of CARD_THEMES) {
+      const rendered = await renderer.render(card, {
+        png: path.join(CARD_OUTPUT_DIR, `inputs-and-actions-${theme}.png`),
+        theme,
+      });
+      assert.deepEqual(rendered.warnings, []);
+      const inCard = renderer.card;
+      assert.ok(await inCard.getByRole('textbox', { name: 'Reason' }).isVisible());
+      assert.ok(await inCard.getByRole('checkbox', { name: 'Tell the user' }).isChecked());
+      assert.equal(await inCard.getByRole('combobox', { name: 'AD account' }).inputValue(), 'jdoe');
+      assert.ok(await inCard.getByRole('radio', { name: 'Now' }).isChecked());
+      assert.ok(await inCard.getByRole('radio', { name: 'Next sync' }).isVisible());
+      for (const title of cardActionTitles(card))
+        assert.ok(await inCard.getByRole('button', { name: title, exact: true }).isVisible(), title);
+    }
+  });
+});

@@ -1,0 +1,67 @@
+import type { CardName } from '../../src/bot/cards';
+
+const VARIANTS = Symbol('card sample variants');
+
+/** Several samples for one card, by variant name; make one with {@link variants}. */
+export interface SampleVariants {
+  readonly [VARIANTS]: Readonly<Record<string, object>>;
+}
+
+/** A card's sample data: one data object, or several named ones made with {@link variants}. */
+export type CardSample = object | SampleVariants;
+
+/**
+ * Several samples for one card, e.g. `variants({ empty: {...}, full: {...} })`. Variant names are
+ * lowercase words joined by dashes; they end up in test titles and file names (`status-empty`).
+ */
+export function variants(samples: Record<string, object>): SampleVariants {
+  return { [VARIANTS]: samples };
+}
+
+/**
+ * Sample data for every template in `cards/`, for the card tests and the rendered PNGs. The Record
+ * type makes a new card without a sample a compile error.
+ */
+export const CARD_SAMPLES: Record<CardName, CardSample> = {
+  help: {
+    commands: [
+      { usage: 'help', description: 'Show this list.' },
+      { usage: 'link user <name>', description: 'Link a cloud-only user to their AD account.' },
+    ],
+  },
+  status: {
+    status: 'degraded',
+    mode: 'demo',
+    checkedAt: '2026-11-25T10:00:00.000Z',
+    verb: 'status.refresh',
+    dependencies: [
+      { name: 'directory', icon: '✓', state: 'ok', detail: 'ldaps://dc1.corp.example.test' },
+      { name: 'relay', icon: '⚠', state: 'unknown', detail: 'the relay has not polled yet' },
+    ],
+  },
+};
+
+function isVariants(sample: CardSample): sample is SampleVariants {
+  return VARIANTS in sample;
+}
+
+/** One sample of one card: `label` is the card name, or `<card>-<variant>` for a variant. */
+export interface CardSampleCase {
+  card: CardName;
+  label: string;
+  data: object;
+}
+
+/** Every sample of every card, variants spread out, in CARD_SAMPLES order. */
+export function cardSampleCases(): CardSampleCase[] {
+  return (Object.entries(CARD_SAMPLES) as [CardName, CardSample][]).flatMap(([card, sample]) => {
+    if (!isVariants(sample)) return [{ card, label: card, data: sample }];
+    const named = Object.entries(sample[VARIANTS]);
+    if (named.length === 0) throw new Error(`CARD_SAMPLES.${card}: variants() needs at least one sample`);
+    return named.map(([variant, data]) => {
+      if (!/^[a-z0-9]+(-[a-z0-9]+)*$/.test(variant))
+        throw new Error(`CARD_SAMPLES.${card}: variant name "${variant}" must be lowercase words and dashes`);
+      return { card, label: `${card}-${variant}`, data };
+    });
+  });
+}
