@@ -1,11 +1,20 @@
 import type restify from 'restify';
+import type { CloudAdapter } from 'botbuilder';
 import type { AnchorConfig } from './config';
 import type { Logger } from './logger';
 import type { RelaySettings } from './relay-config';
 import { createAdapter } from './bot/adapter';
+import { CardMessenger } from './bot/card-messenger';
 import { createBot } from './bot/create-bot';
+import { RequestCards } from './bot/request-cards';
 import { AccessPolicy } from './services/access-policy';
 import { AdminConversations } from './services/admin-conversations';
+import { ApprovalChannel } from './services/approval-channel';
+import { AuditLog } from './services/audit-log';
+import { LinkDrafts } from './services/link-drafts';
+import { LinkRequests } from './services/link-requests';
+import { LinkWorkflow } from './services/link-workflow';
+import { runPreflight } from './services/preflight';
 import type { CloudDirectory } from './services/cloud-directory';
 import type { DirectoryService } from './services/directory';
 import { HealthMonitor } from './services/health';
@@ -37,6 +46,10 @@ export interface AnchorApp {
   /** The relay job queue and event log; null when no relay is configured. */
   relayJobs: RelayJobQueue | null;
   relayEvents: RelayEventLog | null;
+  /** Link requests, their audit log and the workflow that runs approved ones. */
+  requests: LinkRequests;
+  audit: AuditLog;
+  workflow: LinkWorkflow;
   /** Listens on the configured host and port; resolves with the bound port. */
   start(): Promise<number>;
   stop(): Promise<void>;
@@ -60,20 +73,21 @@ export function createApp(config: AnchorConfig, services: AppServices, logger: L
     ],
   });
 
+  const policy = new AccessPolicy({ allowedTenantId: config.allowedTenantId, adminObjectIds: config.adminObjectIds });
+  const adapter = createAdapter(config, logger);
+  const link = linkServices(config, services, { adapter, policy, presence: relay, relayClient: relayParts?.client ?? null }, logger);
   const { bot, middleware } = createBot({
     logger,
-    policy: new AccessPolicy({
-      allowedTenantId: config.allowedTenantId,
-      adminObjectIds: config.adminObjectIds,
-    }),
-    conversations: new AdminConversations(services.store),
+    policy,
+    conversations: link.conversations,
     health,
+    link,
   });
-  const adapter = createAdapter(config, logger);
   middleware.forEach((m) => adapter.use(m));
 
   const server = createServer({ adapter, bot, health, logger, relay: relayParts?.gateway ?? null });
   let sweeper: NodeJS.Timeout | undefined;
+  let requestSweeper: NodeJS.Timeout | undefined;
   return {
     server,
     health,
@@ -81,12 +95,17 @@ export function createApp(config: AnchorConfig, services: AppServices, logger: L
     relayClient: relayParts?.client ?? null,
     relayJobs: relayParts?.queue ?? null,
     relayEvents: relayParts?.events ?? null,
+    requests: link.requests,
+    audit: link.audit,
+    workflow: link.workflow,
     start: () => {
       if (relayParts) sweeper = sweepExpiredJobs(relayParts.queue, logger);
+      requestSweeper = sweepExpiredRequests(link, logger);
       return listen(server, config.host, config.port);
     },
     stop: () => {
       clearInterval(sweeper);
+      clearInterval(requestSweeper);
       return new Promise((resolve) => server.close(() => resolve()));
     },
   };
@@ -112,6 +131,87 @@ function sweepExpiredJobs(queue: RelayJobQueue, logger: Logger): NodeJS.Timeout 
       (err: unknown) => logger.warn({ err }, 'expiring relay jobs failed'),
     );
   }, SWEEP_INTERVAL_MS);
+  timer.unref();
+  return timer;
+}
+
+/** The link flow's services, and the chat pieces that show requests as cards. */
+function linkServices(
+  config: AnchorConfig,
+  services: AppServices,
+  parts: { adapter: CloudAdapter; policy: AccessPolicy; presence: RelayPresence; relayClient: RelayClient | null },
+  logger: Logger,
+) {
+  const { store, directory, cloud } = services;
+  const requests = new LinkRequests(store, {
+    ttlMs: config.link.requestTtlMs,
+    isAdmin: (id) => parts.policy.isAdmin(id),
+  });
+  const audit = new AuditLog(store);
+  const conversations = new AdminConversations(store);
+  const channel = new ApprovalChannel(store);
+  const messenger = new CardMessenger(parts.adapter, config.botAuth.MicrosoftAppId, logger);
+  const cards = new RequestCards({
+    messenger,
+    conversations,
+    channel,
+    requests,
+    adminObjectIds: config.adminObjectIds,
+    logger,
+  });
+  const relayPresence = config.relay ? parts.presence : null;
+  const preflight = (subjects: { adObjectGuid: string; cloudUserId: string }) =>
+    runPreflight(subjects, { directory, cloud, relay: relayPresence }, { deadline: Date.now() + PREFLIGHT_BUDGET_MS });
+  const workflow = new LinkWorkflow({
+    requests,
+    audit,
+    cloud,
+    relay: parts.relayClient,
+    recheck: (request) =>
+      preflight({ adObjectGuid: request.preflight.ad.objectGuid, cloudUserId: request.preflight.cloud.id }),
+    verifyTimeoutMs: config.link.verifyTimeoutMs,
+    verifyIntervalMs: config.link.verifyIntervalMs,
+    logger,
+    onChange: (request) => cards.refresh(request),
+  });
+  return {
+    requests,
+    audit,
+    conversations,
+    channel,
+    messenger,
+    cards,
+    drafts: new LinkDrafts(store),
+    candidates: { directory, cloud },
+    preflight,
+    workflow,
+    runner: workflow,
+  };
+}
+
+/** Preflight reads Graph several times; they share this much time (a run re-checks within it too). */
+const PREFLIGHT_BUDGET_MS = 20_000;
+/** How often pending requests past their time are expired and their cards updated. */
+const REQUEST_SWEEP_INTERVAL_MS = 60_000;
+
+function sweepExpiredRequests(link: ReturnType<typeof linkServices>, logger: Logger): NodeJS.Timeout {
+  const timer = setInterval(() => {
+    link.requests.expireDue().then(
+      async (expired) => {
+        for (const request of expired) {
+          await link.audit.append({
+            action: 'link.expired',
+            actor: { aadObjectId: null, name: 'Anchor' },
+            requestId: request.id,
+            correlationId: request.correlationId,
+            detail: `nobody decided before ${request.expiresAt}`,
+          });
+          await link.cards.refresh(request);
+        }
+      },
+      (err: unknown) => logger.warn({ err }, 'expiring link requests failed'),
+    );
+  }, REQUEST_SWEEP_INTERVAL_MS);
   timer.unref();
   return timer;
 }

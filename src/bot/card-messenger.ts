@@ -1,5 +1,5 @@
 import { CardFactory } from 'botbuilder';
-import type { CloudAdapter, ConversationReference } from 'botbuilder';
+import type { BotAdapter, ConversationReference } from 'botbuilder';
 import type { Logger } from '../logger';
 import type { CardLocation } from '../services/link-request';
 
@@ -9,7 +9,7 @@ import type { CardLocation } from '../services/link-request';
  */
 export class CardMessenger {
   constructor(
-    private readonly adapter: CloudAdapter,
+    private readonly adapter: Pick<BotAdapter, 'continueConversationAsync'>,
     /** The bot's app id; empty in demo mode, where the channel is anonymous. */
     private readonly appId: string,
     private readonly logger: Logger,

@@ -32,12 +32,17 @@ export class AccessPolicy {
     this.admins = new Set(options.adminObjectIds.map((id) => id.toLowerCase()));
   }
 
+  /** True when the Entra object id is one of the configured admins. */
+  isAdmin(aadObjectId: string): boolean {
+    return this.admins.has(aadObjectId.toLowerCase());
+  }
+
   /** Checks tenant first: a user of another tenant is not asked about, whatever their id. */
   check(actor: Actor): AccessDecision {
     if (!actor.tenantId || actor.tenantId.toLowerCase() !== this.tenantId) {
       return { allowed: false, reason: 'wrong-tenant' };
     }
-    if (!actor.aadObjectId || !this.admins.has(actor.aadObjectId.toLowerCase())) {
+    if (!actor.aadObjectId || !this.isAdmin(actor.aadObjectId)) {
       return { allowed: false, reason: 'not-admin' };
     }
     return { allowed: true };
