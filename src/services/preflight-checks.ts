@@ -212,11 +212,12 @@ export function adUserReadyCheck(ad: DirectoryUser): PreflightCheck {
     !ad.inSyncScope && 'is outside the OUs Entra Connect syncs',
   ].filter((p): p is string => p !== false);
   if (problems.length === 0) return pass(id, `${ad.sAMAccountName} is enabled and in sync scope (${ad.dn})`);
-  const fixes = [
-    !ad.enabled && 'enable the AD account (the sync would disable the cloud user too)',
-    !ad.inSyncScope && 'move the user into a synced OU (or add its OU to the sync scope)',
-  ].filter((f): f is string => f !== false);
-  return fail(id, `${ad.dn} ${problems.join(' and ')}`, `${capitalize(fixes.join(', and '))} first.`);
+  const actions = [
+    !ad.enabled && 'enable the AD account',
+    !ad.inSyncScope && 'move it into a synced OU (or add its OU to the sync scope)',
+  ].filter((a): a is string => a !== false);
+  const why = ad.enabled ? '.' : ': a disabled account would disable the cloud user at the next sync.';
+  return fail(id, `${ad.dn} ${problems.join(' and ')}`, `${capitalize(actions.join(' and '))} first${why}`);
 }
 
 /** Graph refuses on-prem attributes for users in a federated domain. */
@@ -370,11 +371,11 @@ export function syncServerCheck(server: Fact<RelayFact> | null): PreflightCheck 
 }
 
 const REASON_WORDS: Record<MatchReason, string> = {
-  'same-upn': 'the UPNs',
-  'primary-smtp-in-proxy-addresses': "the AD primary address and the cloud user's addresses",
-  'same-mail': 'the mail addresses',
-  'same-login': 'the login names',
-  'similar-name': 'the names',
+  'same-upn': 'UPN',
+  'primary-smtp-in-proxy-addresses': 'primary SMTP address',
+  'same-mail': 'mail',
+  'same-login': 'login',
+  'similar-name': 'name',
 };
 
 /** A second look at the pair: linking the wrong person hands them the account. */
@@ -388,15 +389,15 @@ export function samePersonCheck(pair: PairCandidate): PreflightCheck {
       'Pick the right pair; these look like two different people.',
     );
   }
-  const agree = joinWords(pair.reasons.map((r) => REASON_WORDS[r]));
+  const agreed = joinWords(pair.reasons.map((r) => REASON_WORDS[r]));
   if (pair.score < PRESELECT_THRESHOLD) {
     return warn(
       id,
-      `only ${agree} of ${who} agree (score ${pair.score})`,
+      `${who} agree only on ${agreed} (score ${pair.score})`,
       'Confirm it is the same person before linking.',
     );
   }
-  return pass(id, `${agree} of ${who} agree (score ${pair.score})`);
+  return pass(id, `${who} agree on ${agreed} (score ${pair.score})`);
 }
 
 /** Every check of {@link PREFLIGHT_CHECK_IDS}, in that order. */

@@ -244,6 +244,7 @@ describe('preflight checks', () => {
       const check = adUserReadyCheck(adUser({ enabled: false }));
       assertShape(check, 'fail');
       assert.match(check.detail, /is disabled/);
+      assert.match(check.fix ?? '', /^Enable the AD account first: .*disable the cloud user/);
     });
 
     it('fails a user outside the synced OUs, naming the DN', () => {
@@ -252,6 +253,13 @@ describe('preflight checks', () => {
       assertShape(check, 'fail');
       assert.ok(check.detail.startsWith(dn), check.detail);
       assert.match(check.fix ?? '', /synced OU/);
+    });
+
+    it('names both problems of a disabled user outside the synced OUs', () => {
+      const check = adUserReadyCheck(adUser({ enabled: false, inSyncScope: false }));
+      assertShape(check, 'fail');
+      assert.match(check.detail, /is disabled and is outside the OUs Entra Connect syncs$/);
+      assert.match(check.fix ?? '', /^Enable the AD account and move it into a synced OU .* first: /);
     });
   });
 
@@ -418,7 +426,7 @@ describe('preflight checks', () => {
       assertShape(check, 'pass');
       assert.match(
         check.detail,
-        /the UPNs, .* and the names of apes and apes@contoso\.com agree \(score 100\)/,
+        /^apes and apes@contoso\.com agree on UPN, primary SMTP address, mail, login and name \(score 100\)$/,
       );
     });
 
@@ -430,7 +438,7 @@ describe('preflight checks', () => {
         ),
       );
       assertShape(check, 'warn');
-      assert.match(check.detail, /^only the names of apes and a\.p@fabrikam\.com agree \(score 20\)$/);
+      assert.match(check.detail, /^apes and a\.p@fabrikam\.com agree only on name \(score 20\)$/);
       assert.match(check.fix ?? '', /same person/);
     });
 
