@@ -28,6 +28,11 @@ export class DemoDirectory implements DirectoryService {
     this.users = records.map((r) => ({ ...r, sourceAnchor: sourceAnchorOf(r, sourceAnchor) }));
   }
 
+  /** Every user of the demo directory, for the demo's simulated sync. */
+  all(): DirectoryUser[] {
+    return [...this.users];
+  }
+
   async search(text: string, options: SearchOptions = {}): Promise<DirectorySearchResult> {
     const needle = normalizeSearchText(text).toLowerCase();
     return this.collect(

@@ -3,6 +3,7 @@ import { closeSync, mkdirSync, openSync } from 'node:fs';
 import path from 'node:path';
 import type { Logger } from '../logger';
 import { PROJECT_ROOT } from '../paths';
+import { AD_VIEW_ENV, GRAPH_URL_ENV } from './adsync-host/graph-sync';
 import { STATE_ENV } from './adsync-host/state';
 import type { DemoRelayKeys } from './demo';
 
@@ -16,6 +17,8 @@ export interface DemoRelayOptions {
   /** Holds the relay's lease file, the stand-in's scheduler state and the relay's log. */
   workDir: string;
   logger: Logger;
+  /** Makes a delta sync run the Graph simulator's sync engine over this AD view. */
+  sync?: { graphUrl: string; adViewFile: string };
 }
 
 /**
@@ -43,6 +46,7 @@ export function startDemoRelay(options: DemoRelayOptions): () => Promise<void> {
         RELAY_PWSH: STAND_IN_PWSH,
         RELAY_STATE_FILE: path.join(options.workDir, 'relay-state.json'),
         [STATE_ENV]: path.join(options.workDir, 'adsync-state.json'),
+        ...(options.sync ? { [GRAPH_URL_ENV]: options.sync.graphUrl, [AD_VIEW_ENV]: options.sync.adViewFile } : {}),
       },
       stdio: ['ignore', out, out],
     },

@@ -1,4 +1,4 @@
-import { mkdtempSync, rmSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { createApp } from '../app';
@@ -7,6 +7,10 @@ import type { Logger } from '../logger';
 import { DEFAULT_BOT_KEY_ID } from '../services/relay-protocol';
 import type { RelaySettings } from '../relay-config';
 import { DemoDirectory } from '../services/demo-directory';
+import type { DirectoryService } from '../services/directory';
+import { LdapDirectory } from '../services/ldap-directory';
+import { AD_VIEW_ENV } from './adsync-host/graph-sync';
+import { adViewOf } from './ad-view';
 import { createGraphServices } from '../services/graph-services';
 import { MemoryStateStore } from '../services/memory-state-store';
 import { generateSigningKeyPair, privateKeyFrom, publicKeyFrom } from '../services/request-signing';
@@ -90,13 +94,10 @@ export async function startDemo(config: AnchorConfig, logger: Logger): Promise<D
 
     // Without RELAY_KEYS, the demo trusts one relay whose keys are made here and live as long as the process.
     const generated = config.relay ? null : demoRelayKeys();
+    const { directory, adViewFile } = demoDirectory(config, workDir, logger);
     const app = createApp(
       { ...config, relay: config.relay ?? generated?.settings },
-      {
-        directory: new DemoDirectory(demoDirectoryUsers(), config.sourceAnchor),
-        store: new MemoryStateStore(),
-        cloud,
-      },
+      { directory, store: new MemoryStateStore(), cloud },
       logger,
     );
     const port = await app.start();
@@ -104,7 +105,13 @@ export async function startDemo(config: AnchorConfig, logger: Logger): Promise<D
     const botUrl = `http://127.0.0.1:${port}`;
     if (generated) {
       stops.push(
-        startDemoRelay({ botUrl, keys: generated.keys, workDir: path.join(workDir, 'relay'), logger }),
+        startDemoRelay({
+          botUrl,
+          keys: generated.keys,
+          workDir: path.join(workDir, 'relay'),
+          logger,
+          sync: adViewFile ? { graphUrl, adViewFile } : undefined,
+        }),
       );
     }
 
@@ -136,4 +143,27 @@ export async function startDemo(config: AnchorConfig, logger: Logger): Promise<D
     await stop();
     throw err;
   }
+}
+
+/**
+ * The demo's AD: the in-memory demo directory, or a real domain controller when LDAP_URL is set
+ * (tests run the demo against Samba). The stand-in ADSync host exports an AD view to the Graph
+ * simulator on each delta: written here from the demo directory, or taken from ADSYNC_SIM_AD_VIEW
+ * with a real DC, whose users the demo cannot enumerate.
+ */
+function demoDirectory(
+  config: AnchorConfig,
+  workDir: string,
+  logger: Logger,
+): { directory: DirectoryService; adViewFile: string | undefined } {
+  if (config.ldap) {
+    const adViewFile = process.env[AD_VIEW_ENV] || undefined;
+    if (!adViewFile) logger.warn(`demo against ${config.ldap.url}: no ${AD_VIEW_ENV}, so a delta sync changes nothing in Graph`);
+    return { directory: new LdapDirectory(config.ldap), adViewFile };
+  }
+  const directory = new DemoDirectory(demoDirectoryUsers(), config.sourceAnchor);
+  const adViewFile = path.join(workDir, 'ad-view.json');
+  mkdirSync(workDir, { recursive: true });
+  writeFileSync(adViewFile, JSON.stringify(adViewOf(directory.all())));
+  return { directory, adViewFile };
 }
