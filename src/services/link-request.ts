@@ -79,7 +79,12 @@ export interface LinkRequest {
   decision: { by: Person; at: string; verdict: 'approved' | 'rejected'; note: string | null } | null;
   /** When (and by whom) a pending request was cancelled. */
   cancelled: { by: Person; at: string } | null;
-  run: { startedAt: string; finishedAt: string | null; steps: LinkStep[]; failure: LinkFailure | null } | null;
+  run: {
+    startedAt: string;
+    finishedAt: string | null;
+    steps: LinkStep[];
+    failure: LinkFailure | null;
+  } | null;
   /** The cloud user's onPremisesImmutableId before the run and after it. */
   immutableIdBefore: string | null;
   immutableIdAfter: string | null;

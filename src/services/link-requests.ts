@@ -77,7 +77,10 @@ export class LinkRequests {
   async create(input: NewLinkRequest): Promise<LinkRequest> {
     const failed = input.preflight.checks.filter((c) => c.status === 'fail');
     if (failed.length > 0) {
-      throw new LinkRequestError('blocked', `The preflight failed: ${failed.map((c) => c.title).join('; ')}.`);
+      throw new LinkRequestError(
+        'blocked',
+        `The preflight failed: ${failed.map((c) => c.title).join('; ')}.`,
+      );
     }
     const unacknowledged = input.preflight.checks.filter(
       (c) => c.status === 'warn' && !input.acknowledged.includes(c.id),
@@ -89,7 +92,8 @@ export class LinkRequests {
       );
     }
     const reason = input.reason.trim();
-    if (!reason) throw new LinkRequestError('blocked', 'Say why this link is needed: the reason is required.');
+    if (!reason)
+      throw new LinkRequestError('blocked', 'Say why this link is needed: the reason is required.');
     const now = this.now();
     const request: LinkRequest = {
       id: randomUUID(),
@@ -266,9 +270,14 @@ export class LinkRequests {
 
   private assertPending(request: LinkRequest): void {
     if (this.isDue(request)) {
-      throw new LinkRequestError('expired', `This request expired at ${request.expiresAt}; file a new one.`, request);
+      throw new LinkRequestError(
+        'expired',
+        `This request expired at ${request.expiresAt}; file a new one.`,
+        request,
+      );
     }
-    if (request.state !== 'pending') throw new LinkRequestError('not-pending', alreadyMessage(request), request);
+    if (request.state !== 'pending')
+      throw new LinkRequestError('not-pending', alreadyMessage(request), request);
   }
 
   /**
