@@ -207,10 +207,18 @@ export class LinkRequests {
     });
   }
 
-  /** Ends a running request as linked or failed. */
+  /**
+   * Ends a running request as linked or failed. `immutableIdBefore`, when given, is the value the
+   * run read just before writing (it replaces the one the preflight saw).
+   */
   async finish(
     id: string,
-    outcome: { state: 'linked' | 'failed'; failure: LinkFailure | null; immutableIdAfter: string | null },
+    outcome: {
+      state: 'linked' | 'failed';
+      failure: LinkFailure | null;
+      immutableIdAfter: string | null;
+      immutableIdBefore?: string | null;
+    },
   ): Promise<LinkRequest> {
     const finished = await this.change(id, (request) => {
       if (request.state !== 'running' || !request.run) {
@@ -219,6 +227,8 @@ export class LinkRequests {
       return {
         ...request,
         state: outcome.state,
+        immutableIdBefore:
+          outcome.immutableIdBefore === undefined ? request.immutableIdBefore : outcome.immutableIdBefore,
         immutableIdAfter: outcome.immutableIdAfter,
         run: { ...request.run, finishedAt: this.now().toISOString(), failure: outcome.failure },
       };
