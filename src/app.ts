@@ -73,9 +73,17 @@ export function createApp(config: AnchorConfig, services: AppServices, logger: L
     ],
   });
 
-  const policy = new AccessPolicy({ allowedTenantId: config.allowedTenantId, adminObjectIds: config.adminObjectIds });
+  const policy = new AccessPolicy({
+    allowedTenantId: config.allowedTenantId,
+    adminObjectIds: config.adminObjectIds,
+  });
   const adapter = createAdapter(config, logger);
-  const link = linkServices(config, services, { adapter, policy, presence: relay, relayClient: relayParts?.client ?? null }, logger);
+  const link = linkServices(
+    config,
+    services,
+    { adapter, policy, presence: relay, relayClient: relayParts?.client ?? null },
+    logger,
+  );
   const { bot, middleware } = createBot({
     logger,
     policy,
@@ -139,7 +147,12 @@ function sweepExpiredJobs(queue: RelayJobQueue, logger: Logger): NodeJS.Timeout 
 function linkServices(
   config: AnchorConfig,
   services: AppServices,
-  parts: { adapter: CloudAdapter; policy: AccessPolicy; presence: RelayPresence; relayClient: RelayClient | null },
+  parts: {
+    adapter: CloudAdapter;
+    policy: AccessPolicy;
+    presence: RelayPresence;
+    relayClient: RelayClient | null;
+  },
   logger: Logger,
 ) {
   const { store, directory, cloud } = services;
@@ -161,7 +174,11 @@ function linkServices(
   });
   const relayPresence = config.relay ? parts.presence : null;
   const preflight = (subjects: { adObjectGuid: string; cloudUserId: string }) =>
-    runPreflight(subjects, { directory, cloud, relay: relayPresence }, { deadline: Date.now() + PREFLIGHT_BUDGET_MS });
+    runPreflight(
+      subjects,
+      { directory, cloud, relay: relayPresence },
+      { deadline: Date.now() + PREFLIGHT_BUDGET_MS },
+    );
   const workflow = new LinkWorkflow({
     requests,
     audit,

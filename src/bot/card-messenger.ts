@@ -1,7 +1,16 @@
 import { CardFactory } from 'botbuilder';
-import type { BotAdapter, ConversationReference } from 'botbuilder';
+import type { ConversationReference, TurnContext } from 'botbuilder';
 import type { Logger } from '../logger';
 import type { CardLocation } from '../services/link-request';
+
+/** The part of the adapter that continues a conversation outside a turn (CloudAdapter in the app). */
+export interface ProactiveChannel {
+  continueConversationAsync(
+    botAppId: string,
+    reference: Partial<ConversationReference>,
+    logic: (context: TurnContext) => Promise<void>,
+  ): Promise<void>;
+}
 
 /**
  * Sends cards outside a turn (to an admin's chat or the admin channel) and updates cards already
@@ -9,7 +18,7 @@ import type { CardLocation } from '../services/link-request';
  */
 export class CardMessenger {
   constructor(
-    private readonly adapter: Pick<BotAdapter, 'continueConversationAsync'>,
+    private readonly adapter: ProactiveChannel,
     /** The bot's app id; empty in demo mode, where the channel is anonymous. */
     private readonly appId: string,
     private readonly logger: Logger,
@@ -29,7 +38,10 @@ export class CardMessenger {
   }
 
   /** Replaces the card at `location` with `card`. Failures are logged, never thrown: a card is a view. */
-  async update(location: Pick<CardLocation, 'conversation' | 'activityId'>, card: Record<string, unknown>): Promise<void> {
+  async update(
+    location: Pick<CardLocation, 'conversation' | 'activityId'>,
+    card: Record<string, unknown>,
+  ): Promise<void> {
     try {
       await this.adapter.continueConversationAsync(
         this.appId,

@@ -6,7 +6,8 @@ import type { Attachment } from 'botbuilder';
 import { CARDS_DIR } from '../paths';
 
 /** The card templates in `cards/`, by file name without `.json`. */
-export type CardName = 'help' | 'status' | 'link-candidates' | 'link-preflight' | 'link-request' | 'link-list';
+export type CardName =
+  'help' | 'status' | 'link-candidates' | 'link-preflight' | 'link-request' | 'link-list';
 
 const templates = new Map<CardName, object>();
 

@@ -26,7 +26,11 @@ export interface RequestCardsOptions {
 }
 
 /** The request card for one viewer. */
-export function requestCard(request: LinkRequest, viewer: RequestViewer, notice = ''): Record<string, unknown> {
+export function requestCard(
+  request: LinkRequest,
+  viewer: RequestViewer,
+  notice = '',
+): Record<string, unknown> {
   return expandCard('link-request', requestCardData(request, viewer, notice));
 }
 
@@ -42,12 +46,14 @@ export class RequestCards {
     const { messenger, channel, conversations, adminObjectIds } = this.options;
     const targets: { conversation: object; name: string }[] = [];
     const registered = await channel.get();
-    if (registered) targets.push({ conversation: registered.conversation, name: `the admin channel ${registered.name}` });
+    if (registered)
+      targets.push({ conversation: registered.conversation, name: `the admin channel ${registered.name}` });
     else {
       for (const adminId of adminObjectIds) {
         if (adminId.toLowerCase() === request.requester.aadObjectId.toLowerCase()) continue;
         const reference = (await conversations.get(adminId)) as { user?: { name?: string } } | undefined;
-        if (reference) targets.push({ conversation: reference, name: `${reference.user?.name ?? 'an admin'}'s chat` });
+        if (reference)
+          targets.push({ conversation: reference, name: `${reference.user?.name ?? 'an admin'}'s chat` });
       }
     }
     const card = requestCard(request, 'approvers');
@@ -56,10 +62,14 @@ export class RequestCards {
     for (const target of targets) {
       try {
         const activityId = await messenger.send(target.conversation, card);
-        if (activityId) locations.push({ conversation: target.conversation, activityId, audience: 'approvers' });
+        if (activityId)
+          locations.push({ conversation: target.conversation, activityId, audience: 'approvers' });
         sentTo.push(target.name);
       } catch (err) {
-        this.options.logger.warn({ err, requestId: request.id, target: target.name }, 'sending an approval card failed');
+        this.options.logger.warn(
+          { err, requestId: request.id, target: target.name },
+          'sending an approval card failed',
+        );
       }
     }
     if (locations.length > 0) await this.options.requests.addCards(request.id, locations);
@@ -69,7 +79,9 @@ export class RequestCards {
   /** Updates every posted copy of the request's card to its current state. */
   async refresh(request: LinkRequest): Promise<void> {
     await Promise.all(
-      request.cards.map((location) => this.options.messenger.update(location, requestCard(request, location.audience))),
+      request.cards.map((location) =>
+        this.options.messenger.update(location, requestCard(request, location.audience)),
+      ),
     );
   }
 }

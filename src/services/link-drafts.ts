@@ -35,7 +35,12 @@ export class LinkDrafts {
 
   /** Keeps `report` for its owner; returns the draft id the card carries. */
   async save(ownerAadObjectId: string, report: PreflightReport): Promise<string> {
-    const draft: LinkDraft = { id: randomUUID(), ownerAadObjectId, report, createdAt: this.now().toISOString() };
+    const draft: LinkDraft = {
+      id: randomUUID(),
+      ownerAadObjectId,
+      report,
+      createdAt: this.now().toISOString(),
+    };
     await this.store.write(DRAFT_KEY(draft.id), draft, null);
     return draft.id;
   }

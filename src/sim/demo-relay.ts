@@ -46,7 +46,9 @@ export function startDemoRelay(options: DemoRelayOptions): () => Promise<void> {
         RELAY_PWSH: STAND_IN_PWSH,
         RELAY_STATE_FILE: path.join(options.workDir, 'relay-state.json'),
         [STATE_ENV]: path.join(options.workDir, 'adsync-state.json'),
-        ...(options.sync ? { [GRAPH_URL_ENV]: options.sync.graphUrl, [AD_VIEW_ENV]: options.sync.adViewFile } : {}),
+        ...(options.sync
+          ? { [GRAPH_URL_ENV]: options.sync.graphUrl, [AD_VIEW_ENV]: options.sync.adViewFile }
+          : {}),
       },
       stdio: ['ignore', out, out],
     },

@@ -158,7 +158,10 @@ function demoDirectory(
 ): { directory: DirectoryService; adViewFile: string | undefined } {
   if (config.ldap) {
     const adViewFile = process.env[AD_VIEW_ENV] || undefined;
-    if (!adViewFile) logger.warn(`demo against ${config.ldap.url}: no ${AD_VIEW_ENV}, so a delta sync changes nothing in Graph`);
+    if (!adViewFile)
+      logger.warn(
+        `demo against ${config.ldap.url}: no ${AD_VIEW_ENV}, so a delta sync changes nothing in Graph`,
+      );
     return { directory: new LdapDirectory(config.ldap), adViewFile };
   }
   const directory = new DemoDirectory(demoDirectoryUsers(), config.sourceAnchor);

@@ -1,4 +1,9 @@
 import type { CardName } from '../../src/bot/cards';
+import { candidatesCardData } from '../../src/bot/views/candidates';
+import { preflightCardData } from '../../src/bot/views/preflight';
+import { requestCardData } from '../../src/bot/views/request';
+import { requestListData } from '../../src/bot/views/request-list';
+import { linkCandidatesSample, preflightSample, requestSamples } from './link-card-fixtures';
 
 const VARIANTS = Symbol('card sample variants');
 
@@ -39,6 +44,37 @@ export const CARD_SAMPLES: Record<CardName, CardSample> = {
       { name: 'relay', icon: '⚠', state: 'unknown', detail: 'the relay has not polled yet' },
     ],
   },
+  'link-candidates': variants({
+    preselected: candidatesCardData(linkCandidatesSample('preselected')),
+    'no-cloud-match': candidatesCardData(linkCandidatesSample('no-cloud-match')),
+    'search-failed': candidatesCardData(linkCandidatesSample('search-failed')),
+    many: candidatesCardData(linkCandidatesSample('many')),
+  }),
+  'link-preflight': variants({
+    pass: preflightCardData(preflightSample('pass'), 'draft-1'),
+    warn: preflightCardData(preflightSample('warn'), 'draft-1'),
+    fail: preflightCardData(preflightSample('fail'), 'draft-1', 'The preflight failed.'),
+  }),
+  'link-request': variants({
+    'pending-approver': requestCardData(requestSamples().pending, 'approvers'),
+    'pending-requester': requestCardData(
+      requestSamples().pending,
+      'requester',
+      'Approval card sent to Adele Vance.',
+    ),
+    running: requestCardData(requestSamples().running, 'approvers'),
+    linked: requestCardData(requestSamples().linked, 'requester'),
+    failed: requestCardData(requestSamples().failed, 'approvers'),
+    rejected: requestCardData(requestSamples().rejected, 'requester', 'Already rejected by Adele Vance.'),
+  }),
+  'link-list': variants({
+    history: requestListData(
+      'Link history',
+      Object.values(requestSamples()),
+      'No link request has finished yet.',
+    ),
+    empty: requestListData('Open link requests', [], 'No link request is open.'),
+  }),
 };
 
 function isVariants(sample: CardSample): sample is SampleVariants {

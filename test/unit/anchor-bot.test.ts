@@ -1,36 +1,14 @@
 import assert from 'node:assert/strict';
-import { TestAdapter } from 'botbuilder';
 import type { Activity } from 'botbuilder';
 import { REFUSAL } from '../../src/bot/access-middleware';
 import { WELCOME } from '../../src/bot/anchor-bot';
 import { HINT } from '../../src/bot/command-router';
-import { createBot } from '../../src/bot/create-bot';
-import { AccessPolicy } from '../../src/services/access-policy';
-import { AdminConversations } from '../../src/services/admin-conversations';
-import { HealthMonitor } from '../../src/services/health';
-import { MemoryStateStore } from '../../src/services/memory-state-store';
-import { RelayPresence } from '../../src/services/relay-presence';
 import { DEMO_TENANT } from '../../src/sim/demo-tenant';
 import { ADMIN, NON_ADMIN, OTHER_TENANT, message, teamsActivity } from '../support/activities';
-import { memoryLogger } from '../support/memory-logger';
+import { botHarness } from '../support/bot-harness';
 
 function setup() {
-  const { logger, lines } = memoryLogger();
-  const store = new MemoryStateStore();
-  const conversations = new AdminConversations(store);
-  const health = new HealthMonitor({ mode: 'test', version: '0', probes: [new RelayPresence()] });
-  const { bot, middleware } = createBot({
-    logger,
-    policy: new AccessPolicy({
-      allowedTenantId: DEMO_TENANT.tenantId,
-      adminObjectIds: [DEMO_TENANT.requester.aadObjectId, DEMO_TENANT.approver.aadObjectId],
-    }),
-    conversations,
-    health,
-  });
-  const adapter = new TestAdapter(async (context) => bot.run(context));
-  middleware.forEach((m) => adapter.use(m));
-  return { adapter, conversations, lines };
+  return botHarness();
 }
 
 function cardOf(activity: Partial<Activity>): Record<string, unknown> {

@@ -4,7 +4,7 @@ import path from 'node:path';
 import Ajv from 'ajv-draft-04';
 import { createCommandRouter } from '../../src/bot/create-bot';
 import { PROJECT_ROOT } from '../../src/paths';
-import { HealthMonitor } from '../../src/services/health';
+import { botHarness } from '../support/bot-harness';
 import { SHARED_SCHEMAS } from '../support/card-validation';
 
 const APP_PACKAGE = path.join(PROJECT_ROOT, 'appPackage');
@@ -41,9 +41,7 @@ describe('Teams app package', () => {
   });
 
   it('lists exactly the commands the bot understands', () => {
-    const router = createCommandRouter({
-      health: new HealthMonitor({ mode: 'test', version: '0', probes: [] }),
-    });
+    const router = createCommandRouter(botHarness().services);
     const titles = manifest.bots[0].commandLists[0].commands.map((c) => c.title);
     assert.deepEqual(
       titles,

@@ -13,7 +13,10 @@ import { LINK_VERBS } from '../verbs';
 import { preflightCardData } from '../views/preflight';
 
 /** Runs the preflight of one pair. */
-export type PreflightRunner = (subjects: { adObjectGuid: string; cloudUserId: string }) => Promise<PreflightReport>;
+export type PreflightRunner = (subjects: {
+  adObjectGuid: string;
+  cloudUserId: string;
+}) => Promise<PreflightReport>;
 
 /** What {@link CheckPairAction} needs. */
 export interface CheckPairDependencies {
@@ -53,7 +56,8 @@ export class CheckPairAction implements CardAction {
       });
     const placeholder = expandCard('link-list', {
       title: 'Checking the pair…',
-      empty: 'Anchor is reading AD, Entra ID and the sync server. This card updates when the checks are done.',
+      empty:
+        'Anchor is reading AD, Entra ID and the sync server. This card updates when the checks are done.',
       items: [],
     });
     return cardWithin(context, this.deps.messenger, work, placeholder);

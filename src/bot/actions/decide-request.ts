@@ -58,7 +58,9 @@ export class DecideRequestAction implements CardAction {
       cloudUserId: request.preflight.cloud.id,
     });
     log?.info({ requestId, verdict: this.verdict, correlationId: request.correlationId }, 'request decided');
-    void cards.refresh(request).catch((e: unknown) => log?.warn({ err: e }, 'refreshing request cards failed'));
+    void cards
+      .refresh(request)
+      .catch((e: unknown) => log?.warn({ err: e }, 'refreshing request cards failed'));
     if (this.verdict === 'approved') {
       void runner.run(request.id).catch((e: unknown) => log?.error({ err: e, requestId }, 'link run failed'));
     }

@@ -66,7 +66,11 @@ export class RequestLinkAction implements CardAction {
     const activityId = context.activity.replyToId;
     if (activityId) {
       request = await requests.addCards(request.id, [
-        { conversation: TurnContext.getConversationReference(context.activity), activityId, audience: 'requester' },
+        {
+          conversation: TurnContext.getConversationReference(context.activity),
+          activityId,
+          audience: 'requester',
+        },
       ]);
     }
     void this.publish(request.id, log);

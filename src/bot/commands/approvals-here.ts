@@ -7,7 +7,7 @@ import type { Command } from '../command';
 export class ApprovalsHereCommand implements Command {
   readonly name = 'approvals here';
   readonly usage = 'approvals here';
-  readonly description = 'In the admins\' channel: send approval cards here instead of to each admin\'s chat.';
+  readonly description = "In the admins' channel: send approval cards here instead of to each admin's chat.";
 
   constructor(private readonly channel: ApprovalChannel) {}
 
@@ -15,7 +15,7 @@ export class ApprovalsHereCommand implements Command {
     const activity = context.activity;
     if (activity.conversation?.conversationType !== 'channel') {
       await context.sendActivity(
-        'Type this in the channel of your admin team, mentioning Anchor. Until then approval cards go to each admin\'s personal chat.',
+        "Type this in the channel of your admin team, mentioning Anchor. Until then approval cards go to each admin's personal chat.",
       );
       return;
     }

@@ -17,13 +17,16 @@ export class CancelCommand implements Command {
   async run(context: TurnContext, args: string): Promise<void> {
     const actor = actorOf(context);
     const mine = (await this.services.requests.listOpen()).filter(
-      (r) => r.state === 'pending' && r.requester.aadObjectId.toLowerCase() === actor.aadObjectId.toLowerCase(),
+      (r) =>
+        r.state === 'pending' && r.requester.aadObjectId.toLowerCase() === actor.aadObjectId.toLowerCase(),
     );
     const wanted = args.toLowerCase();
     const targets = wanted ? mine.filter((r) => r.id.toLowerCase().startsWith(wanted)) : mine;
     if (targets.length === 0) {
       await context.sendActivity(
-        wanted ? `You have no pending request with id ${args}. Type "pending" to see them.` : 'You have no pending link request.',
+        wanted
+          ? `You have no pending request with id ${args}. Type "pending" to see them.`
+          : 'You have no pending link request.',
       );
       return;
     }
@@ -35,7 +38,9 @@ export class CancelCommand implements Command {
     }
     try {
       const request = await cancelRequest(this.services, targets[0].id, actor, context);
-      await context.sendActivity(`Cancelled request ${shortId(request)} (${request.preflight.cloud.userPrincipalName}).`);
+      await context.sendActivity(
+        `Cancelled request ${shortId(request)} (${request.preflight.cloud.userPrincipalName}).`,
+      );
     } catch (err) {
       if (!(err instanceof LinkRequestError)) throw err;
       await context.sendActivity(err.message);

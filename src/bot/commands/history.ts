@@ -23,13 +23,23 @@ export class HistoryCommand implements Command {
       .filter((r) => {
         if (!filter) return true;
         const { ad, cloud } = r.preflight;
-        return [label(ad), ad.sAMAccountName, ad.userPrincipalName, cloud.userPrincipalName, cloud.displayName]
+        return [
+          label(ad),
+          ad.sAMAccountName,
+          ad.userPrincipalName,
+          cloud.userPrincipalName,
+          cloud.displayName,
+        ]
           .filter((v): v is string => !!v)
           .some((v) => v.toLowerCase().includes(filter));
       })
       .slice(0, SHOWN);
     const title = filter ? `Link history: ${args}` : 'Link history';
-    const empty = filter ? `No finished link request mentions "${args}".` : 'No link request has finished yet.';
-    await context.sendActivity({ attachments: [cardAttachment('link-list', requestListData(title, matching, empty))] });
+    const empty = filter
+      ? `No finished link request mentions "${args}".`
+      : 'No link request has finished yet.';
+    await context.sendActivity({
+      attachments: [cardAttachment('link-list', requestListData(title, matching, empty))],
+    });
   }
 }

@@ -9,14 +9,15 @@ import { candidatesCardData } from '../views/candidates';
 
 /** What `link user` with nothing after it answers. */
 export const LINK_USAGE =
-  'Type **link user** and part of the person\'s name, their login, UPN or mail, e.g. `link user apes` ' +
+  "Type **link user** and part of the person's name, their login, UPN or mail, e.g. `link user apes` " +
   'or `link user aaron.pescasio@contoso.com`. Anchor shows the AD and cloud candidates side by side.';
 
 /** `link user <text>`: AD and cloud candidates side by side, the most plausible pair preselected. */
 export class LinkUserCommand implements Command {
   readonly name = 'link user';
   readonly usage = 'link user <name, login, UPN or mail>';
-  readonly description = 'Find the AD account and the cloud user to link, check the pair and ask for approval.';
+  readonly description =
+    'Find the AD account and the cloud user to link, check the pair and ask for approval.';
 
   constructor(private readonly services: CandidateServices) {}
 
@@ -38,6 +39,8 @@ export class LinkUserCommand implements Command {
       { ad: found.ad.users.length, cloud: found.cloud.users.length, preselected: !!found.preselected },
       'link candidates',
     );
-    await context.sendActivity({ attachments: [cardAttachment('link-candidates', candidatesCardData(found))] });
+    await context.sendActivity({
+      attachments: [cardAttachment('link-candidates', candidatesCardData(found))],
+    });
   }
 }

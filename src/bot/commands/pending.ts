@@ -25,15 +25,21 @@ export class PendingCommand implements Command {
   async run(context: TurnContext): Promise<void> {
     const open = await this.services.requests.listOpen();
     await context.sendActivity({
-      attachments: [cardAttachment('link-list', requestListData('Open link requests', open, 'No link request is open.'))],
+      attachments: [
+        cardAttachment('link-list', requestListData('Open link requests', open, 'No link request is open.')),
+      ],
     });
     const actor = actorOf(context);
     const conversation = TurnContext.getConversationReference(context.activity);
     for (const request of open.filter((r) => r.state === 'pending').slice(0, CARDS_SHOWN)) {
       const viewer = viewerFor(request, actor);
-      const sent = await context.sendActivity({ attachments: [CardFactory.adaptiveCard(requestCard(request, viewer))] });
+      const sent = await context.sendActivity({
+        attachments: [CardFactory.adaptiveCard(requestCard(request, viewer))],
+      });
       if (sent?.id) {
-        await this.services.requests.addCards(request.id, [{ conversation, activityId: sent.id, audience: viewer }]);
+        await this.services.requests.addCards(request.id, [
+          { conversation, activityId: sent.id, audience: viewer },
+        ]);
       }
     }
   }

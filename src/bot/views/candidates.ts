@@ -27,7 +27,10 @@ export function candidatesCardData(found: LinkCandidates): object {
       : 'No pair stands out: pick the AD account and the cloud user yourself.',
     adDefault: pair?.ad.objectGuid ?? found.ad.users[0]?.objectGuid ?? '',
     cloudDefault: pair?.cloud.id ?? found.cloud.users[0]?.id ?? '',
-    adChoices: found.ad.users.map((u) => ({ title: `${label(u)} (${u.sAMAccountName})`, value: u.objectGuid })),
+    adChoices: found.ad.users.map((u) => ({
+      title: `${label(u)} (${u.sAMAccountName})`,
+      value: u.objectGuid,
+    })),
     cloudChoices: found.cloud.users.map((u) => ({
       title: `${u.displayName ?? u.userPrincipalName} (${u.userPrincipalName})`,
       value: u.id,
@@ -42,7 +45,10 @@ function side<T>(
   lines: (user: T) => { name: string; line1: string; line2: string },
   hint: string,
 ): object {
-  const summary = found.more > 0 ? `best ${found.users.length} of ${found.users.length + found.more}` : `${found.users.length}`;
+  const summary =
+    found.more > 0
+      ? `best ${found.users.length} of ${found.users.length + found.more}`
+      : `${found.users.length}`;
   let message = '';
   if (found.error) message = `Search failed: ${found.error}`;
   else if (found.users.length === 0) message = `No ${noun} matches. ${hint}`;

@@ -1,0 +1,149 @@
+import { TestAdapter } from 'botbuilder';
+import type { Activity, ConversationReference, TurnContext } from 'botbuilder';
+import sinon from 'sinon';
+import { CardMessenger } from '../../src/bot/card-messenger';
+import { createBot } from '../../src/bot/create-bot';
+import type { BotServices } from '../../src/bot/create-bot';
+import type { PreflightRunner } from '../../src/bot/actions/check-pair';
+import { RequestCards } from '../../src/bot/request-cards';
+import { AccessPolicy } from '../../src/services/access-policy';
+import { AdminConversations } from '../../src/services/admin-conversations';
+import { ApprovalChannel } from '../../src/services/approval-channel';
+import { AuditLog } from '../../src/services/audit-log';
+import type { CloudDirectory } from '../../src/services/cloud-directory';
+import type { CloudUser } from '../../src/services/cloud-user';
+import { DemoDirectory } from '../../src/services/demo-directory';
+import { HealthMonitor } from '../../src/services/health';
+import { LinkDrafts } from '../../src/services/link-drafts';
+import { LinkRequests } from '../../src/services/link-requests';
+import { MemoryStateStore } from '../../src/services/memory-state-store';
+import { RelayPresence } from '../../src/services/relay-presence';
+import { DEMO_TENANT, demoCloudUsers, demoDirectoryUsers } from '../../src/sim/demo-tenant';
+import { apesPreflight } from './link-fixtures';
+import { memoryLogger } from './memory-logger';
+
+/** A card sent or updated outside a turn, as {@link FakeProactiveAdapter} saw it. */
+export interface ProactiveCall {
+  kind: 'send' | 'update';
+  conversationId: string;
+  activityId: string;
+  card: Record<string, unknown>;
+}
+
+/**
+ * Stands in for the channel when the bot posts or updates a card outside a turn (TestAdapter
+ * cannot continue a conversation): records each call and hands out activity ids.
+ */
+export class FakeProactiveAdapter {
+  readonly calls: ProactiveCall[] = [];
+  private next = 1;
+
+  async continueConversationAsync(
+    _appId: string,
+    reference: Partial<ConversationReference>,
+    logic: (context: TurnContext) => Promise<void>,
+  ): Promise<void> {
+    const conversationId = reference.conversation?.id ?? '';
+    const record = (kind: ProactiveCall['kind'], activity: Partial<Activity>, activityId: string) =>
+      this.calls.push({
+        kind,
+        conversationId,
+        activityId,
+        card: activity.attachments?.[0]?.content as Record<string, unknown>,
+      });
+    const context = {
+      sendActivity: async (activity: Partial<Activity>) => {
+        const id = `proactive-${this.next++}`;
+        record('send', activity, id);
+        return { id };
+      },
+      updateActivity: async (activity: Partial<Activity>) => {
+        record('update', activity, activity.id ?? '');
+      },
+    } as unknown as TurnContext;
+    await logic(context);
+  }
+}
+
+/** A cloud directory whose search answers from the demo tenant's cloud users; nothing else is used. */
+function searchOnlyCloud(users: CloudUser[]): CloudDirectory {
+  return {
+    searchUsers: async (text: string) => {
+      const needle = text.toLowerCase();
+      const items = users.filter((u) =>
+        [u.displayName, u.userPrincipalName, u.mail].some((v) => v?.toLowerCase().startsWith(needle)),
+      );
+      return { items, truncated: false, total: items.length, pages: 1 };
+    },
+    describe: () => 'fake Graph',
+  } as unknown as CloudDirectory;
+}
+
+/** Options of {@link botHarness}. */
+export interface BotHarnessOptions {
+  preflight?: PreflightRunner;
+  now?: () => Date;
+}
+
+/** The bot as the app composes it, on a TestAdapter, with fakes only at the edges (Graph, the run, the channel). */
+export function botHarness(options: BotHarnessOptions = {}) {
+  const { logger, lines } = memoryLogger();
+  const store = new MemoryStateStore();
+  const policy = new AccessPolicy({
+    allowedTenantId: DEMO_TENANT.tenantId,
+    adminObjectIds: [DEMO_TENANT.requester.aadObjectId, DEMO_TENANT.approver.aadObjectId],
+  });
+  const conversations = new AdminConversations(store);
+  const health = new HealthMonitor({ mode: 'test', version: '0', probes: [new RelayPresence()] });
+  const proactive = new FakeProactiveAdapter();
+  const messenger = new CardMessenger(proactive, '', logger);
+  const requests = new LinkRequests(store, { isAdmin: (id) => policy.isAdmin(id), now: options.now });
+  const audit = new AuditLog(store, options.now);
+  const channel = new ApprovalChannel(store);
+  const cards = new RequestCards({
+    messenger,
+    conversations,
+    channel,
+    requests,
+    adminObjectIds: [DEMO_TENANT.requester.aadObjectId, DEMO_TENANT.approver.aadObjectId],
+    logger,
+  });
+  const runner = { run: sinon.stub<[string], Promise<unknown>>().resolves(undefined) };
+  const preflight = sinon.spy(options.preflight ?? (async () => apesPreflight()));
+  const services: BotServices = {
+    logger,
+    policy,
+    conversations,
+    health,
+    link: {
+      requests,
+      drafts: new LinkDrafts(store, options.now),
+      audit,
+      cards,
+      messenger,
+      runner,
+      channel,
+      candidates: {
+        directory: new DemoDirectory(demoDirectoryUsers()),
+        cloud: searchOnlyCloud(demoCloudUsers().map((u) => ({ ...u, mail: u.mail ?? null }))),
+      },
+      preflight,
+    },
+  };
+  const { bot, middleware } = createBot(services);
+  const adapter = new TestAdapter(async (context) => bot.run(context));
+  middleware.forEach((m) => adapter.use(m));
+  return {
+    services,
+    adapter,
+    store,
+    conversations,
+    requests,
+    audit,
+    channel,
+    proactive,
+    runner,
+    preflight,
+    lines,
+  };
+}

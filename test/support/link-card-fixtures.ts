@@ -1,0 +1,147 @@
+import type { CloudUser } from '../../src/services/cloud-user';
+import type { DirectoryUser } from '../../src/services/directory';
+import type { LinkCandidates } from '../../src/services/link-candidates';
+import type { LinkRequest, LinkStep } from '../../src/services/link-request';
+import { scorePair } from '../../src/services/pair-matching';
+import type { PreflightReport } from '../../src/services/preflight-report';
+import { sourceAnchorOf } from '../../src/services/source-anchor';
+import { demoDirectoryUsers } from '../../src/sim/demo-tenant';
+import { APPROVER, REQUESTER, apesAdUser, apesCloudUser, apesPreflight } from './link-fixtures';
+
+/** Every demo AD user as the directory reads them. */
+function demoAdUsers(): DirectoryUser[] {
+  return demoDirectoryUsers().map((r) => ({ ...r, sourceAnchor: sourceAnchorOf(r, 'auto') }));
+}
+
+/** What `link user` finds, in the situations the candidates card must show. */
+export function linkCandidatesSample(
+  kind: 'preselected' | 'no-cloud-match' | 'search-failed' | 'many',
+): LinkCandidates {
+  const ad = apesAdUser();
+  const cloud: CloudUser = apesCloudUser();
+  const pair = scorePair(ad, cloud);
+  const side = <T>(users: T[], more = 0, error: string | null = null) => ({ users, more, error });
+  switch (kind) {
+    case 'preselected':
+      return { text: 'apes', ad: side([ad]), cloud: side([cloud]), preselected: pair, best: pair };
+    case 'no-cloud-match':
+      return { text: 'apes', ad: side([ad]), cloud: side<CloudUser>([]), preselected: null, best: null };
+    case 'search-failed':
+      return {
+        text: 'apes',
+        ad: side<DirectoryUser>(
+          [],
+          0,
+          'The domain controller ldaps://dc1.corp.example.test did not answer within 10 s.',
+        ),
+        cloud: side([cloud]),
+        preselected: null,
+        best: null,
+      };
+    case 'many': {
+      const adUsers = demoAdUsers();
+      return {
+        text: 'a',
+        ad: side(adUsers, 37),
+        cloud: side([cloud]),
+        preselected: null,
+        best: scorePair(adUsers[1], cloud),
+      };
+    }
+  }
+}
+
+/** A preflight that passes, warns or fails. */
+export function preflightSample(verdict: 'pass' | 'warn' | 'fail'): PreflightReport {
+  if (verdict === 'pass') return apesPreflight();
+  if (verdict === 'warn')
+    return apesPreflight({ 'no-object-identifier': 'warn', 'tenant-hard-match-block': 'warn' });
+  return apesPreflight({ 'no-privileged-role': 'fail', 'anchor-unique': 'fail', 'same-person': 'warn' });
+}
+
+const step = (name: LinkStep['name'], state: LinkStep['state'], detail: string, at: string): LinkStep => ({
+  name,
+  state,
+  startedAt: at,
+  finishedAt: state === 'running' ? null : at,
+  detail,
+});
+
+/** One request in each interesting state. */
+export function requestSamples(): Record<
+  'pending' | 'running' | 'linked' | 'failed' | 'rejected',
+  LinkRequest
+> {
+  const base: LinkRequest = {
+    id: '7d0c6f3e-8a51-4a8e-9a6b-1c2d3e4f5a6b',
+    state: 'pending',
+    correlationId: 'corr-1',
+    createdAt: '2026-11-25T09:56:00.000Z',
+    expiresAt: '2026-11-26T09:56:00.000Z',
+    requester: { ...REQUESTER, chatUserId: '29:megan' },
+    reason: 'INC-1234: Aaron got a cloud account before his AD account was created',
+    preflight: apesPreflight({ 'no-object-identifier': 'warn' }),
+    acknowledged: ['no-object-identifier'],
+    decision: null,
+    cancelled: null,
+    run: null,
+    immutableIdBefore: null,
+    immutableIdAfter: null,
+    cards: [],
+  };
+  const decision = { by: APPROVER, at: '2026-11-25T10:01:00.000Z', verdict: 'approved' as const, note: null };
+  const t = (s: number) => new Date(Date.parse('2026-11-25T10:01:00.000Z') + s * 1000).toISOString();
+  const doneSteps = [
+    step('pause', 'done', 'scheduler paused (lease until 10:16)', t(2)),
+    step('preflight', 'done', 'every check passed again', t(3)),
+    step('set-immutable-id', 'done', 'onPremisesImmutableId = yYuRNW0Z6kCXeYidebdT8A==', t(4)),
+    step('resume', 'done', 'scheduler enabled', t(6)),
+    step('delta', 'done', 'delta cycle: Success', t(20)),
+  ];
+  return {
+    pending: base,
+    running: {
+      ...base,
+      state: 'running',
+      decision,
+      run: {
+        startedAt: t(1),
+        finishedAt: null,
+        steps: [...doneSteps.slice(0, 3), step('resume', 'running', '', t(5))],
+        failure: null,
+      },
+    },
+    linked: {
+      ...base,
+      state: 'linked',
+      decision,
+      run: {
+        startedAt: t(1),
+        finishedAt: t(45),
+        steps: [...doneSteps, step('verify', 'done', 'synced with the expected ImmutableId', t(45))],
+        failure: null,
+      },
+      immutableIdAfter: 'yYuRNW0Z6kCXeYidebdT8A==',
+    },
+    failed: {
+      ...base,
+      state: 'failed',
+      decision,
+      run: {
+        startedAt: t(1),
+        finishedAt: t(9),
+        steps: [
+          step('pause', 'failed', 'pause failed: Set-ADSyncScheduler: Access is denied.', t(8)),
+          step('resume', 'done', 'scheduler enabled', t(9)),
+        ],
+        failure: {
+          step: 'pause',
+          message: 'pause failed: Set-ADSyncScheduler: Access is denied.',
+          advice:
+            'Give the relay account the ADSyncOperators role on the Entra Connect server, then file the request again.',
+        },
+      },
+    },
+    rejected: { ...base, state: 'rejected', decision: { ...decision, verdict: 'rejected' } },
+  };
+}
