@@ -156,15 +156,27 @@ function linkServices(
   logger: Logger,
 ) {
   const { store, directory, cloud } = services;
+  const audit = new AuditLog(store);
+  // Assigned below; expiry needs the cards, and the cards need the requests.
+  let cards: RequestCards | undefined;
   const requests = new LinkRequests(store, {
     ttlMs: config.link.requestTtlMs,
     isAdmin: (id) => parts.policy.isAdmin(id),
+    onExpired: async (request) => {
+      await audit.append({
+        action: 'link.expired',
+        actor: { aadObjectId: null, name: 'Anchor' },
+        requestId: request.id,
+        correlationId: request.correlationId,
+        detail: `nobody decided before ${request.expiresAt}`,
+      });
+      await cards?.refresh(request);
+    },
   });
-  const audit = new AuditLog(store);
   const conversations = new AdminConversations(store);
   const channel = new ApprovalChannel(store);
   const messenger = new CardMessenger(parts.adapter, config.botAuth.MicrosoftAppId, logger);
-  const cards = new RequestCards({
+  cards = new RequestCards({
     messenger,
     conversations,
     channel,
@@ -211,23 +223,12 @@ const PREFLIGHT_BUDGET_MS = 20_000;
 /** How often pending requests past their time are expired and their cards updated. */
 const REQUEST_SWEEP_INTERVAL_MS = 60_000;
 
+/** Expires pending requests past their time; `onExpired` audits each and updates its cards. */
 function sweepExpiredRequests(link: ReturnType<typeof linkServices>, logger: Logger): NodeJS.Timeout {
   const timer = setInterval(() => {
-    link.requests.expireDue().then(
-      async (expired) => {
-        for (const request of expired) {
-          await link.audit.append({
-            action: 'link.expired',
-            actor: { aadObjectId: null, name: 'Anchor' },
-            requestId: request.id,
-            correlationId: request.correlationId,
-            detail: `nobody decided before ${request.expiresAt}`,
-          });
-          await link.cards.refresh(request);
-        }
-      },
-      (err: unknown) => logger.warn({ err }, 'expiring link requests failed'),
-    );
+    link.requests
+      .expireDue()
+      .catch((err: unknown) => logger.warn({ err }, 'expiring link requests failed'));
   }, REQUEST_SWEEP_INTERVAL_MS);
   timer.unref();
   return timer;

@@ -43,6 +43,11 @@ export interface LinkRequestsOptions {
   /** How many finished requests `recent` keeps. Default 500. */
   recentLimit?: number;
   now?: () => Date;
+  /**
+   * Told once about each request that expired, whoever noticed it first (the sweeper or a read),
+   * to audit it and update its cards. Its errors do not undo the expiry.
+   */
+  onExpired?: (request: LinkRequest) => Promise<void>;
 }
 
 /** The default time a request waits for approval. */
@@ -278,7 +283,10 @@ export class LinkRequests {
       expired = { ...request, state: 'expired' };
       return expired;
     });
-    if (expired) await this.settle(expired);
+    if (expired) {
+      await this.settle(expired);
+      await this.options.onExpired?.(expired).catch(() => undefined);
+    }
     return expired;
   }
 
