@@ -157,8 +157,6 @@ function linkServices(
 ) {
   const { store, directory, cloud } = services;
   const audit = new AuditLog(store);
-  // Assigned below; expiry needs the cards, and the cards need the requests.
-  let cards: RequestCards | undefined;
   const requests = new LinkRequests(store, {
     ttlMs: config.link.requestTtlMs,
     isAdmin: (id) => parts.policy.isAdmin(id),
@@ -170,13 +168,14 @@ function linkServices(
         correlationId: request.correlationId,
         detail: `nobody decided before ${request.expiresAt}`,
       });
-      await cards?.refresh(request);
+      // Only called after start-up, when `cards` (which needs `requests`) exists.
+      await cards.refresh(request);
     },
   });
   const conversations = new AdminConversations(store);
   const channel = new ApprovalChannel(store);
   const messenger = new CardMessenger(parts.adapter, config.botAuth.MicrosoftAppId, logger);
-  cards = new RequestCards({
+  const cards = new RequestCards({
     messenger,
     conversations,
     channel,
