@@ -225,9 +225,7 @@ const REQUEST_SWEEP_INTERVAL_MS = 60_000;
 /** Expires pending requests past their time; `onExpired` audits each and updates its cards. */
 function sweepExpiredRequests(link: ReturnType<typeof linkServices>, logger: Logger): NodeJS.Timeout {
   const timer = setInterval(() => {
-    link.requests
-      .expireDue()
-      .catch((err: unknown) => logger.warn({ err }, 'expiring link requests failed'));
+    link.requests.expireDue().catch((err: unknown) => logger.warn({ err }, 'expiring link requests failed'));
   }, REQUEST_SWEEP_INTERVAL_MS);
   timer.unref();
   return timer;
