@@ -45,7 +45,8 @@ export function startDemoRelay(options: DemoRelayOptions): () => Promise<void> {
         RELAY_BOT_KEY_ID: options.keys.botKeyId,
         RELAY_PWSH: STAND_IN_PWSH,
         RELAY_STATE_FILE: path.join(options.workDir, 'relay-state.json'),
-        [STATE_ENV]: path.join(options.workDir, 'adsync-state.json'),
+        // A state path of the caller's lets tests and demo users inject faults into the sync server.
+        [STATE_ENV]: process.env[STATE_ENV] || path.join(options.workDir, 'adsync-state.json'),
         ...(options.sync
           ? { [GRAPH_URL_ENV]: options.sync.graphUrl, [AD_VIEW_ENV]: options.sync.adViewFile }
           : {}),
