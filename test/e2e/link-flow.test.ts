@@ -15,7 +15,7 @@ import { AnchorProcess, freePort } from '../support/anchor-process';
 import { sharedSambaDc } from '../support/fixtures';
 import { Browser, screenshotDir } from '../support/playground-driver';
 import type { PlaygroundPage } from '../support/playground-driver';
-import { DC_FQDN, SYNCED_OU } from '../support/samba-dc';
+import { SYNCED_OU } from '../support/samba-dc';
 import type { SambaDc } from '../support/samba-dc';
 
 /** The demo tenant's cloud-only Aaron Pescasio. */
@@ -120,13 +120,7 @@ describe('e2e: the link flow with two admins (Samba AD, Graph simulator, relay, 
       GRAPH_SIM_PORT: String(graph),
       PLAYGROUND_REQUESTER_PORT: String(rq),
       PLAYGROUND_APPROVER_PORT: String(ap),
-      LDAP_URL: dc.ldapsUrl,
-      LDAP_BIND_DN: dc.adminDn,
-      LDAP_BIND_PASSWORD: dc.adminPassword,
-      LDAP_BASE_DN: dc.baseDn,
-      LDAP_CA_FILE: dc.caFile,
-      LDAP_TLS_SERVER_NAME: DC_FQDN,
-      LDAP_SYNC_OUS: SYNCED_OU,
+      ...dc.ldapEnv(),
       LINK_VERIFY_INTERVAL_SECONDS: '1',
       LINK_VERIFY_TIMEOUT_SECONDS: '60',
       [AD_VIEW_ENV]: adViewFile,

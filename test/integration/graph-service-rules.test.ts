@@ -5,11 +5,11 @@ import {
   ImmutableIdConflictError,
   OnPremisesMasteredError,
 } from '../../src/services/graph-errors';
-import { createGraphServices } from '../../src/services/graph-services';
 import { guidToImmutableId } from '../../src/services/immutable-id';
 import { DEMO_GRAPH_USERS, demoGraphSeed } from '../../src/sim/demo-graph-seed';
 import { DEMO_TENANT } from '../../src/sim/demo-tenant';
 import { GraphSimulator } from '../../src/sim/graph-simulator';
+import { cloudOn } from '../support/graph-sim';
 
 const ANNA = '0f6b2d1e-3c4a-4b5d-8e6f-7a8b9c0d1e02';
 const ANNA_ANCHOR = guidToImmutableId('d749534e-5c1a-4a8e-9a3b-6f0e1d2c3b4a');
@@ -25,22 +25,7 @@ describe('Graph service: the tenant rules preflight relies on (HTTP)', () => {
 
   before(async () => {
     sim = new GraphSimulator(demoGraphSeed(DEMO_TENANT.tenantId));
-    await sim.start();
-    await sim.startAuthority();
-    cloud = createGraphServices({
-      baseUrl: sim.baseUrl,
-      credential: {
-        kind: 'client-secret',
-        tenantId: DEMO_TENANT.tenantId,
-        clientId: 'anchor',
-        clientSecret: 's',
-      },
-      authorityHost: sim.authorityUrl,
-      authorityCaPem: sim.authorityCaPem,
-      disableInstanceDiscovery: true,
-      timeoutMs: 10_000,
-      maxRetries: 2,
-    }).cloud;
+    cloud = await cloudOn(sim, DEMO_TENANT.tenantId);
   });
 
   after(async () => {

@@ -2,7 +2,6 @@ import assert from 'node:assert/strict';
 import type { CloudDirectory } from '../../src/services/cloud-directory';
 import { DemoDirectory } from '../../src/services/demo-directory';
 import type { DemoDirectoryRecord } from '../../src/services/demo-directory';
-import { createGraphServices } from '../../src/services/graph-services';
 import { guidToImmutableId } from '../../src/services/immutable-id';
 import { runPreflight } from '../../src/services/preflight';
 import type { PreflightServices } from '../../src/services/preflight';
@@ -12,7 +11,7 @@ import { RelayPresence } from '../../src/services/relay-presence';
 import { DEMO_GRAPH_USERS, demoGraphSeed } from '../../src/sim/demo-graph-seed';
 import { DEMO_TENANT, demoDirectoryUsers } from '../../src/sim/demo-tenant';
 import { GraphSimulator } from '../../src/sim/graph-simulator';
-import { fetchToken } from '../support/graph-sim';
+import { fetchToken, cloudOn } from '../support/graph-sim';
 import { pollRequest, schedulerState } from '../support/relay-messages';
 
 const APES = {
@@ -98,22 +97,7 @@ describe('preflight against the Graph simulator (HTTP)', () => {
 
   before(async () => {
     sim = new GraphSimulator(demoGraphSeed(DEMO_TENANT.tenantId));
-    await sim.start();
-    await sim.startAuthority();
-    cloud = createGraphServices({
-      baseUrl: sim.baseUrl,
-      credential: {
-        kind: 'client-secret',
-        tenantId: DEMO_TENANT.tenantId,
-        clientId: 'anchor',
-        clientSecret: 's',
-      },
-      authorityHost: sim.authorityUrl,
-      authorityCaPem: sim.authorityCaPem,
-      disableInstanceDiscovery: true,
-      timeoutMs: 10_000,
-      maxRetries: 2,
-    }).cloud;
+    cloud = await cloudOn(sim, DEMO_TENANT.tenantId);
     // Reading the sync features takes a delegated permission; here the app may, so the check can pass.
     await admin('PATCH', '/sync-features', { readableByApps: true });
   });

@@ -2,7 +2,6 @@ import assert from 'node:assert/strict';
 import { AnchorProcess, freePort } from '../support/anchor-process';
 import { sharedSambaDc } from '../support/fixtures';
 import type { SambaDc } from '../support/samba-dc';
-import { DC_FQDN, SYNCED_OU } from '../support/samba-dc';
 
 const PRODUCTION = {
   ANCHOR_MODE: 'production',
@@ -50,7 +49,7 @@ describe('production mode (real process)', () => {
     before(async function () {
       this.timeout(300_000);
       dc = await sharedSambaDc();
-      ({ anchor, base } = await startListening({ ...ldapEnv(dc), LOG_LEVEL: 'debug' }));
+      ({ anchor, base } = await startListening({ ...dc.ldapEnv(), LOG_LEVEL: 'debug' }));
     });
 
     after(async () => {
@@ -115,7 +114,7 @@ describe('production mode (real process)', () => {
       this.timeout(300_000);
       const dc = await sharedSambaDc();
       ({ anchor, base } = await startListening({
-        ...ldapEnv(dc),
+        ...dc.ldapEnv(),
         LDAP_BIND_PASSWORD: 'Not-The-Password-1!',
       }));
     });
@@ -151,18 +150,6 @@ describe('production mode (real process)', () => {
     assert.match(anchor.text, /- LDAP_CA_FILE: is not a readable file/);
   });
 });
-
-function ldapEnv(dc: SambaDc): Record<string, string> {
-  return {
-    LDAP_URL: dc.ldapsUrl,
-    LDAP_BIND_DN: dc.adminDn,
-    LDAP_BIND_PASSWORD: dc.adminPassword,
-    LDAP_BASE_DN: dc.baseDn,
-    LDAP_CA_FILE: dc.caFile,
-    LDAP_TLS_SERVER_NAME: DC_FQDN,
-    LDAP_SYNC_OUS: SYNCED_OU,
-  };
-}
 
 /** Starts Anchor in production mode on a free loopback port and waits until it listens. */
 async function startListening(env: Record<string, string>): Promise<{ anchor: AnchorProcess; base: string }> {

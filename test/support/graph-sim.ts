@@ -1,3 +1,5 @@
+import type { CloudDirectory } from '../../src/services/cloud-directory';
+import { createGraphServices } from '../../src/services/graph-services';
 import assert from 'node:assert/strict';
 import { demoGraphSeed } from '../../src/sim/demo-graph-seed';
 import { GraphSimulator } from '../../src/sim/graph-simulator';
@@ -85,4 +87,22 @@ export async function assertGraphError(
   assert.equal(body.error.innerError['request-id'], res.headers.get('request-id'));
   assert.match(body.error.innerError.date, /^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d$/);
   return body;
+}
+
+/**
+ * The Graph service as Anchor builds it (real credential, client and retry handler), signed in to
+ * `sim` through its HTTPS authority. Starts the simulator and its authority.
+ */
+export async function cloudOn(sim: GraphSimulator, tenantId: string): Promise<CloudDirectory> {
+  await sim.start();
+  await sim.startAuthority();
+  return createGraphServices({
+    baseUrl: sim.baseUrl,
+    credential: { kind: 'client-secret', tenantId, clientId: 'anchor', clientSecret: 's' },
+    authorityHost: sim.authorityUrl,
+    authorityCaPem: sim.authorityCaPem,
+    disableInstanceDiscovery: true,
+    timeoutMs: 10_000,
+    maxRetries: 2,
+  }).cloud;
 }

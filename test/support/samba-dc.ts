@@ -218,6 +218,19 @@ export class SambaDc {
     };
   }
 
+  /** The LDAP_* settings that point an Anchor process at this DC over LDAPS with its CA. */
+  ldapEnv(): Record<string, string> {
+    return {
+      LDAP_URL: this.ldapsUrl,
+      LDAP_BIND_DN: this.adminDn,
+      LDAP_BIND_PASSWORD: this.adminPassword,
+      LDAP_BASE_DN: BASE_DN,
+      LDAP_CA_FILE: this.caFile,
+      LDAP_TLS_SERVER_NAME: DC_FQDN,
+      LDAP_SYNC_OUS: SYNCED_OU,
+    };
+  }
+
   /**
    * Directory options for Anchor pointing at this DC over LDAPS with its CA, bound as the
    * domain administrator (the fixture has no other account with a password).

@@ -27,6 +27,7 @@ import { PREFLIGHT_CHECK_IDS } from '../../src/services/preflight-report';
 import type { PreflightCheck } from '../../src/services/preflight-report';
 import { sourceAnchorOf } from '../../src/services/source-anchor';
 import { pollRequest, schedulerState } from '../support/relay-messages';
+import { apesCloudUser } from '../support/link-fixtures';
 
 const GUID = '35918bc9-196d-40ea-9779-889d79b753f0';
 const ANCHOR = sourceAnchorOf({ objectGuid: GUID }, 'auto').immutableId;
@@ -52,26 +53,7 @@ function adUser(extra: Partial<DirectoryUser> = {}): DirectoryUser {
   };
 }
 
-function cloudUser(extra: Partial<CloudUserDetail> = {}): CloudUserDetail {
-  return {
-    id: CLOUD_ID,
-    displayName: 'Aaron Pescasio',
-    userPrincipalName: 'apes@contoso.com',
-    mail: 'apes@contoso.com',
-    proxyAddresses: ['SMTP:apes@contoso.com'],
-    givenName: 'Aaron',
-    surname: 'Pescasio',
-    accountEnabled: true,
-    userType: 'Member',
-    onPremisesImmutableId: null,
-    onPremisesSyncEnabled: null,
-    onPremisesLastSyncDateTime: null,
-    onPremisesSamAccountName: null,
-    onPremisesUserPrincipalName: null,
-    createdDateTime: '2024-03-04T09:12:00Z',
-    ...extra,
-  };
-}
+const cloudUser = (extra: Partial<CloudUserDetail> = {}) => apesCloudUser({ id: CLOUD_ID, ...extra });
 
 function deletedUser(extra: Partial<DeletedCloudUser> = {}): DeletedCloudUser {
   return {
