@@ -1,3 +1,5 @@
+import { randomUUID } from 'node:crypto';
+import os from 'node:os';
 import type restify from 'restify';
 import type { CloudAdapter } from 'botbuilder';
 import type { AnchorConfig } from './config';
@@ -108,7 +110,11 @@ export function createApp(config: AnchorConfig, services: AppServices, logger: L
     workflow: link.workflow,
     start: () => {
       if (relayParts) sweeper = sweepExpiredJobs(relayParts.queue, logger);
-      requestSweeper = sweepExpiredRequests(link, logger);
+      requestSweeper = sweepRequests(
+        link,
+        Math.min(REQUEST_SWEEP_INTERVAL_MS, config.link.runLeaseMs),
+        logger,
+      );
       return listen(server, config.host, config.port);
     },
     stop: () => {
@@ -201,6 +207,8 @@ function linkServices(
     verifyIntervalMs: config.link.verifyIntervalMs,
     logger,
     onChange: (request) => cards.refresh(request),
+    instanceId: INSTANCE_ID,
+    leaseMs: config.link.runLeaseMs,
   });
   return {
     requests,
@@ -217,16 +225,38 @@ function linkServices(
   };
 }
 
+/** This process, as the owner of the link runs it executes. */
+const INSTANCE_ID = `${os.hostname()}-${process.pid}-${randomUUID().slice(0, 8)}`;
+
 /** Preflight reads Graph several times; they share this much time (a run re-checks within it too). */
 const PREFLIGHT_BUDGET_MS = 20_000;
-/** How often pending requests past their time are expired and their cards updated. */
+/** How often runs left behind are recovered and pending requests past their time expired. */
 const REQUEST_SWEEP_INTERVAL_MS = 60_000;
 
-/** Expires pending requests past their time; `onExpired` audits each and updates its cards. */
-function sweepExpiredRequests(link: ReturnType<typeof linkServices>, logger: Logger): NodeJS.Timeout {
-  const timer = setInterval(() => {
-    link.requests.expireDue().catch((err: unknown) => logger.warn({ err }, 'expiring link requests failed'));
-  }, REQUEST_SWEEP_INTERVAL_MS);
+/**
+ * At start and then every interval: ends link runs a stopped instance left behind (resuming the
+ * scheduler first), starts approved requests nobody started, and expires pending requests past
+ * their time (`onExpired` audits each and updates its cards).
+ */
+function sweepRequests(
+  link: ReturnType<typeof linkServices>,
+  intervalMs: number,
+  logger: Logger,
+): NodeJS.Timeout {
+  let busy = false;
+  const sweep = () => {
+    // A recovery waits for relay jobs; the next tick must not start a second one meanwhile.
+    if (busy) return;
+    busy = true;
+    link.workflow
+      .recoverOrphans()
+      .catch((err: unknown) => logger.warn({ err }, 'recovering link runs failed'))
+      .then(() => link.requests.expireDue())
+      .catch((err: unknown) => logger.warn({ err }, 'expiring link requests failed'))
+      .finally(() => (busy = false));
+  };
+  sweep();
+  const timer = setInterval(sweep, intervalMs);
   timer.unref();
   return timer;
 }

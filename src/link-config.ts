@@ -6,6 +6,7 @@ export const LINK_EXAMPLES: Record<string, string> = {
   LINK_REQUEST_TTL_HOURS: '24',
   LINK_VERIFY_TIMEOUT_SECONDS: '900',
   LINK_VERIFY_INTERVAL_SECONDS: '10',
+  LINK_RUN_LEASE_SECONDS: '60',
 };
 
 /** How link requests wait and how a run checks its result. */
@@ -16,6 +17,8 @@ export interface LinkSettings {
   verifyTimeoutMs: number;
   /** How often Graph is asked whether the user is synced yet. */
   verifyIntervalMs: number;
+  /** How long a running link stays owned by its instance without renewal before another takes over. */
+  runLeaseMs: number;
 }
 
 const number = (min: number, max: number, fallback: number) =>
@@ -27,6 +30,7 @@ export const linkSchema = z.object({
   // A delta cycle on a large directory takes minutes; the export to Entra ID a little longer.
   LINK_VERIFY_TIMEOUT_SECONDS: number(10, 3 * 3600, 900),
   LINK_VERIFY_INTERVAL_SECONDS: number(1, 300, 10),
+  LINK_RUN_LEASE_SECONDS: number(3, 600, 60),
 });
 
 /** Converts the validated variables to {@link LinkSettings}. */
@@ -35,5 +39,6 @@ export function linkSettingsFrom(env: z.infer<typeof linkSchema>): LinkSettings 
     requestTtlMs: env.LINK_REQUEST_TTL_HOURS * 3600_000,
     verifyTimeoutMs: env.LINK_VERIFY_TIMEOUT_SECONDS * 1000,
     verifyIntervalMs: env.LINK_VERIFY_INTERVAL_SECONDS * 1000,
+    runLeaseMs: env.LINK_RUN_LEASE_SECONDS * 1000,
   };
 }

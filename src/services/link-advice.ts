@@ -23,7 +23,9 @@ export type LinkStepProblem =
   /** The cloud user already has an ImmutableId: something changed since the preflight. */
   | 'already-set'
   /** Entra ID did not report the user as synced with the value in time. */
-  | 'verify-timeout';
+  | 'verify-timeout'
+  /** The instance running the link stopped mid-run; another instance ended it. */
+  | 'instance-stopped';
 
 /** A step that stopped for a reason Anchor found itself; the message can be shown as is. */
 export class LinkStepError extends Error {
@@ -75,6 +77,11 @@ function problemAdvice(problem: LinkStepProblem, ctx: AdviceContext): string {
       return (
         `Find out who set onPremisesImmutableId on cloud user ${ctx.cloudUserId} and why before anything ` +
         'else; Anchor left it as it was.'
+      );
+    case 'instance-stopped':
+      return (
+        'Anchor resumed the scheduler and undid any change the stopped run had made. Look in the log of the ' +
+        `stopped instance (correlation id ${ctx.correlationId}) for why it stopped, then file the request again.`
       );
     case 'verify-timeout':
       return (

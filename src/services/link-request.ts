@@ -52,6 +52,18 @@ export interface LinkFailure {
   advice: string;
 }
 
+/** A run of an approved request, and the instance that owns it while it runs. */
+export interface RunRecord {
+  startedAt: string;
+  finishedAt: string | null;
+  steps: LinkStep[];
+  failure: LinkFailure | null;
+  /** The Anchor instance running it; another instance takes over only once its lease ran out. */
+  owner: string | null;
+  /** The owner renews this while it runs; a run whose lease ran out was orphaned by a dead instance. */
+  leaseUntil: string | null;
+}
+
 /** Where a card about this request was posted, so it can be updated in place. Opaque to services. */
 export interface CardLocation {
   /** The chat layer's conversation reference. */
@@ -79,12 +91,7 @@ export interface LinkRequest {
   decision: { by: Person; at: string; verdict: 'approved' | 'rejected'; note: string | null } | null;
   /** When (and by whom) a pending request was cancelled. */
   cancelled: { by: Person; at: string } | null;
-  run: {
-    startedAt: string;
-    finishedAt: string | null;
-    steps: LinkStep[];
-    failure: LinkFailure | null;
-  } | null;
+  run: RunRecord | null;
   /** The cloud user's onPremisesImmutableId before the run and after it. */
   immutableIdBefore: string | null;
   immutableIdAfter: string | null;

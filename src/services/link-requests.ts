@@ -50,6 +50,9 @@ export interface LinkRequestsOptions {
   onExpired?: (request: LinkRequest) => Promise<void>;
 }
 
+/** How long a run's owner may go without renewing before another instance takes the run over. */
+export const DEFAULT_RUN_LEASE_MS = 60_000;
+
 /** The default time a request waits for approval. */
 export const DEFAULT_REQUEST_TTL_MS = 24 * 3600_000;
 
@@ -185,7 +188,11 @@ export class LinkRequests {
    * Moves an approved request to running. Exactly one caller wins, across instances.
    * @returns the running request, or undefined when it was not approved (or already started).
    */
-  async start(id: string): Promise<LinkRequest | undefined> {
+  async start(
+    id: string,
+    owner: string | null = null,
+    leaseMs = DEFAULT_RUN_LEASE_MS,
+  ): Promise<LinkRequest | undefined> {
     let started: LinkRequest | undefined;
     await updateItem<LinkRequest>(this.store, REQUEST_KEY(id), (request) => {
       started = undefined;
@@ -193,11 +200,60 @@ export class LinkRequests {
       started = {
         ...request,
         state: 'running',
-        run: { startedAt: this.now().toISOString(), finishedAt: null, steps: [], failure: null },
+        run: {
+          startedAt: this.now().toISOString(),
+          finishedAt: null,
+          steps: [],
+          failure: null,
+          owner,
+          leaseUntil: this.leaseEnd(leaseMs),
+        },
       };
       return started;
     });
     return started;
+  }
+
+  /**
+   * Extends the lease of a run `owner` still owns.
+   * @returns false when the run is over or another instance took it over.
+   */
+  async renew(id: string, owner: string, leaseMs = DEFAULT_RUN_LEASE_MS): Promise<boolean> {
+    const renewed = await updateItem<LinkRequest>(this.store, REQUEST_KEY(id), (request) => {
+      if (request?.state !== 'running' || !request.run || request.run.owner !== owner) return undefined;
+      return { ...request, run: { ...request.run, leaseUntil: this.leaseEnd(leaseMs) } };
+    });
+    return renewed !== undefined;
+  }
+
+  /**
+   * Takes over a running request whose owner's lease ran out (the instance died mid-run).
+   * Exactly one instance wins, across instances.
+   * @returns the request now owned by `owner`, or undefined when it is not orphaned.
+   */
+  async claimOrphan(
+    id: string,
+    owner: string,
+    leaseMs = DEFAULT_RUN_LEASE_MS,
+  ): Promise<LinkRequest | undefined> {
+    let claimed: LinkRequest | undefined;
+    await updateItem<LinkRequest>(this.store, REQUEST_KEY(id), (request) => {
+      claimed = undefined;
+      if (!request?.run || !this.isOrphaned(request)) return undefined;
+      claimed = { ...request, run: { ...request.run, owner, leaseUntil: this.leaseEnd(leaseMs) } };
+      return claimed;
+    });
+    return claimed;
+  }
+
+  /** True for a running request whose owner stopped renewing its lease. */
+  isOrphaned(request: LinkRequest): boolean {
+    const until = request.run?.leaseUntil;
+    return request.state === 'running' && !!until && Date.parse(until) < this.now().getTime();
+  }
+
+  private leaseEnd(leaseMs: number): string {
+    return new Date(this.now().getTime() + leaseMs).toISOString();
   }
 
   /** Records a step of a running request: replaces the last step of that name, or appends it. */

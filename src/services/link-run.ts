@@ -80,6 +80,20 @@ export class LinkRun {
     }
   }
 
+  /**
+   * Ends a run another instance left behind at `step`: as if that step had failed with `error`,
+   * the scheduler is resumed (whether or not the pause happened, resume is safe) and the cloud user
+   * is read, so a value that run may have written is cleared again, or the request ends linked
+   * when a sync cycle already completed it.
+   */
+  async recover(step: LinkStepName, error: LinkStepError): Promise<LinkRequest> {
+    this.current = step;
+    this.pause = 'tried';
+    // Whatever step it stopped in, the PATCH may have gone out just before: read the user.
+    this.write = 'unknown';
+    return this.settleFailure({ step, error });
+  }
+
   private async runAndSettle(): Promise<LinkRequest> {
     let failure: { step: LinkStepName; error: unknown } | undefined;
     try {
@@ -88,6 +102,11 @@ export class LinkRun {
       failure = { step: this.current, error };
     }
     if (!failure) return this.finishLinked();
+    return this.settleFailure(failure);
+  }
+
+  /** After a failure: resume the scheduler, settle the value, and finish failed (or linked after all). */
+  private async settleFailure(failure: { step: LinkStepName; error: unknown }): Promise<LinkRequest> {
     this.logFailure(failure.error);
     const schedulerNote = this.mustResume() ? await this.resumeAfterFailure() : null;
     const value = await this.settleValue();

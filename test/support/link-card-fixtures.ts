@@ -105,6 +105,8 @@ export function requestSamples(): Record<
       state: 'running',
       decision,
       run: {
+        owner: null,
+        leaseUntil: null,
         startedAt: t(1),
         finishedAt: null,
         steps: [...doneSteps.slice(0, 3), step('resume', 'running', '', t(5))],
@@ -116,6 +118,8 @@ export function requestSamples(): Record<
       state: 'linked',
       decision,
       run: {
+        owner: null,
+        leaseUntil: null,
         startedAt: t(1),
         finishedAt: t(45),
         steps: [...doneSteps, step('verify', 'done', 'synced with the expected ImmutableId', t(45))],
@@ -128,6 +132,8 @@ export function requestSamples(): Record<
       state: 'failed',
       decision,
       run: {
+        owner: null,
+        leaseUntil: null,
         startedAt: t(1),
         finishedAt: t(9),
         steps: [

@@ -537,4 +537,89 @@ describe('LinkWorkflow', () => {
     assert.match(done.run!.failure!.advice, /correlation id corr-apes-1/);
     assert.ok(log.lines().some((l) => l.msg === 'link run hit an unexpected error'));
   });
+
+  describe('recovering runs a stopped instance left behind', () => {
+    let clock: Date;
+    beforeEach(() => {
+      clock = new Date('2026-11-25T10:00:00Z');
+      requests = new LinkRequests(store, { isAdmin: () => true, now: () => clock });
+    });
+
+    /** An approved request started by instance "dead", which then stopped after `steps`. */
+    async function orphan(steps: LinkStep['name'][]): Promise<string> {
+      const id = await approvedRequest();
+      await requests.start(id, 'dead', 1000);
+      for (const name of steps) {
+        const at = clock.toISOString();
+        await requests.recordStep(id, { name, state: 'done', startedAt: at, finishedAt: at, detail: null });
+      }
+      clock = new Date(clock.getTime() + 5000);
+      return id;
+    }
+
+    it('leaves a run alone while its owner renews the lease', async () => {
+      const id = await approvedRequest();
+      await requests.start(id, 'alive', 60_000);
+      assert.deepEqual(await workflow({ instanceId: 'me', now: () => clock }).recoverOrphans(), []);
+      assert.equal((await requests.get(id))?.state, 'running');
+      assert.deepEqual(relay.operations(), []);
+    });
+
+    it('resumes the scheduler first and fails the request when nothing was written', async () => {
+      const id = await orphan(['pause']);
+      const [done] = await workflow({ instanceId: 'me', now: () => clock }).recoverOrphans();
+      assert.equal(done.id, id);
+      assert.equal(done.state, 'failed');
+      assert.deepEqual(relay.operations(), ['resume']);
+      assert.match(
+        done.run!.failure!.message,
+        /instance running this link \(dead\) stopped during the pause step/,
+      );
+      assert.match(done.run!.failure!.advice, /resumed the scheduler/);
+      assert.equal(done.run!.owner, 'me');
+      assert.equal(cloud.clearImmutableId.callCount, 0);
+      const actions = (await auditOf(id)).map((e) => e.action);
+      assert.equal(actions.at(-1), 'link.failed');
+    });
+
+    it('clears a value the stopped run wrote', async () => {
+      cloud.user.onPremisesImmutableId = APES_IMMUTABLE_ID;
+      await orphan(['pause', 'preflight', 'set-immutable-id']);
+      const [done] = await workflow({ instanceId: 'me', now: () => clock }).recoverOrphans();
+      assert.equal(done.state, 'failed');
+      assert.deepEqual(relay.operations(), ['resume']);
+      assert.equal(cloud.user.onPremisesImmutableId, null);
+      assert.equal(done.immutableIdAfter, null);
+      assert.match(stepDetail(done, 'rollback'), /cleared again/);
+      assert.equal(done.run!.failure!.step, 'set-immutable-id');
+    });
+
+    it('ends linked when a sync cycle already completed the link', async () => {
+      cloud.user.onPremisesImmutableId = APES_IMMUTABLE_ID;
+      cloud.user.onPremisesSyncEnabled = true;
+      const id = await orphan(['pause', 'preflight', 'set-immutable-id', 'resume', 'delta']);
+      const [done] = await workflow({ instanceId: 'me', now: () => clock }).recoverOrphans();
+      assert.equal(done.id, id);
+      assert.equal(done.state, 'linked');
+      assert.equal(cloud.clearImmutableId.callCount, 0);
+    });
+
+    it('is taken over by one instance only when two recover at once', async () => {
+      await orphan(['pause']);
+      const results = await Promise.all([
+        workflow({ instanceId: 'a', now: () => clock }).recoverOrphans(),
+        workflow({ instanceId: 'b', now: () => clock }).recoverOrphans(),
+      ]);
+      assert.equal(results.flat().length, 1);
+      assert.deepEqual(relay.operations(), ['resume']);
+    });
+
+    it('starts an approved request nobody started', async () => {
+      const id = await approvedRequest();
+      clock = new Date(clock.getTime() + 31_000);
+      const [done] = await workflow({ instanceId: 'me', now: () => clock }).recoverOrphans();
+      assert.equal(done.id, id);
+      assert.equal(done.state, 'linked');
+    });
+  });
 });
