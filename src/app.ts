@@ -13,6 +13,7 @@ import { AccessPolicy } from './services/access-policy';
 import { AdminConversations } from './services/admin-conversations';
 import { ApprovalChannel } from './services/approval-channel';
 import { AuditLog } from './services/audit-log';
+import { DeliveryLog } from './services/delivery-log';
 import { LinkDrafts } from './services/link-drafts';
 import { LinkRequests } from './services/link-requests';
 import { LinkWorkflow } from './services/link-workflow';
@@ -92,6 +93,7 @@ export function createApp(config: AnchorConfig, services: AppServices, logger: L
     conversations: link.conversations,
     health,
     link,
+    deliveries: new DeliveryLog(services.store),
   });
   middleware.forEach((m) => adapter.use(m));
 

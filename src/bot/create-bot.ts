@@ -4,6 +4,7 @@ import type { AccessPolicy } from '../services/access-policy';
 import type { AdminConversations } from '../services/admin-conversations';
 import type { ApprovalChannel } from '../services/approval-channel';
 import type { HealthMonitor } from '../services/health';
+import type { DeliveryLog } from '../services/delivery-log';
 import type { CandidateServices } from '../services/link-candidates';
 import { AccessMiddleware } from './access-middleware';
 import { CancelRequestAction } from './actions/cancel-request';
@@ -23,6 +24,7 @@ import { LinkUserCommand } from './commands/link-user';
 import { PendingCommand } from './commands/pending';
 import { StatusCommand } from './commands/status';
 import { CorrelationMiddleware } from './correlation-middleware';
+import { DedupeMiddleware } from './dedupe-middleware';
 import type { LinkChatServices } from './link-services';
 
 /** The link flow as the chat layer sees it. */
@@ -39,6 +41,8 @@ export interface BotServices {
   conversations: AdminConversations;
   health: HealthMonitor;
   link: LinkBotServices;
+  /** Recognises activities the channel delivers twice. */
+  deliveries: DeliveryLog;
 }
 
 /** The bot and the middleware that must run before it, in order. */
@@ -77,6 +81,11 @@ export function createBot(services: BotServices): BotParts {
   return {
     bot: new AnchorBot(router, services.conversations, actions),
     // Correlation first, so even refused activities are logged with an id.
-    middleware: [new CorrelationMiddleware(services.logger), new AccessMiddleware(services.policy)],
+    // Refused activities are not recorded as delivered: only an admin's activity can be a retry worth catching.
+    middleware: [
+      new CorrelationMiddleware(services.logger),
+      new AccessMiddleware(services.policy),
+      new DedupeMiddleware(services.deliveries),
+    ],
   };
 }

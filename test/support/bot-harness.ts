@@ -12,6 +12,7 @@ import { ApprovalChannel } from '../../src/services/approval-channel';
 import { AuditLog } from '../../src/services/audit-log';
 import type { CloudDirectory } from '../../src/services/cloud-directory';
 import type { CloudUser } from '../../src/services/cloud-user';
+import { DeliveryLog } from '../../src/services/delivery-log';
 import { DemoDirectory } from '../../src/services/demo-directory';
 import { HealthMonitor } from '../../src/services/health';
 import { LinkDrafts } from '../../src/services/link-drafts';
@@ -129,6 +130,7 @@ export function botHarness(options: BotHarnessOptions = {}) {
       },
       preflight,
     },
+    deliveries: new DeliveryLog(store),
   };
   const { bot, middleware } = createBot(services);
   const adapter = new TestAdapter(async (context) => bot.run(context));

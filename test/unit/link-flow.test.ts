@@ -4,6 +4,7 @@ import { LINK_USAGE } from '../../src/bot/commands/link-user';
 import { INVOKE_BUDGET_MS } from '../../src/bot/deferred-card';
 import { LINK_VERBS } from '../../src/bot/verbs';
 import { REFUSAL } from '../../src/bot/access-middleware';
+import { ALREADY_HANDLED } from '../../src/bot/dedupe-middleware';
 import { DEMO_TENANT } from '../../src/sim/demo-tenant';
 import type { TestSender } from '../support/activities';
 import { ADMIN, NON_ADMIN, message, teamsActivity } from '../support/activities';
@@ -351,6 +352,38 @@ describe('link flow in the chat', () => {
         sends.map((c) => c.conversationId),
         ['19:admins@thread.tacv2'],
       );
+    });
+  });
+
+  describe('activities delivered twice', () => {
+    it('answers a message the channel delivers again only once', async () => {
+      const h = botHarness();
+      const first = { ...message(ADMIN, 'link user apes'), id: 'activity-1' };
+      await h.adapter.send(first).assertReply((reply) => void cardOf(reply));
+      await h.adapter.send({ ...first }).assertNoReply('a retry is not answered again', 300);
+    });
+
+    it('runs an approval the channel delivers again only once', async () => {
+      const h = botHarness();
+      const requestId = await fileRequest(h);
+      const approve = teamsActivity(APPROVER, {
+        id: 'activity-approve',
+        type: 'invoke',
+        name: 'adaptiveCard/action',
+        value: {
+          action: { type: 'Action.Execute', verb: LINK_VERBS.approve, data: { requestId } },
+          trigger: 'manual',
+        },
+      });
+      await h.adapter
+        .send(approve)
+        .assertReply((reply) => assert.match(JSON.stringify(reply.value.body), /approved, starting/));
+      await h.adapter
+        .send({ ...approve })
+        .assertReply((reply) => assert.equal(reply.value.body.value, ALREADY_HANDLED));
+      assert.equal(h.runner.run.callCount, 1);
+      const actions = (await h.audit.recent({ requestId })).map((e) => e.action);
+      assert.deepEqual(actions, ['link.approved', 'link.requested']);
     });
   });
 
