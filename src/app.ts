@@ -115,6 +115,7 @@ export function createApp(config: AnchorConfig, services: AppServices, logger: L
       requestSweeper = sweepRequests(
         link,
         Math.min(REQUEST_SWEEP_INTERVAL_MS, config.link.runLeaseMs),
+        config.link.auditRetentionDays,
         logger,
       );
       return listen(server, config.host, config.port);
@@ -238,11 +239,12 @@ const REQUEST_SWEEP_INTERVAL_MS = 60_000;
 /**
  * At start and then every interval: ends link runs a stopped instance left behind (resuming the
  * scheduler first), starts approved requests nobody started, and expires pending requests past
- * their time (`onExpired` audits each and updates its cards).
+ * their time (`onExpired` audits each and updates its cards), and drops audit days past retention.
  */
 function sweepRequests(
   link: ReturnType<typeof linkServices>,
   intervalMs: number,
+  retentionDays: number,
   logger: Logger,
 ): NodeJS.Timeout {
   let busy = false;
@@ -255,6 +257,9 @@ function sweepRequests(
       .catch((err: unknown) => logger.warn({ err }, 'recovering link runs failed'))
       .then(() => link.requests.expireDue())
       .catch((err: unknown) => logger.warn({ err }, 'expiring link requests failed'))
+      .then(() => link.audit.prune(retentionDays))
+      .then((dropped) => dropped?.length && logger.info({ dropped }, 'audit days past retention dropped'))
+      .catch((err: unknown) => logger.warn({ err }, 'pruning the audit log failed'))
       .finally(() => (busy = false));
   };
   sweep();

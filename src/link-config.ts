@@ -7,6 +7,7 @@ export const LINK_EXAMPLES: Record<string, string> = {
   LINK_VERIFY_TIMEOUT_SECONDS: '900',
   LINK_VERIFY_INTERVAL_SECONDS: '10',
   LINK_RUN_LEASE_SECONDS: '60',
+  AUDIT_RETENTION_DAYS: '365',
 };
 
 /** How link requests wait and how a run checks its result. */
@@ -19,6 +20,8 @@ export interface LinkSettings {
   verifyIntervalMs: number;
   /** How long a running link stays owned by its instance without renewal before another takes over. */
   runLeaseMs: number;
+  /** Audit entries older than this many days are dropped, a whole day at a time. */
+  auditRetentionDays: number;
 }
 
 const number = (min: number, max: number, fallback: number) =>
@@ -31,6 +34,7 @@ export const linkSchema = z.object({
   LINK_VERIFY_TIMEOUT_SECONDS: number(10, 3 * 3600, 900),
   LINK_VERIFY_INTERVAL_SECONDS: number(1, 300, 10),
   LINK_RUN_LEASE_SECONDS: number(3, 600, 60),
+  AUDIT_RETENTION_DAYS: number(1, 3650, 365),
 });
 
 /** Converts the validated variables to {@link LinkSettings}. */
@@ -40,5 +44,6 @@ export function linkSettingsFrom(env: z.infer<typeof linkSchema>): LinkSettings 
     verifyTimeoutMs: env.LINK_VERIFY_TIMEOUT_SECONDS * 1000,
     verifyIntervalMs: env.LINK_VERIFY_INTERVAL_SECONDS * 1000,
     runLeaseMs: env.LINK_RUN_LEASE_SECONDS * 1000,
+    auditRetentionDays: env.AUDIT_RETENTION_DAYS,
   };
 }

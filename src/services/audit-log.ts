@@ -31,6 +31,11 @@ export interface AuditEntry {
 
 /** Entries are grouped by UTC day, so one item never grows without bound and old days can be dropped. */
 const DAY_KEY = (day: string) => `audit/${day}`;
+/** The days that have entries (the store cannot list keys), for retention. */
+const DAYS_KEY = 'audit/days';
+
+/** How long audit entries are kept unless AUDIT_RETENTION_DAYS says otherwise. */
+export const DEFAULT_AUDIT_RETENTION_DAYS = 365;
 
 /** How many days back `recent` looks by default. */
 const DEFAULT_LOOKBACK_DAYS = 31;
@@ -45,10 +50,35 @@ export class AuditLog {
   /** Appends an entry (its time is now unless given). Entries are never changed or removed one by one. */
   async append(entry: Omit<AuditEntry, 'at'> & { at?: string }): Promise<AuditEntry> {
     const stored: AuditEntry = { ...entry, at: entry.at ?? this.now().toISOString() };
-    await updateItem<{ entries: AuditEntry[] }>(this.store, DAY_KEY(stored.at.slice(0, 10)), (current) => ({
-      entries: [...(current?.entries ?? []), stored],
-    }));
+    const day = stored.at.slice(0, 10);
+    let firstOfDay = false;
+    await updateItem<{ entries: AuditEntry[] }>(this.store, DAY_KEY(day), (current) => {
+      firstOfDay = !current;
+      return { entries: [...(current?.entries ?? []), stored] };
+    });
+    if (firstOfDay) {
+      await updateItem<{ days: string[] }>(this.store, DAYS_KEY, (index) =>
+        index?.days.includes(day) ? undefined : { days: [...(index?.days ?? []), day].sort() },
+      );
+    }
     return stored;
+  }
+
+  /**
+   * Drops whole days older than `retentionDays` (the only way entries ever leave the log).
+   * @returns the days dropped.
+   */
+  async prune(retentionDays: number): Promise<string[]> {
+    const oldest = new Date(this.now().getTime() - retentionDays * 86_400_000).toISOString().slice(0, 10);
+    const days = (await this.store.read<{ days: string[] }>(DAYS_KEY))?.value.days ?? [];
+    const expired = days.filter((d) => d < oldest);
+    for (const day of expired) await this.store.delete(DAY_KEY(day));
+    if (expired.length > 0) {
+      await updateItem<{ days: string[] }>(this.store, DAYS_KEY, (index) => ({
+        days: (index?.days ?? []).filter((d) => !expired.includes(d)),
+      }));
+    }
+    return expired;
   }
 
   /** Entries of the last `days` days, newest first, optionally only those of one request. */

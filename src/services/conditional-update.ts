@@ -1,8 +1,14 @@
 import { ETagConflictError } from './state-store';
 import type { StateStore, StoreItem } from './state-store';
 
-/** How often {@link updateItem} re-reads and decides again before it gives up. */
-const MAX_ATTEMPTS = 20;
+/**
+ * How often {@link updateItem} re-reads and decides again before it gives up. Each round of a race
+ * has one winner, so N writers of one item (50 requests filed at once all touch the open list)
+ * need up to N rounds.
+ */
+const MAX_ATTEMPTS = 200;
+/** The longest random pause between attempts; spreading the retries keeps the rounds short. */
+const MAX_BACKOFF_MS = 50;
 
 /**
  * Read-decide-write on one item, conditional on the eTag read: when another writer wins the race,
@@ -24,6 +30,9 @@ export async function updateItem<T>(
       return next;
     } catch (err) {
       if (!(err instanceof ETagConflictError)) throw err;
+      await new Promise((resolve) =>
+        setTimeout(resolve, Math.random() * Math.min(MAX_BACKOFF_MS, 2 ** attempt)),
+      );
     }
   }
   throw new ETagConflictError(key);
