@@ -50,8 +50,8 @@ import { acknowledgementInput } from '../../src/bot/views/preflight';
 import { teamsActivity } from '../support/activities';
 import { freePort } from '../support/anchor-process';
 import { DC_FQDN, SYNCED_OU, SambaDc } from '../support/samba-dc';
-import { BotConnector } from './bot-connector';
-import type { ConnectorCall } from './bot-connector';
+import { BotConnector } from '../support/bot-connector';
+import type { ConnectorCall } from '../support/bot-connector';
 
 const USERS = Number(process.env.BENCH_USERS ?? 10_000);
 const RUNS = Number(process.env.BENCH_RUNS ?? 50);

@@ -95,4 +95,10 @@ export class AnchorProcess {
     clearTimeout(timer);
     return code;
   }
+
+  /** Kills the process at once (SIGKILL), as a crash or a pulled plug would; resolves when it is gone. */
+  async kill(): Promise<void> {
+    if (this.alive) this.child.kill('SIGKILL');
+    await this.exited;
+  }
 }

@@ -1,0 +1,41 @@
+/**
+ * One Anchor instance for the scale-out tests, run as its own process: the real app (createApp)
+ * from demo-style settings in the environment (anonymous bot, relay keys, shared storage), with
+ * the test's Graph simulator (INSTANCE_GRAPH_URL, INSTANCE_AUTHORITY_URL, INSTANCE_AUTHORITY_CA_FILE)
+ * and the scale-out tenant's AD. Prints "instance listening" once it serves.
+ */
+import { readFileSync } from 'node:fs';
+import { createApp } from '../../src/app';
+import { loadConfig } from '../../src/config';
+import { createLogger } from '../../src/logger';
+import { DemoDirectory } from '../../src/services/demo-directory';
+import { createGraphServices } from '../../src/services/graph-services';
+import { createStateStore } from '../../src/services/state-store-factory';
+import { scaleOutDirectory } from './scale-out-tenant';
+
+async function main(): Promise<void> {
+  const env = process.env;
+  const config = loadConfig(env);
+  const logger = createLogger({ level: config.logLevel, name: `anchor-${env.INSTANCE_NAME ?? 'instance'}` });
+  const { cloud } = createGraphServices(config.graph, {
+    baseUrl: required('INSTANCE_GRAPH_URL'),
+    authorityHost: required('INSTANCE_AUTHORITY_URL'),
+    authorityCaPem: readFileSync(required('INSTANCE_AUTHORITY_CA_FILE'), 'utf8'),
+  });
+  const store = createStateStore(config.storage);
+  const app = createApp(config, { directory: new DemoDirectory(scaleOutDirectory()), store, cloud }, logger);
+  const port = await app.start();
+  logger.info({ port, store: store.describe() }, 'instance listening');
+  process.once('SIGTERM', () => void app.stop().then(() => process.exit(0)));
+}
+
+function required(name: string): string {
+  const value = process.env[name];
+  if (!value) throw new Error(`${name} is not set`);
+  return value;
+}
+
+main().catch((err: unknown) => {
+  console.error(err);
+  process.exit(1);
+});
