@@ -66,8 +66,12 @@ export class Azurite {
       ],
       { stdio: ['ignore', 'pipe', 'pipe'] },
     );
-    // --exit ends mocha with process.exit(), which does not end children: this does.
-    const killOnExit = () => child.kill('SIGKILL');
+    // --exit ends mocha with process.exit(), which neither ends children nor runs async cleanup:
+    // this does both, for a run without the root hook (one integration file on its own).
+    const killOnExit = () => {
+      child.kill('SIGKILL');
+      rmSync(dir, { recursive: true, force: true, maxRetries: 3 });
+    };
     process.once('exit', killOnExit);
     child.once('exit', () => process.removeListener('exit', killOnExit));
     let output = '';

@@ -33,15 +33,16 @@ export function stateStoreContract(name: string, makeStore: () => Promise<StoreU
   describe(`${name}: StateStore contract`, () => {
     let fixture: StoreUnderTest;
     let store: StateStore;
+    let dispose: (() => Promise<void>) | undefined;
 
     beforeEach(async () => {
+      dispose = undefined;
       fixture = await makeStore();
       store = fixture.store;
+      dispose = fixture.dispose;
     });
 
-    afterEach(async () => {
-      await fixture?.dispose?.();
-    });
+    afterEach(async () => dispose?.());
 
     it('reads nothing for a key never written', async () => {
       assert.equal(await store.read('link/requests/missing'), undefined);
