@@ -6,6 +6,8 @@ import type { LinkSettings } from './link-config';
 import { GRAPH_EXAMPLES, graphOptionsFrom, graphProblems, graphSchema } from './graph-config';
 import { RELAY_EXAMPLES, relaySettingsFrom } from './relay-config';
 import type { RelaySettings } from './relay-config';
+import { STORAGE_EXAMPLES, storageSettingsFrom } from './storage-config';
+import type { StateStoreSettings } from './services/state-store-factory';
 import type { GraphOptions } from './services/graph-options';
 import type { LdapOptions } from './services/ldap-options';
 import type { SourceAnchorSetting } from './services/source-anchor';
@@ -60,6 +62,8 @@ export interface AnchorConfig {
    * Demo mode generates ephemeral keys at start when this is unset.
    */
   relay?: RelaySettings;
+  /** Where approvals, relay jobs, the audit log and conversation references are kept. */
+  storage: StateStoreSettings;
   demo: DemoConfig;
 }
 
@@ -104,6 +108,7 @@ const EXAMPLES: Record<string, string> = {
   ...GRAPH_EXAMPLES,
   ...RELAY_EXAMPLES,
   ...LINK_EXAMPLES,
+  ...STORAGE_EXAMPLES,
 };
 
 const port = z.coerce.number().int().min(1).max(65535);
@@ -171,6 +176,8 @@ export function loadConfig(env: Record<string, string | undefined>): AnchorConfi
   const problems = common.success ? [] : toProblems(common.error);
   const relay = relaySettingsFrom(env);
   problems.push(...relay.problems.map(withExample));
+  const storage = storageSettingsFrom(env, mode);
+  problems.push(...storage.problems.map(withExample));
   if (mode === 'production') {
     const prod = productionSchema.safeParse(env);
     if (!prod.success) problems.push(...toProblems(prod.error));
@@ -179,14 +186,16 @@ export function loadConfig(env: Record<string, string | undefined>): AnchorConfi
     for (const name of DEMO_ONLY) {
       if (env[name]) problems.push({ name, message: 'is a demo-mode setting; remove it', example: '' });
     }
-    if (problems.length > 0 || !common.success || !prod.success) throw new ConfigError(mode, problems);
-    return { ...productionConfig(common.data, prod.data), relay: relay.settings };
+    if (problems.length > 0 || !common.success || !prod.success || !storage.settings) {
+      throw new ConfigError(mode, problems);
+    }
+    return { ...productionConfig(common.data, prod.data), relay: relay.settings, storage: storage.settings };
   }
   const demoLdap = env.LDAP_URL ? ldapSchema.safeParse(env) : undefined;
   if (demoLdap && !demoLdap.success) problems.push(...toProblems(demoLdap.error));
-  if (problems.length > 0 || !common.success) throw new ConfigError(mode, problems);
+  if (problems.length > 0 || !common.success || !storage.settings) throw new ConfigError(mode, problems);
   const ldap = demoLdap?.success ? ldapOptionsFrom(demoLdap.data, common.data.SOURCE_ANCHOR) : undefined;
-  return { ...demoConfig(common.data), ldap, relay: relay.settings };
+  return { ...demoConfig(common.data), ldap, relay: relay.settings, storage: storage.settings };
 }
 
 /**
@@ -202,7 +211,7 @@ function resolveMode(env: Record<string, string | undefined>): AnchorMode {
 type CommonEnv = z.infer<typeof commonSchema>;
 type ProductionEnv = z.infer<typeof productionSchema>;
 
-function productionConfig(common: CommonEnv, prod: ProductionEnv): AnchorConfig {
+function productionConfig(common: CommonEnv, prod: ProductionEnv): Omit<AnchorConfig, 'storage'> {
   const graphBaseUrl = stripTrailingSlash(common.GRAPH_BASE_URL ?? 'https://graph.microsoft.com');
   return {
     mode: 'production',
@@ -225,7 +234,7 @@ function productionConfig(common: CommonEnv, prod: ProductionEnv): AnchorConfig 
   };
 }
 
-function demoConfig(common: CommonEnv): AnchorConfig {
+function demoConfig(common: CommonEnv): Omit<AnchorConfig, 'storage'> {
   const graphSimulatorPort = common.GRAPH_SIM_PORT ?? 3979;
   return {
     mode: 'demo',

@@ -29,6 +29,10 @@ export const REDACTED_PATHS = [
   '*.bindPassword',
   'privateKey',
   '*.privateKey',
+  // A logged configuration (config.storage) carries the storage account key inside it.
+  'connectionString',
+  '*.connectionString',
+  '*.*.connectionString',
 ];
 
 /** Options for {@link createLogger}. */

@@ -3,11 +3,12 @@ import type { AnchorConfig } from './config';
 import type { Logger } from './logger';
 import { createGraphServices } from './services/graph-services';
 import { LdapDirectory } from './services/ldap-directory';
-import { MemoryStateStore } from './services/memory-state-store';
+import { createStateStore } from './services/state-store-factory';
 
 /**
- * The services production runs on: the on-prem AD over LDAP and Entra ID over Graph. Durable storage is issue 8; until
- * then state is kept in memory.
+ * The services production runs on: the on-prem AD over LDAP, Entra ID over Graph, and the state
+ * store STATE_STORE names (files by default). A storage account URL signs in with the Graph
+ * credential, so one identity (secret, certificate or managed identity) needs roles on both.
  */
 export function productionServices(config: AnchorConfig, logger: Logger): AppServices {
   if (!config.ldap) throw new Error('Production needs the LDAP settings; loadConfig() checks them.');
@@ -17,10 +18,17 @@ export function productionServices(config: AnchorConfig, logger: Logger): AppSer
       'LDAP_TLS_INSECURE=true: the domain controller certificate is NOT checked. Use this in a lab only.',
     );
   }
-  const { cloud } = createGraphServices(config.graph);
+  const { cloud, credential } = createGraphServices(config.graph);
   logger.info(
     { graph: config.graph.baseUrl, credential: config.graph.credential.kind },
     'Graph: credential chosen from configuration',
   );
-  return { directory: new LdapDirectory(config.ldap), store: new MemoryStateStore(), cloud };
+  const store = createStateStore(config.storage, credential);
+  logger.info({ storage: store.describe() }, 'State store chosen from configuration');
+  if (config.storage.kind === 'memory') {
+    logger.warn(
+      'STATE_STORE=memory: pending approvals, relay jobs and the audit log are lost on restart and not shared between instances.',
+    );
+  }
+  return { directory: new LdapDirectory(config.ldap), store, cloud };
 }

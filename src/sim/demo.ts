@@ -12,7 +12,7 @@ import { LdapDirectory } from '../services/ldap-directory';
 import { AD_VIEW_ENV } from './adsync-host/graph-sync';
 import { adViewOf } from './ad-view';
 import { createGraphServices } from '../services/graph-services';
-import { MemoryStateStore } from '../services/memory-state-store';
+import { createStateStore } from '../services/state-store-factory';
 import { generateSigningKeyPair, privateKeyFrom, publicKeyFrom } from '../services/request-signing';
 import { demoGraphSeed } from './demo-graph-seed';
 import { DEMO_TENANT, demoDirectoryUsers, demoTeamsUsers } from './demo-tenant';
@@ -95,9 +95,12 @@ export async function startDemo(config: AnchorConfig, logger: Logger): Promise<D
     // Without RELAY_KEYS, the demo trusts one relay whose keys are made here and live as long as the process.
     const generated = config.relay ? null : demoRelayKeys();
     const { directory, adViewFile } = demoDirectory(config, workDir, logger);
+    // Memory unless DATA_DIR or STATE_STORE asks for more (see storageSettingsFrom()).
+    const store = createStateStore(config.storage);
+    logger.info({ storage: store.describe() }, 'demo state store');
     const app = createApp(
       { ...config, relay: config.relay ?? generated?.settings },
-      { directory, store: new MemoryStateStore(), cloud },
+      { directory, store, cloud },
       logger,
     );
     const port = await app.start();

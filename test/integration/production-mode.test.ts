@@ -1,4 +1,7 @@
 import assert from 'node:assert/strict';
+import { mkdtempSync, rmSync } from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
 import { AnchorProcess, freePort } from '../support/anchor-process';
 import { sharedSambaDc } from '../support/fixtures';
 import type { SambaDc } from '../support/samba-dc';
@@ -15,7 +18,12 @@ const PRODUCTION = {
   AZURE_CLIENT_SECRET: 'integration-test-graph-secret',
 };
 
+/** The file store of the production processes: a temp folder, not ./data of the checkout. */
+const DATA_DIR = mkdtempSync(path.join(os.tmpdir(), 'anchor-production-'));
+
 describe('production mode (real process)', () => {
+  after(() => rmSync(DATA_DIR, { recursive: true, force: true }));
+
   it('exits non-zero naming MicrosoftAppId when it is missing', async () => {
     const { MicrosoftAppId: _omitted, ...env } = PRODUCTION;
     const anchor = AnchorProcess.start(env);
@@ -90,7 +98,7 @@ describe('production mode (real process)', () => {
       const body = (await res.json()) as {
         status: string;
         mode: string;
-        dependencies: Record<string, { state: string }>;
+        dependencies: Record<string, { state: string; detail?: string }>;
       };
       assert.equal(body.mode, 'production');
       assert.equal(body.status, 'degraded');
@@ -98,6 +106,9 @@ describe('production mode (real process)', () => {
       assert.equal(body.dependencies.directory.state, 'ok');
       assert.match(JSON.stringify(body.dependencies.directory), /ldaps:\/\/127\.0\.0\.1:636, base DC=corp/);
       assert.equal(body.dependencies.relay.state, 'unknown');
+      // Production keeps state in files by default.
+      assert.equal(body.dependencies.storage.state, 'ok');
+      assert.equal(body.dependencies.storage.detail, `file (${DATA_DIR})`);
     });
 
     it('never logs the app password or the LDAP bind password', () => {
@@ -154,7 +165,13 @@ describe('production mode (real process)', () => {
 /** Starts Anchor in production mode on a free loopback port and waits until it listens. */
 async function startListening(env: Record<string, string>): Promise<{ anchor: AnchorProcess; base: string }> {
   const port = await freePort();
-  const anchor = AnchorProcess.start({ ...PRODUCTION, ...env, PORT: String(port), HOST: '127.0.0.1' });
+  const anchor = AnchorProcess.start({
+    ...PRODUCTION,
+    DATA_DIR,
+    ...env,
+    PORT: String(port),
+    HOST: '127.0.0.1',
+  });
   await anchor.waitFor(/Anchor listening/);
   return { anchor, base: `http://127.0.0.1:${port}` };
 }

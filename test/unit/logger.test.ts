@@ -20,6 +20,8 @@ describe('logger', () => {
         config: { MicrosoftAppPassword: 'app-secret-2', bindPassword: 'ldap-secret' },
         req: { headers: { authorization: 'Bearer token-secret' } },
         graph: { accessToken: 'graph-secret', clientSecret: 'client-secret' },
+        storage: { connectionString: 'AccountKey=storage-secret-1' },
+        settings: { storage: { connectionString: 'AccountKey=storage-secret-2' } },
       },
       'configured',
     );
@@ -31,6 +33,8 @@ describe('logger', () => {
       'token-secret',
       'graph-secret',
       'client-secret',
+      'storage-secret-1',
+      'storage-secret-2',
     ]) {
       assert.doesNotMatch(text, new RegExp(secret));
     }
