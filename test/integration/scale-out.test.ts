@@ -9,7 +9,6 @@ import { AuditLog } from '../../src/services/audit-log';
 import { BlobStateStore } from '../../src/services/blob-state-store';
 import type { AuditEntry } from '../../src/services/audit-log';
 import { DemoDirectory } from '../../src/services/demo-directory';
-import type { LinkRequest } from '../../src/services/link-request';
 import { FINAL_REQUEST_STATES } from '../../src/services/link-request';
 import { LinkRequests } from '../../src/services/link-requests';
 import { generateSigningKeyPair } from '../../src/services/request-signing';
