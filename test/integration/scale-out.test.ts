@@ -59,6 +59,17 @@ describe('scale-out: two bot processes sharing Azure Blob Storage (Azurite)', fu
   let relay: AnchorProcess;
 
   const urlOf = (i: number) => `http://127.0.0.1:${instances[i].port}`;
+  const adView = path.join(dir, 'ad-view.json');
+
+  /**
+   * What Entra Connect exports on the next delta: only the bulk users linked so far, as if the
+   * others sat outside the sync scope (in scope and unlinked, a cycle would create synced twins).
+   */
+  function exportToEntra(...pairs: number[]): void {
+    const guids = new Set(pairs.map(bulkObjectGuid));
+    const users = new DemoDirectory(scaleOutDirectory()).all().filter((u) => guids.has(u.objectGuid));
+    writeFileSync(adView, JSON.stringify(adViewOf(users)));
+  }
 
   function startInstance(name: string, port: number): AnchorProcess {
     const process = AnchorProcess.start(
@@ -107,7 +118,9 @@ describe('scale-out: two bot processes sharing Azure Blob Storage (Azurite)', fu
     const text = JSON.stringify(preflight.value);
     const draftId = /"draftId":"([^"]+)"/.exec(text)?.[1];
     assert.ok(draftId, `no request button on the preflight card: ${text.slice(0, 1500)}`);
-    const filed = await teams.click(urlOf(i), REQUESTER, LINK_VERBS.request, { draftId, reason });
+    // The admin ticks every warning (e.g. the first sync-server check before the relay reported staging).
+    const acks = Object.fromEntries([...text.matchAll(/"id":"(ack\.[a-z-]+)"/g)].map((m) => [m[1], 'true']));
+    const filed = await teams.click(urlOf(i), REQUESTER, LINK_VERBS.request, { draftId, reason, ...acks });
     const requestId = /"requestId":"([^"]+)"/.exec(JSON.stringify(filed.value))?.[1];
     assert.ok(requestId, JSON.stringify(filed.value).slice(0, 1500));
     return requestId;
@@ -139,9 +152,8 @@ describe('scale-out: two bot processes sharing Azure Blob Storage (Azurite)', fu
     writeFileSync(path.join(dir, 'authority-ca.pem'), graph.authorityCaPem);
     // The tenant lets the app read its sync features, so the preflight of a good pair has no warning.
     graph.state.onPremisesSyncReadableByApps = true;
-    const adView = path.join(dir, 'ad-view.json');
-    writeFileSync(adView, JSON.stringify(adViewOf(new DemoDirectory(scaleOutDirectory()).all())));
 
+    exportToEntra();
     connector = new BotConnector();
     teams = new TeamsClient(await connector.start());
     for (const name of ['A', 'B']) {
@@ -186,6 +198,7 @@ describe('scale-out: two bot processes sharing Azure Blob Storage (Azurite)', fu
   });
 
   it('runs an approval delivered to both instances at once exactly once, with one audit entry', async () => {
+    exportToEntra(1);
     const id = await fileRequest(0, bulkObjectGuid(1), bulkCloudId(1), 'INC-1 both instances');
     const approve = teams.invoke(APPROVER, LINK_VERBS.approve, { requestId: id });
     const answers = await Promise.all([teams.post(urlOf(0), approve), teams.post(urlOf(1), { ...approve })]);
@@ -231,6 +244,7 @@ describe('scale-out: two bot processes sharing Azure Blob Storage (Azurite)', fu
 
   it('ends a link whose instance was killed after the pause: scheduler enabled, clear final state, audited', async () => {
     const n = BULK_PAIRS;
+    exportToEntra(1, n);
     const id = await fileRequest(0, bulkObjectGuid(n), bulkCloudId(n), 'INC-99 the instance dies');
     // Graph answers the re-check slowly (503, Retry-After), so A is killed between the pause and the PATCH.
     graph.faults.inject({
