@@ -1,6 +1,7 @@
 import { ActivityTypes } from 'botbuilder';
 import type { Middleware, TurnContext } from 'botbuilder';
 import type { AccessDenialReason, AccessPolicy } from '../services/access-policy';
+import { invokeMessageActivity } from './card-action';
 import { turnLogger } from './correlation-middleware';
 
 /** What a turned-away user reads. Polite, and it says nothing about the tenant or the admins. */
@@ -30,17 +31,7 @@ export class AccessMiddleware implements Middleware {
     if (activity.type === ActivityTypes.Message) {
       await context.sendActivity(REFUSAL[decision.reason]);
     } else if (activity.type === ActivityTypes.Invoke) {
-      await context.sendActivity({
-        type: ActivityTypes.InvokeResponse,
-        value: {
-          status: 200,
-          body: {
-            statusCode: 200,
-            type: 'application/vnd.microsoft.activity.message',
-            value: REFUSAL[decision.reason],
-          },
-        },
-      });
+      await context.sendActivity(invokeMessageActivity(REFUSAL[decision.reason]));
     }
   }
 }

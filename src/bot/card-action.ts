@@ -1,4 +1,5 @@
-import type { AdaptiveCardInvokeResponse, TurnContext } from 'botbuilder';
+import { ActivityTypes } from 'botbuilder';
+import type { Activity, AdaptiveCardInvokeResponse, TurnContext } from 'botbuilder';
 
 /** A card button (`Action.Execute`) the bot handles, by its verb. */
 export interface CardAction {
@@ -35,4 +36,12 @@ export function messageResponse(text: string): AdaptiveCardInvokeResponse {
 export function dataString(data: Record<string, unknown>, key: string): string {
   const value = data[key];
   return typeof value === 'string' ? value.trim() : '';
+}
+
+/**
+ * The invoke-response activity that shows `text` to the person who clicked, for middleware that
+ * answers a click before any action runs.
+ */
+export function invokeMessageActivity(text: string): Partial<Activity> {
+  return { type: ActivityTypes.InvokeResponse, value: { status: 200, body: messageResponse(text) } };
 }

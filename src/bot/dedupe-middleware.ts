@@ -1,6 +1,7 @@
 import { ActivityTypes } from 'botbuilder';
 import type { Middleware, TurnContext } from 'botbuilder';
 import type { DeliveryLog } from '../services/delivery-log';
+import { invokeMessageActivity } from './card-action';
 import { turnLogger } from './correlation-middleware';
 
 /** What a click the channel delivered twice answers the second time. */
@@ -21,17 +22,7 @@ export class DedupeMiddleware implements Middleware {
     if (await this.deliveries.firstDelivery(conversation.id, id)) return next();
     turnLogger(context)?.warn({ activityId: id }, 'activity delivered again; not handled twice');
     if (type === ActivityTypes.Invoke) {
-      await context.sendActivity({
-        type: ActivityTypes.InvokeResponse,
-        value: {
-          status: 200,
-          body: {
-            statusCode: 200,
-            type: 'application/vnd.microsoft.activity.message',
-            value: ALREADY_HANDLED,
-          },
-        },
-      });
+      await context.sendActivity(invokeMessageActivity(ALREADY_HANDLED));
     }
   }
 }

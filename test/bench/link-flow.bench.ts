@@ -19,7 +19,6 @@ import {
 } from 'node:fs';
 import { execFileSync } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
-import net from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
 import { performance } from 'node:perf_hooks';
@@ -49,7 +48,7 @@ import { LINK_VERBS } from '../../src/bot/verbs';
 import { acknowledgementInput } from '../../src/bot/views/preflight';
 import { teamsActivity } from '../support/activities';
 import { freePort } from '../support/anchor-process';
-import { DC_FQDN, SYNCED_OU, SambaDc } from '../support/samba-dc';
+import { DC_FQDN, SYNCED_OU, SambaDc, portInUse } from '../support/samba-dc';
 import { BotConnector } from '../support/bot-connector';
 import type { ConnectorCall } from '../support/bot-connector';
 
@@ -525,17 +524,6 @@ async function waitForFreeLdapPorts(log: (line: string) => void): Promise<void> 
     said = true;
     await sleep(5000);
   }
-}
-
-function portInUse(port: number): Promise<boolean> {
-  return new Promise((resolve) => {
-    const socket = net.connect({ host: '127.0.0.1', port });
-    socket.once('connect', () => {
-      socket.destroy();
-      resolve(true);
-    });
-    socket.once('error', () => resolve(false));
-  });
 }
 
 /** The adaptive card a connector call carries, if any. */

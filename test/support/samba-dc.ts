@@ -438,7 +438,8 @@ function attr(type: string, values: string[] | Buffer[]): Attribute {
   return new Attribute({ type, values });
 }
 
-function portInUse(port: number): Promise<boolean> {
+/** True when something listens on the loopback `port`. */
+export function portInUse(port: number): Promise<boolean> {
   return new Promise((resolve) => {
     const socket = net.connect({ host: '127.0.0.1', port });
     socket.once('connect', () => {
