@@ -11,13 +11,11 @@ import type { AuditEntry } from '../../src/services/audit-log';
 import { DemoDirectory } from '../../src/services/demo-directory';
 import { FINAL_REQUEST_STATES } from '../../src/services/link-request';
 import { LinkRequests } from '../../src/services/link-requests';
-import { generateSigningKeyPair } from '../../src/services/request-signing';
 import type { StateStore } from '../../src/services/state-store';
 import { AD_VIEW_ENV, GRAPH_URL_ENV } from '../../src/sim/adsync-host/graph-sync';
-import { AdSyncSimState, STATE_ENV } from '../../src/sim/adsync-host/state';
+import { AdSyncSimState } from '../../src/sim/adsync-host/state';
 import { adViewOf } from '../../src/sim/ad-view';
 import { demoGraphSeed } from '../../src/sim/demo-graph-seed';
-import { STAND_IN_PWSH } from '../../src/sim/demo-relay';
 import { DEMO_TENANT } from '../../src/sim/demo-tenant';
 import { GraphSimulator } from '../../src/sim/graph-simulator';
 import { AnchorProcess, freePort } from '../support/anchor-process';
@@ -31,9 +29,9 @@ import {
   scaleOutCloudUsers,
   scaleOutDirectory,
 } from '../support/scale-out-tenant';
+import { relayPairing, startRelayProcess } from '../support/relay-process';
 import { TeamsClient } from '../support/teams-client';
 
-const RELAY_ID = 'aadc01';
 const REQUESTER = DEMO_TENANT.requester;
 const APPROVER = DEMO_TENANT.approver;
 
@@ -46,8 +44,7 @@ describe('scale-out: two bot processes sharing Azure Blob Storage (Azurite)', fu
   const dir = mkdtempSync(path.join(os.tmpdir(), 'anchor-scale-out-'));
   const container = `scale-out-${randomUUID().slice(0, 8)}`;
   const adsync = new AdSyncSimState(path.join(dir, 'adsync.json'));
-  const botKeys = generateSigningKeyPair();
-  const relayKeys = generateSigningKeyPair();
+  const pairing = relayPairing();
   let graph: GraphSimulator;
   let connector: BotConnector;
   let teams: TeamsClient;
@@ -76,8 +73,7 @@ describe('scale-out: two bot processes sharing Azure Blob Storage (Azurite)', fu
       {
         PORT: String(port),
         LOG_LEVEL: 'info',
-        RELAY_KEYS: `${RELAY_ID}=${relayKeys.publicKey}`,
-        BOT_SIGNING_KEY: botKeys.privateKey,
+        ...pairing.botEnv,
         STATE_STORE: 'blob',
         AZURE_STORAGE_CONNECTION_STRING: connectionString,
         AZURE_STORAGE_CONTAINER: container,
@@ -162,21 +158,10 @@ describe('scale-out: two bot processes sharing Azure Blob Storage (Azurite)', fu
     }
     await Promise.all(instances.map((i) => i.process.waitFor(/instance listening/, 60_000)));
     // The relay polls A; jobs either instance queues are in the shared store, so A hands them out.
-    relay = AnchorProcess.start(
-      {
-        RELAY_ID,
-        RELAY_BOT_URL: urlOf(0),
-        RELAY_PRIVATE_KEY: relayKeys.privateKey,
-        RELAY_BOT_PUBLIC_KEY: botKeys.publicKey,
-        RELAY_POLL_INTERVAL_MS: '300',
-        RELAY_PWSH: STAND_IN_PWSH,
-        RELAY_STATE_FILE: path.join(dir, 'relay-state.json'),
-        [STATE_ENV]: adsync.path,
-        [GRAPH_URL_ENV]: graph.baseUrl,
-        [AD_VIEW_ENV]: adView,
-      },
-      'src/relay/index.ts',
-    );
+    relay = startRelayProcess(urlOf(0), pairing, dir, adsync.path, {
+      [GRAPH_URL_ENV]: graph.baseUrl,
+      [AD_VIEW_ENV]: adView,
+    });
     await until('both instances see the relay', async () => {
       const states = await Promise.all(
         [0, 1].map(
