@@ -1,6 +1,10 @@
 import assert from 'node:assert/strict';
 import { readdirSync } from 'node:fs';
 import { expandCard } from '../../src/bot/cards';
+import { preflightCardData } from '../../src/bot/views/preflight';
+import { requestCardData } from '../../src/bot/views/request';
+import { requestListData } from '../../src/bot/views/request-list';
+import { requestSamples } from '../support/link-card-fixtures';
 import { CARDS_DIR } from '../../src/paths';
 import { CARD_SAMPLES, cardSampleCases } from '../support/card-samples';
 import { parserProblems, schemaProblems } from '../support/card-validation';
@@ -39,6 +43,39 @@ describe('card templates', () => {
     const texts = JSON.stringify(card);
     assert.match(texts, /"text":"\$\{evil\}"/);
     assert.equal((card.body as unknown[]).length, 4);
+  });
+
+  it('never puts directory or chat text where a host reads markdown (TextBlock), only in TextRuns', () => {
+    const evil = '[Approve here](https://evil.example) **urgent**';
+    const base = requestSamples().pending;
+    const request = {
+      ...base,
+      reason: evil,
+      requester: { ...base.requester, name: evil },
+      preflight: { ...base.preflight, ad: { ...base.preflight.ad, displayName: evil } },
+    };
+    const cards = [
+      expandCard('link-request', requestCardData(request, 'approvers')),
+      expandCard('link-list', requestListData(`Link history: ${evil}`, [request], evil)),
+      expandCard('link-preflight', preflightCardData(request.preflight, 'd')),
+    ];
+    for (const card of cards) {
+      const textBlocks: string[] = [];
+      const visit = (node: unknown): void => {
+        if (Array.isArray(node)) node.forEach(visit);
+        else if (node && typeof node === 'object') {
+          const el = node as Record<string, unknown>;
+          if (el.type === 'TextBlock') textBlocks.push(String(el.text));
+          Object.values(el).forEach(visit);
+        }
+      };
+      visit(card);
+      assert.ok(JSON.stringify(card).includes('evil.example'), 'the text is on the card');
+      assert.deepEqual(
+        textBlocks.filter((t) => t.includes('evil.example')),
+        [],
+      );
+    }
   });
 });
 
