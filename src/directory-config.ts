@@ -1,6 +1,6 @@
 import { isReadable } from './readable-file';
 import { z } from 'zod';
-import { emptyToUndefined, stripTrailingSlash } from './env-schema';
+import { emptyToUndefined, integer, stripTrailingSlash } from './env-schema';
 import type { LdapOptions } from './services/ldap-options';
 import type { SourceAnchorSetting } from './services/source-anchor';
 
@@ -21,8 +21,7 @@ export const DIRECTORY_EXAMPLES: Record<string, string> = {
 };
 
 const required = (schema: z.ZodString) => z.preprocess(emptyToUndefined, schema);
-const millis = (fallback: number) =>
-  z.preprocess(emptyToUndefined, z.coerce.number().int().min(100).max(300_000).default(fallback));
+const millis = (fallback: number) => integer(100, 300_000, fallback);
 
 /** SOURCE_ANCHOR, valid in every mode. */
 export const sourceAnchorSchema = z.object({
@@ -49,7 +48,7 @@ export const ldapSchema = z.object({
   LDAP_SYNC_OUS: z.preprocess(emptyToUndefined, z.string().optional()),
   LDAP_CONNECT_TIMEOUT_MS: millis(5000),
   LDAP_TIMEOUT_MS: millis(10_000),
-  LDAP_PAGE_SIZE: z.preprocess(emptyToUndefined, z.coerce.number().int().min(1).max(1000).default(500)),
+  LDAP_PAGE_SIZE: integer(1, 1000, 500),
 });
 
 /** The LdapOptions an environment describes. */

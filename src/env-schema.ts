@@ -13,6 +13,10 @@ export const emptyToUndefined = (v: unknown) => (typeof v === 'string' && v.trim
 export const optional = <T extends z.ZodTypeAny>(schema: T) =>
   z.preprocess(emptyToUndefined, schema.optional());
 
+/** A whole number from `min` to `max`, or `fallback` when the variable is unset or blank. */
+export const integer = (min: number, max: number, fallback: number) =>
+  z.preprocess(emptyToUndefined, z.coerce.number().int().min(min).max(max).default(fallback));
+
 /** A GUID in its canonical string form. */
 export const guid = z.string().refine(isGuid, 'must be a GUID');
 

@@ -1,6 +1,6 @@
 import { isReadable } from './readable-file';
 import { z } from 'zod';
-import { emptyToUndefined, guid, optional, stripTrailingSlash } from './env-schema';
+import { emptyToUndefined, guid, integer, optional, stripTrailingSlash } from './env-schema';
 import type { GraphCredentialConfig, GraphOptions } from './services/graph-options';
 
 /** Example values for the Graph settings, printed next to a problem. */
@@ -40,11 +40,8 @@ export const graphSchema = z.object({
   AZURE_USE_MANAGED_IDENTITY: z.preprocess(emptyToUndefined, z.enum(['true', 'false']).default('false')),
   AZURE_AUTHORITY_HOST: optional(httpsUrl),
   AZURE_AUTHORITY_CA_FILE: optional(readableFile),
-  GRAPH_TIMEOUT_MS: z.preprocess(
-    emptyToUndefined,
-    z.coerce.number().int().min(1000).max(300_000).default(20_000),
-  ),
-  GRAPH_MAX_RETRIES: z.preprocess(emptyToUndefined, z.coerce.number().int().min(0).max(10).default(4)),
+  GRAPH_TIMEOUT_MS: integer(1000, 300_000, 20_000),
+  GRAPH_MAX_RETRIES: integer(0, 10, 4),
 });
 
 type GraphEnv = z.infer<typeof graphSchema>;

@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { emptyToUndefined } from './env-schema';
+import { integer } from './env-schema';
 
 /** Example values for the link settings, printed next to a problem. */
 export const LINK_EXAMPLES: Record<string, string> = {
@@ -24,17 +24,14 @@ export interface LinkSettings {
   auditRetentionDays: number;
 }
 
-const number = (min: number, max: number, fallback: number) =>
-  z.preprocess(emptyToUndefined, z.coerce.number().int().min(min).max(max).default(fallback));
-
 /** The link settings; every one has a default. */
 export const linkSchema = z.object({
-  LINK_REQUEST_TTL_HOURS: number(1, 24 * 14, 24),
+  LINK_REQUEST_TTL_HOURS: integer(1, 24 * 14, 24),
   // A delta cycle on a large directory takes minutes; the export to Entra ID a little longer.
-  LINK_VERIFY_TIMEOUT_SECONDS: number(10, 3 * 3600, 900),
-  LINK_VERIFY_INTERVAL_SECONDS: number(1, 300, 10),
-  LINK_RUN_LEASE_SECONDS: number(3, 600, 60),
-  AUDIT_RETENTION_DAYS: number(1, 3650, 365),
+  LINK_VERIFY_TIMEOUT_SECONDS: integer(10, 3 * 3600, 900),
+  LINK_VERIFY_INTERVAL_SECONDS: integer(1, 300, 10),
+  LINK_RUN_LEASE_SECONDS: integer(3, 600, 60),
+  AUDIT_RETENTION_DAYS: integer(1, 3650, 365),
 });
 
 /** Converts the validated variables to {@link LinkSettings}. */

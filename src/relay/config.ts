@@ -2,7 +2,7 @@ import { readFileSync } from 'node:fs';
 import type { KeyObject } from 'node:crypto';
 import path from 'node:path';
 import { z } from 'zod';
-import { emptyToUndefined } from '../env-schema';
+import { emptyToUndefined, integer } from '../env-schema';
 import { isHttpsOrLoopback } from '../services/secure-url';
 import { PROJECT_ROOT } from '../paths';
 import { privateKeyFrom, publicKeyFrom } from '../services/request-signing';
@@ -48,8 +48,7 @@ export class RelayConfigError extends Error {
   }
 }
 
-const ms = (fallback: number, min: number) =>
-  z.preprocess(emptyToUndefined, z.coerce.number().int().min(min).default(fallback));
+const ms = (fallback: number, min: number) => integer(min, Number.MAX_SAFE_INTEGER, fallback);
 const required = z.preprocess(emptyToUndefined, z.string({ error: 'is required' }).trim().min(1));
 
 const schema = z.object({
