@@ -49,10 +49,8 @@ export interface AnchorApp {
   /** The relay job queue and event log; null when no relay is configured. */
   relayJobs: RelayJobQueue | null;
   relayEvents: RelayEventLog | null;
-  /** Link requests, their audit log and the workflow that runs approved ones. */
+  /** Link requests, as the workflow and the cards see them. */
   requests: LinkRequests;
-  audit: AuditLog;
-  workflow: LinkWorkflow;
   /** Listens on the configured host and port; resolves with the bound port. */
   start(): Promise<number>;
   stop(): Promise<void>;
@@ -108,8 +106,6 @@ export function createApp(config: AnchorConfig, services: AppServices, logger: L
     relayJobs: relayParts?.queue ?? null,
     relayEvents: relayParts?.events ?? null,
     requests: link.requests,
-    audit: link.audit,
-    workflow: link.workflow,
     start: () => {
       if (relayParts) sweeper = sweepExpiredJobs(relayParts.queue, logger);
       requestSweeper = sweepRequests(

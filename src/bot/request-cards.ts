@@ -8,10 +8,11 @@ import { expandCard } from './cards';
 import { requestCardData } from './views/request';
 import type { RequestViewer } from './views/request';
 
-/** Where the approval card of a new request went, in words for the requester. */
+/** What publishing a request did. */
 export interface Publication {
-  locations: CardLocation[];
-  /** e.g. "the admin channel General" or "Adele Vance's chat". */
+  /** The request with the approval cards' locations added. */
+  request: LinkRequest;
+  /** Where the cards went, in words for the requester: "the admin channel General", "Adele Vance's chat". */
   sentTo: string[];
 }
 
@@ -72,8 +73,9 @@ export class RequestCards {
         );
       }
     }
-    if (locations.length > 0) await this.options.requests.addCards(request.id, locations);
-    return { locations, sentTo };
+    const published =
+      locations.length > 0 ? await this.options.requests.addCards(request.id, locations) : request;
+    return { request: published, sentTo };
   }
 
   /** Updates every posted copy of the request's card to its current state. */

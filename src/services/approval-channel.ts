@@ -27,9 +27,4 @@ export class ApprovalChannel {
   async get(): Promise<RegisteredChannel | undefined> {
     return (await this.store.read<RegisteredChannel>(CHANNEL_KEY))?.value;
   }
-
-  /** Goes back to personal chats. */
-  async clear(): Promise<void> {
-    await this.store.delete(CHANNEL_KEY);
-  }
 }

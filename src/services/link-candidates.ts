@@ -1,6 +1,7 @@
 import type { CloudDirectory } from './cloud-directory';
 import type { CloudUser } from './cloud-user';
 import type { DirectoryService, DirectoryUser } from './directory';
+import type { PagedResult } from './graph-paging';
 import { preselectedPair, rankPairs } from './pair-matching';
 import { normalizeSearchText } from './search-text';
 import type { PairCandidate } from './pair-matching';
@@ -51,11 +52,7 @@ export async function findLinkCandidates(
       (err: unknown) => failedSide<DirectoryUser>(err),
     ),
     services.cloud.searchUsers(text, { limit: CANDIDATES_SHOWN, deadline: options.deadline }).then(
-      (r): CandidateSide<CloudUser> => ({
-        users: r.items,
-        more: Math.max(0, (r.total ?? r.items.length) - r.items.length, r.truncated && !r.total ? 1 : 0),
-        error: null,
-      }),
+      (r): CandidateSide<CloudUser> => ({ users: r.items, more: moreThan(r), error: null }),
       (err: unknown) => failedSide<CloudUser>(err),
     ),
   ]);
@@ -66,6 +63,12 @@ export async function findLinkCandidates(
     preselected: preselectedPair(ad.users, cloud.users) ?? null,
     best: rankPairs(ad.users, cloud.users)[0] ?? null,
   };
+}
+
+/** Users Graph matched beyond those returned: its count when it gave one, else at least one if cut. */
+function moreThan(result: PagedResult<CloudUser>): number {
+  if (result.total !== undefined) return Math.max(0, result.total - result.items.length);
+  return result.truncated ? 1 : 0;
 }
 
 function failedSide<T>(err: unknown): CandidateSide<T> {

@@ -17,9 +17,6 @@ export const FINAL_REQUEST_STATES: readonly LinkRequestState[] = [
   'expired',
 ];
 
-/** States of a request still waiting for someone or something. */
-export const OPEN_REQUEST_STATES: readonly LinkRequestState[] = ['pending', 'approved', 'running'];
-
 /** Someone acting in the chat, as the platform (not a card) reported them. */
 export interface Person {
   /** Entra object id (`from.aadObjectId`): what identity checks compare. */

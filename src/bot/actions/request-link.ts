@@ -1,6 +1,7 @@
 import { TurnContext } from 'botbuilder';
 import type { AdaptiveCardInvokeResponse } from 'botbuilder';
 import { LinkDraftError } from '../../services/link-drafts';
+import type { LinkRequest } from '../../services/link-request';
 import { LinkRequestError } from '../../services/link-requests';
 import { actorOf } from '../actor';
 import { cardResponse, dataString, messageResponse } from '../card-action';
@@ -73,18 +74,15 @@ export class RequestLinkAction implements CardAction {
         },
       ]);
     }
-    void this.publish(request.id, log);
+    void this.publish(request, log);
     return cardResponse(requestCard(request, 'requester', 'Sending the approval card to the other admins…'));
   }
 
   /** Sends the approval cards, then tells the requester (on their card) where they went. */
-  private async publish(requestId: string, log: ReturnType<typeof turnLogger>): Promise<void> {
-    const { requests, cards, messenger } = this.services;
+  private async publish(request: LinkRequest, log: ReturnType<typeof turnLogger>): Promise<void> {
+    const { cards, messenger } = this.services;
     try {
-      const request = await requests.get(requestId);
-      if (!request) return;
-      const { sentTo } = await cards.publish(request);
-      const current = (await requests.get(requestId)) ?? request;
+      const { request: current, sentTo } = await cards.publish(request);
       const notice = sentTo.length
         ? `Approval card sent to ${sentTo.join(', ')}.`
         : 'No other admin has a chat with Anchor yet and no admin channel is registered: ask another admin to open Anchor and type "pending".';
@@ -92,7 +90,7 @@ export class RequestLinkAction implements CardAction {
         await messenger.update(location, requestCard(current, 'requester', notice));
       }
     } catch (err) {
-      log?.error({ err, requestId }, 'publishing the approval card failed');
+      log?.error({ err, requestId: request.id }, 'publishing the approval card failed');
     }
   }
 }

@@ -7,6 +7,8 @@ import { label } from '../views/candidates';
 
 /** How many finished requests `history` shows. */
 const SHOWN = 15;
+/** How many recent requests `history <name>` looks through. */
+const SEARCHED = 200;
 
 /** `history [name]`: recent links with outcome, requester, approver and times. */
 export class HistoryCommand implements Command {
@@ -18,7 +20,8 @@ export class HistoryCommand implements Command {
 
   async run(context: TurnContext, args: string): Promise<void> {
     const filter = args.toLowerCase();
-    const recent = await this.services.requests.listRecent(200);
+    // Only a name filter needs to look further back than what is shown.
+    const recent = await this.services.requests.listRecent(filter ? SEARCHED : SHOWN);
     const matching = recent
       .filter((r) => {
         if (!filter) return true;

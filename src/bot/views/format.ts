@@ -1,3 +1,4 @@
+import type { LinkRequestState } from '../../services/link-request';
 import type { CheckStatus } from '../../services/preflight-report';
 
 /** The icon and Adaptive Card colour of each check status. */
@@ -19,3 +20,15 @@ export function formatTime(iso: string | null | undefined): string {
 export function plural(count: number, noun: string): string {
   return `${count} ${noun}${count === 1 ? '' : 's'}`;
 }
+
+/** The icon and Adaptive Card colour of each request state, on the request card and in lists. */
+export const REQUEST_STATE_MARK: Record<LinkRequestState, { icon: string; color: string }> = {
+  pending: { icon: '⏳', color: 'Default' },
+  approved: { icon: '▶', color: 'Accent' },
+  running: { icon: '▶', color: 'Accent' },
+  linked: { icon: '✓', color: 'Good' },
+  failed: { icon: '✗', color: 'Attention' },
+  rejected: { icon: '✗', color: 'Attention' },
+  cancelled: { icon: '–', color: 'Default' },
+  expired: { icon: '⌛', color: 'Warning' },
+};

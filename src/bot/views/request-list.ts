@@ -1,17 +1,6 @@
 import type { LinkRequest } from '../../services/link-request';
 import { label } from './candidates';
-import { formatTime } from './format';
-
-const STATE_MARK: Record<LinkRequest['state'], { icon: string; color: string }> = {
-  pending: { icon: '⏳', color: 'Default' },
-  approved: { icon: '▶', color: 'Accent' },
-  running: { icon: '▶', color: 'Accent' },
-  linked: { icon: '✓', color: 'Good' },
-  failed: { icon: '✗', color: 'Attention' },
-  rejected: { icon: '✗', color: 'Attention' },
-  cancelled: { icon: '–', color: 'Default' },
-  expired: { icon: '⌛', color: 'Warning' },
-};
+import { REQUEST_STATE_MARK, formatTime } from './format';
 
 /** The short id admins type after `cancel`: the first block of the request id. */
 export function shortId(request: Pick<LinkRequest, 'id'>): string {
@@ -24,7 +13,7 @@ export function requestListData(title: string, requests: readonly LinkRequest[],
     title,
     empty,
     items: requests.map((r) => ({
-      ...STATE_MARK[r.state],
+      ...REQUEST_STATE_MARK[r.state],
       title: `${label(r.preflight.ad)} ↔ ${r.preflight.cloud.userPrincipalName}: ${r.state}`,
       line1: `Requested by ${r.requester.name} at ${formatTime(r.createdAt)}${decisionText(r)}`,
       line2: `Request ${shortId(r)} · ${r.reason}${r.run?.failure ? ` · failed at ${r.run.failure.step}: ${r.run.failure.message}` : ''}`,

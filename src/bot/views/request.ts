@@ -1,7 +1,7 @@
 import type { LinkRequest, LinkStep, LinkStepName } from '../../services/link-request';
 import { LINK_VERBS } from '../verbs';
 import { label } from './candidates';
-import { STATUS_MARK, formatTime } from './format';
+import { REQUEST_STATE_MARK, STATUS_MARK, formatTime } from './format';
 
 /** Who is looking at a request card: its requester, or an admin who may decide. */
 export type RequestViewer = 'requester' | 'approvers';
@@ -23,28 +23,28 @@ const STEP_MARK: Record<LinkStep['state'], { icon: string; color: string }> = {
   skipped: { icon: '–', color: 'Default' },
 };
 
-const STATE_VIEW: Record<LinkRequest['state'], { icon: string; color: string; headline: string }> = {
-  pending: { icon: '⏳', color: 'Default', headline: 'Link request: waiting for approval' },
-  approved: { icon: '▶', color: 'Accent', headline: 'Link request: approved, starting' },
-  running: { icon: '▶', color: 'Accent', headline: 'Linking…' },
-  linked: { icon: '✓', color: 'Good', headline: 'Linked' },
-  failed: { icon: '✗', color: 'Attention', headline: 'Link failed' },
-  rejected: { icon: '✗', color: 'Attention', headline: 'Link request rejected' },
-  cancelled: { icon: '–', color: 'Default', headline: 'Link request cancelled' },
-  expired: { icon: '⌛', color: 'Warning', headline: 'Link request expired' },
+const HEADLINE: Record<LinkRequest['state'], string> = {
+  pending: 'Link request: waiting for approval',
+  approved: 'Link request: approved, starting',
+  running: 'Linking…',
+  linked: 'Linked',
+  failed: 'Link failed',
+  rejected: 'Link request rejected',
+  cancelled: 'Link request cancelled',
+  expired: 'Link request expired',
 };
 
 /** The data the `link-request` card template expects, for one viewer. */
 export function requestCardData(request: LinkRequest, viewer: RequestViewer, notice = ''): object {
   const { ad, cloud } = request.preflight;
   const pending = request.state === 'pending';
-  const view = STATE_VIEW[request.state];
+  const mark = REQUEST_STATE_MARK[request.state];
   const checks = request.preflight.checks;
   return {
     requestId: request.id,
-    stateIcon: view.icon,
-    stateColor: view.color,
-    headline: `${view.headline}: ${label(ad)}`,
+    stateIcon: mark.icon,
+    stateColor: mark.color,
+    headline: `${HEADLINE[request.state]}: ${label(ad)}`,
     stateLine: stateLine(request),
     requester: request.requester.name,
     createdAt: formatTime(request.createdAt),
