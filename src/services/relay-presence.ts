@@ -40,18 +40,29 @@ const PRESENCE_KEY = (relayId: string) => `relay/presence/${relayId}`;
 export class RelayPresence implements HealthProbe {
   readonly name = 'relay';
   private readonly local = new Map<string, RelayHeartbeat>();
+  /** What this instance last wrote to the store, per relay. */
+  private readonly lastStored = new Map<string, RelayHeartbeat>();
 
   constructor(
     readonly staleAfterMs = 60_000,
     private readonly options: RelayPresenceOptions = {},
   ) {}
 
-  /** Called whenever a relay polls, with what it sent. */
+  /**
+   * Called whenever a relay polls, with what it sent. The shared store is written when what the
+   * relay reports changed, or when the stored heartbeat is a quarter of the stale window old:
+   * other instances then still see the relay fresh, and a relay polling every second does not
+   * cost a storage write every second.
+   */
   async record(poll: PollRequest, at: Date = new Date()): Promise<void> {
     const heartbeat: RelayHeartbeat = { relayId: poll.relayId, at: at.toISOString(), poll };
+    const stored = this.lastStored.get(poll.relayId);
     this.local.set(poll.relayId, heartbeat);
+    const unchanged = stored && JSON.stringify(stored.poll) === JSON.stringify(poll);
+    if (unchanged && at.getTime() - Date.parse(stored.at) < this.staleAfterMs / 4) return;
     // Last writer wins: a heartbeat is a fact about "now", not a read-modify-write.
     await this.options.store?.write(PRESENCE_KEY(poll.relayId), heartbeat, '*');
+    this.lastStored.set(poll.relayId, heartbeat);
   }
 
   /** Records a bare sign of life (no poll body), for the only or the primary relay. */
