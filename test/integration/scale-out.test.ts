@@ -193,7 +193,11 @@ describe('scale-out: two bot processes sharing Azure Blob Storage (Azurite)', fu
 
     const done = await finalState(id);
     assert.equal(done.state, 'linked', JSON.stringify(done.run?.failure));
-    const entries = await auditOf(id);
+    // The outcome is audited just after the request is written as finished.
+    const entries = await until('the outcome is audited', async () => {
+      const all = await auditOf(id);
+      return all.some((e) => e.action === 'link.linked') ? all : undefined;
+    });
     const count = (action: string) => entries.filter((e) => e.action === action).length;
     assert.equal(count('link.approved'), 1);
     assert.equal(count('link.linked'), 1);
@@ -265,8 +269,11 @@ describe('scale-out: two bot processes sharing Azure Blob Storage (Azurite)', fu
     );
     assert.equal(adsync.read().syncCycleEnabled, true);
     assert.equal(graph.state.users.get(bulkCloudId(n))?.onPremisesImmutableId, null);
-    const failed = (await auditOf(id)).find((e) => e.action === 'link.failed');
-    assert.match(failed?.detail ?? '', /stopped during the preflight step/);
+    // The outcome is audited just after the request is written as finished.
+    const failed = await until('the failure is audited', async () =>
+      (await auditOf(id)).find((e) => e.action === 'link.failed'),
+    );
+    assert.match(failed.detail, /stopped during the preflight step/);
   });
 });
 
