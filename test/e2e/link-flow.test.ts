@@ -94,7 +94,9 @@ describe('e2e: the link flow with two admins (Samba AD, Graph simulator, relay, 
     await requester.send(`link user ${text}`);
     const candidates = await requester.waitForCard(`Candidates for: ${text}`);
     await requester.clickCardButton(candidates, 'Check this pair');
-    return requester.waitForCard('Preflight:', 30_000);
+    // This pair's card, not the one an earlier test left above it.
+    const escaped = text.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
+    return requester.waitForCard(new RegExp(`Preflight:[\\s\\S]*${escaped}`), 30_000);
   }
 
   /** Acknowledges every warning, gives a reason and requests approval; returns the request id. */
