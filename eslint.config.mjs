@@ -17,7 +17,7 @@ export default tseslint.config(
   },
   {
     // Services must not know the chat SDK: botbuilder types stay in src/bot.
-    files: ['src/services/**/*.ts', 'src/relay/**/*.ts', 'src/sim/**/*.ts'],
+    files: ['src/services/**/*.ts', 'src/relay-agent/**/*.ts', 'src/sim/**/*.ts'],
     rules: {
       'no-restricted-imports': [
         'error',
@@ -31,7 +31,7 @@ export default tseslint.config(
   },
   {
     // botbuilder-azure-blobs is a storage package; it is used in this one file and nowhere else.
-    files: ['src/services/blob-state-store.ts'],
+    files: ['src/services/state/blob-state-store.ts'],
     rules: {
       'no-restricted-imports': [
         'error',
@@ -52,7 +52,7 @@ export default tseslint.config(
     },
   },
   {
-    files: ['test/**/*.ts', 'bench/**/*.ts', 'src/index.ts', 'src/sim/demo.ts'],
+    files: ['test/**/*.ts', 'bench/**/*.ts', 'src/main.ts', 'src/sim/demo/start-demo.ts'],
     rules: { 'no-console': 'off' },
   },
 );

@@ -43,7 +43,7 @@ resource web 'Microsoft.Web/sites@2023-12-01' = {
     httpsOnly: true
     siteConfig: {
       linuxFxVersion: 'NODE|22-lts'
-      appCommandLine: 'node dist/src/index.js'
+      appCommandLine: 'node dist/src/main.js'
       healthCheckPath: '/healthz'
       minTlsVersion: '1.2'
       ftpsState: 'Disabled'

@@ -1,5 +1,5 @@
 import type { TurnContext } from 'botbuilder';
-import type { Person } from '../services/link-request';
+import type { Person } from '../services/link/link-request';
 
 /**
  * Who is acting in this turn, as the channel reported them. Identity always comes from the

@@ -1,8 +1,8 @@
 import { CloudAdapter, ConfigurationBotFrameworkAuthentication } from 'botbuilder';
 import type { TurnContext } from 'botbuilder';
-import type { AnchorConfig } from '../config';
-import type { Logger } from '../logger';
-import { turnLogger, correlationIdOf } from './correlation-middleware';
+import type { AnchorConfig } from '../config/load-config';
+import type { Logger } from '../shared/logger';
+import { turnLogger, correlationIdOf } from './middleware/correlation-middleware';
 
 /**
  * Creates the Bot Framework adapter. With an app id, every request must carry a valid Bot

@@ -1,10 +1,10 @@
 import { TeamsActivityHandler, TurnContext } from 'botbuilder';
 import type { AdaptiveCardInvokeResponse, AdaptiveCardInvokeValue, ConversationReference } from 'botbuilder';
-import type { CardAction } from './card-action';
-import { unknownActionResponse } from './card-action';
-import type { AdminConversations } from '../services/admin-conversations';
-import type { CommandRouter } from './command-router';
-import { turnLogger } from './correlation-middleware';
+import type { CardAction } from './actions/card-action';
+import { unknownActionResponse } from './actions/card-action';
+import type { AdminConversations } from '../services/conversations/admin-conversations';
+import type { CommandRouter } from './commands/command-router';
+import { turnLogger } from './middleware/correlation-middleware';
 
 /** What a new admin reads when Anchor is added to their chat. */
 export const WELCOME =

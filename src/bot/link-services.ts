@@ -1,8 +1,8 @@
-import type { AuditLog } from '../services/audit-log';
-import type { LinkDrafts } from '../services/link-drafts';
-import type { LinkRequests } from '../services/link-requests';
-import type { CardMessenger } from './card-messenger';
-import type { RequestCards } from './request-cards';
+import type { AuditLog } from '../services/audit/audit-log';
+import type { LinkDrafts } from '../services/link/drafts';
+import type { LinkRequests } from '../services/link/request-store';
+import type { CardMessenger } from './cards/card-messenger';
+import type { RequestCards } from './cards/request-cards';
 
 /** Runs an approved request (the link workflow); resolves when the run is over. */
 export interface LinkRunner {

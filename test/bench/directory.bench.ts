@@ -8,10 +8,10 @@ import os from 'node:os';
 import path from 'node:path';
 import { performance } from 'node:perf_hooks';
 import type { Client, Filter } from 'ldapts';
-import { PROJECT_ROOT } from '../../src/paths';
-import { LdapDirectory } from '../../src/services/ldap-directory';
-import { freeTextFilter, lookupFilter } from '../../src/services/ldap-filters';
-import { BINARY_ATTRIBUTES, USER_ATTRIBUTES } from '../../src/services/ldap-user';
+import { PROJECT_ROOT } from '../../src/shared/paths';
+import { LdapDirectory } from '../../src/services/ad/ldap-directory';
+import { freeTextFilter, lookupFilter } from '../../src/services/ad/ldap-filters';
+import { BINARY_ATTRIBUTES, USER_ATTRIBUTES } from '../../src/services/ad/ldap-user';
 import { SambaDc } from '../support/samba-dc';
 
 const USERS = Number(process.env.BENCH_USERS ?? 20_000);

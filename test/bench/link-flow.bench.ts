@@ -25,25 +25,25 @@ import { performance } from 'node:perf_hooks';
 import type { Activity } from 'botbuilder';
 import { Attribute, Change } from 'ldapts';
 import pino from 'pino';
-import { createApp } from '../../src/app';
-import type { AnchorApp } from '../../src/app';
-import { loadConfig } from '../../src/config';
-import { createLogger } from '../../src/logger';
-import { PROJECT_ROOT } from '../../src/paths';
-import type { CloudDirectory } from '../../src/services/cloud-directory';
-import type { DirectoryService, DirectoryUser } from '../../src/services/directory';
-import { createGraphServices } from '../../src/services/graph-services';
-import { LdapDirectory } from '../../src/services/ldap-directory';
-import type { LinkRequest } from '../../src/services/link-request';
-import { MemoryStateStore } from '../../src/services/memory-state-store';
-import { PREFLIGHT_CHECK_IDS } from '../../src/services/preflight-report';
-import { adViewOf } from '../../src/sim/ad-view';
+import { createApp } from '../../src/app/create-app';
+import type { AnchorApp } from '../../src/app/create-app';
+import { loadConfig } from '../../src/config/load-config';
+import { createLogger } from '../../src/shared/logger';
+import { PROJECT_ROOT } from '../../src/shared/paths';
+import type { CloudDirectory } from '../../src/services/entra/cloud-directory';
+import type { DirectoryService, DirectoryUser } from '../../src/services/ad/ad-directory';
+import { createGraphServices } from '../../src/services/entra/graph-services';
+import { LdapDirectory } from '../../src/services/ad/ldap-directory';
+import type { LinkRequest } from '../../src/services/link/link-request';
+import { MemoryStateStore } from '../../src/services/state/memory-state-store';
+import { PREFLIGHT_CHECK_IDS } from '../../src/services/link/preflight/report';
+import { adViewOf } from '../../src/sim/demo/ad-view';
 import { AdSyncSimState } from '../../src/sim/adsync-host/state';
-import { demoRelayKeys } from '../../src/sim/demo';
-import { startDemoRelay } from '../../src/sim/demo-relay';
-import { DEMO_TENANT, cloudOnlyUser, demoOrganization } from '../../src/sim/demo-tenant';
-import type { DemoTeamsUser } from '../../src/sim/demo-tenant';
-import { GraphSimulator } from '../../src/sim/graph-simulator';
+import { demoRelayKeys } from '../../src/sim/demo/start-demo';
+import { startDemoRelay } from '../../src/sim/demo/demo-relay';
+import { DEMO_TENANT, cloudOnlyUser, demoOrganization } from '../../src/sim/demo/demo-tenant';
+import type { DemoTeamsUser } from '../../src/sim/demo/demo-tenant';
+import { GraphSimulator } from '../../src/sim/graph/graph-simulator';
 import { LINK_VERBS } from '../../src/bot/verbs';
 import { acknowledgementInput } from '../../src/bot/views/preflight';
 import { teamsActivity } from '../support/activities';
@@ -599,7 +599,7 @@ function childMemory(): { samba: number; relay: number } {
       .reduce((total, pid) => total + pssOf(pid), 0);
   return {
     samba: sum((a) => a.includes('samba')),
-    relay: sum((a) => a.includes(path.join('src', 'relay', 'index.ts'))),
+    relay: sum((a) => a.includes(path.join('src', 'relay-agent', 'main.ts'))),
   };
 }
 

@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { existsSync, rmSync } from 'node:fs';
 import path from 'node:path';
-import { expandCard } from '../../src/bot/cards';
+import { expandCard } from '../../src/bot/cards/card-templates';
 import { cardSampleCases } from '../support/card-samples';
 import { CARD_OUTPUT_DIR, CARD_THEMES, CardRenderer, cardActionTitles } from '../support/card-renderer';
 

@@ -2,10 +2,10 @@ import assert from 'node:assert/strict';
 import { existsSync, readdirSync, rmSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { REFUSAL } from '../../src/bot/access-middleware';
-import { DEMO_TENANT, demoTeamsUsers } from '../../src/sim/demo-tenant';
-import { startPlayground } from '../../src/sim/playground';
-import type { PlaygroundInstance } from '../../src/sim/playground';
+import { REFUSAL } from '../../src/bot/middleware/access-middleware';
+import { DEMO_TENANT, demoTeamsUsers } from '../../src/sim/demo/demo-tenant';
+import { startPlayground } from '../../src/sim/demo/playground';
+import type { PlaygroundInstance } from '../../src/sim/demo/playground';
 import { AnchorProcess, freePort } from '../support/anchor-process';
 import { Browser, screenshotDir } from '../support/playground-driver';
 

@@ -1,5 +1,5 @@
 import type { Activity } from 'botbuilder';
-import { DEMO_TENANT } from '../../src/sim/demo-tenant';
+import { DEMO_TENANT } from '../../src/sim/demo/demo-tenant';
 
 /** Who sends a test activity. */
 export interface TestSender {

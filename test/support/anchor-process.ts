@@ -1,7 +1,7 @@
 import { spawn } from 'node:child_process';
 import type { ChildProcess } from 'node:child_process';
 import net from 'node:net';
-import { PROJECT_ROOT } from '../../src/paths';
+import { PROJECT_ROOT } from '../../src/shared/paths';
 
 /** A free TCP port on loopback, for a server a test is about to start. */
 export function freePort(): Promise<number> {
@@ -16,7 +16,7 @@ export function freePort(): Promise<number> {
 }
 
 /**
- * Anchor run as a real process, exactly as `npm start` runs it (`tsx src/index.ts`), with an
+ * Anchor run as a real process, exactly as `npm start` runs it (`tsx src/main.ts`), with an
  * environment of the test's choosing and nothing inherited that could change its mode.
  */
 export class AnchorProcess {
@@ -33,10 +33,10 @@ export class AnchorProcess {
   }
 
   /**
-   * Starts an Anchor program (the bot by default, or `src/relay/index.ts`) with `env` plus PATH
+   * Starts an Anchor program (the bot by default, or `src/relay-agent/main.ts`) with `env` plus PATH
    * and HOME. The working directory has no `.env`.
    */
-  static start(env: Record<string, string>, entry = 'src/index.ts'): AnchorProcess {
+  static start(env: Record<string, string>, entry = 'src/main.ts'): AnchorProcess {
     const child = spawn(process.execPath, ['--import', 'tsx', entry], {
       cwd: PROJECT_ROOT,
       env: {

@@ -5,12 +5,12 @@
  * and the scale-out tenant's AD. Prints "instance listening" once it serves.
  */
 import { readFileSync } from 'node:fs';
-import { createApp } from '../../src/app';
-import { loadConfig } from '../../src/config';
-import { createLogger } from '../../src/logger';
-import { DemoDirectory } from '../../src/services/demo-directory';
-import { createGraphServices } from '../../src/services/graph-services';
-import { createStateStore } from '../../src/services/state-store-factory';
+import { createApp } from '../../src/app/create-app';
+import { loadConfig } from '../../src/config/load-config';
+import { createLogger } from '../../src/shared/logger';
+import { DemoDirectory } from '../../src/sim/demo/demo-directory';
+import { createGraphServices } from '../../src/services/entra/graph-services';
+import { createStateStore } from '../../src/services/state/state-store-factory';
 import { scaleOutDirectory } from './scale-out-tenant';
 
 async function main(): Promise<void> {

@@ -1,4 +1,4 @@
-import type { CardName } from '../../src/bot/cards';
+import type { CardName } from '../../src/bot/cards/card-templates';
 import { candidatesCardData } from '../../src/bot/views/candidates';
 import { preflightCardData } from '../../src/bot/views/preflight';
 import { requestCardData } from '../../src/bot/views/request';

@@ -4,7 +4,7 @@ import Ajv from 'ajv';
 import type { ValidateFunction } from 'ajv';
 import draft06 from 'ajv/dist/refs/json-schema-draft-06.json';
 import type * as AdaptiveCards from 'adaptivecards';
-import { PROJECT_ROOT } from '../../src/paths';
+import { PROJECT_ROOT } from '../../src/shared/paths';
 
 /** The shared schemas folder, beside the project as CI and developers check it out. */
 export const SHARED_SCHEMAS = path.resolve(PROJECT_ROOT, '..', 'shared', 'schemas');

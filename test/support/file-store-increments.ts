@@ -5,8 +5,8 @@
  * <key> <count> times with updateItem, one after another, and prints {"start":…,"end":…} (ms).
  */
 import { createInterface } from 'node:readline';
-import { updateItem } from '../../src/services/conditional-update';
-import { FileStateStore } from '../../src/services/file-state-store';
+import { updateItem } from '../../src/services/state/conditional-update';
+import { FileStateStore } from '../../src/services/state/file-state-store';
 
 async function main(): Promise<void> {
   const [dir, key, count] = process.argv.slice(2);

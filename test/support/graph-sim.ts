@@ -1,9 +1,9 @@
-import type { CloudDirectory } from '../../src/services/cloud-directory';
-import { createGraphServices } from '../../src/services/graph-services';
+import type { CloudDirectory } from '../../src/services/entra/cloud-directory';
+import { createGraphServices } from '../../src/services/entra/graph-services';
 import assert from 'node:assert/strict';
-import { demoGraphSeed } from '../../src/sim/demo-graph-seed';
-import { GraphSimulator } from '../../src/sim/graph-simulator';
-import type { GraphSimulatorSeed } from '../../src/sim/graph-simulator';
+import { demoGraphSeed } from '../../src/sim/demo/demo-graph-seed';
+import { GraphSimulator } from '../../src/sim/graph/graph-simulator';
+import type { GraphSimulatorSeed } from '../../src/sim/graph/graph-simulator';
 
 /** A Graph error envelope as tests read it. */
 export interface GraphErrorJson {

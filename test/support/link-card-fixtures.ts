@@ -1,11 +1,11 @@
-import type { CloudUser } from '../../src/services/cloud-user';
-import type { DirectoryUser } from '../../src/services/directory';
-import type { LinkCandidates } from '../../src/services/link-candidates';
-import type { LinkRequest, LinkStep } from '../../src/services/link-request';
-import { scorePair } from '../../src/services/pair-matching';
-import type { PreflightReport } from '../../src/services/preflight-report';
-import { sourceAnchorOf } from '../../src/services/source-anchor';
-import { demoDirectoryUsers } from '../../src/sim/demo-tenant';
+import type { CloudUser } from '../../src/services/entra/cloud-user';
+import type { DirectoryUser } from '../../src/services/ad/ad-directory';
+import type { LinkCandidates } from '../../src/services/link/candidates';
+import type { LinkRequest, LinkStep } from '../../src/services/link/link-request';
+import { scorePair } from '../../src/services/link/pair-matching';
+import type { PreflightReport } from '../../src/services/link/preflight/report';
+import { sourceAnchorOf } from '../../src/services/ad/source-anchor';
+import { demoDirectoryUsers } from '../../src/sim/demo/demo-tenant';
 import { APPROVER, REQUESTER, apesAdUser, apesCloudUser, apesPreflight } from './link-fixtures';
 
 /** Every demo AD user as the directory reads them. */

@@ -1,11 +1,15 @@
-import type { CloudUserDetail } from '../../src/services/cloud-user';
-import type { DirectoryUser } from '../../src/services/directory';
-import type { Person } from '../../src/services/link-request';
-import type { NewLinkRequest } from '../../src/services/link-requests';
-import { PREFLIGHT_CHECK_IDS, verdictOf } from '../../src/services/preflight-report';
-import type { PreflightCheck, PreflightCheckId, PreflightReport } from '../../src/services/preflight-report';
-import { sourceAnchorOf } from '../../src/services/source-anchor';
-import { DEMO_TENANT, demoDirectoryUsers } from '../../src/sim/demo-tenant';
+import type { CloudUserDetail } from '../../src/services/entra/cloud-user';
+import type { DirectoryUser } from '../../src/services/ad/ad-directory';
+import type { Person } from '../../src/services/link/link-request';
+import type { NewLinkRequest } from '../../src/services/link/request-store';
+import { PREFLIGHT_CHECK_IDS, verdictOf } from '../../src/services/link/preflight/report';
+import type {
+  PreflightCheck,
+  PreflightCheckId,
+  PreflightReport,
+} from '../../src/services/link/preflight/report';
+import { sourceAnchorOf } from '../../src/services/ad/source-anchor';
+import { DEMO_TENANT, demoDirectoryUsers } from '../../src/sim/demo/demo-tenant';
 
 /** The demo AD user apes (objectGUID 35918bc9-…). */
 export const APES_OBJECT_GUID = '35918bc9-196d-40ea-9779-889d79b753f0';

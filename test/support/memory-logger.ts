@@ -1,6 +1,6 @@
 import { Writable } from 'node:stream';
-import { createLogger } from '../../src/logger';
-import type { Logger } from '../../src/logger';
+import { createLogger } from '../../src/shared/logger';
+import type { Logger } from '../../src/shared/logger';
 
 /** A real Anchor logger whose JSON lines are kept in memory for assertions. */
 export function memoryLogger(level = 'debug'): { logger: Logger; lines: () => Record<string, unknown>[] } {

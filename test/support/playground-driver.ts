@@ -3,7 +3,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { chromium } from 'playwright-core';
 import type { BrowserContext, Locator, Page } from 'playwright-core';
-import { PROJECT_ROOT } from '../../src/paths';
+import { PROJECT_ROOT } from '../../src/shared/paths';
 import { CHROMIUM, ensureSystemPackages } from './system-deps';
 
 const CHROMIUM_ARGS = [

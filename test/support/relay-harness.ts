@@ -1,20 +1,20 @@
 import assert from 'node:assert/strict';
 import path from 'node:path';
-import { createApp } from '../../src/app';
-import type { AnchorApp } from '../../src/app';
-import { loadConfig } from '../../src/config';
-import type { Logger } from '../../src/logger';
-import type { CloudDirectory } from '../../src/services/cloud-directory';
-import { DemoDirectory } from '../../src/services/demo-directory';
-import { createGraphServices } from '../../src/services/graph-services';
-import { MemoryStateStore } from '../../src/services/memory-state-store';
-import type { RelayClient } from '../../src/services/relay-client';
-import type { RelayHealth } from '../../src/services/relay-presence';
-import { generateSigningKeyPair } from '../../src/services/request-signing';
+import { createApp } from '../../src/app/create-app';
+import type { AnchorApp } from '../../src/app/create-app';
+import { loadConfig } from '../../src/config/load-config';
+import type { Logger } from '../../src/shared/logger';
+import type { CloudDirectory } from '../../src/services/entra/cloud-directory';
+import { DemoDirectory } from '../../src/sim/demo/demo-directory';
+import { createGraphServices } from '../../src/services/entra/graph-services';
+import { MemoryStateStore } from '../../src/services/state/memory-state-store';
+import type { RelayClient } from '../../src/services/relay/relay-client';
+import type { RelayHealth } from '../../src/services/relay/presence';
+import { generateSigningKeyPair } from '../../src/shared/relay-protocol/request-signing';
 import { AdSyncSimState, STATE_ENV } from '../../src/sim/adsync-host/state';
-import { STAND_IN_PWSH } from '../../src/sim/demo-relay';
-import { demoDirectoryUsers } from '../../src/sim/demo-tenant';
-import type { GraphSimulator } from '../../src/sim/graph-simulator';
+import { STAND_IN_PWSH } from '../../src/sim/demo/demo-relay';
+import { demoDirectoryUsers } from '../../src/sim/demo/demo-tenant';
+import type { GraphSimulator } from '../../src/sim/graph/graph-simulator';
 import { AnchorProcess, freePort } from './anchor-process';
 
 /** The relay id the harness pairs the bot and the relay under. */
@@ -122,7 +122,7 @@ export class RelayHarness {
         ...this.options.relayEnv,
         ...extra,
       },
-      'src/relay/index.ts',
+      'src/relay-agent/main.ts',
     );
   }
 

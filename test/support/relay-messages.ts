@@ -1,6 +1,11 @@
 import type { KeyObject } from 'node:crypto';
-import type { JobResult, PollRequest, RelayEvent, SchedulerState } from '../../src/services/relay-protocol';
-import { signParts, signatureHeaders } from '../../src/services/request-signing';
+import type {
+  JobResult,
+  PollRequest,
+  RelayEvent,
+  SchedulerState,
+} from '../../src/shared/relay-protocol/messages';
+import { signParts, signatureHeaders } from '../../src/shared/relay-protocol/request-signing';
 
 /** A scheduler as an ordinary, enabled, non-staging sync server reports it. */
 export function schedulerState(overrides: Partial<SchedulerState> = {}): SchedulerState {

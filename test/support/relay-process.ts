@@ -1,7 +1,7 @@
 import path from 'node:path';
-import { generateSigningKeyPair } from '../../src/services/request-signing';
+import { generateSigningKeyPair } from '../../src/shared/relay-protocol/request-signing';
 import { STATE_ENV } from '../../src/sim/adsync-host/state';
-import { STAND_IN_PWSH } from '../../src/sim/demo-relay';
+import { STAND_IN_PWSH } from '../../src/sim/demo/demo-relay';
 import { AnchorProcess } from './anchor-process';
 
 /** The relay id the bot-instance tests pair their bots and relay under. */
@@ -20,7 +20,7 @@ export function relayPairing() {
 }
 
 /**
- * Starts the real relay (`src/relay/index.ts`) polling `botUrl` and driving the stand-in ADSync host,
+ * Starts the real relay (`src/relay-agent/main.ts`) polling `botUrl` and driving the stand-in ADSync host,
  * its files in `dir` (the stand-in's state in `adsyncStatePath`).
  */
 export function startRelayProcess(
@@ -42,6 +42,6 @@ export function startRelayProcess(
       [STATE_ENV]: adsyncStatePath,
       ...extraEnv,
     },
-    'src/relay/index.ts',
+    'src/relay-agent/main.ts',
   );
 }

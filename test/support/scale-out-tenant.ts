@@ -1,6 +1,6 @@
-import type { DemoDirectoryRecord } from '../../src/services/demo-directory';
-import type { SimCloudUser } from '../../src/sim/demo-tenant';
-import { cloudOnlyUser, demoDirectoryUsers } from '../../src/sim/demo-tenant';
+import type { DemoDirectoryRecord } from '../../src/sim/demo/demo-directory';
+import type { SimCloudUser } from '../../src/sim/demo/demo-tenant';
+import { cloudOnlyUser, demoDirectoryUsers } from '../../src/sim/demo/demo-tenant';
 
 /** How many extra AD/cloud pairs the scale-out tests link. */
 export const BULK_PAIRS = 60;

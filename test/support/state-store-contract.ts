@@ -1,8 +1,8 @@
 import assert from 'node:assert/strict';
-import { updateItem } from '../../src/services/conditional-update';
-import { InvalidStateKeyError } from '../../src/services/state-key';
-import { ETagConflictError } from '../../src/services/state-store';
-import type { StateStore } from '../../src/services/state-store';
+import { updateItem } from '../../src/services/state/conditional-update';
+import { InvalidStateKeyError } from '../../src/services/state/state-key';
+import { ETagConflictError } from '../../src/services/state/state-store';
+import type { StateStore } from '../../src/services/state/state-store';
 
 /** One store on fresh, empty storage, for one test. */
 export interface StoreUnderTest {

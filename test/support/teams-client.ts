@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import type { Activity } from 'botbuilder';
-import type { DemoTeamsUser } from '../../src/sim/demo-tenant';
-import { DEMO_TENANT } from '../../src/sim/demo-tenant';
+import type { DemoTeamsUser } from '../../src/sim/demo/demo-tenant';
+import { DEMO_TENANT } from '../../src/sim/demo/demo-tenant';
 
 /** An invoke answer as the bot returns it in the HTTP response. */
 export interface InvokeAnswer {

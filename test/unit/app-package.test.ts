@@ -3,7 +3,7 @@ import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import Ajv from 'ajv-draft-04';
 import { createCommandRouter } from '../../src/bot/create-bot';
-import { PROJECT_ROOT } from '../../src/paths';
+import { PROJECT_ROOT } from '../../src/shared/paths';
 import { botHarness } from '../support/bot-harness';
 import { SHARED_SCHEMAS } from '../support/card-validation';
 

@@ -1,11 +1,11 @@
 import type { AdaptiveCardInvokeResponse, TurnContext } from 'botbuilder';
-import { LinkRequestError } from '../../services/link-requests';
+import { LinkRequestError } from '../../services/link/request-store';
 import { actorOf } from '../actor';
-import { cardResponse, dataString, messageResponse } from '../card-action';
-import type { CardAction } from '../card-action';
-import { turnLogger } from '../correlation-middleware';
+import { cardResponse, dataString, messageResponse } from './card-action';
+import type { CardAction } from './card-action';
+import { turnLogger } from '../middleware/correlation-middleware';
 import type { LinkChatServices } from '../link-services';
-import { requestCard } from '../request-cards';
+import { requestCard } from '../cards/request-cards';
 import { LINK_VERBS } from '../verbs';
 import { viewerFor } from './request-view';
 

@@ -1,14 +1,14 @@
 import type { AdaptiveCardInvokeResponse, TurnContext } from 'botbuilder';
-import { isGuid } from '../../services/immutable-id';
-import type { LinkDrafts } from '../../services/link-drafts';
-import type { PreflightReport } from '../../services/preflight-report';
+import { isGuid } from '../../services/ad/immutable-id';
+import type { LinkDrafts } from '../../services/link/drafts';
+import type { PreflightReport } from '../../services/link/preflight/report';
 import { actorOf } from '../actor';
-import type { CardMessenger } from '../card-messenger';
-import { dataString, messageResponse } from '../card-action';
-import type { CardAction } from '../card-action';
-import { expandCard } from '../cards';
-import { turnLogger } from '../correlation-middleware';
-import { cardWithin } from '../deferred-card';
+import type { CardMessenger } from '../cards/card-messenger';
+import { dataString, messageResponse } from './card-action';
+import type { CardAction } from './card-action';
+import { expandCard } from '../cards/card-templates';
+import { turnLogger } from '../middleware/correlation-middleware';
+import { cardWithin } from '../cards/deferred-card';
 import { LINK_VERBS } from '../verbs';
 import { preflightCardData } from '../views/preflight';
 

@@ -1,9 +1,9 @@
 import type { AdaptiveCardInvokeResponse } from 'botbuilder';
-import type { HealthMonitor } from '../../services/health';
-import type { CardAction } from '../card-action';
-import { cardResponse } from '../card-action';
-import { expandCard } from '../cards';
-import { REFRESH_STATUS_VERB, statusCardData } from '../status-card';
+import type { HealthMonitor } from '../../services/health/health-monitor';
+import type { CardAction } from './card-action';
+import { cardResponse } from './card-action';
+import { expandCard } from '../cards/card-templates';
+import { REFRESH_STATUS_VERB, statusCardData } from '../views/status';
 
 /** The status card's Refresh button: probes again and replaces the card in place. */
 export class RefreshStatusAction implements CardAction {

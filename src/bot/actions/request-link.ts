@@ -1,15 +1,15 @@
 import { TurnContext } from 'botbuilder';
 import type { AdaptiveCardInvokeResponse } from 'botbuilder';
-import { LinkDraftError } from '../../services/link-drafts';
-import type { LinkRequest } from '../../services/link-request';
-import { LinkRequestError } from '../../services/link-requests';
+import { LinkDraftError } from '../../services/link/drafts';
+import type { LinkRequest } from '../../services/link/link-request';
+import { LinkRequestError } from '../../services/link/request-store';
 import { actorOf } from '../actor';
-import { cardResponse, dataString, messageResponse } from '../card-action';
-import type { CardAction } from '../card-action';
-import { expandCard } from '../cards';
-import { correlationIdOf, turnLogger } from '../correlation-middleware';
+import { cardResponse, dataString, messageResponse } from './card-action';
+import type { CardAction } from './card-action';
+import { expandCard } from '../cards/card-templates';
+import { correlationIdOf, turnLogger } from '../middleware/correlation-middleware';
 import type { LinkChatServices } from '../link-services';
-import { requestCard } from '../request-cards';
+import { requestCard } from '../cards/request-cards';
 import { LINK_VERBS } from '../verbs';
 import { acknowledgementInput, preflightCardData } from '../views/preflight';
 

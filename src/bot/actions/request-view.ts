@@ -1,4 +1,4 @@
-import type { LinkRequest, Person } from '../../services/link-request';
+import type { LinkRequest, Person } from '../../services/link/link-request';
 import type { RequestViewer } from '../views/request';
 
 /** Which view of a request card `actor` gets: the requester's own, or the approvers'. */

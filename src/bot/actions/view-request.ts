@@ -1,9 +1,9 @@
 import type { AdaptiveCardInvokeResponse, TurnContext } from 'botbuilder';
 import { actorOf } from '../actor';
-import { cardResponse, dataString, messageResponse } from '../card-action';
-import type { CardAction } from '../card-action';
+import { cardResponse, dataString, messageResponse } from './card-action';
+import type { CardAction } from './card-action';
 import type { LinkChatServices } from '../link-services';
-import { requestCard } from '../request-cards';
+import { requestCard } from '../cards/request-cards';
 import { LINK_VERBS } from '../verbs';
 import { viewerFor } from './request-view';
 

@@ -1,7 +1,7 @@
 import { TurnContext } from 'botbuilder';
-import type { ApprovalChannel } from '../../services/approval-channel';
+import type { ApprovalChannel } from '../../services/conversations/approval-channel';
 import { actorOf } from '../actor';
-import type { Command } from '../command';
+import type { Command } from './command';
 
 /** `approvals here`: makes this channel the one approval cards go to. */
 export class ApprovalsHereCommand implements Command {

@@ -1,8 +1,8 @@
 import type { TurnContext } from 'botbuilder';
-import { LinkRequestError } from '../../services/link-requests';
+import { LinkRequestError } from '../../services/link/request-store';
 import { actorOf } from '../actor';
 import { cancelRequest } from '../actions/cancel-request';
-import type { Command } from '../command';
+import type { Command } from './command';
 import type { LinkChatServices } from '../link-services';
 import { shortId } from '../views/request-list';
 

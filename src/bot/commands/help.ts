@@ -1,7 +1,7 @@
 import type { TurnContext } from 'botbuilder';
-import type { Command } from '../command';
-import type { CommandRouter } from '../command-router';
-import { cardAttachment } from '../cards';
+import type { Command } from './command';
+import type { CommandRouter } from './command-router';
+import { cardAttachment } from '../cards/card-templates';
 
 /** `help`: the card listing every command the bot understands. */
 export class HelpCommand implements Command {

@@ -1,6 +1,6 @@
 import type { TurnContext } from 'botbuilder';
-import { cardAttachment } from '../cards';
-import type { Command } from '../command';
+import { cardAttachment } from '../cards/card-templates';
+import type { Command } from './command';
 import type { LinkChatServices } from '../link-services';
 import { requestListData } from '../views/request-list';
 import { label } from '../views/candidates';

@@ -1,10 +1,10 @@
 import type { TurnContext } from 'botbuilder';
-import { DirectoryError } from '../../services/directory-error';
-import type { CandidateServices } from '../../services/link-candidates';
-import { findLinkCandidates } from '../../services/link-candidates';
-import { cardAttachment } from '../cards';
-import type { Command } from '../command';
-import { turnLogger } from '../correlation-middleware';
+import { DirectoryError } from '../../services/ad/directory-error';
+import type { CandidateServices } from '../../services/link/candidates';
+import { findLinkCandidates } from '../../services/link/candidates';
+import { cardAttachment } from '../cards/card-templates';
+import type { Command } from './command';
+import { turnLogger } from '../middleware/correlation-middleware';
 import { candidatesCardData } from '../views/candidates';
 
 /** What `link user` with nothing after it answers. */

@@ -1,10 +1,10 @@
 import { TurnContext } from 'botbuilder';
 import { actorOf } from '../actor';
 import { viewerFor } from '../actions/request-view';
-import { cardAttachment } from '../cards';
-import type { Command } from '../command';
+import { cardAttachment } from '../cards/card-templates';
+import type { Command } from './command';
 import type { LinkChatServices } from '../link-services';
-import { requestCard } from '../request-cards';
+import { requestCard } from '../cards/request-cards';
 import { requestListData } from '../views/request-list';
 import { CardFactory } from 'botbuilder';
 

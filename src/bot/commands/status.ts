@@ -1,8 +1,8 @@
 import type { TurnContext } from 'botbuilder';
-import type { HealthMonitor } from '../../services/health';
-import { cardAttachment } from '../cards';
-import type { Command } from '../command';
-import { statusCardData } from '../status-card';
+import type { HealthMonitor } from '../../services/health/health-monitor';
+import { cardAttachment } from '../cards/card-templates';
+import type { Command } from './command';
+import { statusCardData } from '../views/status';
 
 /** `status`: what this instance can reach right now (directory, Graph, storage, relay). */
 export class StatusCommand implements Command {

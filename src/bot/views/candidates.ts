@@ -1,7 +1,7 @@
-import type { CloudUser } from '../../services/cloud-user';
-import type { DirectoryUser } from '../../services/directory';
-import type { CandidateSide, LinkCandidates } from '../../services/link-candidates';
-import type { MatchReason } from '../../services/pair-matching';
+import type { CloudUser } from '../../services/entra/cloud-user';
+import type { DirectoryUser } from '../../services/ad/ad-directory';
+import type { CandidateSide, LinkCandidates } from '../../services/link/candidates';
+import type { MatchReason } from '../../services/link/pair-matching';
 import { LINK_VERBS } from '../verbs';
 
 /** How each match reason reads on the card. */

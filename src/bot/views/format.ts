@@ -1,5 +1,5 @@
-import type { LinkRequestState } from '../../services/link-request';
-import type { CheckStatus } from '../../services/preflight-report';
+import type { LinkRequestState } from '../../services/link/link-request';
+import type { CheckStatus } from '../../services/link/preflight/report';
 
 /** The icon and Adaptive Card colour of each check status. */
 export const STATUS_MARK: Record<CheckStatus, { icon: string; color: string }> = {

@@ -1,4 +1,4 @@
-import type { PreflightReport } from '../../services/preflight-report';
+import type { PreflightReport } from '../../services/link/preflight/report';
 import { LINK_VERBS } from '../verbs';
 import { label } from './candidates';
 import { STATUS_MARK, formatTime } from './format';

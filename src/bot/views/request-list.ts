@@ -1,4 +1,4 @@
-import type { LinkRequest } from '../../services/link-request';
+import type { LinkRequest } from '../../services/link/link-request';
 import { label } from './candidates';
 import { REQUEST_STATE_MARK, formatTime } from './format';
 

@@ -1,4 +1,4 @@
-import type { LinkRequest, LinkStep, LinkStepName } from '../../services/link-request';
+import type { LinkRequest, LinkStep, LinkStepName } from '../../services/link/link-request';
 import { LINK_VERBS } from '../verbs';
 import { label } from './candidates';
 import { REQUEST_STATE_MARK, STATUS_MARK, formatTime } from './format';

@@ -1,4 +1,4 @@
-import { GraphSimError } from '../graph-errors';
+import { GraphSimError } from './graph-errors';
 
 /** A failure to answer instead of running the route, for testing a client's retry policy. */
 export interface FaultRule {

@@ -1,4 +1,4 @@
-import { GraphSimError } from '../graph-errors';
+import { GraphSimError } from './graph-errors';
 
 /** Per-app quotas. Defaults follow Graph's identity and access service limits. */
 export interface ThrottleOptions {

@@ -1,5 +1,5 @@
 import { randomBytes } from 'node:crypto';
-import { GraphSimError } from '../graph-errors';
+import { GraphSimError } from './graph-errors';
 import type { AppIdentity } from './sim-request';
 
 /** Access token lifetime, as Entra issues app tokens (about an hour). */

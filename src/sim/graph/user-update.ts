@@ -1,4 +1,4 @@
-import { GraphSimError, resourceNotFound } from '../graph-errors';
+import { GraphSimError, resourceNotFound } from './graph-errors';
 import type { UserRecord } from './model';
 import type { SimRequest } from './sim-request';
 import type { TenantState } from './tenant-state';

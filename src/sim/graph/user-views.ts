@@ -1,5 +1,5 @@
-import { USER_PROPERTIES } from './filter-rules';
-import type { SelectRules } from './odata-select';
+import { USER_PROPERTIES } from './odata/filter-rules';
+import type { SelectRules } from './odata/odata-select';
 import type { GraphVersion } from './sim-request';
 
 /** The properties Graph v1.0 returns for a user when `$select` is absent. */

@@ -1,0 +1,265 @@
+import { randomUUID } from 'node:crypto';
+import os from 'node:os';
+import type restify from 'restify';
+import type { CloudAdapter } from 'botbuilder';
+import type { AnchorConfig } from '../config/load-config';
+import type { Logger } from '../shared/logger';
+import type { RelaySettings } from '../config/relay';
+import { createAdapter } from '../bot/adapter';
+import { CardMessenger } from '../bot/cards/card-messenger';
+import { createBot } from '../bot/create-bot';
+import { RequestCards } from '../bot/cards/request-cards';
+import { AccessPolicy } from '../services/access/access-policy';
+import { AdminConversations } from '../services/conversations/admin-conversations';
+import { ApprovalChannel } from '../services/conversations/approval-channel';
+import { AuditLog } from '../services/audit/audit-log';
+import { DeliveryLog } from '../services/conversations/delivery-log';
+import { LinkDrafts } from '../services/link/drafts';
+import { LinkRequests } from '../services/link/request-store';
+import { LinkWorkflow } from '../services/link/run/workflow';
+import { runPreflight } from '../services/link/preflight/run-preflight';
+import type { CloudDirectory } from '../services/entra/cloud-directory';
+import type { DirectoryService } from '../services/ad/ad-directory';
+import { HealthMonitor } from '../services/health/health-monitor';
+import { PingProbe } from '../services/health/ping-probe';
+import { RelayClient } from '../services/relay/relay-client';
+import { RelayEventLog } from '../services/relay/event-log';
+import { RelayGateway } from '../services/relay/gateway';
+import { RelayJobQueue } from '../services/relay/job-queue';
+import { RelayPresence } from '../services/relay/presence';
+import type { StateStore } from '../services/state/state-store';
+import { PACKAGE_VERSION } from '../shared/paths';
+import { createServer, listen } from './server';
+
+/** The services an Anchor instance runs on; demo mode and production supply different ones. */
+export interface AppServices {
+  directory: DirectoryService;
+  store: StateStore;
+  /** Entra ID over Microsoft Graph (the simulator in demo mode). */
+  cloud: CloudDirectory;
+}
+
+/** A composed Anchor instance, not yet listening. */
+export interface AnchorApp {
+  server: restify.Server;
+  health: HealthMonitor;
+  relay: RelayPresence;
+  /** Runs operations on the sync server through the relay; null when no relay is configured. */
+  relayClient: RelayClient | null;
+  /** The relay job queue and event log; null when no relay is configured. */
+  relayJobs: RelayJobQueue | null;
+  relayEvents: RelayEventLog | null;
+  /** Link requests, as the workflow and the cards see them. */
+  requests: LinkRequests;
+  /** Listens on the configured host and port; resolves with the bound port. */
+  start(): Promise<number>;
+  stop(): Promise<void>;
+}
+
+/** Wires configuration and services into a bot and its HTTP server. */
+export function createApp(config: AnchorConfig, services: AppServices, logger: Logger): AnchorApp {
+  const relay = new RelayPresence(RELAY_STALE_AFTER_MS, {
+    store: services.store,
+    relayIds: config.relay ? [...config.relay.publicKeys.keys()] : [],
+  });
+  const relayParts = config.relay ? relayServices(config.relay, services.store, relay, logger) : null;
+  const health = new HealthMonitor({
+    mode: config.mode,
+    version: PACKAGE_VERSION,
+    probes: [
+      new PingProbe('directory', services.directory),
+      new PingProbe('graph', services.cloud),
+      new PingProbe('storage', services.store),
+      relay,
+    ],
+  });
+
+  const policy = new AccessPolicy({
+    allowedTenantId: config.allowedTenantId,
+    adminObjectIds: config.adminObjectIds,
+  });
+  const adapter = createAdapter(config, logger);
+  const link = linkServices(
+    config,
+    services,
+    { adapter, policy, presence: relay, relayClient: relayParts?.client ?? null },
+    logger,
+  );
+  const { bot, middleware } = createBot({
+    logger,
+    policy,
+    conversations: link.conversations,
+    health,
+    link,
+    deliveries: new DeliveryLog(services.store),
+  });
+  middleware.forEach((m) => adapter.use(m));
+
+  const server = createServer({ adapter, bot, health, logger, relay: relayParts?.gateway ?? null });
+  let sweeper: NodeJS.Timeout | undefined;
+  let requestSweeper: NodeJS.Timeout | undefined;
+  return {
+    server,
+    health,
+    relay,
+    relayClient: relayParts?.client ?? null,
+    relayJobs: relayParts?.queue ?? null,
+    relayEvents: relayParts?.events ?? null,
+    requests: link.requests,
+    start: () => {
+      if (relayParts) sweeper = sweepExpiredJobs(relayParts.queue, logger);
+      requestSweeper = sweepRequests(
+        link,
+        Math.min(REQUEST_SWEEP_INTERVAL_MS, config.link.runLeaseMs),
+        config.link.auditRetentionDays,
+        logger,
+      );
+      return listen(server, config.host, config.port);
+    },
+    stop: () => {
+      clearInterval(sweeper);
+      clearInterval(requestSweeper);
+      return new Promise((resolve) => server.close(() => resolve()));
+    },
+  };
+}
+
+/** A relay that has not polled for this long is offline: jobs fail fast instead of queueing. */
+const RELAY_STALE_AFTER_MS = 60_000;
+/** How often jobs whose time ran out are expired, in case the instance awaiting them is gone. */
+const SWEEP_INTERVAL_MS = 15_000;
+
+function relayServices(settings: RelaySettings, store: StateStore, presence: RelayPresence, logger: Logger) {
+  const queue = new RelayJobQueue(store);
+  const events = new RelayEventLog(store);
+  const gateway = new RelayGateway({ settings, queue, presence, events, logger });
+  const client = new RelayClient({ queue, presence, relayId: settings.primaryRelayId });
+  return { queue, events, gateway, client };
+}
+
+function sweepExpiredJobs(queue: RelayJobQueue, logger: Logger): NodeJS.Timeout {
+  const timer = setInterval(() => {
+    queue.expire().then(
+      (expired) => expired.forEach((r) => logger.warn({ job: r.job }, 'relay job expired')),
+      (err: unknown) => logger.warn({ err }, 'expiring relay jobs failed'),
+    );
+  }, SWEEP_INTERVAL_MS);
+  timer.unref();
+  return timer;
+}
+
+/** The link flow's services, and the chat pieces that show requests as cards. */
+function linkServices(
+  config: AnchorConfig,
+  services: AppServices,
+  parts: {
+    adapter: CloudAdapter;
+    policy: AccessPolicy;
+    presence: RelayPresence;
+    relayClient: RelayClient | null;
+  },
+  logger: Logger,
+) {
+  const { store, directory, cloud } = services;
+  const audit = new AuditLog(store);
+  const requests = new LinkRequests(store, {
+    ttlMs: config.link.requestTtlMs,
+    isAdmin: (id) => parts.policy.isAdmin(id),
+    onExpired: async (request) => {
+      await audit.append({
+        action: 'link.expired',
+        actor: { aadObjectId: null, name: 'Anchor' },
+        requestId: request.id,
+        correlationId: request.correlationId,
+        detail: `nobody decided before ${request.expiresAt}`,
+      });
+      // Only called after start-up, when `cards` (which needs `requests`) exists.
+      await cards.refresh(request);
+    },
+  });
+  const conversations = new AdminConversations(store);
+  const channel = new ApprovalChannel(store);
+  const messenger = new CardMessenger(parts.adapter, config.botAuth.MicrosoftAppId, logger);
+  const cards = new RequestCards({
+    messenger,
+    conversations,
+    channel,
+    requests,
+    adminObjectIds: config.adminObjectIds,
+    logger,
+  });
+  const relayPresence = config.relay ? parts.presence : null;
+  const preflight = (subjects: { adObjectGuid: string; cloudUserId: string }) =>
+    runPreflight(
+      subjects,
+      { directory, cloud, relay: relayPresence },
+      { deadline: Date.now() + PREFLIGHT_BUDGET_MS },
+    );
+  const workflow = new LinkWorkflow({
+    requests,
+    audit,
+    cloud,
+    relay: parts.relayClient,
+    recheck: (request) =>
+      preflight({ adObjectGuid: request.preflight.ad.objectGuid, cloudUserId: request.preflight.cloud.id }),
+    verifyTimeoutMs: config.link.verifyTimeoutMs,
+    verifyIntervalMs: config.link.verifyIntervalMs,
+    logger,
+    onChange: (request) => cards.refresh(request),
+    instanceId: INSTANCE_ID,
+    leaseMs: config.link.runLeaseMs,
+  });
+  return {
+    requests,
+    audit,
+    conversations,
+    channel,
+    messenger,
+    cards,
+    drafts: new LinkDrafts(store),
+    candidates: { directory, cloud },
+    preflight,
+    workflow,
+    runner: workflow,
+  };
+}
+
+/** This process, as the owner of the link runs it executes. */
+const INSTANCE_ID = `${os.hostname()}-${process.pid}-${randomUUID().slice(0, 8)}`;
+
+/** Preflight reads Graph several times; they share this much time (a run re-checks within it too). */
+const PREFLIGHT_BUDGET_MS = 20_000;
+/** How often runs left behind are recovered and pending requests past their time expired. */
+const REQUEST_SWEEP_INTERVAL_MS = 60_000;
+
+/**
+ * At start and then every interval: ends link runs a stopped instance left behind (resuming the
+ * scheduler first), starts approved requests nobody started, and expires pending requests past
+ * their time (`onExpired` audits each and updates its cards), and drops audit days past retention.
+ */
+function sweepRequests(
+  link: ReturnType<typeof linkServices>,
+  intervalMs: number,
+  retentionDays: number,
+  logger: Logger,
+): NodeJS.Timeout {
+  let busy = false;
+  const sweep = () => {
+    // A recovery waits for relay jobs; the next tick must not start a second one meanwhile.
+    if (busy) return;
+    busy = true;
+    link.workflow
+      .recoverOrphans()
+      .catch((err: unknown) => logger.warn({ err }, 'recovering link runs failed'))
+      .then(() => link.requests.expireDue())
+      .catch((err: unknown) => logger.warn({ err }, 'expiring link requests failed'))
+      .then(() => link.audit.prune(retentionDays))
+      .then((dropped) => dropped?.length && logger.info({ dropped }, 'audit days past retention dropped'))
+      .catch((err: unknown) => logger.warn({ err }, 'pruning the audit log failed'))
+      .finally(() => (busy = false));
+  };
+  sweep();
+  const timer = setInterval(sweep, intervalMs);
+  timer.unref();
+  return timer;
+}

@@ -1,0 +1,52 @@
+import restify from 'restify';
+import type { ActivityHandler, CloudAdapter } from 'botbuilder';
+import type { HealthMonitor } from '../services/health/health-monitor';
+import type { RelayGateway } from '../services/relay/gateway';
+import type { Logger } from '../shared/logger';
+import { registerRelayApi } from './relay-routes';
+
+/** What the HTTP server routes to. */
+export interface ServerParts {
+  adapter: CloudAdapter;
+  bot: ActivityHandler;
+  health: HealthMonitor;
+  logger: Logger;
+  /** The relay API; null when no relay is configured (its routes then answer 503). */
+  relay: RelayGateway | null;
+}
+
+/**
+ * The HTTP surface: Bot Framework activities on `POST /api/messages`, health on `GET /healthz`
+ * and the on-prem relay's `/api/relay/*`. Nothing else is exposed.
+ */
+export function createServer(parts: ServerParts): restify.Server {
+  const server = restify.createServer({ name: 'anchor' });
+  // Parsed per route: the relay routes need the raw body, whose exact bytes the relay signed.
+  const bodyParser = restify.plugins.bodyParser({ mapParams: false, maxBodySize: 1024 * 1024 });
+
+  server.post('/api/messages', bodyParser, async (req: restify.Request, res: restify.Response) => {
+    await parts.adapter.process(req, res, (context) => parts.bot.run(context));
+  });
+  registerRelayApi(server, parts.relay, parts.logger);
+
+  server.get('/healthz', async (_req, res) => {
+    res.json(200, await parts.health.report());
+  });
+
+  server.on('restifyError', (req: restify.Request, res: restify.Response, err: Error, next: () => void) => {
+    parts.logger.warn({ method: req.method, url: req.url, status: res.statusCode, err }, 'http error');
+    next();
+  });
+  return server;
+}
+
+/** Starts listening and resolves with the bound port (useful when the port was 0). */
+export function listen(server: restify.Server, host: string, port: number): Promise<number> {
+  return new Promise((resolve, reject) => {
+    server.once('error', reject);
+    server.listen(port, host, () => {
+      server.removeListener('error', reject);
+      resolve(server.address().port);
+    });
+  });
+}

@@ -1,0 +1,89 @@
+import type { Logger } from '../../shared/logger';
+import type { AdminConversations } from '../../services/conversations/admin-conversations';
+import type { ApprovalChannel } from '../../services/conversations/approval-channel';
+import type { CardLocation, LinkRequest } from '../../services/link/link-request';
+import type { LinkRequests } from '../../services/link/request-store';
+import type { CardMessenger } from './card-messenger';
+import { expandCard } from './card-templates';
+import { requestCardData } from '../views/request';
+import type { RequestViewer } from '../views/request';
+
+/** What publishing a request did. */
+export interface Publication {
+  /** The request with the approval cards' locations added. */
+  request: LinkRequest;
+  /** Where the cards went, in words for the requester: "the admin channel General", "Adele Vance's chat". */
+  sentTo: string[];
+}
+
+/** Settings of {@link RequestCards}. */
+export interface RequestCardsOptions {
+  messenger: CardMessenger;
+  conversations: AdminConversations;
+  channel: ApprovalChannel;
+  requests: LinkRequests;
+  adminObjectIds: readonly string[];
+  logger: Logger;
+}
+
+/** The request card for one viewer. */
+export function requestCard(
+  request: LinkRequest,
+  viewer: RequestViewer,
+  notice = '',
+): Record<string, unknown> {
+  return expandCard('link-request', requestCardData(request, viewer, notice));
+}
+
+/**
+ * Every posted copy of a request's card: the approval cards sent to admins, and the requester's.
+ * A change to the request updates each copy in place with the view its audience should see.
+ */
+export class RequestCards {
+  constructor(private readonly options: RequestCardsOptions) {}
+
+  /** Sends the approval card to the admin channel, or else to every other admin's personal chat. */
+  async publish(request: LinkRequest): Promise<Publication> {
+    const { messenger, channel, conversations, adminObjectIds } = this.options;
+    const targets: { conversation: object; name: string }[] = [];
+    const registered = await channel.get();
+    if (registered)
+      targets.push({ conversation: registered.conversation, name: `the admin channel ${registered.name}` });
+    else {
+      for (const adminId of adminObjectIds) {
+        if (adminId.toLowerCase() === request.requester.aadObjectId.toLowerCase()) continue;
+        const reference = (await conversations.get(adminId)) as { user?: { name?: string } } | undefined;
+        if (reference)
+          targets.push({ conversation: reference, name: `${reference.user?.name ?? 'an admin'}'s chat` });
+      }
+    }
+    const card = requestCard(request, 'approvers');
+    const locations: CardLocation[] = [];
+    const sentTo: string[] = [];
+    for (const target of targets) {
+      try {
+        const activityId = await messenger.send(target.conversation, card);
+        if (activityId)
+          locations.push({ conversation: target.conversation, activityId, audience: 'approvers' });
+        sentTo.push(target.name);
+      } catch (err) {
+        this.options.logger.warn(
+          { err, requestId: request.id, target: target.name },
+          'sending an approval card failed',
+        );
+      }
+    }
+    const published =
+      locations.length > 0 ? await this.options.requests.addCards(request.id, locations) : request;
+    return { request: published, sentTo };
+  }
+
+  /** Updates every posted copy of the request's card to its current state. */
+  async refresh(request: LinkRequest): Promise<void> {
+    await Promise.all(
+      request.cards.map((location) =>
+        this.options.messenger.update(location, requestCard(request, location.audience)),
+      ),
+    );
+  }
+}

@@ -1,0 +1,77 @@
+import { isReadable } from '../shared/readable-file';
+import { z } from 'zod';
+import { emptyToUndefined, integer, stripTrailingSlash } from '../shared/env-schema';
+import type { LdapOptions } from '../services/ad/ldap-options';
+import type { SourceAnchorSetting } from '../services/ad/source-anchor';
+
+/** Example values for the directory settings, printed next to a problem. */
+export const DIRECTORY_EXAMPLES: Record<string, string> = {
+  LDAP_URL: 'ldaps://dc1.corp.contoso.com',
+  LDAP_BIND_DN: 'CN=svc-anchor,OU=Service Accounts,DC=corp,DC=contoso,DC=com',
+  LDAP_BIND_PASSWORD: '<password of the bind account>',
+  LDAP_BASE_DN: 'DC=corp,DC=contoso,DC=com',
+  LDAP_CA_FILE: '/etc/anchor/corp-root-ca.pem',
+  LDAP_TLS_SERVER_NAME: 'dc1.corp.contoso.com',
+  LDAP_TLS_INSECURE: 'false',
+  LDAP_SYNC_OUS: 'OU=Staff,DC=corp,DC=contoso,DC=com;OU=Contractors,DC=corp,DC=contoso,DC=com',
+  LDAP_CONNECT_TIMEOUT_MS: '5000',
+  LDAP_TIMEOUT_MS: '10000',
+  LDAP_PAGE_SIZE: '500',
+  SOURCE_ANCHOR: 'auto',
+};
+
+const required = (schema: z.ZodString) => z.preprocess(emptyToUndefined, schema);
+const millis = (fallback: number) => integer(100, 300_000, fallback);
+
+/** SOURCE_ANCHOR, valid in every mode. */
+export const sourceAnchorSchema = z.object({
+  SOURCE_ANCHOR: z.preprocess(
+    emptyToUndefined,
+    z.enum(['auto', 'objectGUID', 'mS-DS-ConsistencyGuid']).default('auto'),
+  ),
+});
+
+/** The LDAP settings production needs. */
+export const ldapSchema = z.object({
+  LDAP_URL: required(
+    z.string().regex(/^ldaps?:\/\/[^/\s]+\/?$/i, 'must be ldaps://host[:port] or ldap://host[:port]'),
+  ),
+  LDAP_BIND_DN: required(z.string().min(3)),
+  LDAP_BIND_PASSWORD: required(z.string().min(1)),
+  LDAP_BASE_DN: required(z.string().regex(/^[A-Za-z]+=.+/, 'must be a DN such as DC=corp,DC=contoso,DC=com')),
+  LDAP_CA_FILE: z.preprocess(
+    emptyToUndefined,
+    z.string().refine(isReadable, 'is not a readable file').optional(),
+  ),
+  LDAP_TLS_SERVER_NAME: z.preprocess(emptyToUndefined, z.string().optional()),
+  LDAP_TLS_INSECURE: z.preprocess(emptyToUndefined, z.enum(['true', 'false']).default('false')),
+  LDAP_SYNC_OUS: z.preprocess(emptyToUndefined, z.string().optional()),
+  LDAP_CONNECT_TIMEOUT_MS: millis(5000),
+  LDAP_TIMEOUT_MS: millis(10_000),
+  LDAP_PAGE_SIZE: integer(1, 1000, 500),
+});
+
+/** The LdapOptions an environment describes. */
+export function ldapOptionsFrom(
+  env: z.infer<typeof ldapSchema>,
+  sourceAnchor: SourceAnchorSetting,
+): LdapOptions {
+  return {
+    url: stripTrailingSlash(env.LDAP_URL),
+    bindDn: env.LDAP_BIND_DN,
+    bindPassword: env.LDAP_BIND_PASSWORD,
+    baseDn: env.LDAP_BASE_DN,
+    caFile: env.LDAP_CA_FILE,
+    tlsServerName: env.LDAP_TLS_SERVER_NAME,
+    tlsInsecure: env.LDAP_TLS_INSECURE === 'true',
+    // DNs contain commas, so the list is separated by semicolons.
+    syncScopeOus: (env.LDAP_SYNC_OUS ?? '')
+      .split(';')
+      .map((ou) => ou.trim())
+      .filter(Boolean),
+    sourceAnchor,
+    connectTimeoutMs: env.LDAP_CONNECT_TIMEOUT_MS,
+    operationTimeoutMs: env.LDAP_TIMEOUT_MS,
+    pageSize: env.LDAP_PAGE_SIZE,
+  };
+}

@@ -1,0 +1,46 @@
+import { z } from 'zod';
+import { integer } from '../shared/env-schema';
+
+/** Example values for the link settings, printed next to a problem. */
+export const LINK_EXAMPLES: Record<string, string> = {
+  LINK_REQUEST_TTL_HOURS: '24',
+  LINK_VERIFY_TIMEOUT_SECONDS: '900',
+  LINK_VERIFY_INTERVAL_SECONDS: '10',
+  LINK_RUN_LEASE_SECONDS: '60',
+  AUDIT_RETENTION_DAYS: '365',
+};
+
+/** How link requests wait and how a run checks its result. */
+export interface LinkSettings {
+  /** A pending request not decided within this time expires. */
+  requestTtlMs: number;
+  /** How long a run waits for Entra Connect to take the cloud user over after the delta cycle. */
+  verifyTimeoutMs: number;
+  /** How often Graph is asked whether the user is synced yet. */
+  verifyIntervalMs: number;
+  /** How long a running link stays owned by its instance without renewal before another takes over. */
+  runLeaseMs: number;
+  /** Audit entries older than this many days are dropped, a whole day at a time. */
+  auditRetentionDays: number;
+}
+
+/** The link settings; every one has a default. */
+export const linkSchema = z.object({
+  LINK_REQUEST_TTL_HOURS: integer(1, 24 * 14, 24),
+  // A delta cycle on a large directory takes minutes; the export to Entra ID a little longer.
+  LINK_VERIFY_TIMEOUT_SECONDS: integer(10, 3 * 3600, 900),
+  LINK_VERIFY_INTERVAL_SECONDS: integer(1, 300, 10),
+  LINK_RUN_LEASE_SECONDS: integer(3, 600, 60),
+  AUDIT_RETENTION_DAYS: integer(1, 3650, 365),
+});
+
+/** Converts the validated variables to {@link LinkSettings}. */
+export function linkSettingsFrom(env: z.infer<typeof linkSchema>): LinkSettings {
+  return {
+    requestTtlMs: env.LINK_REQUEST_TTL_HOURS * 3600_000,
+    verifyTimeoutMs: env.LINK_VERIFY_TIMEOUT_SECONDS * 1000,
+    verifyIntervalMs: env.LINK_VERIFY_INTERVAL_SECONDS * 1000,
+    runLeaseMs: env.LINK_RUN_LEASE_SECONDS * 1000,
+    auditRetentionDays: env.AUDIT_RETENTION_DAYS,
+  };
+}

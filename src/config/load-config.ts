@@ -1,0 +1,295 @@
+import { z } from 'zod';
+import { emptyToUndefined, guid, optional, stripTrailingSlash } from '../shared/env-schema';
+import { DIRECTORY_EXAMPLES, ldapOptionsFrom, ldapSchema, sourceAnchorSchema } from './directory';
+import { LINK_EXAMPLES, linkSchema, linkSettingsFrom } from './link';
+import type { LinkSettings } from './link';
+import { GRAPH_EXAMPLES, graphOptionsFrom, graphProblems, graphSchema } from './graph';
+import { RELAY_EXAMPLES, relaySettingsFrom } from './relay';
+import type { RelaySettings } from './relay';
+import { STORAGE_EXAMPLES, storageSettingsFrom } from './storage';
+import type { StateStoreSettings } from '../services/state/state-store-factory';
+import type { GraphOptions } from '../services/entra/graph-options';
+import type { LdapOptions } from '../services/ad/ldap-options';
+import type { SourceAnchorSetting } from '../services/ad/source-anchor';
+import { DEMO_GRAPH_APP, DEMO_TENANT } from '../sim/demo/demo-tenant';
+
+/** How Anchor runs: everything simulated on loopback, or against the real tenant. */
+export type AnchorMode = 'demo' | 'production';
+
+/** Bot Framework app registration types understood by botbuilder's ConfigurationBotFrameworkAuthentication. */
+export type MicrosoftAppType = 'SingleTenant' | 'MultiTenant' | 'UserAssignedMSI';
+
+/** Bot Framework authentication settings, named as botbuilder names them. */
+export interface BotAuthConfig {
+  MicrosoftAppId: string;
+  MicrosoftAppPassword: string;
+  MicrosoftAppType: MicrosoftAppType;
+  MicrosoftAppTenantId: string;
+}
+
+/** Ports used only by demo mode. */
+export interface DemoConfig {
+  graphSimulatorPort: number;
+  requesterPlaygroundPort: number;
+  approverPlaygroundPort: number;
+}
+
+/** Validated configuration for one Anchor process. */
+export interface AnchorConfig {
+  mode: AnchorMode;
+  host: string;
+  port: number;
+  logLevel: string;
+  /** Bot Framework authentication; empty app id only in demo mode. */
+  botAuth: BotAuthConfig;
+  /** The one Entra tenant whose users may talk to Anchor. */
+  allowedTenantId: string;
+  /** Entra object ids of the admins who may use Anchor (lower case). */
+  adminObjectIds: string[];
+  /** How to reach and authenticate to Graph; demo mode points it at the simulator. */
+  graph: GraphOptions;
+  /** Which AD attribute gives the ImmutableId. */
+  sourceAnchor: SourceAnchorSetting;
+  /**
+   * The on-prem directory: required in production. Demo mode uses the in-memory demo directory
+   * unless LDAP_URL is set, so the demo can run against a real (test) domain controller.
+   */
+  ldap?: LdapOptions;
+  /** How link requests wait for approval and how a run verifies its result. */
+  link: LinkSettings;
+  /**
+   * The on-prem relay (RELAY_KEYS, BOT_SIGNING_KEY, BOT_KEY_ID); undefined when none is configured.
+   * Demo mode generates ephemeral keys at start when this is unset.
+   */
+  relay?: RelaySettings;
+  /** Where approvals, relay jobs, the audit log and conversation references are kept. */
+  storage: StateStoreSettings;
+  demo: DemoConfig;
+}
+
+/** One setting that is missing or invalid, with an example of a good value. */
+export interface ConfigProblem {
+  name: string;
+  message: string;
+  example: string;
+}
+
+/** Thrown when the environment does not describe a runnable configuration. */
+export class ConfigError extends Error {
+  constructor(
+    readonly mode: AnchorMode,
+    readonly problems: ConfigProblem[],
+  ) {
+    super(
+      `Anchor cannot start in ${mode} mode:\n` +
+        problems.map((p) => `  - ${p.name}: ${p.message} (example: ${p.name}=${p.example})`).join('\n'),
+    );
+    this.name = 'ConfigError';
+  }
+}
+
+/** Example values printed next to each problem, so the fix can be pasted. */
+const EXAMPLES: Record<string, string> = {
+  ANCHOR_MODE: 'production',
+  PORT: '3978',
+  HOST: '0.0.0.0',
+  LOG_LEVEL: 'info',
+  MicrosoftAppId: '00000000-0000-0000-0000-000000000000 (the Azure Bot app registration)',
+  MicrosoftAppPassword: '<client secret of the bot app registration>',
+  MicrosoftAppType: 'SingleTenant',
+  MicrosoftAppTenantId: '11111111-1111-1111-1111-111111111111',
+  ANCHOR_TENANT_ID: '11111111-1111-1111-1111-111111111111',
+  ANCHOR_ADMIN_IDS: '22222222-2222-2222-2222-222222222222,33333333-3333-3333-3333-333333333333',
+  GRAPH_BASE_URL: 'https://graph.microsoft.com',
+  GRAPH_SIM_PORT: '3979',
+  PLAYGROUND_REQUESTER_PORT: '56150',
+  PLAYGROUND_APPROVER_PORT: '56151',
+  ...DIRECTORY_EXAMPLES,
+  ...GRAPH_EXAMPLES,
+  ...RELAY_EXAMPLES,
+  ...LINK_EXAMPLES,
+  ...STORAGE_EXAMPLES,
+};
+
+const port = z.coerce.number().int().min(1).max(65535);
+const guidList = z
+  .string()
+  .transform((s) =>
+    s
+      .split(/[,;\s]+/)
+      .map((x) => x.trim().toLowerCase())
+      .filter(Boolean),
+  )
+  .pipe(z.array(guid).min(1, 'must list at least one Entra object id'));
+
+const commonSchema = sourceAnchorSchema.extend(linkSchema.shape).extend({
+  ANCHOR_MODE: z.enum(['demo', 'production']).default('demo'),
+  PORT: optional(port),
+  HOST: optional(z.string().min(1)),
+  LOG_LEVEL: z.preprocess(
+    emptyToUndefined,
+    z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
+  ),
+  GRAPH_BASE_URL: optional(z.url()),
+  GRAPH_SIM_PORT: optional(port),
+  PLAYGROUND_REQUESTER_PORT: optional(port),
+  PLAYGROUND_APPROVER_PORT: optional(port),
+});
+
+const productionSchema = ldapSchema
+  .extend(graphSchema.shape)
+  .extend({
+    MicrosoftAppId: z.preprocess(emptyToUndefined, guid),
+    MicrosoftAppPassword: optional(z.string()),
+    MicrosoftAppType: z.enum(['SingleTenant', 'MultiTenant', 'UserAssignedMSI']),
+    MicrosoftAppTenantId: optional(guid),
+    ANCHOR_TENANT_ID: z.preprocess(emptyToUndefined, guid),
+    ANCHOR_ADMIN_IDS: z.preprocess(emptyToUndefined, guidList),
+  })
+  .superRefine((env, ctx) => {
+    if (env.MicrosoftAppType !== 'UserAssignedMSI' && !env.MicrosoftAppPassword) {
+      ctx.addIssue({
+        code: 'custom',
+        path: ['MicrosoftAppPassword'],
+        message: `is required when MicrosoftAppType is ${env.MicrosoftAppType}`,
+      });
+    }
+    if (env.MicrosoftAppType !== 'MultiTenant' && !env.MicrosoftAppTenantId) {
+      ctx.addIssue({
+        code: 'custom',
+        path: ['MicrosoftAppTenantId'],
+        message: `is required when MicrosoftAppType is ${env.MicrosoftAppType}`,
+      });
+    }
+  });
+
+const DEMO_ONLY = ['GRAPH_SIM_PORT', 'PLAYGROUND_REQUESTER_PORT', 'PLAYGROUND_APPROVER_PORT'];
+
+/**
+ * Validates the environment and returns Anchor's configuration.
+ * @param env Usually `process.env`, after an optional `.env` file was loaded.
+ * @throws ConfigError listing every missing or invalid setting.
+ */
+export function loadConfig(env: Record<string, string | undefined>): AnchorConfig {
+  const mode = resolveMode(env);
+  const common = commonSchema.safeParse(env);
+  const problems = common.success ? [] : toProblems(common.error);
+  const relay = relaySettingsFrom(env);
+  problems.push(...relay.problems.map(withExample));
+  const storage = storageSettingsFrom(env, mode);
+  problems.push(...storage.problems.map(withExample));
+  if (mode === 'production') {
+    const prod = productionSchema.safeParse(env);
+    if (!prod.success) problems.push(...toProblems(prod.error));
+    // Checked apart from the schema so a missing credential is listed with every other problem.
+    problems.push(...graphProblems(env, env.ANCHOR_TENANT_ID).map(withExample));
+    for (const name of DEMO_ONLY) {
+      if (env[name]) problems.push({ name, message: 'is a demo-mode setting; remove it', example: '' });
+    }
+    if (problems.length > 0 || !common.success || !prod.success || !storage.settings) {
+      throw new ConfigError(mode, problems);
+    }
+    return { ...productionConfig(common.data, prod.data), relay: relay.settings, storage: storage.settings };
+  }
+  const demoLdap = env.LDAP_URL ? ldapSchema.safeParse(env) : undefined;
+  if (demoLdap && !demoLdap.success) problems.push(...toProblems(demoLdap.error));
+  if (problems.length > 0 || !common.success || !storage.settings) throw new ConfigError(mode, problems);
+  const ldap = demoLdap?.success ? ldapOptionsFrom(demoLdap.data, common.data.SOURCE_ANCHOR) : undefined;
+  return { ...demoConfig(common.data), ldap, relay: relay.settings, storage: storage.settings };
+}
+
+/**
+ * Demo is the default only when nothing says otherwise: a deployment that set an app id or
+ * NODE_ENV=production but forgot ANCHOR_MODE must not fall back to unauthenticated demo mode.
+ */
+function resolveMode(env: Record<string, string | undefined>): AnchorMode {
+  if (env.ANCHOR_MODE) return env.ANCHOR_MODE === 'production' ? 'production' : 'demo';
+  if (env.MicrosoftAppId?.trim() || env.NODE_ENV === 'production') return 'production';
+  return 'demo';
+}
+
+type CommonEnv = z.infer<typeof commonSchema>;
+type ProductionEnv = z.infer<typeof productionSchema>;
+
+function productionConfig(common: CommonEnv, prod: ProductionEnv): Omit<AnchorConfig, 'storage'> {
+  const graphBaseUrl = stripTrailingSlash(common.GRAPH_BASE_URL ?? 'https://graph.microsoft.com');
+  return {
+    mode: 'production',
+    host: common.HOST ?? '0.0.0.0',
+    port: common.PORT ?? 3978,
+    logLevel: common.LOG_LEVEL,
+    botAuth: {
+      MicrosoftAppId: prod.MicrosoftAppId,
+      MicrosoftAppPassword: prod.MicrosoftAppPassword ?? '',
+      MicrosoftAppType: prod.MicrosoftAppType,
+      MicrosoftAppTenantId: prod.MicrosoftAppTenantId ?? '',
+    },
+    allowedTenantId: prod.ANCHOR_TENANT_ID.toLowerCase(),
+    adminObjectIds: prod.ANCHOR_ADMIN_IDS,
+    graph: graphOptionsFrom(prod, graphBaseUrl, prod.ANCHOR_TENANT_ID),
+    sourceAnchor: common.SOURCE_ANCHOR,
+    ldap: ldapOptionsFrom(prod, common.SOURCE_ANCHOR),
+    link: linkSettingsFrom(common),
+    demo: { graphSimulatorPort: 0, requesterPlaygroundPort: 0, approverPlaygroundPort: 0 },
+  };
+}
+
+function demoConfig(common: CommonEnv): Omit<AnchorConfig, 'storage'> {
+  const graphSimulatorPort = common.GRAPH_SIM_PORT ?? 3979;
+  return {
+    mode: 'demo',
+    // Demo mode accepts unauthenticated Bot Framework traffic, so it only ever listens on loopback.
+    host: '127.0.0.1',
+    port: common.PORT ?? 3978,
+    logLevel: common.LOG_LEVEL,
+    botAuth: {
+      MicrosoftAppId: '',
+      MicrosoftAppPassword: '',
+      MicrosoftAppType: 'MultiTenant',
+      MicrosoftAppTenantId: '',
+    },
+    allowedTenantId: DEMO_TENANT.tenantId,
+    adminObjectIds: [DEMO_TENANT.requester.aadObjectId, DEMO_TENANT.approver.aadObjectId],
+    graph: demoGraphOptions(`http://127.0.0.1:${graphSimulatorPort}`),
+    sourceAnchor: common.SOURCE_ANCHOR,
+    link: linkSettingsFrom(common),
+    demo: {
+      graphSimulatorPort,
+      requesterPlaygroundPort: common.PLAYGROUND_REQUESTER_PORT ?? 56150,
+      approverPlaygroundPort: common.PLAYGROUND_APPROVER_PORT ?? 56151,
+    },
+  };
+}
+
+/**
+ * Demo mode signs in to the simulator with a client secret, through the same credential class as
+ * production. The simulator's HTTPS authority and its certificate are only known once it runs, so
+ * the demo passes them to createGraphServices().
+ */
+function demoGraphOptions(baseUrl: string): GraphOptions {
+  return {
+    baseUrl,
+    credential: {
+      kind: 'client-secret',
+      tenantId: DEMO_TENANT.tenantId,
+      clientId: DEMO_GRAPH_APP.clientId,
+      clientSecret: DEMO_GRAPH_APP.clientSecret,
+    },
+    disableInstanceDiscovery: true,
+    timeoutMs: 20_000,
+    maxRetries: 4,
+  };
+}
+
+function withExample(problem: { name: string; message: string }): ConfigProblem {
+  return { ...problem, example: EXAMPLES[problem.name] ?? '' };
+}
+
+function toProblems(error: z.ZodError): ConfigProblem[] {
+  return error.issues.map((issue) => {
+    const name = String(issue.path[0] ?? 'configuration');
+    const message =
+      issue.code === 'invalid_type' && issue.input === undefined ? 'is required' : issue.message;
+    return { name, message, example: EXAMPLES[name] ?? '' };
+  });
+}

@@ -1,0 +1,60 @@
+import 'dotenv/config';
+import { createApp } from './app/create-app';
+import { ConfigError, loadConfig } from './config/load-config';
+import type { AnchorConfig } from './config/load-config';
+import { createLogger } from './shared/logger';
+import type { Logger } from './shared/logger';
+import { productionServices } from './app/production-services';
+import { startDemo } from './sim/demo/start-demo';
+import { DEMO_TENANT } from './sim/demo/demo-tenant';
+
+async function main(): Promise<void> {
+  let config: AnchorConfig;
+  try {
+    config = loadConfig(process.env);
+  } catch (err) {
+    if (err instanceof ConfigError) {
+      console.error(err.message);
+      process.exit(1);
+    }
+    throw err;
+  }
+  const logger = createLogger({ level: config.logLevel });
+  const stop = config.mode === 'demo' ? await runDemo(config, logger) : await runProduction(config, logger);
+  for (const signal of ['SIGINT', 'SIGTERM'] as const) {
+    process.once(signal, () => {
+      logger.info({ signal }, 'stopping');
+      void stop().then(() => process.exit(0));
+    });
+  }
+}
+
+async function runDemo(config: AnchorConfig, logger: Logger): Promise<() => Promise<void>> {
+  const demo = await startDemo(config, logger);
+  logger.info({ ...demo, stop: undefined }, 'demo started');
+  console.log(
+    [
+      '',
+      'Anchor is running in demo mode (everything simulated, on loopback only).',
+      `  Bot endpoint:          ${demo.botUrl}/api/messages   (health: ${demo.botUrl}/healthz)`,
+      `  Graph simulator:       ${demo.graphUrl}`,
+      `  Playground, requester: ${demo.requesterUrl}   (${DEMO_TENANT.requester.name}, admin)`,
+      `  Playground, approver:  ${demo.approverUrl}   (${DEMO_TENANT.approver.name}, admin)`,
+      'Open a Playground page and type "help". Press Ctrl+C to stop.',
+      '',
+    ].join('\n'),
+  );
+  return demo.stop;
+}
+
+async function runProduction(config: AnchorConfig, logger: Logger): Promise<() => Promise<void>> {
+  const app = createApp(config, productionServices(config, logger), logger);
+  const port = await app.start();
+  logger.info({ host: config.host, port, appId: config.botAuth.MicrosoftAppId }, 'Anchor listening');
+  return app.stop;
+}
+
+main().catch((err: unknown) => {
+  console.error(err instanceof Error ? (err.stack ?? err.message) : err);
+  process.exit(1);
+});

@@ -1,0 +1,308 @@
+import type { Logger } from 'pino';
+import type {
+  JobResult,
+  PollRequest,
+  RelayJob,
+  RelayOperation,
+  SchedulerState,
+} from '../shared/relay-protocol/messages';
+import type { AcceptedJob, RefusedJob } from './bot-client';
+import type { EventOutbox } from './event-outbox';
+import type { OperationOutcome } from './operations';
+import type { Serial } from './serial';
+import { BotRefusedError } from './signed-http';
+import { UNKNOWN_STATE } from './sync-server-state';
+import type { SyncServerState } from './sync-server-state';
+
+/** What the agent needs from the bot client (a fake in unit tests). */
+export interface AgentBotClient {
+  poll(request: PollRequest): Promise<unknown>;
+  check(received: unknown, now?: number): AcceptedJob | RefusedJob;
+  sendResult(result: JobResult): Promise<void>;
+  sendEvent(event: Parameters<EventOutbox['add']>[0]): Promise<void>;
+}
+
+/** What the agent needs from the sync server. */
+export interface AgentOperations {
+  run(operation: RelayOperation): Promise<OperationOutcome>;
+  stateOrUnknown(): Promise<SyncServerState>;
+}
+
+/** What the agent needs from the pause lease. */
+export interface AgentLease {
+  readonly expiresAt: string | null;
+  take(jobId: string | null): Promise<unknown>;
+  release(): Promise<void>;
+}
+
+/** Options and collaborators of {@link RelayAgent}. */
+export interface RelayAgentOptions {
+  relayId: string;
+  version: string;
+  pollIntervalMs: number;
+  /** Longest wait between two polls while the bot is unreachable. */
+  maxBackoffMs?: number;
+  /** How often the sync server's state is read for the heartbeat (also after every job). */
+  statusRefreshMs?: number;
+  client: AgentBotClient;
+  runner: { start(): Promise<void>; readonly ready: boolean; readonly problem: string | null };
+  operations: AgentOperations;
+  lease: AgentLease;
+  outbox: EventOutbox;
+  serial: Serial;
+  logger: Logger;
+  /** 0 ≤ random() < 1, for the backoff jitter. */
+  random?: () => number;
+}
+
+/** How many finished jobs are remembered, so a job delivered twice is not run twice. */
+const REMEMBERED_JOBS = 50;
+
+/**
+ * The relay's loop: poll the bot with the heartbeat every poll interval, run at most one job at a
+ * time, report its result, and back off (exponentially, with jitter) while the bot is unreachable.
+ */
+export class RelayAgent {
+  private loop: Promise<void> | null = null;
+  private stopping = false;
+  private wake: (() => void) | null = null;
+  private failures = 0;
+  private state: SyncServerState = UNKNOWN_STATE;
+  private stateReadAt = -Infinity;
+  private refreshing: Promise<void> | null = null;
+  private pendingResults: JobResult[] = [];
+  private readonly finished = new Map<string, JobResult>();
+  private readonly random: () => number;
+
+  constructor(private readonly options: RelayAgentOptions) {
+    this.random = options.random ?? Math.random;
+  }
+
+  /** Starts polling. */
+  start(): void {
+    this.loop ??= this.run();
+  }
+
+  /** Stops after the job in hand (if any) was reported or queued. */
+  async stop(): Promise<void> {
+    this.stopping = true;
+    this.wake?.();
+    await this.loop;
+    await this.refreshing;
+  }
+
+  /** Makes the next heartbeat read the sync server's state afresh (e.g. after the lease resumed). */
+  refreshSoon(): void {
+    this.stateReadAt = -Infinity;
+  }
+
+  /** The heartbeat sent with every poll. */
+  heartbeat(): PollRequest {
+    const { runner } = this.options;
+    return {
+      relayId: this.options.relayId,
+      version: this.options.version,
+      ready: runner.ready,
+      problem: runner.problem,
+      scheduler: this.schedulerState(this.state),
+    };
+  }
+
+  private async run(): Promise<void> {
+    while (!this.stopping) {
+      const delay = await this.cycle();
+      if (!this.stopping) await this.sleep(delay);
+    }
+  }
+
+  /** One poll; returns how long to wait before the next. */
+  private async cycle(): Promise<number> {
+    try {
+      this.refreshState();
+      await this.flush();
+      const received = await this.options.client.poll(this.heartbeat());
+      this.reachable();
+      if (received === null || received === undefined) return this.options.pollIntervalMs;
+      await this.handle(received);
+      return 0; // another job may be waiting
+    } catch (err) {
+      return this.unreachable(err);
+    }
+  }
+
+  /**
+   * Reads the sync server's state for the heartbeat, in the background: a slow or hung cmdlet
+   * (up to three operation timeouts) must not hold up the poll that says the relay is alive.
+   */
+  private refreshState(): void {
+    const every = this.options.statusRefreshMs ?? 30_000;
+    if (this.refreshing || Date.now() - this.stateReadAt < every) return;
+    this.stateReadAt = Date.now();
+    this.refreshing = this.options.serial
+      .run(async () => {
+        if (!this.options.runner.ready) await this.options.runner.start();
+        return this.options.runner.ready ? this.options.operations.stateOrUnknown() : UNKNOWN_STATE;
+      })
+      .then(
+        (state) => void (this.state = state),
+        (err: unknown) => this.options.logger.warn({ err }, 'reading the sync server state failed'),
+      )
+      .finally(() => (this.refreshing = null));
+  }
+
+  /** Sends results and events that could not be sent before. */
+  private async flush(): Promise<void> {
+    while (this.pendingResults.length > 0) {
+      await this.deliver(this.pendingResults[0]);
+      this.pendingResults.shift();
+    }
+    await this.options.outbox.drain((event) => this.deliver(event));
+  }
+
+  private async handle(received: unknown): Promise<void> {
+    const checked = this.options.client.check(received);
+    if (!checked.accepted) return this.refuse(checked);
+    const { job } = checked;
+    const earlier = this.finished.get(job.id);
+    if (earlier) {
+      this.options.logger.warn({ jobId: job.id }, 'the job was delivered again; its result is sent again');
+      return this.report(earlier);
+    }
+    this.options.logger.info(
+      { jobId: job.id, operation: job.operation, requestId: job.requestId },
+      'job started',
+    );
+    const startedAt = new Date().toISOString();
+    const outcome = await this.options.serial.run(() => this.execute(job));
+    const result: JobResult = {
+      jobId: job.id,
+      relayId: this.options.relayId,
+      outcome: outcome.outcome,
+      message: outcome.message,
+      scheduler: this.schedulerState(outcome.state),
+      startedAt,
+      finishedAt: new Date().toISOString(),
+    };
+    this.remember(result);
+    const level = outcome.outcome === 'done' ? 'info' : 'warn';
+    this.options.logger[level](
+      { jobId: job.id, operation: job.operation, outcome: outcome.outcome },
+      `job ${outcome.outcome}: ${outcome.message}`,
+    );
+    await this.report(result);
+  }
+
+  /** Runs the operation and keeps the lease in step with the scheduler. */
+  private async execute(job: RelayJob): Promise<OperationOutcome> {
+    const outcome = await this.options.operations.run(job.operation);
+    if (outcome.outcome === 'done') {
+      if (job.operation === 'pause') await this.options.lease.take(job.id);
+      if (job.operation === 'resume') await this.options.lease.release();
+    }
+    if (outcome.state.syncCycleEnabled !== null) {
+      this.state = outcome.state;
+      this.stateReadAt = Date.now();
+    }
+    return outcome;
+  }
+
+  private async refuse(refused: RefusedJob): Promise<void> {
+    const { logger, outbox, relayId } = this.options;
+    logger.warn(
+      { jobId: refused.jobId, operation: refused.operation, reason: refused.reason },
+      'job refused',
+    );
+    const what = `job ${refused.jobId ?? '(no id)'}${refused.operation ? ` (${refused.operation})` : ''}`;
+    await outbox.add({
+      relayId,
+      kind: 'refused-job',
+      at: new Date().toISOString(),
+      message: `${what} refused: ${refused.reason}`.slice(0, 500),
+    });
+    if (!refused.reportAsResult || !refused.jobId) return;
+    const now = new Date().toISOString();
+    await this.report({
+      jobId: refused.jobId,
+      relayId,
+      outcome: 'refused',
+      message: refused.reason,
+      scheduler: this.schedulerState(this.state),
+      startedAt: now,
+      finishedAt: now,
+    });
+  }
+
+  /** Sends a result now, or keeps it for the next poll when the bot cannot be reached. */
+  private async report(result: JobResult): Promise<void> {
+    try {
+      await this.deliver(result);
+    } catch (err) {
+      this.pendingResults.push(result);
+      throw err;
+    }
+  }
+
+  /**
+   * Sends a result or an event. A 4xx other than 401 means the bot will never take it (an expired
+   * or unknown job): it is logged and dropped instead of blocking everything behind it.
+   */
+  private async deliver(item: JobResult | Parameters<EventOutbox['add']>[0]): Promise<void> {
+    try {
+      if ('jobId' in item) await this.options.client.sendResult(item);
+      else await this.options.client.sendEvent(item);
+    } catch (err) {
+      if (err instanceof BotRefusedError && err.status !== 401) {
+        this.options.logger.warn({ status: err.status, item }, 'the bot refused a report; it is dropped');
+        return;
+      }
+      throw err;
+    }
+  }
+
+  private remember(result: JobResult): void {
+    this.finished.set(result.jobId, result);
+    if (this.finished.size > REMEMBERED_JOBS) {
+      const oldest = this.finished.keys().next().value;
+      if (oldest !== undefined) this.finished.delete(oldest);
+    }
+  }
+
+  private reachable(): void {
+    if (this.failures > 0) {
+      this.options.logger.info({ failures: this.failures }, 'the bot is reachable again');
+    }
+    this.failures = 0;
+  }
+
+  /** Exponential backoff with jitter: half the cap plus a random part of the other half. */
+  private unreachable(err: unknown): number {
+    this.failures++;
+    const cap = Math.min(
+      this.options.maxBackoffMs ?? 60_000,
+      this.options.pollIntervalMs * 2 ** Math.min(this.failures, 20),
+    );
+    const delay = Math.round(cap / 2 + (this.random() * cap) / 2);
+    const message = err instanceof Error ? err.message : String(err);
+    const hint =
+      err instanceof BotRefusedError && err.status === 401
+        ? 'the bot refused the relay signature: check that RELAY_KEYS on the bot holds this relay public key'
+        : undefined;
+    this.options.logger.warn({ failures: this.failures, retryInMs: delay, hint }, `poll failed: ${message}`);
+    return delay;
+  }
+
+  private schedulerState(state: SyncServerState): SchedulerState {
+    return { ...state, pauseLeaseExpiresAt: this.options.lease.expiresAt };
+  }
+
+  private sleep(ms: number): Promise<void> {
+    return new Promise((resolve) => {
+      const timer = setTimeout(done, ms);
+      function done() {
+        clearTimeout(timer);
+        resolve();
+      }
+      this.wake = done;
+    });
+  }
+}

@@ -1,0 +1,146 @@
+import type { KeyObject } from 'node:crypto';
+import { z } from 'zod';
+import { verifyJob } from '../shared/relay-protocol/job-signing';
+import { RELAY_OPERATIONS, RELAY_PATHS } from '../shared/relay-protocol/messages';
+import type {
+  JobResult,
+  PollRequest,
+  RelayEvent,
+  RelayJob,
+  SignedJob,
+} from '../shared/relay-protocol/messages';
+import { NonceCache, SignatureError } from '../shared/relay-protocol/request-signing';
+import { BotUnreachableError, SignedHttp } from './signed-http';
+
+/** Options of {@link BotClient}. */
+export interface BotClientOptions {
+  botUrl: string;
+  relayId: string;
+  privateKey: KeyObject;
+  botKeyId: string;
+  botPublicKey: KeyObject;
+  ca?: Buffer;
+  timeoutMs?: number;
+}
+
+/** A job that passed every check. */
+export interface AcceptedJob {
+  accepted: true;
+  job: RelayJob;
+}
+
+/**
+ * A job that did not. `reportAsResult` says whether a `refused` result may be posted for it: only
+ * when the bot's signature holds and the job is addressed to this relay (anything else is not a
+ * job of ours, and its id may be forged).
+ */
+export interface RefusedJob {
+  accepted: false;
+  jobId: string | null;
+  operation: string | null;
+  reason: string;
+  reportAsResult: boolean;
+}
+
+const signedJobSchema = z.object({
+  job: z.object({
+    id: z.string().min(1).max(200),
+    relayId: z.string(),
+    operation: z.string(),
+    requestId: z.string().nullable(),
+    issuedAt: z.string(),
+    expiresAt: z.string(),
+  }),
+  keyId: z.string(),
+  timestamp: z.number(),
+  nonce: z.string(),
+  signature: z.string(),
+});
+const pollResponseSchema = z.object({ job: z.unknown().nullable().optional() });
+
+/**
+ * The relay's side of `/api/relay/*`: signed requests out, and every job checked before it may
+ * run (the bot's signature, freshness and nonce, the relay id, expiry, the allowlist).
+ */
+export class BotClient {
+  private readonly http: SignedHttp;
+  private readonly botKeys: ReadonlyMap<string, KeyObject>;
+  private readonly nonces = new NonceCache();
+
+  constructor(private readonly options: BotClientOptions) {
+    this.http = new SignedHttp({
+      botUrl: options.botUrl,
+      keyId: options.relayId,
+      privateKey: options.privateKey,
+      ca: options.ca,
+      timeoutMs: options.timeoutMs,
+    });
+    this.botKeys = new Map([[options.botKeyId, options.botPublicKey]]);
+  }
+
+  /**
+   * Polls (and so reports the heartbeat). Returns the job as received, unchecked, or null.
+   * @throws BotUnreachableError or BotRefusedError.
+   */
+  async poll(request: PollRequest): Promise<unknown> {
+    const answer = await this.http.post(RELAY_PATHS.poll, request);
+    let body: unknown;
+    try {
+      body = JSON.parse(answer.body);
+    } catch {
+      throw new BotUnreachableError(`the bot's poll answer is not JSON (status ${answer.status})`);
+    }
+    const parsed = pollResponseSchema.safeParse(body);
+    if (!parsed.success) throw new BotUnreachableError(`the bot's poll answer has no "job" field`);
+    return parsed.data.job ?? null;
+  }
+
+  /** Checks a job from a poll answer; see {@link AcceptedJob} and {@link RefusedJob}. */
+  check(received: unknown, now: number = Date.now()): AcceptedJob | RefusedJob {
+    const parsed = signedJobSchema.safeParse(received);
+    if (!parsed.success) {
+      const id = (received as { job?: { id?: unknown } } | null)?.job?.id;
+      return refuse(typeof id === 'string' ? id : null, null, 'the job is malformed', false);
+    }
+    // Verify the job exactly as received: zod's copy orders and strips keys, and the signature
+    // covers JSON.stringify of the bot's object.
+    const signed = received as SignedJob;
+    const { job } = signed;
+    try {
+      verifyJob(signed, this.botKeys, this.nonces, now);
+    } catch (err) {
+      const why = err instanceof SignatureError ? `${err.reason}: ${err.message}` : String(err);
+      return refuse(job.id, job.operation, `the bot's signature on the job was refused (${why})`, false);
+    }
+    if (job.relayId !== this.options.relayId) {
+      return refuse(job.id, job.operation, `the job is for relay "${job.relayId}", not this one`, false);
+    }
+    if (!(RELAY_OPERATIONS as readonly string[]).includes(job.operation)) {
+      return refuse(job.id, job.operation, `"${job.operation}" is not an allowed operation`, true);
+    }
+    const expires = Date.parse(job.expiresAt);
+    if (!Number.isFinite(expires) || expires <= now) {
+      return refuse(job.id, job.operation, `the job expired at ${job.expiresAt}`, true);
+    }
+    return { accepted: true, job };
+  }
+
+  /** Reports what a job gave. @throws BotUnreachableError or BotRefusedError. */
+  async sendResult(result: JobResult): Promise<void> {
+    await this.http.post(RELAY_PATHS.result(result.jobId), result);
+  }
+
+  /** Reports something the relay did by itself. @throws BotUnreachableError or BotRefusedError. */
+  async sendEvent(event: RelayEvent): Promise<void> {
+    await this.http.post(RELAY_PATHS.events, event);
+  }
+}
+
+function refuse(
+  jobId: string | null,
+  operation: string | null,
+  reason: string,
+  reportAsResult: boolean,
+): RefusedJob {
+  return { accepted: false, jobId, operation, reason, reportAsResult };
+}

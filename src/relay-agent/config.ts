@@ -1,0 +1,180 @@
+import { readFileSync } from 'node:fs';
+import type { KeyObject } from 'node:crypto';
+import path from 'node:path';
+import { z } from 'zod';
+import { emptyToUndefined, integer } from '../shared/env-schema';
+import { isHttpsOrLoopback } from '../shared/secure-url';
+import { PROJECT_ROOT } from '../shared/paths';
+import { privateKeyFrom, publicKeyFrom } from '../shared/relay-protocol/request-signing';
+import { DEFAULT_BOT_KEY_ID, RELAY_ID_PATTERN } from '../shared/relay-protocol/messages';
+
+/** Validated settings of one relay process. Keys are parsed objects: their text is never kept. */
+export interface RelayConfig {
+  relayId: string;
+  /** The bot's origin (and optional base path), without a trailing slash. */
+  botUrl: string;
+  privateKey: KeyObject;
+  botPublicKey: KeyObject;
+  botKeyId: string;
+  pollIntervalMs: number;
+  pauseLeaseMs: number;
+  operationTimeoutMs: number;
+  deltaDeadlineMs: number;
+  /** Wait between two delta attempts while Entra Connect answers "AAD is busy". */
+  busyRetryMs: number;
+  /** The PowerShell executable: a name looked up on PATH, or a full path. */
+  pwsh: string;
+  stateFile: string;
+  /** Extra certificate authorities to trust for the bot's TLS certificate (PEM). */
+  ca?: Buffer;
+  logLevel: string;
+}
+
+/** One setting that is missing or invalid. The message never repeats the value (it may be a key). */
+export interface RelayConfigProblem {
+  name: string;
+  message: string;
+}
+
+/** Thrown when the environment does not describe a runnable relay; names every bad setting. */
+export class RelayConfigError extends Error {
+  constructor(readonly problems: RelayConfigProblem[]) {
+    super(
+      'The Anchor relay cannot start:\n' +
+        problems.map((p) => `  - ${p.name}: ${p.message}`).join('\n') +
+        '\nRun "npm run relay:keygen" to make the key settings.',
+    );
+    this.name = 'RelayConfigError';
+  }
+}
+
+const ms = (fallback: number, min: number) => integer(min, Number.MAX_SAFE_INTEGER, fallback);
+const required = z.preprocess(emptyToUndefined, z.string({ error: 'is required' }).trim().min(1));
+
+const schema = z.object({
+  RELAY_ID: required.pipe(
+    z
+      .string()
+      .regex(
+        RELAY_ID_PATTERN,
+        'must be 1-64 letters, digits, dot, dash or underscore, starting with a letter or digit',
+      ),
+  ),
+  RELAY_BOT_URL: required,
+  RELAY_PRIVATE_KEY: required,
+  RELAY_BOT_PUBLIC_KEY: required,
+  RELAY_BOT_KEY_ID: z.preprocess(emptyToUndefined, z.string().default(DEFAULT_BOT_KEY_ID)),
+  RELAY_POLL_INTERVAL_MS: ms(1000, 100),
+  RELAY_PAUSE_LEASE_MS: ms(900_000, 1000),
+  RELAY_OPERATION_TIMEOUT_MS: ms(60_000, 100),
+  RELAY_DELTA_DEADLINE_MS: ms(300_000, 0),
+  RELAY_BUSY_RETRY_MS: ms(10_000, 10),
+  RELAY_PWSH: z.preprocess(emptyToUndefined, z.string().default('pwsh')),
+  RELAY_STATE_FILE: z.preprocess(
+    emptyToUndefined,
+    z.string().default(path.join(PROJECT_ROOT, '.data', 'relay-state.json')),
+  ),
+  LOG_LEVEL: z.preprocess(
+    emptyToUndefined,
+    z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
+  ),
+});
+
+/**
+ * Validates the relay's environment.
+ * @throws RelayConfigError naming every missing or invalid setting (never printing a key).
+ */
+export function loadRelayConfig(env: Record<string, string | undefined>): RelayConfig {
+  const parsed = schema.safeParse(env);
+  const problems: RelayConfigProblem[] = parsed.success
+    ? []
+    : parsed.error.issues.map((i) => ({ name: String(i.path[0] ?? '?'), message: messageOf(i) }));
+  const note = (name: string, message: string) => {
+    if (!problems.some((p) => p.name === name)) problems.push({ name, message });
+  };
+  // Checked on the raw values too, so one run lists every problem, not only the schema's.
+  const raw = (name: string) => env[name]?.trim() || undefined;
+  const botUrl = ifSet(raw('RELAY_BOT_URL'), (v) => checkBotUrl(v, note));
+  const privateKey = ifSet(raw('RELAY_PRIVATE_KEY'), (v) =>
+    ed25519(() => privateKeyFrom(v), 'RELAY_PRIVATE_KEY', 'private', note),
+  );
+  const botPublicKey = ifSet(raw('RELAY_BOT_PUBLIC_KEY'), (v) =>
+    ed25519(() => publicKeyFrom(v), 'RELAY_BOT_PUBLIC_KEY', 'public', note),
+  );
+  const ca = ifSet(raw('RELAY_CA_FILE'), (file) => {
+    try {
+      return readFileSync(file);
+    } catch (err) {
+      note('RELAY_CA_FILE', `cannot be read (${(err as NodeJS.ErrnoException).code ?? String(err)})`);
+      return undefined;
+    }
+  });
+  if (!parsed.success || problems.length > 0 || !botUrl || !privateKey || !botPublicKey) {
+    throw new RelayConfigError(problems);
+  }
+  const e = parsed.data;
+  return {
+    relayId: e.RELAY_ID,
+    botUrl,
+    privateKey,
+    botPublicKey,
+    botKeyId: e.RELAY_BOT_KEY_ID,
+    pollIntervalMs: e.RELAY_POLL_INTERVAL_MS,
+    pauseLeaseMs: e.RELAY_PAUSE_LEASE_MS,
+    operationTimeoutMs: e.RELAY_OPERATION_TIMEOUT_MS,
+    deltaDeadlineMs: e.RELAY_DELTA_DEADLINE_MS,
+    busyRetryMs: e.RELAY_BUSY_RETRY_MS,
+    pwsh: e.RELAY_PWSH,
+    stateFile: path.resolve(e.RELAY_STATE_FILE),
+    ca,
+    logLevel: e.LOG_LEVEL,
+  };
+}
+
+function ifSet<T>(value: string | undefined, check: (v: string) => T | undefined): T | undefined {
+  return value === undefined ? undefined : check(value);
+}
+
+function messageOf(issue: z.core.$ZodIssue): string {
+  if (issue.code === 'invalid_type') return 'is required';
+  if (issue.code === 'too_small') return `must be at least ${String(issue.minimum)}`;
+  // Zod's own messages for these checks do not echo the input, so they are safe to show.
+  return issue.message;
+}
+
+/** The bot must be reached over HTTPS; plain HTTP only to a bot on the same machine (tests, demo). */
+function checkBotUrl(value: string, note: (name: string, message: string) => void): string | undefined {
+  let url: URL;
+  try {
+    url = new URL(value);
+  } catch {
+    note('RELAY_BOT_URL', 'is not a URL (example: https://anchor.contoso.com)');
+    return undefined;
+  }
+  if (!isHttpsOrLoopback(url)) {
+    note('RELAY_BOT_URL', 'must use https (http is allowed only for a bot on loopback)');
+    return undefined;
+  }
+  if (url.search || url.hash || url.username || url.password) {
+    note('RELAY_BOT_URL', 'must not carry a query, fragment or credentials');
+    return undefined;
+  }
+  return `${url.origin}${url.pathname.replace(/\/+$/, '')}`;
+}
+
+function ed25519(
+  parse: () => KeyObject,
+  name: string,
+  kind: 'private' | 'public',
+  note: (name: string, message: string) => void,
+): KeyObject | undefined {
+  const form = kind === 'private' ? 'base64 PKCS#8' : 'base64 SPKI';
+  try {
+    const key = parse();
+    if (key.asymmetricKeyType === 'ed25519') return key;
+    note(name, `is a ${key.asymmetricKeyType ?? 'non-Ed25519'} key; an Ed25519 ${kind} key is required`);
+  } catch {
+    note(name, `is not a ${form} Ed25519 ${kind} key`);
+  }
+  return undefined;
+}

@@ -1,0 +1,359 @@
+import { DEFAULT_SEARCH_LIMIT } from '../ad/ad-directory';
+import type { CloudCallOptions, CloudDirectory, CloudSearchOptions } from './cloud-directory';
+import type {
+  CloudUser,
+  CloudUserDetail,
+  DeletedCloudUser,
+  DomainAuthentication,
+  ImmutableIdHolders,
+  Knowable,
+  OrganizationSync,
+  RoleAssignment,
+  SyncFeatures,
+  UserRoles,
+} from './cloud-user';
+import type { GraphApi } from './graph-api';
+import { batchGet } from './graph-batch';
+import { startCall } from './graph-call';
+import type { GraphCall } from './graph-call';
+import { CloudDirectoryError, GraphPermissionError, GraphRequestError } from './graph-errors';
+import { collectPages } from './graph-paging';
+
+/** Properties a search result shows. */
+const SEARCH_SELECT = [
+  'id',
+  'displayName',
+  'userPrincipalName',
+  'mail',
+  'proxyAddresses',
+  'givenName',
+  'surname',
+  'accountEnabled',
+  'userType',
+  'onPremisesSyncEnabled',
+];
+/** Properties preflight reads. */
+const DETAIL_SELECT = [
+  ...SEARCH_SELECT,
+  'onPremisesImmutableId',
+  'onPremisesLastSyncDateTime',
+  'onPremisesSamAccountName',
+  'onPremisesUserPrincipalName',
+  'createdDateTime',
+];
+const DELETED_SELECT = [...SEARCH_SELECT, 'deletedDateTime', 'onPremisesImmutableId'];
+const ORGANIZATION_SELECT = [
+  'id',
+  'displayName',
+  'onPremisesSyncEnabled',
+  'onPremisesLastSyncDateTime',
+  'onPremisesLastPasswordSyncDateTime',
+];
+/** Advanced queries ($search, $count, filters on onPremisesImmutableId) need this header. */
+const EVENTUAL = { ConsistencyLevel: 'eventual' };
+/** More holders than this would mean a broken tenant; listing them all would not help. */
+const HOLDER_CAP = 50;
+const ROLE_CAP = 200;
+
+interface RoleAssignmentBody {
+  id: string;
+  roleDefinitionId: string;
+  directoryScopeId?: string | null;
+  roleDefinition?: { displayName?: string; templateId?: string } | null;
+}
+
+/** Settings of the Graph implementation. */
+export interface GraphCloudDirectoryOptions {
+  /** Overall deadline of one operation, in milliseconds. */
+  timeoutMs: number;
+}
+
+/** The CloudDirectory over Microsoft Graph. */
+/** The most a search follows nextLink for; the chat asks for far fewer. */
+const MAX_SEARCH_RESULTS = 50_000;
+
+export class GraphCloudDirectory implements CloudDirectory {
+  constructor(
+    private readonly api: GraphApi,
+    private readonly options: GraphCloudDirectoryOptions,
+  ) {}
+
+  async searchUsers(text: string, options: CloudSearchOptions = {}) {
+    const term = text.replace(/["\\]/g, ' ').trim();
+    if (!term) throw new CloudDirectoryError('Type part of a name, UPN or mail address to search for.');
+    const search = ['displayName', 'mail', 'userPrincipalName'].map((p) => `"${p}:${term}"`).join(' OR ');
+    const limit = Math.max(1, Math.min(options.limit ?? DEFAULT_SEARCH_LIMIT, MAX_SEARCH_RESULTS));
+    return collectPages<CloudUser>(
+      this.api,
+      {
+        method: 'GET',
+        path: `/users?$search=${enc(search)}&$select=${SEARCH_SELECT.join(',')}&$top=${Math.min(limit, 999)}&$count=true`,
+        headers: EVENTUAL,
+      },
+      this.call(options),
+      limit,
+    );
+  }
+
+  async getUser(idOrUpn: string, options: CloudCallOptions = {}): Promise<CloudUserDetail> {
+    const user = await this.api.send<CloudUserDetail>(
+      {
+        method: 'GET',
+        path: `/users/${enc(idOrUpn)}?$select=${DETAIL_SELECT.join(',')}`,
+        errorContext: { user: idOrUpn },
+      },
+      this.call(options),
+    );
+    return withDefaults(user);
+  }
+
+  async getUsers(ids: string[], options: CloudCallOptions = {}): Promise<CloudUserDetail[]> {
+    const outcomes = await batchGet<CloudUserDetail>(
+      this.api,
+      ids.map((id, i) => ({
+        id: String(i + 1),
+        url: `/users/${enc(id)}?$select=${DETAIL_SELECT.join(',')}`,
+        errorContext: { user: id },
+      })),
+      this.call(options),
+    );
+    const users: CloudUserDetail[] = [];
+    for (const outcome of outcomes) {
+      if (outcome.ok) users.push(withDefaults(outcome.body));
+      else if (outcome.error.status !== 404) throw outcome.error;
+    }
+    return users;
+  }
+
+  async findImmutableIdHolders(
+    immutableId: string,
+    options: CloudCallOptions = {},
+  ): Promise<ImmutableIdHolders> {
+    const call = this.call(options);
+    const filter = enc(`onPremisesImmutableId eq ${odataString(immutableId)}`);
+    const [live, deleted] = await Promise.all([
+      collectPages<CloudUserDetail>(
+        this.api,
+        {
+          method: 'GET',
+          path: `/users?$filter=${filter}&$count=true&$select=${DETAIL_SELECT.join(',')}`,
+          headers: EVENTUAL,
+        },
+        call,
+        HOLDER_CAP,
+      ),
+      collectPages<DeletedCloudUser>(
+        this.api,
+        {
+          method: 'GET',
+          path: `/directory/deletedItems/microsoft.graph.user?$filter=${filter}&$count=true&$select=${DELETED_SELECT.join(',')}`,
+          headers: EVENTUAL,
+        },
+        call,
+        HOLDER_CAP,
+      ),
+    ]);
+    return {
+      users: live.items.map(withDefaults),
+      deletedUsers: deleted.items,
+      truncated: live.truncated || deleted.truncated,
+    };
+  }
+
+  async getDomainAuthentication(
+    upnOrDomain: string,
+    options: CloudCallOptions = {},
+  ): Promise<DomainAuthentication> {
+    const domain = upnOrDomain.includes('@') ? upnOrDomain.split('@').pop()! : upnOrDomain;
+    const body = await this.api.send<{ id: string; authenticationType: string; isVerified?: boolean }>(
+      {
+        method: 'GET',
+        path: `/domains/${enc(domain.toLowerCase())}?$select=id,authenticationType,isVerified`,
+      },
+      this.call(options),
+    );
+    return {
+      domain: body.id,
+      authenticationType: body.authenticationType,
+      isVerified: body.isVerified ?? null,
+    };
+  }
+
+  async getUserRoles(userId: string, options: CloudCallOptions = {}): Promise<UserRoles> {
+    const call = this.call(options);
+    const filter = enc(`principalId eq ${odataString(userId)}`);
+    const expand = `$expand=roleDefinition($select=id,displayName,templateId)`;
+    const [active, eligible] = await Promise.all([
+      collectPages<RoleAssignmentBody>(
+        this.api,
+        { method: 'GET', path: `/roleManagement/directory/roleAssignments?$filter=${filter}&${expand}` },
+        call,
+        ROLE_CAP,
+      ),
+      collectPages<RoleAssignmentBody>(
+        this.api,
+        {
+          method: 'GET',
+          path: `/roleManagement/directory/roleEligibilitySchedules?$filter=${filter}&${expand}`,
+        },
+        call,
+        ROLE_CAP,
+      ),
+    ]);
+    return {
+      active: active.items.map((a) => toRole(a, 'active')),
+      eligible: eligible.items.map((a) => toRole(a, 'eligible')),
+      truncated: active.truncated || eligible.truncated,
+    };
+  }
+
+  async getOnPremisesObjectIdentifier(
+    userId: string,
+    options: CloudCallOptions = {},
+  ): Promise<Knowable<string | null>> {
+    try {
+      const body = await this.api.send<Record<string, unknown>>(
+        {
+          method: 'GET',
+          version: 'beta',
+          path: `/users/${enc(userId)}?$select=id,onPremisesObjectIdentifier`,
+          errorContext: { user: userId },
+        },
+        this.call(options),
+      );
+      if (!('onPremisesObjectIdentifier' in body)) {
+        return {
+          known: false,
+          reason: 'Graph (beta) did not return onPremisesObjectIdentifier for this user.',
+        };
+      }
+      const value = body.onPremisesObjectIdentifier;
+      return { known: true, value: typeof value === 'string' && value ? value : null };
+    } catch (err) {
+      // Graph answers 400 for a $select of a property its metadata does not have yet.
+      if (
+        err instanceof GraphRequestError &&
+        err.status === 400 &&
+        /onPremisesObjectIdentifier/i.test(err.graphMessage)
+      ) {
+        return {
+          known: false,
+          reason: `Graph (beta) does not know onPremisesObjectIdentifier: ${err.graphMessage}`,
+        };
+      }
+      throw err;
+    }
+  }
+
+  async getOrganizationSync(options: CloudCallOptions = {}): Promise<OrganizationSync> {
+    const page = await this.api.send<{ value: Record<string, unknown>[] }>(
+      { method: 'GET', path: `/organization?$select=${ORGANIZATION_SELECT.join(',')}` },
+      this.call(options),
+    );
+    const org = page.value[0];
+    if (!org) throw new CloudDirectoryError('Graph returned no organization for this tenant.');
+    return {
+      tenantId: String(org.id),
+      displayName: (org.displayName as string | undefined) ?? null,
+      onPremisesSyncEnabled: (org.onPremisesSyncEnabled as boolean | undefined) ?? null,
+      onPremisesLastSyncDateTime: (org.onPremisesLastSyncDateTime as string | undefined) ?? null,
+      onPremisesLastPasswordSyncDateTime:
+        (org.onPremisesLastPasswordSyncDateTime as string | undefined) ?? null,
+    };
+  }
+
+  async getSyncFeatures(options: CloudCallOptions = {}): Promise<Knowable<SyncFeatures>> {
+    try {
+      const page = await this.api.send<{ value: { features?: Record<string, unknown> }[] }>(
+        { method: 'GET', path: '/directory/onPremisesSynchronization' },
+        this.call(options),
+      );
+      const all = page.value[0]?.features ?? {};
+      return {
+        known: true,
+        value: {
+          blockCloudObjectTakeoverThroughHardMatchEnabled: flag(
+            all.blockCloudObjectTakeoverThroughHardMatchEnabled,
+          ),
+          blockSoftMatchEnabled: flag(all.blockSoftMatchEnabled),
+          all,
+        },
+      };
+    } catch (err) {
+      // Only a delegated permission can read this; an app-only Anchor is normally refused.
+      if (err instanceof GraphPermissionError) {
+        return { known: false, reason: `Graph refused to show the sync features: ${err.graphMessage}` };
+      }
+      throw err;
+    }
+  }
+
+  async setImmutableId(userId: string, immutableId: string, options: CloudCallOptions = {}): Promise<void> {
+    await this.patchImmutableId(userId, immutableId, options);
+  }
+
+  async clearImmutableId(userId: string, options: CloudCallOptions = {}): Promise<void> {
+    await this.patchImmutableId(userId, null, options);
+  }
+
+  async ping(options: CloudCallOptions = {}): Promise<void> {
+    await this.getOrganizationSync(options);
+  }
+
+  describe(): string {
+    return `Microsoft Graph at ${this.api.baseUrl}`;
+  }
+
+  private async patchImmutableId(
+    userId: string,
+    value: string | null,
+    options: CloudCallOptions,
+  ): Promise<void> {
+    await this.api.send<void>(
+      {
+        method: 'PATCH',
+        path: `/users/${enc(userId)}`,
+        body: { onPremisesImmutableId: value },
+        errorContext: { user: userId, writesImmutableId: true },
+      },
+      this.call(options),
+    );
+  }
+
+  private call(options: CloudCallOptions): GraphCall {
+    if (options.deadline === undefined) return startCall(this.options.timeoutMs, options.signal);
+    return {
+      deadline: options.deadline,
+      timeoutMs: Math.max(0, options.deadline - Date.now()),
+      signal: options.signal,
+    };
+  }
+}
+
+/** An OData string literal: single quotes doubled. */
+export function odataString(value: string): string {
+  return `'${value.replace(/'/g, "''")}'`;
+}
+
+function enc(value: string): string {
+  return encodeURIComponent(value);
+}
+
+function flag(value: unknown): boolean | null {
+  return typeof value === 'boolean' ? value : null;
+}
+
+function withDefaults<T extends CloudUserDetail>(user: T): T {
+  return { ...user, proxyAddresses: user.proxyAddresses ?? [] };
+}
+
+function toRole(body: RoleAssignmentBody, kind: RoleAssignment['kind']): RoleAssignment {
+  return {
+    id: body.id,
+    kind,
+    roleDefinitionId: body.roleDefinitionId,
+    roleName: body.roleDefinition?.displayName,
+    roleTemplateId: body.roleDefinition?.templateId,
+    directoryScopeId: body.directoryScopeId ?? null,
+  };
+}

@@ -1,0 +1,96 @@
+import type { PreflightReport } from './preflight/report';
+
+/**
+ * A link request's life: `pending` until an admin other than the requester decides. `approved`
+ * requests start `running` (exactly once) and end `linked` or `failed`. A pending request can
+ * also end `rejected`, `cancelled` (by its requester) or `expired`.
+ */
+export type LinkRequestState =
+  'pending' | 'approved' | 'running' | 'linked' | 'failed' | 'rejected' | 'cancelled' | 'expired';
+
+/** The states a request never leaves. */
+export const FINAL_REQUEST_STATES: readonly LinkRequestState[] = [
+  'linked',
+  'failed',
+  'rejected',
+  'cancelled',
+  'expired',
+];
+
+/** Someone acting in the chat, as the platform (not a card) reported them. */
+export interface Person {
+  /** Entra object id (`from.aadObjectId`): what identity checks compare. */
+  aadObjectId: string;
+  name: string;
+  /** The chat platform's own id of the user (Teams `29:…`), for user-specific card views. */
+  chatUserId?: string;
+}
+
+/** The steps of running an approved link, in order. */
+export const LINK_STEPS = ['pause', 'preflight', 'set-immutable-id', 'resume', 'delta', 'verify'] as const;
+
+/** One of {@link LINK_STEPS}, or `rollback` (clearing a value written by a run that failed). */
+export type LinkStepName = (typeof LINK_STEPS)[number] | 'rollback';
+
+/** One step of a run, as the progress card shows it. */
+export interface LinkStep {
+  name: LinkStepName;
+  state: 'running' | 'done' | 'failed' | 'skipped';
+  startedAt: string;
+  finishedAt: string | null;
+  /** One line: what happened (the relay's or Graph's own message on failure). */
+  detail: string | null;
+}
+
+/** Why a run failed: the step, the service's own message and what the admin should do. */
+export interface LinkFailure {
+  step: LinkStepName;
+  message: string;
+  advice: string;
+}
+
+/** A run of an approved request, and the instance that owns it while it runs. */
+export interface RunRecord {
+  startedAt: string;
+  finishedAt: string | null;
+  steps: LinkStep[];
+  failure: LinkFailure | null;
+  /** The Anchor instance running it; another instance takes over only once its lease ran out. */
+  owner: string | null;
+  /** The owner renews this while it runs; a run whose lease ran out was orphaned by a dead instance. */
+  leaseUntil: string | null;
+}
+
+/** Where a card about this request was posted, so it can be updated in place. Opaque to services. */
+export interface CardLocation {
+  /** The chat layer's conversation reference. */
+  conversation: object;
+  activityId: string;
+  /** Who sees this copy: the requester's own chat, or approvers (a channel or their chats). */
+  audience: 'requester' | 'approvers';
+}
+
+/** A request to link one AD user to one cloud user, with everything needed to decide and run it. */
+export interface LinkRequest {
+  id: string;
+  state: LinkRequestState;
+  /** Ties every log line and audit entry of this request together. */
+  correlationId: string;
+  createdAt: string;
+  /** A pending request not decided by then expires. */
+  expiresAt: string;
+  requester: Person;
+  reason: string;
+  /** The preflight the requester saw and submitted. */
+  preflight: PreflightReport;
+  /** Ids of the ⚠ checks the requester acknowledged. */
+  acknowledged: string[];
+  decision: { by: Person; at: string; verdict: 'approved' | 'rejected'; note: string | null } | null;
+  /** When (and by whom) a pending request was cancelled. */
+  cancelled: { by: Person; at: string } | null;
+  run: RunRecord | null;
+  /** The cloud user's onPremisesImmutableId before the run and after it. */
+  immutableIdBefore: string | null;
+  immutableIdAfter: string | null;
+  cards: CardLocation[];
+}

@@ -1,0 +1,441 @@
+import type {
+  CloudUserDetail,
+  DeletedCloudUser,
+  DomainAuthentication,
+  ImmutableIdHolders,
+  Knowable,
+  RoleAssignment,
+  SyncFeatures,
+  UserRoles,
+} from '../../entra/cloud-user';
+import type { DirectoryUser } from '../../ad/ad-directory';
+import type { MatchReason, PairCandidate } from '../pair-matching';
+import { PRESELECT_THRESHOLD } from '../pair-matching';
+import type { PreflightCheck, PreflightCheckId } from './report';
+import { PREFLIGHT_CHECK_IDS } from './report';
+import type { RelayHeartbeat } from '../../relay/presence';
+
+/** A fact that could not be read; `error` is the service's own chat-ready message. */
+export interface Unreadable {
+  error: string;
+}
+
+/** A fact as preflight fetched it: the value, or why it could not be read. */
+export type Fact<T> = T | Unreadable;
+
+/** True when `fact` could not be read. */
+export function isUnreadable<T>(fact: Fact<T>): fact is Unreadable {
+  return (
+    typeof fact === 'object' &&
+    fact !== null &&
+    'error' in fact &&
+    typeof (fact as { error: unknown }).error === 'string'
+  );
+}
+
+/** What the relay last told about the sync server, judged at preflight time. */
+export interface RelayFact {
+  /** Null when the relay never polled. */
+  heartbeat: RelayHeartbeat | null;
+  /** True when the heartbeat is recent enough to count the relay as online. */
+  fresh: boolean;
+  /** How old the heartbeat was when preflight ran, in milliseconds; null without one. */
+  ageMs: number | null;
+}
+
+/** Everything the checks judge, fetched beforehand (see run-preflight.ts). */
+export interface PreflightFacts {
+  ad: DirectoryUser;
+  cloud: CloudUserDetail;
+  /** Live and recycle-bin users holding the AD user's ImmutableId. */
+  holders: Fact<ImmutableIdHolders>;
+  /** How the cloud user's UPN domain signs in. */
+  domain: Fact<DomainAuthentication>;
+  /** The cloud user's active and eligible directory roles. */
+  roles: Fact<UserRoles>;
+  /** The cloud user's onPremisesObjectIdentifier (beta), or why Graph cannot tell. */
+  objectIdentifier: Fact<Knowable<string | null>>;
+  /** The tenant's hard/soft-match blocking features, or why Graph cannot tell. */
+  syncFeatures: Fact<Knowable<SyncFeatures>>;
+  /** The sync server as the relay reported it; null when no relay is configured. */
+  syncServer: Fact<RelayFact> | null;
+  /** How plausible it is that both accounts are the same person. */
+  pair: PairCandidate;
+}
+
+const TITLES: Record<PreflightCheckId, string> = {
+  'cloud-only': 'Cloud user is cloud-only',
+  'anchor-unique': 'No other object holds the ImmutableId',
+  'no-synced-twin': 'No synced twin of the AD user',
+  'ad-user-ready': 'AD user is enabled and in sync scope',
+  'domain-managed': 'UPN domain is managed',
+  'no-privileged-role': 'Cloud user holds no admin role',
+  'no-object-identifier': 'No onPremisesObjectIdentifier',
+  'tenant-hard-match-block': 'Tenant allows hard matching',
+  'sync-server': 'Sync server is ready',
+  'same-person': 'Both accounts are the same person',
+};
+
+const pass = (id: PreflightCheckId, detail: string): PreflightCheck => ({
+  id,
+  status: 'pass',
+  title: TITLES[id],
+  detail,
+});
+const warn = (id: PreflightCheckId, detail: string, fix: string): PreflightCheck => ({
+  id,
+  status: 'warn',
+  title: TITLES[id],
+  detail,
+  fix,
+});
+const fail = (id: PreflightCheckId, detail: string, fix: string): PreflightCheck => ({
+  id,
+  status: 'fail',
+  title: TITLES[id],
+  detail,
+  fix,
+});
+const couldNotCheck = (error: Unreadable) => `could not check: ${error.error}`;
+
+/**
+ * The cloud user must never have been synced and carry no ImmutableId: hard matching only works
+ * for an object new to the sync, and Graph refuses on-prem attributes on synced or converted users.
+ */
+export function cloudOnlyCheck(cloud: Fact<CloudUserDetail>, immutableId: string): PreflightCheck {
+  const id = 'cloud-only';
+  if (isUnreadable(cloud))
+    return fail(id, couldNotCheck(cloud), 'Try again once the cloud user can be read.');
+  const upn = cloud.userPrincipalName;
+  if (cloud.onPremisesSyncEnabled === true) {
+    return fail(
+      id,
+      `${upn} is already synced from AD${since(cloud.onPremisesLastSyncDateTime)}`,
+      'A synced user is already linked to an AD account and mastered there; pick the cloud-only user.',
+    );
+  }
+  if (cloud.onPremisesSyncEnabled === false) {
+    return fail(
+      id,
+      `${upn} was synced, then converted to cloud-only — onPremisesSyncEnabled false`,
+      'Graph refuses on-prem attributes on a user converted from sync ("originated within an external ' +
+        'service"), so Anchor cannot link it: ask Microsoft support, or pick another user.',
+    );
+  }
+  if (cloud.onPremisesImmutableId !== null) {
+    const same = cloud.onPremisesImmutableId === immutableId;
+    return fail(
+      id,
+      `${upn} already has ImmutableId ${cloud.onPremisesImmutableId}` +
+        (same ? " (this AD user's value: a link is already waiting for the sync)" : ''),
+      same
+        ? 'Nothing to write: let the next delta sync take the user over, or clear the value to start again.'
+        : 'Clear its onPremisesImmutableId (JSON null) if the value is stale, or pick another user.',
+    );
+  }
+  return pass(id, `${upn} has never been synced and has no ImmutableId`);
+}
+
+/**
+ * Nobody else may hold the value: Graph refuses a duplicate (ObjectConflict), a recycle-bin user
+ * included. Synced live holders are left to {@link noSyncedTwinCheck}, which has its own fix.
+ */
+export function anchorUniqueCheck(
+  holders: Fact<ImmutableIdHolders>,
+  cloudUserId: string,
+  immutableId: string,
+): PreflightCheck {
+  const id = 'anchor-unique';
+  if (isUnreadable(holders)) {
+    return fail(id, couldNotCheck(holders), 'Try again; Anchor must know that nobody else holds the value.');
+  }
+  const deleted = holders.deletedUsers[0];
+  if (deleted) {
+    return fail(
+      id,
+      `${immutableId} is held by ${describeDeleted(deleted)} in the recycle bin`,
+      'Permanently delete it from Deleted users (deletedItems) first, or restore it instead of linking.',
+    );
+  }
+  const cloudOnly = holders.users.find((u) => u.id !== cloudUserId && u.onPremisesSyncEnabled !== true);
+  if (cloudOnly) {
+    return fail(
+      id,
+      `${immutableId} is already held by the cloud user ${cloudOnly.userPrincipalName} (${cloudOnly.id})`,
+      'Clear the value on that user if it is a mistake, or link the AD user to that user instead.',
+    );
+  }
+  if (holders.truncated) {
+    return fail(
+      id,
+      `too many objects hold ${immutableId} to list them all`,
+      'Look the value up in Entra ID (users and Deleted users) and clear it where it does not belong.',
+    );
+  }
+  return pass(id, `no other user, live or deleted, holds ${immutableId}`);
+}
+
+/**
+ * A live synced user holding the value means Entra Connect already created a second cloud user
+ * for this AD account: setting the value on the original one would collide with it.
+ */
+export function noSyncedTwinCheck(holders: Fact<ImmutableIdHolders>, cloudUserId: string): PreflightCheck {
+  const id = 'no-synced-twin';
+  if (isUnreadable(holders)) {
+    return fail(id, couldNotCheck(holders), 'Try again; Anchor must know whether a synced twin exists.');
+  }
+  const twin = holders.users.find((u) => u.id !== cloudUserId && u.onPremisesSyncEnabled === true);
+  if (twin) {
+    return fail(
+      id,
+      `Entra Connect already created the synced twin ${twin.userPrincipalName} (${twin.id}) for this AD user`,
+      'Move the AD user out of sync scope and run a delta sync (the twin is soft-deleted); hard-delete ' +
+        'the twin from Deleted users (deletedItems); set the ImmutableId on the original cloud user; ' +
+        'move the AD user back into scope and run a delta sync.',
+    );
+  }
+  if (holders.truncated) {
+    return fail(
+      id,
+      'too many objects hold the value to look for a synced twin among them',
+      'Look the value up in Entra ID and remove the objects that should not hold it.',
+    );
+  }
+  return pass(id, 'no synced user holds the value');
+}
+
+/** Entra Connect only exports users inside its OUs, and a disabled account would lock the cloud user out. */
+export function adUserReadyCheck(ad: DirectoryUser): PreflightCheck {
+  const id = 'ad-user-ready';
+  const problems = [
+    !ad.enabled && 'is disabled',
+    !ad.inSyncScope && 'is outside the OUs Entra Connect syncs',
+  ].filter((p): p is string => p !== false);
+  if (problems.length === 0) return pass(id, `${ad.sAMAccountName} is enabled and in sync scope (${ad.dn})`);
+  const actions = [
+    !ad.enabled && 'enable the AD account',
+    !ad.inSyncScope && 'move it into a synced OU (or add its OU to the sync scope)',
+  ].filter((a): a is string => a !== false);
+  const why = ad.enabled ? '.' : ': a disabled account would disable the cloud user at the next sync.';
+  return fail(id, `${ad.dn} ${problems.join(' and ')}`, `${capitalize(actions.join(' and '))} first${why}`);
+}
+
+/** Graph refuses on-prem attributes for users in a federated domain. */
+export function domainManagedCheck(domain: Fact<DomainAuthentication>, upn: string): PreflightCheck {
+  const id = 'domain-managed';
+  if (isUnreadable(domain)) {
+    return warn(id, couldNotCheck(domain), `Check in Entra ID that the domain of ${upn} is managed.`);
+  }
+  if (domain.authenticationType === 'Federated') {
+    return fail(
+      id,
+      `${upn} is in the federated domain ${domain.domain}`,
+      'Change the UPN to a managed domain such as the .onmicrosoft.com one first; change it back after the link.',
+    );
+  }
+  if (domain.authenticationType === 'Managed') return pass(id, `${domain.domain} is a managed domain`);
+  return warn(
+    id,
+    `${domain.domain} authenticates as ${domain.authenticationType}`,
+    'Confirm the domain is not federated before linking.',
+  );
+}
+
+/**
+ * Every directory role counts, not only those Microsoft flags privileged: the assignments do not
+ * carry the flag, Microsoft's list changes, and a hard match hands whatever role the cloud user has
+ * to whoever controls the AD account. A stale allow-list would fail open; this fails closed.
+ */
+export function noPrivilegedRoleCheck(roles: Fact<UserRoles>): PreflightCheck {
+  const id = 'no-privileged-role';
+  if (isUnreadable(roles)) {
+    return warn(
+      id,
+      couldNotCheck(roles),
+      "Check the user's roles (active and eligible) in Entra ID; Microsoft blocks hard matches onto admins.",
+    );
+  }
+  const all = [...roles.active, ...roles.eligible];
+  if (all.length === 0) return pass(id, 'no active or eligible directory role');
+  const listed = all.map(describeRole).join(', ') + (roles.truncated ? ', and more' : '');
+  return fail(
+    id,
+    `holds ${listed}`,
+    'Remove the role assignment/eligibility first: since 2026 Microsoft blocks hard matches onto ' +
+      'users who hold or may activate an admin role. Assign it again after the link if still needed.',
+  );
+}
+
+/** A cloud user carrying onPremisesObjectIdentifier cannot be remapped (2026 hardening). */
+export function noObjectIdentifierCheck(identifier: Fact<Knowable<string | null>>): PreflightCheck {
+  const id = 'no-object-identifier';
+  if (isUnreadable(identifier)) {
+    return warn(id, couldNotCheck(identifier), 'Check onPremisesObjectIdentifier of the user in Graph beta.');
+  }
+  if (!identifier.known) {
+    return warn(
+      id,
+      `Graph does not return onPremisesObjectIdentifier here (${identifier.reason})`,
+      'If the sync reports "Review OnPremisesObjectIdentifier mapping", clear it and sync again.',
+    );
+  }
+  if (identifier.value === null) return pass(id, 'onPremisesObjectIdentifier is not set');
+  return fail(
+    id,
+    `onPremisesObjectIdentifier is ${identifier.value}`,
+    'Clear it with PATCH /beta/users/{id} {"onPremisesObjectIdentifier": null}; that needs ' +
+      'User.OnPremisesSync.ReadWrite.All and the Hybrid Identity Administrator role.',
+  );
+}
+
+/** With the tenant's takeover block on, Entra Connect refuses the hard match (InvalidHardMatch). */
+export function tenantHardMatchBlockCheck(features: Fact<Knowable<SyncFeatures>>): PreflightCheck {
+  const id = 'tenant-hard-match-block';
+  const checkByHand =
+    'Check blockCloudObjectTakeoverThroughHardMatchEnabled (Get-EntraDirSyncFeature) before linking.';
+  if (isUnreadable(features)) return warn(id, couldNotCheck(features), checkByHand);
+  if (!features.known) return warn(id, `unknown: ${features.reason}`, checkByHand);
+  const flag = features.value.blockCloudObjectTakeoverThroughHardMatchEnabled;
+  if (flag === true) {
+    return fail(
+      id,
+      'blockCloudObjectTakeoverThroughHardMatchEnabled is on: the sync would report InvalidHardMatch',
+      'A Global Administrator turns it off for the link (Set-EntraDirSyncFeature -Features ' +
+        'BlockCloudObjectTakeoverThroughHardMatch -Enabled $false) and back on right after.',
+    );
+  }
+  if (flag === false) return pass(id, 'blockCloudObjectTakeoverThroughHardMatchEnabled is off');
+  return warn(
+    id,
+    'unknown: Graph did not return blockCloudObjectTakeoverThroughHardMatchEnabled',
+    checkByHand,
+  );
+}
+
+/** Anchor pauses and syncs through the relay; a staging server would never export the link. */
+export function syncServerCheck(server: Fact<RelayFact> | null): PreflightCheck {
+  const id = 'sync-server';
+  if (server === null) {
+    return fail(
+      id,
+      'no relay is configured (RELAY_KEYS)',
+      'Install the Anchor relay on the Entra Connect server and set RELAY_KEYS.',
+    );
+  }
+  if (isUnreadable(server)) return fail(id, couldNotCheck(server), 'Try again in a minute.');
+  const startRelay = 'Check that the Anchor relay runs on the Entra Connect server and can reach Anchor.';
+  const { heartbeat } = server;
+  if (!heartbeat) return fail(id, 'the relay has never polled', startRelay);
+  if (!server.fresh) {
+    const ago = server.ageMs === null ? '' : ` (${Math.round(server.ageMs / 1000)} s ago)`;
+    return fail(id, `relay ${heartbeat.relayId} last polled at ${heartbeat.at}${ago}`, startRelay);
+  }
+  const poll = heartbeat.poll;
+  if (!poll) {
+    return warn(
+      id,
+      `relay ${heartbeat.relayId} is polling but has not reported the sync server yet`,
+      'Wait for its next poll, or confirm on the server that it is not in staging mode.',
+    );
+  }
+  if (!poll.ready) {
+    return fail(
+      id,
+      `relay ${poll.relayId} is not ready: ${poll.problem ?? 'no reason given'}`,
+      'Fix the problem on the sync server (PowerShell and the ADSync module), then try again.',
+    );
+  }
+  const scheduler = poll.scheduler;
+  if (scheduler.stagingModeEnabled === true) {
+    return fail(
+      id,
+      `relay ${poll.relayId} reports a sync server in staging mode, which does not export`,
+      'Run the relay on the active (non-staging) Entra Connect server.',
+    );
+  }
+  if (scheduler.stagingModeEnabled === null) {
+    return warn(
+      id,
+      `relay ${poll.relayId} could not tell whether the sync server is in staging mode`,
+      'Confirm on the server (Get-ADSyncScheduler) that StagingModeEnabled is False.',
+    );
+  }
+  const cycle =
+    scheduler.syncCycleEnabled === null
+      ? 'sync cycle state unknown'
+      : `sync cycle ${scheduler.syncCycleEnabled ? 'enabled' : 'paused'}`;
+  const next = scheduler.nextSyncCycleStartTimeInUTC
+    ? `, next cycle ${scheduler.nextSyncCycleStartTimeInUTC}`
+    : '';
+  return pass(id, `relay ${poll.relayId} is ready, not staging; ${cycle}${next}`);
+}
+
+const REASON_WORDS: Record<MatchReason, string> = {
+  'same-upn': 'UPN',
+  'primary-smtp-in-proxy-addresses': 'primary SMTP address',
+  'same-mail': 'mail',
+  'same-login': 'login',
+  'similar-name': 'name',
+};
+
+/** A second look at the pair: linking the wrong person hands them the account. */
+export function samePersonCheck(pair: PairCandidate): PreflightCheck {
+  const id = 'same-person';
+  const who = `${pair.ad.sAMAccountName} and ${pair.cloud.userPrincipalName}`;
+  if (pair.score === 0) {
+    return fail(
+      id,
+      `${who} have nothing in common: names, logins and addresses all differ`,
+      'Pick the right pair; these look like two different people.',
+    );
+  }
+  const agreed = joinWords(pair.reasons.map((r) => REASON_WORDS[r]));
+  if (pair.score < PRESELECT_THRESHOLD) {
+    return warn(
+      id,
+      `${who} agree only on ${agreed} (score ${pair.score})`,
+      'Confirm it is the same person before linking.',
+    );
+  }
+  return pass(id, `${who} agree on ${agreed} (score ${pair.score})`);
+}
+
+/** Every check of {@link PREFLIGHT_CHECK_IDS}, in that order. */
+export function evaluateChecks(facts: PreflightFacts): PreflightCheck[] {
+  const immutableId = facts.ad.sourceAnchor.immutableId;
+  const byId: Record<PreflightCheckId, () => PreflightCheck> = {
+    'cloud-only': () => cloudOnlyCheck(facts.cloud, immutableId),
+    'anchor-unique': () => anchorUniqueCheck(facts.holders, facts.cloud.id, immutableId),
+    'no-synced-twin': () => noSyncedTwinCheck(facts.holders, facts.cloud.id),
+    'ad-user-ready': () => adUserReadyCheck(facts.ad),
+    'domain-managed': () => domainManagedCheck(facts.domain, facts.cloud.userPrincipalName),
+    'no-privileged-role': () => noPrivilegedRoleCheck(facts.roles),
+    'no-object-identifier': () => noObjectIdentifierCheck(facts.objectIdentifier),
+    'tenant-hard-match-block': () => tenantHardMatchBlockCheck(facts.syncFeatures),
+    'sync-server': () => syncServerCheck(facts.syncServer),
+    'same-person': () => samePersonCheck(facts.pair),
+  };
+  return PREFLIGHT_CHECK_IDS.map((checkId) => byId[checkId]());
+}
+
+function since(lastSync: string | null): string {
+  return lastSync ? ` (last sync ${lastSync})` : '';
+}
+
+function describeDeleted(user: DeletedCloudUser): string {
+  const when = user.deletedDateTime ? `, deleted ${user.deletedDateTime}` : '';
+  return `${user.userPrincipalName} (${user.id}${when})`;
+}
+
+function describeRole(role: RoleAssignment): string {
+  return `${role.roleName ?? `role ${role.roleDefinitionId}`} (${role.kind})`;
+}
+
+function joinWords(words: string[]): string {
+  if (words.length <= 1) return words.join('');
+  return `${words.slice(0, -1).join(', ')} and ${words[words.length - 1]}`;
+}
+
+function capitalize(text: string): string {
+  return text.charAt(0).toUpperCase() + text.slice(1);
+}

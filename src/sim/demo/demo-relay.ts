@@ -1,0 +1,71 @@
+import { spawn } from 'node:child_process';
+import { closeSync, mkdirSync, openSync } from 'node:fs';
+import path from 'node:path';
+import type { Logger } from '../../shared/logger';
+import { PROJECT_ROOT } from '../../shared/paths';
+import { AD_VIEW_ENV, GRAPH_URL_ENV } from '../adsync-host/graph-sync';
+import { STATE_ENV } from '../adsync-host/state';
+import type { DemoRelayKeys } from './start-demo';
+
+/** The stand-in `pwsh` that plays the Entra Connect server's ADSync module. */
+export const STAND_IN_PWSH = path.join(PROJECT_ROOT, 'src', 'sim', 'adsync-host', 'bin', 'pwsh');
+
+/** Where the demo relay runs and whom it talks to. */
+export interface DemoRelayOptions {
+  botUrl: string;
+  keys: DemoRelayKeys;
+  /** Holds the relay's lease file, the stand-in's scheduler state and the relay's log. */
+  workDir: string;
+  logger: Logger;
+  /** Makes a delta sync run the Graph simulator's sync engine over this AD view. */
+  sync?: { graphUrl: string; adViewFile: string };
+}
+
+/**
+ * Starts the real relay (`src/relay-agent/main.ts`) as a child process, polling the demo bot and
+ * driving the stand-in ADSync host, exactly as it would run on an Entra Connect server. Returns a
+ * function that stops it.
+ */
+export function startDemoRelay(options: DemoRelayOptions): () => Promise<void> {
+  mkdirSync(options.workDir, { recursive: true });
+  const logFile = path.join(options.workDir, 'relay.log');
+  const out = openSync(logFile, 'a');
+  const child = spawn(
+    process.execPath,
+    ['--import', 'tsx', path.join(PROJECT_ROOT, 'src', 'relay-agent', 'main.ts')],
+    {
+      cwd: PROJECT_ROOT,
+      env: {
+        PATH: process.env.PATH,
+        HOME: process.env.HOME,
+        RELAY_ID: options.keys.relayId,
+        RELAY_BOT_URL: options.botUrl,
+        RELAY_PRIVATE_KEY: options.keys.relayPrivateKey(),
+        RELAY_BOT_PUBLIC_KEY: options.keys.botPublicKey,
+        RELAY_BOT_KEY_ID: options.keys.botKeyId,
+        RELAY_PWSH: STAND_IN_PWSH,
+        RELAY_STATE_FILE: path.join(options.workDir, 'relay-state.json'),
+        // A state path of the caller's lets tests and demo users inject faults into the sync server.
+        [STATE_ENV]: process.env[STATE_ENV] || path.join(options.workDir, 'adsync-state.json'),
+        ...(options.sync
+          ? { [GRAPH_URL_ENV]: options.sync.graphUrl, [AD_VIEW_ENV]: options.sync.adViewFile }
+          : {}),
+      },
+      stdio: ['ignore', out, out],
+    },
+  );
+  closeSync(out);
+  const killOnExit = () => child.kill('SIGKILL');
+  process.once('exit', killOnExit);
+  child.once('exit', (code) => {
+    process.removeListener('exit', killOnExit);
+    if (code) options.logger.warn({ code, logFile }, 'demo relay exited');
+  });
+  options.logger.info({ relayId: options.keys.relayId, logFile }, 'demo relay started');
+  return async () => {
+    if (child.exitCode !== null || child.signalCode !== null) return;
+    const exited = new Promise((resolve) => child.once('exit', resolve));
+    child.kill('SIGTERM');
+    await exited;
+  };
+}

@@ -1,0 +1,179 @@
+import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { createApp } from '../../app/create-app';
+import type { AnchorConfig } from '../../config/load-config';
+import type { Logger } from '../../shared/logger';
+import { DEFAULT_BOT_KEY_ID } from '../../shared/relay-protocol/messages';
+import type { RelaySettings } from '../../config/relay';
+import { DemoDirectory } from './demo-directory';
+import type { DirectoryService } from '../../services/ad/ad-directory';
+import { LdapDirectory } from '../../services/ad/ldap-directory';
+import { AD_VIEW_ENV } from '../adsync-host/graph-sync';
+import { adViewOf } from './ad-view';
+import { createGraphServices } from '../../services/entra/graph-services';
+import { createStateStore } from '../../services/state/state-store-factory';
+import {
+  generateSigningKeyPair,
+  privateKeyFrom,
+  publicKeyFrom,
+} from '../../shared/relay-protocol/request-signing';
+import { demoGraphSeed } from './demo-graph-seed';
+import { DEMO_TENANT, demoDirectoryUsers, demoTeamsUsers } from './demo-tenant';
+import { startDemoRelay } from './demo-relay';
+import { GraphSimulator } from '../graph/graph-simulator';
+import { startPlayground } from './playground';
+import type { PlaygroundInstance, PlaygroundUser } from './playground';
+
+/** A running demo: URLs to open, and how to stop it all. */
+export interface DemoHandle {
+  botUrl: string;
+  graphUrl: string;
+  requesterUrl: string;
+  approverUrl: string;
+  /** Keys for a demo relay; null when RELAY_KEYS configured the relay (its keys are the admin's). */
+  relay: DemoRelayKeys | null;
+  stop(): Promise<void>;
+}
+
+/**
+ * The ephemeral keys demo mode made for its relay: what the relay needs to talk to this bot. The
+ * relay's private key is behind a method so logging the handle cannot print it.
+ */
+export interface DemoRelayKeys {
+  relayId: string;
+  botKeyId: string;
+  /** The bot's public key (base64 SPKI), for RELAY_BOT_PUBLIC_KEY. */
+  botPublicKey: string;
+  /** The relay's public key (base64 SPKI), as RELAY_KEYS holds it. */
+  relayPublicKey: string;
+  /** The relay's private key (base64 PKCS#8), for RELAY_PRIVATE_KEY. */
+  relayPrivateKey(): string;
+}
+
+/** The relay id demo mode gives its relay. */
+export const DEMO_RELAY_ID = 'relay-demo';
+
+/** New key pairs for the bot and one demo relay, and the relay settings that trust that relay. */
+export function demoRelayKeys(): { settings: RelaySettings; keys: DemoRelayKeys } {
+  const bot = generateSigningKeyPair();
+  const relay = generateSigningKeyPair();
+  const settings: RelaySettings = {
+    publicKeys: new Map([[DEMO_RELAY_ID, publicKeyFrom(relay.publicKey)]]),
+    primaryRelayId: DEMO_RELAY_ID,
+    botSigningKey: privateKeyFrom(bot.privateKey),
+    botKeyId: DEFAULT_BOT_KEY_ID,
+  };
+  const keys: DemoRelayKeys = {
+    relayId: DEMO_RELAY_ID,
+    botKeyId: DEFAULT_BOT_KEY_ID,
+    botPublicKey: bot.publicKey,
+    relayPublicKey: relay.publicKey,
+    relayPrivateKey: () => relay.privateKey,
+  };
+  return { settings, keys };
+}
+
+/**
+ * Runs the whole demo on loopback: the Graph simulator seeded with the demo tenant, the bot
+ * with the in-memory demo directory and a relay API that trusts a generated relay key, and two
+ * Agents Playground pages, one per admin.
+ */
+export async function startDemo(config: AnchorConfig, logger: Logger): Promise<DemoHandle> {
+  const stops: (() => Promise<void>)[] = [];
+  const workDir = mkdtempSync(path.join(os.tmpdir(), 'anchor-demo-'));
+  const stop = async () => {
+    for (const s of stops.reverse()) await s().catch((err) => logger.warn({ err }, 'demo stop failed'));
+    rmSync(workDir, { recursive: true, force: true });
+  };
+  try {
+    const graph = new GraphSimulator(demoGraphSeed(DEMO_TENANT.tenantId));
+    const graphUrl = await graph.start(config.demo.graphSimulatorPort);
+    stops.push(() => graph.stop());
+    const { cloud } = createGraphServices(config.graph, {
+      baseUrl: graphUrl,
+      authorityHost: await graph.startAuthority(),
+      authorityCaPem: graph.authorityCaPem,
+    });
+
+    // Without RELAY_KEYS, the demo trusts one relay whose keys are made here and live as long as the process.
+    const generated = config.relay ? null : demoRelayKeys();
+    const { directory, adViewFile } = demoDirectory(config, workDir, logger);
+    // Memory unless DATA_DIR or STATE_STORE asks for more (see storageSettingsFrom()).
+    const store = createStateStore(config.storage);
+    logger.info({ storage: store.describe() }, 'demo state store');
+    const app = createApp(
+      { ...config, relay: config.relay ?? generated?.settings },
+      { directory, store, cloud },
+      logger,
+    );
+    const port = await app.start();
+    stops.push(() => app.stop());
+    const botUrl = `http://127.0.0.1:${port}`;
+    if (generated) {
+      stops.push(
+        startDemoRelay({
+          botUrl,
+          keys: generated.keys,
+          workDir: path.join(workDir, 'relay'),
+          logger,
+          sync: adViewFile ? { graphUrl, adViewFile } : undefined,
+        }),
+      );
+    }
+
+    const playground = async (user: PlaygroundUser, pgPort: number): Promise<PlaygroundInstance> => {
+      const instance = await startPlayground({
+        port: pgPort,
+        botEndpoint: `${botUrl}/api/messages`,
+        tenantId: DEMO_TENANT.tenantId,
+        currentUser: user,
+        otherUsers: demoTeamsUsers().filter((u) => u.id !== user.id),
+        workDir: path.join(workDir, user.id),
+      });
+      stops.push(() => instance.stop());
+      return instance;
+    };
+    const [requester, approver] = await Promise.all([
+      playground(DEMO_TENANT.requester, config.demo.requesterPlaygroundPort),
+      playground(DEMO_TENANT.approver, config.demo.approverPlaygroundPort),
+    ]);
+    return {
+      botUrl,
+      graphUrl,
+      requesterUrl: requester.url,
+      approverUrl: approver.url,
+      relay: generated?.keys ?? null,
+      stop,
+    };
+  } catch (err) {
+    await stop();
+    throw err;
+  }
+}
+
+/**
+ * The demo's AD: the in-memory demo directory, or a real domain controller when LDAP_URL is set
+ * (tests run the demo against Samba). The stand-in ADSync host exports an AD view to the Graph
+ * simulator on each delta: written here from the demo directory, or taken from ADSYNC_SIM_AD_VIEW
+ * with a real DC, whose users the demo cannot enumerate.
+ */
+function demoDirectory(
+  config: AnchorConfig,
+  workDir: string,
+  logger: Logger,
+): { directory: DirectoryService; adViewFile: string | undefined } {
+  if (config.ldap) {
+    const adViewFile = process.env[AD_VIEW_ENV] || undefined;
+    if (!adViewFile)
+      logger.warn(
+        `demo against ${config.ldap.url}: no ${AD_VIEW_ENV}, so a delta sync changes nothing in Graph`,
+      );
+    return { directory: new LdapDirectory(config.ldap), adViewFile };
+  }
+  const directory = new DemoDirectory(demoDirectoryUsers(), config.sourceAnchor);
+  const adViewFile = path.join(workDir, 'ad-view.json');
+  mkdirSync(workDir, { recursive: true });
+  writeFileSync(adViewFile, JSON.stringify(adViewOf(directory.all())));
+  return { directory, adViewFile };
+}

@@ -1,0 +1,141 @@
+import { randomUUID } from 'node:crypto';
+import { GraphSimError, resourceNotFound } from '../graph-errors';
+import type { SimAdUser, SimCloudUser, SimSyncFeatures, SyncReport } from '../model';
+import type { FaultInjector, FaultRule } from '../faults';
+import type { Router } from './router';
+import { noContent, ok } from '../sim-request';
+import type { SimRequest } from '../sim-request';
+import type { TenantState } from '../tenant-state';
+import type { Throttle, ThrottleOptions } from '../throttle';
+import type { TokenIssuer } from '../token-issuer';
+
+/** One request the simulator answered, for tests that count a client's retries. */
+export interface RequestLogEntry {
+  method: string;
+  /** Path with version and query, e.g. `/v1.0/users?$top=5`. */
+  url: string;
+  status: number;
+  clientId: string | null;
+  inBatch: boolean;
+  at: string;
+}
+
+/** What the admin API works on. */
+export interface AdminContext {
+  state: TenantState;
+  faults: FaultInjector;
+  throttle: Throttle;
+  tokens: TokenIssuer;
+  requests: RequestLogEntry[];
+  runSyncCycle(adUsers: SimAdUser[]): SyncReport;
+}
+
+const created = (body: unknown) => ({ status: 201, body });
+
+function objectBody(req: SimRequest): Record<string, unknown> {
+  if (typeof req.body !== 'object' || req.body === null) {
+    throw new GraphSimError(400, 'BadRequest', 'Empty Payload. JSON content expected.');
+  }
+  return req.body as Record<string, unknown>;
+}
+
+/** A user from a test's partial description, with the defaults of a cloud-only member. */
+function newUser(body: Record<string, unknown>): SimCloudUser {
+  const upn = String(body.userPrincipalName ?? '');
+  if (!upn.includes('@')) throw new GraphSimError(400, 'BadRequest', 'userPrincipalName is required.');
+  return {
+    id: randomUUID(),
+    displayName: upn.split('@')[0],
+    proxyAddresses: [],
+    accountEnabled: true,
+    userType: 'Member',
+    createdDateTime: new Date().toISOString(),
+    onPremisesImmutableId: null,
+    onPremisesSyncEnabled: null,
+    onPremisesLastSyncDateTime: null,
+    onPremisesSamAccountName: null,
+    onPremisesUserPrincipalName: null,
+    ...body,
+    userPrincipalName: upn,
+  } as SimCloudUser;
+}
+
+/**
+ * The simulator's own API under `/_sim` (loopback only, no token): read and seed the tenant,
+ * run a sync cycle (the stand-in ADSync host calls this), set throttling and faults, read the
+ * request log. Paths (all JSON):
+ * - `GET /_sim/users`, `GET /_sim/users/{id}`, `POST /_sim/users`, `DELETE /_sim/users/{id}` (soft delete)
+ * - `GET /_sim/deleted-users`, `POST /_sim/deleted-users`
+ * - `POST /_sim/role-assignments` `{principalId, roleDefinitionId, eligible?}`
+ * - `GET|PATCH /_sim/sync-features` `{...features, readableByApps?}`
+ * - `POST /_sim/sync-cycle` `{users: SimAdUser[]}` → SyncReport; `GET /_sim/sync-errors`
+ * - `GET /_sim/organization`
+ * - `PUT /_sim/throttle` ThrottleOptions; `POST /_sim/faults` FaultRule (`path` a string);
+ *   `DELETE /_sim/faults`; `GET|DELETE /_sim/requests`; `POST /_sim/tokens/expire`
+ */
+export function registerAdminRoutes(router: Router, ctx: AdminContext): void {
+  const { state } = ctx;
+  router.add('GET', /^\/_sim\/users$/, () => ok({ value: [...state.users.values()] }));
+  router.add('GET', /^\/_sim\/users\/([^/]+)$/, (_req, m) => {
+    const user = state.findUser(decodeURIComponent(m[1]));
+    if (!user) throw resourceNotFound(m[1]);
+    return ok(user);
+  });
+  router.add('POST', /^\/_sim\/users$/, (req) => created(state.addUser(newUser(objectBody(req)))));
+  router.add('DELETE', /^\/_sim\/users\/([^/]+)$/, (_req, m) => {
+    if (!state.softDelete(m[1])) throw resourceNotFound(m[1]);
+    return noContent();
+  });
+  router.add('GET', /^\/_sim\/deleted-users$/, () => ok({ value: [...state.deletedUsers.values()] }));
+  router.add('POST', /^\/_sim\/deleted-users$/, (req) =>
+    created(state.addDeletedUser(newUser(objectBody(req)))),
+  );
+  router.add('POST', /^\/_sim\/role-assignments$/, (req) => {
+    const body = objectBody(req);
+    const assignment = {
+      id: randomUUID(),
+      principalId: String(body.principalId),
+      roleDefinitionId: String(body.roleDefinitionId),
+    };
+    (body.eligible === true ? state.roleEligibilities : state.roleAssignments).push(assignment);
+    return created(assignment);
+  });
+  router.add('GET', /^\/_sim\/sync-features$/, () =>
+    ok({ ...state.syncFeatures, readableByApps: state.onPremisesSyncReadableByApps }),
+  );
+  router.add('PATCH', /^\/_sim\/sync-features$/, (req) => {
+    const { readableByApps, ...features } = objectBody(req);
+    Object.assign(state.syncFeatures, features as Partial<SimSyncFeatures>);
+    if (typeof readableByApps === 'boolean') state.onPremisesSyncReadableByApps = readableByApps;
+    return noContent();
+  });
+  router.add('POST', /^\/_sim\/sync-cycle$/, (req) => {
+    const body = req.body as { users?: unknown } | unknown[];
+    const users = Array.isArray(body) ? body : body?.users;
+    if (!Array.isArray(users)) throw new GraphSimError(400, 'BadRequest', 'Expected {"users": [...]}.');
+    return ok(ctx.runSyncCycle(users as SimAdUser[]));
+  });
+  router.add('GET', /^\/_sim\/sync-errors$/, () => ok({ value: state.syncErrors }));
+  router.add('GET', /^\/_sim\/organization$/, () => ok(state.organization));
+  router.add('PUT', /^\/_sim\/throttle$/, (req) => {
+    ctx.throttle.configure(objectBody(req) as ThrottleOptions);
+    return noContent();
+  });
+  router.add('POST', /^\/_sim\/faults$/, (req) => {
+    ctx.faults.inject(objectBody(req) as unknown as FaultRule);
+    return noContent();
+  });
+  router.add('DELETE', /^\/_sim\/faults$/, () => {
+    ctx.faults.clear();
+    return noContent();
+  });
+  router.add('GET', /^\/_sim\/requests$/, () => ok({ value: ctx.requests }));
+  router.add('DELETE', /^\/_sim\/requests$/, () => {
+    ctx.requests.length = 0;
+    return noContent();
+  });
+  router.add('POST', /^\/_sim\/tokens\/expire$/, () => {
+    ctx.tokens.expireAll();
+    return noContent();
+  });
+}

@@ -1,0 +1,123 @@
+import { GraphSimError, resourceNotFound } from '../graph-errors';
+import { selectProperties } from '../odata/odata-select';
+import type { RouteContext } from './route-context';
+import type { Router } from './router';
+import { ok } from '../sim-request';
+
+const ORGANIZATION_PROPERTIES = [
+  'id',
+  'displayName',
+  'onPremisesSyncEnabled',
+  'onPremisesLastSyncDateTime',
+  'onPremisesLastPasswordSyncDateTime',
+  'verifiedDomains',
+];
+
+const DOMAIN_PROPERTIES = [
+  'id',
+  'authenticationType',
+  'isAdminManaged',
+  'isDefault',
+  'isInitial',
+  'isRoot',
+  'isVerified',
+  'supportedServices',
+];
+
+/** `GET /organization`, `GET /domains[/{name}]`, `GET /directory/onPremisesSynchronization`. */
+export function registerDirectoryRoutes(router: Router, ctx: RouteContext): void {
+  const { state } = ctx;
+  router.add('GET', /^\/organization$/, (req) => {
+    const org = { ...state.organization, verifiedDomains: verifiedDomains(ctx) };
+    return ok({
+      '@odata.context': `${ctx.baseUrl()}/${req.version}/$metadata#organization`,
+      value: [
+        selectProperties(org, req.query.get('$select'), {
+          type: 'organization',
+          known: ORGANIZATION_PROPERTIES,
+          defaults: ORGANIZATION_PROPERTIES,
+        }),
+      ],
+    });
+  });
+
+  const domainView = (d: (typeof state.domains)[number]) => ({
+    ...d,
+    isAdminManaged: true,
+    isRoot: true,
+    supportedServices: d.isInitial ? ['Email', 'OfficeCommunicationsOnline'] : ['Email'],
+  });
+  const domainSelect = { type: 'domain', known: DOMAIN_PROPERTIES, defaults: DOMAIN_PROPERTIES };
+  router.add('GET', /^\/domains$/, (req) =>
+    ok({
+      '@odata.context': `${ctx.baseUrl()}/${req.version}/$metadata#domains`,
+      value: state.domains.map((d) =>
+        selectProperties(domainView(d), req.query.get('$select'), domainSelect),
+      ),
+    }),
+  );
+  router.add('GET', /^\/domains\/([^/]+)$/, (req, m) => {
+    const name = decodeURIComponent(m[1]).toLowerCase();
+    const domain = state.domains.find((d) => d.id.toLowerCase() === name);
+    if (!domain) throw resourceNotFound(decodeURIComponent(m[1]));
+    return ok(selectProperties(domainView(domain), req.query.get('$select'), domainSelect));
+  });
+
+  router.add('GET', /^\/directory\/onPremisesSynchronization$/, (req) => {
+    // Delegated permission only: Graph documents no application permission for this API.
+    if (!state.onPremisesSyncReadableByApps) {
+      throw new GraphSimError(
+        403,
+        'Authorization_RequestDenied',
+        'Insufficient privileges to complete the operation.',
+      );
+    }
+    return ok({
+      '@odata.context': `${ctx.baseUrl()}/${req.version}/$metadata#directory/onPremisesSynchronization`,
+      value: [
+        {
+          id: state.tenantId,
+          configuration: {
+            accidentalDeletionPrevention: {
+              synchronizationPreventionType: 'enabledForCount',
+              alertThreshold: 500,
+            },
+            synchronizationInterval: 'PT30M',
+            customerRequestedSynchronizationInterval: null,
+          },
+          features: {
+            ...state.syncFeatures,
+            bypassDirSyncOverridesEnabled: false,
+            cloudPasswordPolicyForPasswordSyncedUsersEnabled: false,
+            concurrentCredentialUpdateEnabled: false,
+            concurrentOrgIdProvisioningEnabled: true,
+            deviceWritebackEnabled: false,
+            directoryExtensionsEnabled: false,
+            fopeConflictResolutionEnabled: false,
+            groupWriteBackEnabled: false,
+            passwordWritebackEnabled: false,
+            quarantineUponProxyAddressesConflictEnabled: true,
+            quarantineUponUpnConflictEnabled: true,
+            synchronizeUpnForManagedUsersEnabled: true,
+            unifiedGroupWritebackEnabled: false,
+            userForcePasswordChangeOnLogonEnabled: false,
+            userWritebackEnabled: false,
+          },
+        },
+      ],
+    });
+  });
+}
+
+/** The organization's verifiedDomains, kept in step with the domains list. */
+function verifiedDomains(ctx: RouteContext) {
+  return ctx.state.domains
+    .filter((d) => d.isVerified)
+    .map((d) => ({
+      capabilities: d.isInitial ? 'Email, OfficeCommunicationsOnline' : 'Email',
+      isDefault: d.isDefault,
+      isInitial: d.isInitial,
+      name: d.id,
+      type: d.authenticationType,
+    }));
+}

@@ -1,0 +1,234 @@
+import assert from 'node:assert/strict';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { AuditLog } from '../../../../../src/services/audit/audit-log';
+import type { CloudDirectory } from '../../../../../src/services/entra/cloud-directory';
+import { guidToImmutableId } from '../../../../../src/services/ad/immutable-id';
+import type { LinkRequest } from '../../../../../src/services/link/link-request';
+import { LinkRequests } from '../../../../../src/services/link/request-store';
+import { LinkWorkflow } from '../../../../../src/services/link/run/workflow';
+import { RelayClient } from '../../../../../src/services/relay/relay-client';
+import { RelayPresence } from '../../../../../src/services/relay/presence';
+import { AD_VIEW_ENV, GRAPH_URL_ENV } from '../../../../../src/sim/adsync-host/graph-sync';
+import { demoGraphSeed } from '../../../../../src/sim/demo/demo-graph-seed';
+import { DEMO_TENANT, demoCloudUsers, demoDirectoryUsers } from '../../../../../src/sim/demo/demo-tenant';
+import { GraphSimulator } from '../../../../../src/sim/graph/graph-simulator';
+import type { SimAdUser, SyncReport } from '../../../../../src/sim/graph/graph-simulator';
+import {
+  APES_CLOUD_ID,
+  APES_IMMUTABLE_ID,
+  APPROVER,
+  apesPreflight,
+  apesRequest,
+} from '../../../../support/link-fixtures';
+import { memoryLogger } from '../../../../support/memory-logger';
+import { HARNESS_RELAY_ID, RelayHarness } from '../../../../support/relay-harness';
+
+/** The AD side a delta cycle exports: the demo's in-scope users whose cloud side exists. */
+function adView(): SimAdUser[] {
+  return demoDirectoryUsers()
+    .filter((u) => u.sAMAccountName === 'apes' || u.sAMAccountName === 'lrobbins')
+    .map((u) => ({
+      sourceAnchor: guidToImmutableId(u.objectGuid),
+      sAMAccountName: u.sAMAccountName,
+      userPrincipalName: u.userPrincipalName!,
+      mail: u.mail,
+      displayName: u.displayName!,
+      givenName: u.givenName,
+      surname: u.surname,
+      distinguishedName: u.dn,
+      enabled: u.enabled,
+      inScope: u.inSyncScope,
+    }));
+}
+
+/**
+ * The link workflow with real parts: the Anchor app's relay API and RelayClient, the relay as a
+ * child process driving the stand-in ADSync host, whose delta cycle runs the Graph simulator's
+ * sync engine, and the production Graph service over HTTP.
+ */
+describe('link workflow: bot → relay process → stand-in ADSync host → Graph simulator', function () {
+  this.timeout(90_000);
+  const { logger } = memoryLogger();
+  let dir: string;
+  let graph: GraphSimulator;
+  let h: RelayHarness;
+  let cloud: CloudDirectory;
+  let requests: LinkRequests;
+  let audit: AuditLog;
+
+  before(async () => {
+    dir = mkdtempSync(path.join(os.tmpdir(), 'anchor-link-workflow-'));
+    graph = new GraphSimulator(demoGraphSeed(DEMO_TENANT.tenantId));
+    await graph.start();
+    await graph.startAuthority();
+    const viewPath = path.join(dir, 'ad-view.json');
+    writeFileSync(viewPath, JSON.stringify(adView()));
+    h = await RelayHarness.create({
+      graph,
+      dir,
+      logger,
+      relayEnv: { [GRAPH_URL_ENV]: graph.baseUrl, [AD_VIEW_ENV]: viewPath },
+    });
+    await h.startBot();
+    cloud = h.cloud!;
+    requests = new LinkRequests(h.store, { isAdmin: () => true });
+    audit = new AuditLog(h.store);
+    await h.startRelayAndWait();
+  });
+
+  beforeEach(() => {
+    // Each scenario starts from the demo tenant's cloud-only Aaron and an idle, enabled scheduler.
+    graph.state.addUser(demoCloudUsers().find((u) => u.id === APES_CLOUD_ID)!);
+    h.adsync.set({ syncCycleEnabled: true, fail: {}, hang: null, cycleRunningUntil: null, history: [] });
+  });
+
+  after(async () => {
+    await h?.stop();
+    await graph?.stop();
+    rmSync(dir, { recursive: true, force: true });
+  });
+
+  function workflow(relay: RelayClient, onChange?: (r: LinkRequest) => void): LinkWorkflow {
+    return new LinkWorkflow({
+      requests,
+      audit,
+      cloud,
+      relay,
+      // Preflight proper is tested on its own; here the re-check reads the live cloud user.
+      recheck: async () => apesPreflight({}, { cloud: await cloud.getUser(APES_CLOUD_ID) }),
+      verifyTimeoutMs: 20_000,
+      verifyIntervalMs: 250,
+      logger,
+      onChange,
+    });
+  }
+
+  async function approvedRequest(): Promise<string> {
+    const request = await requests.create(apesRequest());
+    await requests.decide(request.id, APPROVER, 'approved');
+    return request.id;
+  }
+
+  const stepsOf = (r: LinkRequest) => r.run?.steps.map((s) => `${s.name}:${s.state}`) ?? [];
+  const schedulerWrites = () =>
+    h.adsync
+      .history()
+      .filter((e) => e.cmdlet === 'Set-ADSyncScheduler')
+      .map((e) => e.parameters.SyncCycleEnabled);
+
+  it('links apes: Graph shows the ImmutableId synced, the scheduler ends enabled, every step audited', async () => {
+    const id = await approvedRequest();
+    const progress: string[] = [];
+    const done = await workflow(h.client, (r) => void progress.push(stepsOf(r).join(','))).run(id);
+    assert.ok(done);
+
+    assert.equal(done.state, 'linked', JSON.stringify(done.run?.failure));
+    assert.deepEqual(stepsOf(done), [
+      'pause:done',
+      'preflight:done',
+      'set-immutable-id:done',
+      'resume:done',
+      'delta:done',
+      'verify:done',
+    ]);
+    assert.equal(done.immutableIdBefore, null);
+    assert.equal(done.immutableIdAfter, APES_IMMUTABLE_ID);
+    assert.ok(progress.length >= 13, `only ${progress.length} progress updates`);
+
+    const user = await cloud.getUser(APES_CLOUD_ID);
+    assert.equal(user.onPremisesImmutableId, APES_IMMUTABLE_ID);
+    assert.equal(user.onPremisesSyncEnabled, true);
+    assert.equal(user.onPremisesSamAccountName, 'apes');
+
+    assert.equal(h.adsync.read().syncCycleEnabled, true);
+    assert.deepEqual(schedulerWrites(), [false, true], 'paused once, resumed once');
+    const delta = h.adsync.history().find((e) => e.cmdlet === 'Start-ADSyncSyncCycle');
+    const report = (delta?.graphSync as { report?: SyncReport } | undefined)?.report;
+    assert.deepEqual(
+      report?.matched.map((m) => m.userId),
+      [APES_CLOUD_ID],
+      'the cycle hard-matched the cloud user',
+    );
+    assert.deepEqual(report?.created, [], 'no duplicate was created');
+
+    const entries = (await audit.recent({ requestId: id })).reverse();
+    assert.deepEqual(
+      entries.map((e) => (e.action === 'link.step' ? e.detail.split(':')[0] : e.action)),
+      [
+        'pause done',
+        'preflight done',
+        'set-immutable-id done',
+        'resume done',
+        'delta done',
+        'verify done',
+        'link.linked',
+      ],
+    );
+    assert.equal(entries.at(-1)!.immutableIdAfter, APES_IMMUTABLE_ID);
+  });
+
+  it('fails with the relay’s message when the delta fails: scheduler enabled, ImmutableId back to none', async () => {
+    h.adsync.setFailing(
+      'Start-ADSyncSyncCycle',
+      'The RPC server is unavailable. (Exception from HRESULT: 0x800706BA)',
+    );
+    const id = await approvedRequest();
+    const done = await workflow(h.client).run(id);
+    assert.ok(done);
+
+    assert.equal(done.state, 'failed');
+    assert.deepEqual(stepsOf(done), [
+      'pause:done',
+      'preflight:done',
+      'set-immutable-id:done',
+      'resume:done',
+      'delta:failed',
+      'rollback:done',
+    ]);
+    const failure = done.run!.failure!;
+    assert.equal(failure.step, 'delta');
+    assert.match(failure.message, /delta failed: .*The RPC server is unavailable/);
+    assert.match(failure.advice, /Start-ADSyncSyncCycle failed/);
+
+    assert.equal(h.adsync.read().syncCycleEnabled, true);
+    assert.deepEqual(schedulerWrites(), [false, true]);
+    const user = await cloud.getUser(APES_CLOUD_ID);
+    assert.equal(user.onPremisesImmutableId, null);
+    assert.equal(user.onPremisesSyncEnabled, null);
+    assert.equal(done.immutableIdAfter, null);
+    const last = (await audit.recent({ requestId: id }))[0];
+    assert.equal(last.action, 'link.failed');
+  });
+
+  it('fails at pause when the relay has stopped polling, changing nothing', async () => {
+    await h.stopRelay();
+    try {
+      // The app counts a relay offline after 60 s of silence; the same client with a 1 s window
+      // reaches that verdict without the wait.
+      const presence = new RelayPresence(1000, { store: h.store, relayIds: [HARNESS_RELAY_ID] });
+      const offline = new RelayClient({ queue: h.app!.relayJobs!, presence, relayId: HARNESS_RELAY_ID });
+      await h.until('the relay counts as offline', async () => {
+        const heartbeat = await presence.lastHeartbeat();
+        return !!heartbeat && !presence.isFresh(heartbeat);
+      });
+
+      const id = await approvedRequest();
+      const done = await workflow(offline).run(id);
+      assert.ok(done);
+
+      assert.equal(done.state, 'failed');
+      assert.deepEqual(stepsOf(done), ['pause:failed']);
+      assert.equal(done.run!.failure!.step, 'pause');
+      assert.match(done.run!.failure!.message, /relay "aadc01" has not polled since/);
+      assert.match(done.run!.failure!.advice, /relay service on the Entra Connect server/);
+
+      assert.deepEqual(h.adsync.history(), [], 'the sync server saw nothing');
+      assert.equal(h.adsync.read().syncCycleEnabled, true);
+      assert.equal((await cloud.getUser(APES_CLOUD_ID)).onPremisesImmutableId, null);
+    } finally {
+      await h.startRelayAndWait();
+    }
+  });
+});

@@ -1,7 +1,0 @@
-import { MemoryStateStore } from '../../src/services/memory-state-store';
-import { stateStoreContract } from '../support/state-store-contract';
-
-stateStoreContract('MemoryStateStore', async () => {
-  const store = new MemoryStateStore();
-  return { store, another: () => store };
-});

@@ -1,0 +1,332 @@
+import assert from 'node:assert/strict';
+import pino from 'pino';
+import sinon from 'sinon';
+import { RelayAgent } from '../../../src/relay-agent/agent';
+import type { AgentBotClient, AgentLease } from '../../../src/relay-agent/agent';
+import type { AcceptedJob, RefusedJob } from '../../../src/relay-agent/bot-client';
+import { EventOutbox } from '../../../src/relay-agent/event-outbox';
+import type { OperationOutcome } from '../../../src/relay-agent/operations';
+import { Serial } from '../../../src/relay-agent/serial';
+import { BotRefusedError, BotUnreachableError } from '../../../src/relay-agent/signed-http';
+import type { RelayStateData, RelayStateStore } from '../../../src/relay-agent/state-file';
+import type { SyncServerState } from '../../../src/relay-agent/sync-server-state';
+import type {
+  JobResult,
+  PollRequest,
+  RelayEvent,
+  RelayJob,
+  RelayOperation,
+} from '../../../src/shared/relay-protocol/messages';
+
+const STATE: SyncServerState = {
+  syncCycleEnabled: true,
+  stagingModeEnabled: false,
+  cycleInProgress: false,
+  serviceState: 'Running',
+  nextSyncCycleStartTimeInUTC: null,
+};
+
+function job(id: string, operation: RelayOperation = 'status'): RelayJob {
+  return {
+    id,
+    relayId: 'relay-1',
+    operation,
+    requestId: null,
+    issuedAt: new Date().toISOString(),
+    expiresAt: new Date(Date.now() + 60_000).toISOString(),
+  };
+}
+
+/** The relay's state in memory, so fake time alone drives the loop (no real file I/O). */
+class MemoryState implements RelayStateStore {
+  private data: RelayStateData = { lease: null, outbox: [] };
+  async read(): Promise<RelayStateData> {
+    return structuredClone(this.data);
+  }
+  async update(change: (data: RelayStateData) => void): Promise<RelayStateData> {
+    const next = structuredClone(this.data);
+    change(next);
+    this.data = next;
+    return structuredClone(next);
+  }
+}
+
+/** A bot as the agent sees it: a queue of poll answers, reachable or not. */
+class FakeBot implements AgentBotClient {
+  reachable = true;
+  polls: { at: number; request: PollRequest }[] = [];
+  results: JobResult[] = [];
+  events: RelayEvent[] = [];
+  queue: (AcceptedJob | RefusedJob)[] = [];
+  refuseResults = 0;
+
+  async poll(request: PollRequest): Promise<unknown> {
+    if (!this.reachable)
+      throw new BotUnreachableError('the bot at http://127.0.0.1:1 is unreachable: ECONNREFUSED');
+    this.polls.push({ at: Date.now(), request });
+    return this.queue.shift() ?? null;
+  }
+  check(received: unknown): AcceptedJob | RefusedJob {
+    return received as AcceptedJob | RefusedJob;
+  }
+  async sendResult(result: JobResult): Promise<void> {
+    if (!this.reachable) throw new BotUnreachableError('unreachable');
+    if (this.refuseResults > 0) {
+      this.refuseResults--;
+      throw new BotRefusedError(404, 'unknown job');
+    }
+    this.results.push(result);
+  }
+  async sendEvent(event: RelayEvent): Promise<void> {
+    if (!this.reachable) throw new BotUnreachableError('unreachable');
+    this.events.push(event);
+  }
+}
+
+describe('relay agent loop', () => {
+  let clock: sinon.SinonFakeTimers;
+  let bot: FakeBot;
+  let ran: RelayOperation[];
+  let running: number;
+  let maxRunning: number;
+  let leaseTaken: (string | null)[];
+  let leaseReleased: number;
+  let agent: RelayAgent;
+
+  const lease: AgentLease = {
+    get expiresAt() {
+      return leaseTaken.length > leaseReleased ? '2026-11-25T09:15:00.000Z' : null;
+    },
+    take: async (jobId) => void leaseTaken.push(jobId),
+    release: async () => void leaseReleased++,
+  };
+
+  beforeEach(() => {
+    clock = sinon.useFakeTimers({
+      now: Date.parse('2026-11-25T09:00:00Z'),
+      toFake: ['setTimeout', 'clearTimeout', 'Date'],
+    });
+    bot = new FakeBot();
+    ran = [];
+    running = 0;
+    maxRunning = 0;
+    leaseTaken = [];
+    leaseReleased = 0;
+    agent = new RelayAgent({
+      relayId: 'relay-1',
+      version: '9.9.9',
+      pollIntervalMs: 1000,
+      maxBackoffMs: 60_000,
+      client: bot,
+      runner: { start: async () => {}, ready: true, problem: null },
+      operations: {
+        run: async (operation): Promise<OperationOutcome> => {
+          ran.push(operation);
+          running++;
+          maxRunning = Math.max(maxRunning, running);
+          await new Promise((r) => setTimeout(r, 500));
+          running--;
+          return {
+            outcome: 'done',
+            message: `${operation} ok`,
+            state: { ...STATE, syncCycleEnabled: operation !== 'pause' },
+          };
+        },
+        stateOrUnknown: async () => STATE,
+      },
+      lease,
+      outbox: new EventOutbox(new MemoryState()),
+      serial: new Serial(),
+      logger: pino({ level: 'silent' }),
+      random: () => 0.5,
+    });
+  });
+  afterEach(async () => {
+    const stopped = agent.stop();
+    await clock.runAllAsync();
+    await stopped;
+    clock.restore();
+  });
+
+  /** Advances fake time in small steps (everything the agent awaits is in memory here). */
+  async function advance(ms: number, step = 100): Promise<void> {
+    for (let t = 0; t < ms; t += step) await clock.tickAsync(step);
+  }
+
+  it('polls every interval with the heartbeat (version, readiness, scheduler, lease)', async () => {
+    agent.start();
+    await advance(3050);
+    assert.ok(bot.polls.length >= 3 && bot.polls.length <= 5, `${bot.polls.length} polls`);
+    const gaps = bot.polls.slice(1).map((p, i) => p.at - bot.polls[i].at);
+    assert.ok(
+      gaps.every((g) => g >= 1000 && g <= 1200),
+      `gaps ${gaps.join(',')}`,
+    );
+    // The state is read in the background, so it shows from the second heartbeat on.
+    assert.deepEqual(bot.polls[bot.polls.length - 1].request, {
+      relayId: 'relay-1',
+      version: '9.9.9',
+      ready: true,
+      problem: null,
+      scheduler: { ...STATE, pauseLeaseExpiresAt: null },
+    });
+  });
+
+  it('keeps polling while a status read hangs (the heartbeat is never held up by PowerShell)', async () => {
+    const agentWithHang = new RelayAgent({
+      relayId: 'relay-1',
+      version: '9.9.9',
+      pollIntervalMs: 1000,
+      client: bot,
+      runner: { start: async () => {}, ready: true, problem: null },
+      operations: { run: async () => assert.fail('no job'), stateOrUnknown: () => new Promise(() => {}) },
+      lease,
+      outbox: new EventOutbox(new MemoryState()),
+      serial: new Serial(),
+      logger: pino({ level: 'silent' }),
+    });
+    agentWithHang.start();
+    await advance(5050);
+    assert.ok(bot.polls.length >= 5, `${bot.polls.length} polls`);
+    assert.equal(bot.polls[bot.polls.length - 1].request.scheduler.syncCycleEnabled, null);
+    void agentWithHang.stop(); // its hung read never ends; the loop itself stops
+  });
+
+  it('runs jobs one at a time, reports each, and takes and releases the pause lease', async () => {
+    bot.queue.push(
+      { accepted: true, job: job('j1', 'pause') },
+      { accepted: true, job: job('j2', 'status') },
+      { accepted: true, job: job('j3', 'resume') },
+    );
+    agent.start();
+    await advance(3000);
+    assert.deepEqual(ran, ['pause', 'status', 'resume']);
+    assert.equal(maxRunning, 1);
+    assert.deepEqual(
+      bot.results.map((r) => [r.jobId, r.outcome, r.message]),
+      [
+        ['j1', 'done', 'pause ok'],
+        ['j2', 'done', 'status ok'],
+        ['j3', 'done', 'resume ok'],
+      ],
+    );
+    assert.equal(bot.results[0].scheduler.pauseLeaseExpiresAt, '2026-11-25T09:15:00.000Z');
+    assert.equal(bot.results[0].scheduler.syncCycleEnabled, false);
+    assert.deepEqual(leaseTaken, ['j1']);
+    assert.equal(leaseReleased, 1);
+    assert.equal(bot.results[2].scheduler.pauseLeaseExpiresAt, null);
+  });
+
+  it('picks up a job queued between polls within 2 s', async () => {
+    agent.start();
+    await advance(1500);
+    const queuedAt = Date.now();
+    bot.queue.push({ accepted: true, job: job('late', 'delta') });
+    await advance(2000);
+    assert.equal(bot.results.length, 1);
+    assert.ok(Date.parse(bot.results[0].startedAt) - queuedAt <= 2000);
+  });
+
+  it('refuses a job that failed its checks: logs, reports an event, and a result only when allowed', async () => {
+    bot.queue.push(
+      {
+        accepted: false,
+        jobId: 'x1',
+        operation: 'format-c',
+        reason: '"format-c" is not an allowed operation',
+        reportAsResult: true,
+      },
+      {
+        accepted: false,
+        jobId: 'x2',
+        operation: 'pause',
+        reason: 'the job is for relay "relay-2", not this one',
+        reportAsResult: false,
+      },
+    );
+    agent.start();
+    await advance(2500);
+    assert.deepEqual(ran, []);
+    assert.deepEqual(
+      bot.results.map((r) => [r.jobId, r.outcome, r.message]),
+      [['x1', 'refused', '"format-c" is not an allowed operation']],
+    );
+    assert.deepEqual(
+      bot.events.map((e) => [e.kind, e.message]),
+      [
+        ['refused-job', 'job x1 (format-c) refused: "format-c" is not an allowed operation'],
+        ['refused-job', 'job x2 (pause) refused: the job is for relay "relay-2", not this one'],
+      ],
+    );
+  });
+
+  it('backs off exponentially with jitter while the bot is unreachable, then recovers', async () => {
+    bot.reachable = false;
+    const attempts: number[] = [];
+    const poll = bot.poll.bind(bot);
+    bot.poll = async (req) => {
+      attempts.push(Date.now());
+      return poll(req);
+    };
+    agent.start();
+    await advance(70_000, 500);
+    const gaps = attempts.slice(1).map((t, i) => t - attempts[i]);
+    // random() = 0.5: each wait is 3/4 of min(60 s, 1 s × 2^failures).
+    assert.deepEqual(
+      gaps.slice(0, 5),
+      [1500, 3000, 6000, 12_000, 24_000].map((g) => roundUp(g, 500)),
+    );
+    bot.reachable = true;
+    await advance(60_000, 500);
+    const since = bot.polls.length;
+    await advance(3000);
+    assert.ok(bot.polls.length - since >= 2, 'back to the normal interval after recovery');
+  });
+
+  it('keeps a result it could not send and sends it before the next poll', async () => {
+    bot.queue.push({ accepted: true, job: job('j1', 'status') });
+    agent.start();
+    await advance(100);
+    bot.reachable = false; // the bot goes away while the job runs
+    await advance(1000);
+    assert.equal(bot.results.length, 0);
+    bot.reachable = true;
+    await advance(5000);
+    assert.deepEqual(
+      bot.results.map((r) => r.jobId),
+      ['j1'],
+    );
+    assert.deepEqual(ran, ['status']);
+  });
+
+  it('does not run a job twice when the bot delivers it again; it resends the result', async () => {
+    const again = job('j1', 'delta');
+    bot.queue.push({ accepted: true, job: again }, { accepted: true, job: again });
+    agent.start();
+    await advance(2000);
+    assert.deepEqual(ran, ['delta']);
+    assert.deepEqual(
+      bot.results.map((r) => r.jobId),
+      ['j1', 'j1'],
+    );
+  });
+
+  it('drops a result the bot refuses for good (e.g. 404) instead of blocking on it', async () => {
+    bot.refuseResults = 1;
+    bot.queue.push(
+      { accepted: true, job: job('gone', 'status') },
+      { accepted: true, job: job('next', 'status') },
+    );
+    agent.start();
+    await advance(3000);
+    assert.deepEqual(
+      bot.results.map((r) => r.jobId),
+      ['next'],
+    );
+  });
+});
+
+/** The fake clock advances in 500 ms steps, so a wait is seen at the next step. */
+function roundUp(ms: number, step: number): number {
+  return Math.ceil(ms / step) * step;
+}

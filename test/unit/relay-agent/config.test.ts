@@ -1,0 +1,118 @@
+import assert from 'node:assert/strict';
+import { sign, verify } from 'node:crypto';
+import { RelayConfigError, loadRelayConfig } from '../../../src/relay-agent/config';
+import { keygenOptions, keygenText } from '../../../src/relay-agent/keygen';
+import {
+  generateSigningKeyPair,
+  privateKeyFrom,
+  publicKeyFrom,
+} from '../../../src/shared/relay-protocol/request-signing';
+
+const relay = generateSigningKeyPair();
+const bot = generateSigningKeyPair();
+const GOOD = {
+  RELAY_ID: 'sync01',
+  RELAY_BOT_URL: 'https://anchor.contoso.com/',
+  RELAY_PRIVATE_KEY: relay.privateKey,
+  RELAY_BOT_PUBLIC_KEY: bot.publicKey,
+};
+
+function problems(env: Record<string, string | undefined>): RelayConfigError {
+  try {
+    loadRelayConfig(env);
+  } catch (err) {
+    assert.ok(err instanceof RelayConfigError, String(err));
+    return err;
+  }
+  assert.fail('accepted');
+}
+
+describe('relay configuration', () => {
+  it('reads a good environment with the documented defaults', () => {
+    const config = loadRelayConfig(GOOD);
+    assert.equal(config.relayId, 'sync01');
+    assert.equal(config.botUrl, 'https://anchor.contoso.com');
+    assert.equal(config.botKeyId, 'anchor-bot');
+    assert.equal(config.pollIntervalMs, 1000);
+    assert.equal(config.pauseLeaseMs, 900_000);
+    assert.equal(config.operationTimeoutMs, 60_000);
+    assert.equal(config.deltaDeadlineMs, 300_000);
+    assert.equal(config.pwsh, 'pwsh');
+    assert.equal(config.privateKey.asymmetricKeyType, 'ed25519');
+    assert.match(config.stateFile, /relay-state\.json$/);
+  });
+
+  it('names every missing setting at once', () => {
+    const err = problems({});
+    assert.deepEqual(
+      err.problems.map((p) => p.name),
+      ['RELAY_ID', 'RELAY_BOT_URL', 'RELAY_PRIVATE_KEY', 'RELAY_BOT_PUBLIC_KEY'],
+    );
+    assert.match(err.message, /npm run relay:keygen/);
+  });
+
+  it('refuses plain http except to a bot on loopback', () => {
+    assert.match(
+      problems({ ...GOOD, RELAY_BOT_URL: 'http://anchor.contoso.com' }).message,
+      /RELAY_BOT_URL: must use https/,
+    );
+    assert.equal(
+      loadRelayConfig({ ...GOOD, RELAY_BOT_URL: 'http://127.0.0.1:3978' }).botUrl,
+      'http://127.0.0.1:3978',
+    );
+  });
+
+  it('says which key is wrong without ever printing a key', () => {
+    const secretLooking = 'MC4CAQAwBQYDK2VwBCIEINOTAREALKEYNOTAREALKEYNOTAREALKEYNOTAREA';
+    const err = problems({
+      ...GOOD,
+      RELAY_PRIVATE_KEY: secretLooking,
+      RELAY_BOT_PUBLIC_KEY: relay.privateKey,
+    });
+    assert.deepEqual(
+      err.problems.map((p) => p.name),
+      ['RELAY_PRIVATE_KEY', 'RELAY_BOT_PUBLIC_KEY'],
+    );
+    assert.ok(!err.message.includes(secretLooking) && !err.message.includes(relay.privateKey));
+    // The bot's private key pasted where its public key belongs is caught too.
+    assert.match(err.message, /RELAY_BOT_PUBLIC_KEY: is not a base64 SPKI Ed25519 public key/);
+  });
+
+  it('refuses numbers below their minimum and a missing CA file', () => {
+    const err = problems({ ...GOOD, RELAY_POLL_INTERVAL_MS: '5', RELAY_CA_FILE: '/nonexistent/ca.pem' });
+    assert.deepEqual(
+      err.problems.map((p) => `${p.name}: ${p.message}`),
+      ['RELAY_POLL_INTERVAL_MS: must be at least 100', 'RELAY_CA_FILE: cannot be read (ENOENT)'],
+    );
+  });
+});
+
+describe('relay keygen', () => {
+  it('prints two matching key pairs and where each value goes', () => {
+    const text = keygenText(keygenOptions(['--relay-id', 'sync01']));
+    const value = (name: string) => new RegExp(`^ {3}${name}=(.+)$`, 'm').exec(text)?.[1] ?? '';
+    assert.equal(value('RELAY_ID'), 'sync01');
+    assert.equal(value('BOT_KEY_ID'), 'anchor-bot');
+    assert.equal(value('RELAY_BOT_KEY_ID'), 'anchor-bot');
+    const [relayId, relayPublic] = value('RELAY_KEYS').split(/=(.*)/s);
+    assert.equal(relayId, 'sync01');
+    const data = Buffer.from('proof');
+    // The relay's private key matches the public key the bot gets, and the bot's likewise.
+    const relaySig = sign(null, data, privateKeyFrom(value('RELAY_PRIVATE_KEY')));
+    assert.ok(verify(null, data, publicKeyFrom(relayPublic), relaySig));
+    const botSig = sign(null, data, privateKeyFrom(value('BOT_SIGNING_KEY')));
+    assert.ok(verify(null, data, publicKeyFrom(value('RELAY_BOT_PUBLIC_KEY')), botSig));
+    // Each side's settings load as printed.
+    const config = loadRelayConfig({
+      RELAY_ID: value('RELAY_ID'),
+      RELAY_BOT_URL: 'https://anchor.contoso.com',
+      RELAY_PRIVATE_KEY: value('RELAY_PRIVATE_KEY'),
+      RELAY_BOT_PUBLIC_KEY: value('RELAY_BOT_PUBLIC_KEY'),
+    });
+    assert.equal(config.relayId, 'sync01');
+  });
+
+  it('refuses an id that would break RELAY_KEYS', () => {
+    assert.throws(() => keygenOptions(['--relay-id', 'a=b,c']), /--relay-id must be/);
+  });
+});

@@ -1,0 +1,128 @@
+import assert from 'node:assert/strict';
+import { graphAnswer } from '../../../../src/services/entra/graph-answer';
+import { toDomainError } from '../../../../src/services/entra/graph-error-mapping';
+import {
+  GraphPermissionError,
+  GraphRequestError,
+  ImmutableIdConflictError,
+  InvalidImmutableIdError,
+  OnPremisesMasteredError,
+  UserNotFoundError,
+} from '../../../../src/services/entra/graph-errors';
+
+const HOLDER = '0f6b2d1e-3c4a-4b5d-8e6f-7a8b9c0d1e03';
+
+function body(code: string, message: string, details: unknown[] = []) {
+  return JSON.stringify({
+    error: {
+      code,
+      message,
+      details,
+      innerError: { 'request-id': 'req-1', 'client-request-id': 'client-1', date: '2026-11-25T10:00:00' },
+    },
+  });
+}
+
+describe('Graph error mapping', () => {
+  it("keeps Graph's status, code, message, request id and date", () => {
+    const answer = graphAnswer(
+      400,
+      body('Request_BadRequest', 'Invalid filter clause'),
+      undefined,
+      'GET /v1.0/users',
+    );
+    const error = toDomainError(answer);
+    assert.ok(error instanceof GraphRequestError);
+    assert.equal(error.status, 400);
+    assert.equal(error.code, 'Request_BadRequest');
+    assert.equal(error.graphMessage, 'Invalid filter clause');
+    assert.equal(error.requestId, 'req-1');
+    assert.equal(error.clientRequestId, 'client-1');
+    assert.equal(error.date, '2026-11-25T10:00:00');
+    assert.equal(error.request, 'GET /v1.0/users');
+    assert.match(error.message, /400 Request_BadRequest: Invalid filter clause \(request-id req-1/);
+  });
+
+  it('takes the request id from the headers when the body has none', () => {
+    const answer = graphAnswer(502, 'Bad gateway', new Headers({ 'request-id': 'hdr-1' }));
+    assert.equal(answer.requestId, 'hdr-1');
+    assert.equal(answer.code, 'HTTP502');
+    assert.equal(answer.message, 'Bad gateway');
+  });
+
+  it('names the conflicting object of an ObjectConflict from its User_<id> detail', () => {
+    const answer = graphAnswer(
+      400,
+      body(
+        'Request_BadRequest',
+        'Another object with the same value for property onPremisesImmutableId already exists.',
+        [
+          {
+            code: 'ObjectConflict',
+            message: `ConflictingObjects: User_${HOLDER}`,
+            target: 'onPremisesImmutableId',
+          },
+        ],
+      ),
+    );
+    const error = toDomainError(answer, { user: 'x', writesImmutableId: true });
+    assert.ok(error instanceof ImmutableIdConflictError);
+    assert.equal(error.conflictingObjectId, HOLDER);
+    assert.match(error.message, new RegExp(HOLDER));
+  });
+
+  it('tells synced users from users that came from an external service', () => {
+    const synced = toDomainError(
+      graphAnswer(
+        400,
+        body(
+          'Request_BadRequest',
+          'Unable to update the specified properties for on-premises mastered Directory Sync objects or objects currently undergoing migration.',
+        ),
+      ),
+    );
+    assert.ok(synced instanceof OnPremisesMasteredError);
+    assert.equal(synced.origin, 'synced');
+    const external = toDomainError(
+      graphAnswer(
+        400,
+        body(
+          'Request_BadRequest',
+          'Unable to update the specified properties for objects that have originated within an external service.',
+        ),
+      ),
+    );
+    assert.ok(external instanceof OnPremisesMasteredError);
+    assert.equal(external.origin, 'external-service');
+  });
+
+  it('maps 404 on a user, a refused ImmutableId value and 403', () => {
+    const notFound = toDomainError(
+      graphAnswer(404, body('Request_ResourceNotFound', "Resource 'x' does not exist")),
+      {
+        user: 'x@contoso.com',
+      },
+    );
+    assert.ok(notFound instanceof UserNotFoundError);
+    assert.equal(notFound.user, 'x@contoso.com');
+    const invalid = toDomainError(
+      graphAnswer(
+        400,
+        body(
+          'Request_BadRequest',
+          "Invalid value specified for property 'onPremisesImmutableId' of resource 'User'.",
+        ),
+      ),
+      { writesImmutableId: true },
+    );
+    assert.ok(invalid instanceof InvalidImmutableIdError);
+    const denied = toDomainError(
+      graphAnswer(
+        403,
+        body('Authorization_RequestDenied', 'Insufficient privileges to complete the operation.'),
+      ),
+    );
+    assert.ok(denied instanceof GraphPermissionError);
+    assert.match(denied.message, /Insufficient privileges/);
+  });
+});

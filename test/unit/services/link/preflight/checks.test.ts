@@ -1,0 +1,474 @@
+import assert from 'node:assert/strict';
+import type {
+  CloudUserDetail,
+  DeletedCloudUser,
+  ImmutableIdHolders,
+  RoleAssignment,
+  SyncFeatures,
+} from '../../../../../src/services/entra/cloud-user';
+import type { DirectoryUser } from '../../../../../src/services/ad/ad-directory';
+import { scorePair } from '../../../../../src/services/link/pair-matching';
+import {
+  adUserReadyCheck,
+  anchorUniqueCheck,
+  cloudOnlyCheck,
+  domainManagedCheck,
+  evaluateChecks,
+  isUnreadable,
+  noObjectIdentifierCheck,
+  noPrivilegedRoleCheck,
+  noSyncedTwinCheck,
+  samePersonCheck,
+  syncServerCheck,
+  tenantHardMatchBlockCheck,
+} from '../../../../../src/services/link/preflight/checks';
+import type { PreflightFacts, RelayFact } from '../../../../../src/services/link/preflight/checks';
+import { PREFLIGHT_CHECK_IDS } from '../../../../../src/services/link/preflight/report';
+import type { PreflightCheck } from '../../../../../src/services/link/preflight/report';
+import { sourceAnchorOf } from '../../../../../src/services/ad/source-anchor';
+import { pollRequest, schedulerState } from '../../../../support/relay-messages';
+import { apesCloudUser } from '../../../../support/link-fixtures';
+
+const GUID = '35918bc9-196d-40ea-9779-889d79b753f0';
+const ANCHOR = sourceAnchorOf({ objectGuid: GUID }, 'auto').immutableId;
+const CLOUD_ID = '0f6b2d1e-3c4a-4b5d-8e6f-7a8b9c0d1e01';
+const OTHER_ID = '0f6b2d1e-3c4a-4b5d-8e6f-7a8b9c0d1e99';
+
+function adUser(extra: Partial<DirectoryUser> = {}): DirectoryUser {
+  return {
+    dn: 'CN=Aaron Pescasio,OU=Staff,DC=corp,DC=contoso,DC=com',
+    sAMAccountName: 'apes',
+    userPrincipalName: 'apes@contoso.com',
+    mail: 'apes@contoso.com',
+    proxyAddresses: ['SMTP:apes@contoso.com'],
+    primarySmtp: 'apes@contoso.com',
+    displayName: 'Aaron Pescasio',
+    givenName: 'Aaron',
+    surname: 'Pescasio',
+    enabled: true,
+    objectGuid: GUID,
+    inSyncScope: true,
+    sourceAnchor: sourceAnchorOf({ objectGuid: GUID }, 'auto'),
+    ...extra,
+  };
+}
+
+const cloudUser = (extra: Partial<CloudUserDetail> = {}) => apesCloudUser({ id: CLOUD_ID, ...extra });
+
+function deletedUser(extra: Partial<DeletedCloudUser> = {}): DeletedCloudUser {
+  return {
+    id: OTHER_ID,
+    displayName: 'Aaron Pescasio',
+    userPrincipalName: `${OTHER_ID.replace(/-/g, '')}apes@contoso.com`,
+    mail: null,
+    onPremisesImmutableId: ANCHOR,
+    deletedDateTime: '2026-11-24T09:00:00Z',
+    ...extra,
+  };
+}
+
+function holders(extra: Partial<ImmutableIdHolders> = {}): ImmutableIdHolders {
+  return { users: [], deletedUsers: [], truncated: false, ...extra };
+}
+
+function role(kind: RoleAssignment['kind'], roleName?: string): RoleAssignment {
+  return { id: `a-${kind}`, kind, roleDefinitionId: 'role-def-1', roleName, directoryScopeId: '/' };
+}
+
+function features(flag: boolean | null): { known: true; value: SyncFeatures } {
+  return {
+    known: true,
+    value: { blockCloudObjectTakeoverThroughHardMatchEnabled: flag, blockSoftMatchEnabled: false, all: {} },
+  };
+}
+
+function relay(extra: Partial<RelayFact> = {}, poll = pollRequest('aadc01')): RelayFact {
+  return {
+    heartbeat: { relayId: 'aadc01', at: '2026-11-25T10:00:00.000Z', poll },
+    fresh: true,
+    ageMs: 5_000,
+    ...extra,
+  };
+}
+
+/** Status and a fix for every non-pass, and a one-line detail always. */
+function assertShape(check: PreflightCheck, status: PreflightCheck['status']): void {
+  assert.equal(check.status, status, `${check.id}: ${check.detail}`);
+  assert.ok(check.title.length > 0 && check.title.length <= 45, check.title);
+  assert.ok(!check.detail.includes('\n'), check.detail);
+  if (status === 'pass') assert.equal(check.fix, undefined);
+  else assert.ok(check.fix && check.fix.length > 0, `${check.id} needs a fix`);
+}
+
+describe('preflight checks', () => {
+  describe('cloud-only', () => {
+    it('passes a user never synced and without an ImmutableId', () => {
+      const check = cloudOnlyCheck(cloudUser(), ANCHOR);
+      assertShape(check, 'pass');
+      assert.equal(check.id, 'cloud-only');
+      assert.match(check.detail, /apes@contoso\.com/);
+    });
+
+    it('fails a synced user', () => {
+      const check = cloudOnlyCheck(
+        cloudUser({ onPremisesSyncEnabled: true, onPremisesLastSyncDateTime: '2026-11-24T23:30:00Z' }),
+        ANCHOR,
+      );
+      assertShape(check, 'fail');
+      assert.match(check.detail, /already synced from AD \(last sync 2026-11-24T23:30:00Z\)/);
+    });
+
+    it('fails a user converted from sync (onPremisesSyncEnabled false) and explains why', () => {
+      const check = cloudOnlyCheck(cloudUser({ onPremisesSyncEnabled: false }), ANCHOR);
+      assertShape(check, 'fail');
+      assert.match(check.detail, /was synced, then converted to cloud-only — onPremisesSyncEnabled false/);
+      assert.match(check.fix ?? '', /external service/);
+    });
+
+    it('fails a user that already has an ImmutableId, naming it', () => {
+      const check = cloudOnlyCheck(cloudUser({ onPremisesImmutableId: 'cUwvjp0qPkulxn2OnwobLA==' }), ANCHOR);
+      assertShape(check, 'fail');
+      assert.match(check.detail, /already has ImmutableId cUwvjp0qPkulxn2OnwobLA==/);
+      assert.match(check.fix ?? '', /Clear .* or pick another user/);
+    });
+
+    it('says when the value already there is this AD user’s', () => {
+      const check = cloudOnlyCheck(cloudUser({ onPremisesImmutableId: ANCHOR }), ANCHOR);
+      assertShape(check, 'fail');
+      assert.match(check.detail, /this AD user's value/);
+    });
+
+    it('fails when the user could not be read', () => {
+      const check = cloudOnlyCheck({ error: 'Graph answered 403' }, ANCHOR);
+      assertShape(check, 'fail');
+      assert.equal(check.detail, 'could not check: Graph answered 403');
+    });
+  });
+
+  describe('anchor-unique', () => {
+    it('passes when nobody else holds the value (the chosen user itself does not count)', () => {
+      assertShape(anchorUniqueCheck(holders(), CLOUD_ID, ANCHOR), 'pass');
+      const self = holders({ users: [cloudUser({ onPremisesImmutableId: ANCHOR })] });
+      assertShape(anchorUniqueCheck(self, CLOUD_ID, ANCHOR), 'pass');
+    });
+
+    it('leaves a synced live holder to no-synced-twin', () => {
+      const twin = cloudUser({ id: OTHER_ID, onPremisesSyncEnabled: true, onPremisesImmutableId: ANCHOR });
+      assertShape(anchorUniqueCheck(holders({ users: [twin] }), CLOUD_ID, ANCHOR), 'pass');
+    });
+
+    it('fails on a recycle-bin holder, naming it and its deletion date', () => {
+      const check = anchorUniqueCheck(holders({ deletedUsers: [deletedUser()] }), CLOUD_ID, ANCHOR);
+      assertShape(check, 'fail');
+      assert.match(check.detail, new RegExp(`${OTHER_ID.replace(/-/g, '')}apes@contoso\\.com`));
+      assert.match(check.detail, /deleted 2026-11-24T09:00:00Z/);
+      assert.equal(
+        check.fix,
+        'Permanently delete it from Deleted users (deletedItems) first, or restore it instead of linking.',
+      );
+    });
+
+    it('fails on another live cloud-only holder, naming it', () => {
+      const other = cloudUser({
+        id: OTHER_ID,
+        userPrincipalName: 'aaron.p@contoso.com',
+        onPremisesImmutableId: ANCHOR,
+      });
+      const check = anchorUniqueCheck(holders({ users: [other] }), CLOUD_ID, ANCHOR);
+      assertShape(check, 'fail');
+      assert.match(check.detail, /cloud user aaron\.p@contoso\.com/);
+    });
+
+    it('fails when the holders could not be read or were truncated', () => {
+      assertShape(anchorUniqueCheck({ error: 'Graph is busy' }, CLOUD_ID, ANCHOR), 'fail');
+      assertShape(anchorUniqueCheck(holders({ truncated: true }), CLOUD_ID, ANCHOR), 'fail');
+    });
+  });
+
+  describe('no-synced-twin', () => {
+    it('passes without a synced holder (a recycle-bin twin is anchor-unique’s)', () => {
+      assertShape(noSyncedTwinCheck(holders({ deletedUsers: [deletedUser()] }), CLOUD_ID), 'pass');
+    });
+
+    it('fails on a live synced holder with the documented procedure', () => {
+      const twin = cloudUser({
+        id: OTHER_ID,
+        userPrincipalName: 'apes1@contoso.onmicrosoft.com',
+        onPremisesSyncEnabled: true,
+        onPremisesImmutableId: ANCHOR,
+      });
+      const check = noSyncedTwinCheck(holders({ users: [twin] }), CLOUD_ID);
+      assertShape(check, 'fail');
+      assert.match(check.detail, /synced twin apes1@contoso\.onmicrosoft\.com/);
+      const fix = check.fix ?? '';
+      for (const step of [
+        /out of sync scope/,
+        /delta sync/,
+        /hard-delete/,
+        /deletedItems/,
+        /back into scope/,
+      ]) {
+        assert.match(fix, step);
+      }
+    });
+
+    it('fails when the holders could not be read', () => {
+      assertShape(noSyncedTwinCheck({ error: 'timeout' }, CLOUD_ID), 'fail');
+    });
+  });
+
+  describe('ad-user-ready', () => {
+    it('passes an enabled user in sync scope', () => {
+      assertShape(adUserReadyCheck(adUser()), 'pass');
+    });
+
+    it('fails a disabled user', () => {
+      const check = adUserReadyCheck(adUser({ enabled: false }));
+      assertShape(check, 'fail');
+      assert.match(check.detail, /is disabled/);
+      assert.match(check.fix ?? '', /^Enable the AD account first: .*disable the cloud user/);
+    });
+
+    it('fails a user outside the synced OUs, naming the DN', () => {
+      const dn = 'CN=Backup Service,OU=Service Accounts,DC=corp,DC=contoso,DC=com';
+      const check = adUserReadyCheck(adUser({ dn, inSyncScope: false }));
+      assertShape(check, 'fail');
+      assert.ok(check.detail.startsWith(dn), check.detail);
+      assert.match(check.fix ?? '', /synced OU/);
+    });
+
+    it('names both problems of a disabled user outside the synced OUs', () => {
+      const check = adUserReadyCheck(adUser({ enabled: false, inSyncScope: false }));
+      assertShape(check, 'fail');
+      assert.match(check.detail, /is disabled and is outside the OUs Entra Connect syncs$/);
+      assert.match(check.fix ?? '', /^Enable the AD account and move it into a synced OU .* first: /);
+    });
+  });
+
+  describe('domain-managed', () => {
+    it('passes a managed domain', () => {
+      const check = domainManagedCheck(
+        { domain: 'contoso.com', authenticationType: 'Managed', isVerified: true },
+        'apes@contoso.com',
+      );
+      assertShape(check, 'pass');
+    });
+
+    it('fails a federated domain, advising the .onmicrosoft.com UPN', () => {
+      const check = domainManagedCheck(
+        { domain: 'fabrikam.com', authenticationType: 'Federated', isVerified: true },
+        'gradya@fabrikam.com',
+      );
+      assertShape(check, 'fail');
+      assert.match(check.detail, /federated domain fabrikam\.com/);
+      assert.match(check.fix ?? '', /\.onmicrosoft\.com/);
+    });
+
+    it('warns when the domain could not be read', () => {
+      const check = domainManagedCheck({ error: 'No domain fabrikam.com' }, 'gradya@fabrikam.com');
+      assertShape(check, 'warn');
+      assert.equal(check.detail, 'could not check: No domain fabrikam.com');
+    });
+  });
+
+  describe('no-privileged-role', () => {
+    it('passes without roles', () => {
+      assertShape(noPrivilegedRoleCheck({ active: [], eligible: [], truncated: false }), 'pass');
+    });
+
+    it('fails on an active or eligible role, naming it and how it is held', () => {
+      const active = noPrivilegedRoleCheck({
+        active: [role('active', 'Global Administrator')],
+        eligible: [],
+        truncated: false,
+      });
+      assertShape(active, 'fail');
+      assert.match(active.detail, /Global Administrator \(active\)/);
+      const eligible = noPrivilegedRoleCheck({
+        active: [],
+        eligible: [role('eligible', 'Privileged Role Administrator')],
+        truncated: false,
+      });
+      assertShape(eligible, 'fail');
+      assert.match(eligible.detail, /Privileged Role Administrator \(eligible\)/);
+      assert.match(eligible.fix ?? '', /Remove the role assignment\/eligibility first/);
+    });
+
+    it('counts every directory role, even one Microsoft does not flag privileged', () => {
+      const check = noPrivilegedRoleCheck({ active: [role('active')], eligible: [], truncated: false });
+      assertShape(check, 'fail');
+      assert.match(check.detail, /role role-def-1 \(active\)/);
+    });
+
+    it('warns when the roles could not be read', () => {
+      const check = noPrivilegedRoleCheck({ error: "Anchor's app registration is not allowed to do this." });
+      assertShape(check, 'warn');
+      assert.match(check.detail, /^could not check: /);
+    });
+  });
+
+  describe('no-object-identifier', () => {
+    it('passes when the value is null', () => {
+      assertShape(noObjectIdentifierCheck({ known: true, value: null }), 'pass');
+    });
+
+    it('fails when set, with how to clear it', () => {
+      const check = noObjectIdentifierCheck({ known: true, value: '7c1d2e3f-4a5b-4c6d-8e7f-9a0b1c2d3e4f' });
+      assertShape(check, 'fail');
+      assert.match(check.detail, /7c1d2e3f-4a5b-4c6d-8e7f-9a0b1c2d3e4f/);
+      assert.match(check.fix ?? '', /PATCH \/beta\/users\/\{id\}/);
+      assert.match(check.fix ?? '', /User\.OnPremisesSync\.ReadWrite\.All/);
+      assert.match(check.fix ?? '', /Hybrid Identity Administrator/);
+    });
+
+    it('warns when Graph does not return it, or the read failed', () => {
+      const unknown = noObjectIdentifierCheck({ known: false, reason: 'not in beta metadata' });
+      assertShape(unknown, 'warn');
+      assert.equal(
+        unknown.detail,
+        'Graph does not return onPremisesObjectIdentifier here (not in beta metadata)',
+      );
+      assertShape(noObjectIdentifierCheck({ error: 'Graph is busy' }), 'warn');
+    });
+  });
+
+  describe('tenant-hard-match-block', () => {
+    it('passes when the block is off', () => {
+      assertShape(tenantHardMatchBlockCheck(features(false)), 'pass');
+    });
+
+    it('fails when the block is on, naming InvalidHardMatch', () => {
+      const check = tenantHardMatchBlockCheck(features(true));
+      assertShape(check, 'fail');
+      assert.match(check.detail, /InvalidHardMatch/);
+    });
+
+    it('warns with the reason when unknown or not returned', () => {
+      const unknown = tenantHardMatchBlockCheck({ known: false, reason: 'Graph refused: 403' });
+      assertShape(unknown, 'warn');
+      assert.match(unknown.detail, /Graph refused: 403/);
+      assertShape(tenantHardMatchBlockCheck(features(null)), 'warn');
+      assertShape(tenantHardMatchBlockCheck({ error: 'timeout' }), 'warn');
+    });
+  });
+
+  describe('sync-server', () => {
+    it('passes a fresh, ready, non-staging relay and says when the next cycle runs', () => {
+      const check = syncServerCheck(relay());
+      assertShape(check, 'pass');
+      assert.match(check.detail, /aadc01/);
+      assert.match(check.detail, /sync cycle enabled, next cycle 2026-11-25T10:30:00Z/);
+    });
+
+    it('mentions a paused scheduler without failing', () => {
+      const poll = pollRequest('aadc01', { scheduler: schedulerState({ syncCycleEnabled: false }) });
+      const check = syncServerCheck(relay({}, poll));
+      assertShape(check, 'pass');
+      assert.match(check.detail, /sync cycle paused/);
+    });
+
+    it('fails when no relay is configured', () => {
+      const check = syncServerCheck(null);
+      assertShape(check, 'fail');
+      assert.equal(check.detail, 'no relay is configured (RELAY_KEYS)');
+    });
+
+    it('fails when the relay never polled or went stale, saying when it last did', () => {
+      assertShape(syncServerCheck({ heartbeat: null, fresh: false, ageMs: null }), 'fail');
+      const stale = syncServerCheck(relay({ fresh: false, ageMs: 600_000 }));
+      assertShape(stale, 'fail');
+      assert.match(stale.detail, /last polled at 2026-11-25T10:00:00\.000Z \(600 s ago\)/);
+    });
+
+    it('fails a relay that is not ready, with its problem', () => {
+      const check = syncServerCheck(
+        relay({}, pollRequest('aadc01', { ready: false, problem: 'Import-Module ADSync failed' })),
+      );
+      assertShape(check, 'fail');
+      assert.match(check.detail, /not ready: Import-Module ADSync failed/);
+    });
+
+    it('fails a staging server and warns when staging is unknown', () => {
+      const staging = pollRequest('aadc01', { scheduler: schedulerState({ stagingModeEnabled: true }) });
+      const check = syncServerCheck(relay({}, staging));
+      assertShape(check, 'fail');
+      assert.match(check.detail, /staging mode/);
+      const unknown = pollRequest('aadc01', { scheduler: schedulerState({ stagingModeEnabled: null }) });
+      assertShape(syncServerCheck(relay({}, unknown)), 'warn');
+    });
+
+    it('fails when the heartbeat could not be read', () => {
+      assertShape(syncServerCheck({ error: 'storage unavailable' }), 'fail');
+    });
+  });
+
+  describe('same-person', () => {
+    it('passes a pair that agrees on addresses and names, listing them in words', () => {
+      const check = samePersonCheck(scorePair(adUser(), cloudUser()));
+      assertShape(check, 'pass');
+      assert.match(
+        check.detail,
+        /^apes and apes@contoso\.com agree on UPN, primary SMTP address, mail, login and name \(score 100\)$/,
+      );
+    });
+
+    it('warns when only the name agrees', () => {
+      const check = samePersonCheck(
+        scorePair(
+          adUser(),
+          cloudUser({ userPrincipalName: 'a.p@fabrikam.com', mail: null, proxyAddresses: [] }),
+        ),
+      );
+      assertShape(check, 'warn');
+      assert.match(check.detail, /^apes and a\.p@fabrikam\.com agree only on name \(score 20\)$/);
+      assert.match(check.fix ?? '', /same person/);
+    });
+
+    it('fails a pair with nothing in common', () => {
+      const check = samePersonCheck(
+        scorePair(
+          adUser(),
+          cloudUser({
+            userPrincipalName: 'lrobbins@contoso.com',
+            mail: 'lrobbins@contoso.com',
+            proxyAddresses: [],
+            displayName: 'Lynne Robbins',
+          }),
+        ),
+      );
+      assertShape(check, 'fail');
+      assert.match(check.detail, /nothing in common: names, logins and addresses all differ/);
+    });
+  });
+
+  describe('evaluateChecks', () => {
+    it('gives every check once, in the card’s order', () => {
+      const facts: PreflightFacts = {
+        ad: adUser(),
+        cloud: cloudUser(),
+        holders: holders(),
+        domain: { domain: 'contoso.com', authenticationType: 'Managed', isVerified: true },
+        roles: { active: [], eligible: [], truncated: false },
+        objectIdentifier: { known: true, value: null },
+        syncFeatures: features(false),
+        syncServer: relay(),
+        pair: scorePair(adUser(), cloudUser()),
+      };
+      const checks = evaluateChecks(facts);
+      assert.deepEqual(
+        checks.map((c) => c.id),
+        [...PREFLIGHT_CHECK_IDS],
+      );
+      assert.deepEqual(
+        checks.filter((c) => c.status !== 'pass'),
+        [],
+      );
+    });
+
+    it('tells an unreadable fact from a value', () => {
+      assert.equal(isUnreadable({ error: 'x' }), true);
+      assert.equal(isUnreadable(null), false);
+      assert.equal(isUnreadable(holders()), false);
+    });
+  });
+});

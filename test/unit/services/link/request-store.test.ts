@@ -1,0 +1,185 @@
+import assert from 'node:assert/strict';
+import { AccessPolicy } from '../../../../src/services/access/access-policy';
+import type { LinkRequest } from '../../../../src/services/link/link-request';
+import { LinkRequestError, LinkRequests } from '../../../../src/services/link/request-store';
+import type { LinkRequestsOptions } from '../../../../src/services/link/request-store';
+import { MemoryStateStore } from '../../../../src/services/state/memory-state-store';
+import { DEMO_TENANT } from '../../../../src/sim/demo/demo-tenant';
+import { APPROVER, REQUESTER, apesPreflight, apesRequest } from '../../../support/link-fixtures';
+
+const NON_ADMIN = { aadObjectId: DEMO_TENANT.others[0].aadObjectId, name: DEMO_TENANT.others[0].name };
+
+function setup(options: Partial<LinkRequestsOptions> = {}) {
+  let now = new Date('2026-11-25T10:00:00Z');
+  const policy = new AccessPolicy({
+    allowedTenantId: DEMO_TENANT.tenantId,
+    adminObjectIds: [REQUESTER.aadObjectId, APPROVER.aadObjectId],
+  });
+  const expired: LinkRequest[] = [];
+  const requests = new LinkRequests(new MemoryStateStore(), {
+    isAdmin: (id) => policy.isAdmin(id),
+    now: () => now,
+    onExpired: async (r) => void expired.push(r),
+    ...options,
+  });
+  return { requests, expired, advance: (ms: number) => (now = new Date(now.getTime() + ms)) };
+}
+
+async function refusal(promise: Promise<unknown>): Promise<LinkRequestError> {
+  const err = await promise.then(
+    () => assert.fail('expected a refusal'),
+    (e: unknown) => e,
+  );
+  assert.ok(err instanceof LinkRequestError, String(err));
+  return err;
+}
+
+describe('LinkRequests (the request state machine)', () => {
+  it('files a pending request that expires after the configured time', async () => {
+    const { requests } = setup({ ttlMs: 3600_000 });
+    const request = await requests.create(apesRequest());
+    assert.equal(request.state, 'pending');
+    assert.equal(request.expiresAt, '2026-11-25T11:00:00.000Z');
+    assert.deepEqual(
+      (await requests.listOpen()).map((r) => r.id),
+      [request.id],
+    );
+  });
+
+  it('refuses to file a failed preflight, an unacknowledged warning or an empty reason', async () => {
+    const { requests } = setup();
+    const failed = await refusal(
+      requests.create(apesRequest(apesPreflight({ 'no-privileged-role': 'fail' }))),
+    );
+    assert.equal(failed.reason, 'blocked');
+    const warned = apesRequest(apesPreflight({ 'same-person': 'warn' }));
+    assert.equal((await refusal(requests.create({ ...warned, acknowledged: [] }))).reason, 'blocked');
+    assert.equal((await refusal(requests.create({ ...apesRequest(), reason: '  ' }))).reason, 'blocked');
+    assert.deepEqual(await requests.listOpen(), []);
+  });
+
+  it('files the same draft id once', async () => {
+    const { requests } = setup();
+    await requests.create({ ...apesRequest(), id: 'draft-1' });
+    assert.match(
+      (await refusal(requests.create({ ...apesRequest(), id: 'draft-1' }))).message,
+      /already filed/,
+    );
+    assert.equal((await requests.listOpen()).length, 1);
+  });
+
+  it('lets another admin approve', async () => {
+    const { requests } = setup();
+    const { id } = await requests.create(apesRequest());
+    const approved = await requests.decide(id, APPROVER, 'approved');
+    assert.equal(approved.state, 'approved');
+    assert.equal(approved.decision?.by.aadObjectId, APPROVER.aadObjectId);
+  });
+
+  it('never lets the requester decide on their own request, whatever the case of the id', async () => {
+    const { requests } = setup();
+    const { id } = await requests.create(apesRequest());
+    const self = { ...REQUESTER, aadObjectId: REQUESTER.aadObjectId.toUpperCase() };
+    assert.equal((await refusal(requests.decide(id, self, 'approved'))).reason, 'self-approval');
+    assert.equal((await refusal(requests.decide(id, self, 'rejected'))).reason, 'self-approval');
+    assert.equal((await requests.get(id))?.state, 'pending');
+  });
+
+  it('refuses a decision by someone who is not an admin', async () => {
+    const { requests } = setup();
+    const { id } = await requests.create(apesRequest());
+    assert.equal((await refusal(requests.decide(id, NON_ADMIN, 'approved'))).reason, 'not-admin');
+    assert.equal((await requests.get(id))?.state, 'pending');
+  });
+
+  it('takes the first decision only and says who made it', async () => {
+    const { requests } = setup();
+    const { id } = await requests.create(apesRequest());
+    await requests.decide(id, APPROVER, 'rejected');
+    const second = await refusal(requests.decide(id, APPROVER, 'approved'));
+    assert.equal(second.reason, 'not-pending');
+    assert.match(second.message, /Already rejected by Adele Vance/);
+    assert.equal((await requests.get(id))?.state, 'rejected');
+  });
+
+  it('decides once when two decisions race', async () => {
+    const { requests } = setup();
+    const { id } = await requests.create(apesRequest());
+    const results = await Promise.allSettled([
+      requests.decide(id, APPROVER, 'approved'),
+      requests.decide(id, APPROVER, 'rejected'),
+    ]);
+    assert.equal(results.filter((r) => r.status === 'fulfilled').length, 1);
+  });
+
+  it('expires a pending request: no decision after that, and the expiry is reported once', async () => {
+    const { requests, expired, advance } = setup({ ttlMs: 60_000 });
+    const { id } = await requests.create(apesRequest());
+    advance(60_001);
+    const late = await refusal(requests.decide(id, APPROVER, 'approved'));
+    assert.equal(late.reason, 'expired');
+    assert.match(late.message, /expired at 2026-11-25T10:01:00.000Z; file a new one/);
+    assert.equal((await requests.get(id))?.state, 'expired');
+    assert.deepEqual(await requests.expireDue(), []);
+    assert.equal(expired.length, 1);
+    assert.deepEqual(await requests.listOpen(), []);
+    assert.deepEqual(
+      (await requests.listRecent()).map((r) => r.state),
+      ['expired'],
+    );
+  });
+
+  it('expires due requests in a sweep and leaves fresh ones', async () => {
+    const { requests, advance } = setup({ ttlMs: 60_000 });
+    const old = await requests.create(apesRequest());
+    advance(30_000);
+    const fresh = await requests.create(apesRequest());
+    advance(30_001);
+    assert.deepEqual(
+      (await requests.expireDue()).map((r) => r.id),
+      [old.id],
+    );
+    assert.equal((await requests.get(fresh.id))?.state, 'pending');
+  });
+
+  it('lets only the requester cancel, and only while pending', async () => {
+    const { requests } = setup();
+    const { id } = await requests.create(apesRequest());
+    assert.equal((await refusal(requests.cancel(id, APPROVER))).reason, 'not-requester');
+    assert.equal((await requests.cancel(id, REQUESTER)).state, 'cancelled');
+    assert.equal((await refusal(requests.cancel(id, REQUESTER))).reason, 'not-pending');
+    assert.equal((await refusal(requests.decide(id, APPROVER, 'approved'))).reason, 'not-pending');
+  });
+
+  it('starts an approved request exactly once, even when started twice at the same time', async () => {
+    const { requests } = setup();
+    const { id } = await requests.create(apesRequest());
+    assert.equal(await requests.start(id), undefined, 'a pending request does not start');
+    await requests.decide(id, APPROVER, 'approved');
+    const starts = await Promise.all([requests.start(id), requests.start(id), requests.start(id)]);
+    assert.equal(starts.filter(Boolean).length, 1);
+    assert.equal((await requests.get(id))?.state, 'running');
+  });
+
+  it('ends a run linked or failed and moves it to the recent list', async () => {
+    const { requests } = setup();
+    const { id } = await requests.create(apesRequest());
+    await requests.decide(id, APPROVER, 'approved');
+    await requests.start(id);
+    const done = await requests.finish(id, { state: 'linked', failure: null, immutableIdAfter: 'x' });
+    assert.equal(done.state, 'linked');
+    assert.deepEqual(await requests.listOpen(), []);
+    assert.equal((await requests.listRecent())[0].id, id);
+    assert.equal(
+      (await refusal(requests.finish(id, { state: 'failed', failure: null, immutableIdAfter: null }))).reason,
+      'not-pending',
+    );
+  });
+
+  it('answers an unknown id clearly', async () => {
+    const { requests } = setup();
+    const err = await refusal(requests.decide('nope', APPROVER, 'approved'));
+    assert.equal(err.reason, 'unknown-request');
+    assert.equal(await requests.get('nope'), undefined);
+  });
+});

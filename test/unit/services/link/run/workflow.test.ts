@@ -1,0 +1,625 @@
+import assert from 'node:assert/strict';
+import sinon from 'sinon';
+import { AuditLog } from '../../../../../src/services/audit/audit-log';
+import type { AuditEntry } from '../../../../../src/services/audit/audit-log';
+import type { CloudDirectory } from '../../../../../src/services/entra/cloud-directory';
+import type { CloudUserDetail } from '../../../../../src/services/entra/cloud-user';
+import {
+  GraphDeadlineError,
+  GraphThrottledError,
+  ImmutableIdConflictError,
+  OnPremisesMasteredError,
+} from '../../../../../src/services/entra/graph-errors';
+import type { LinkRequest, LinkStep } from '../../../../../src/services/link/link-request';
+import { LinkRequests } from '../../../../../src/services/link/request-store';
+import { LinkWorkflow } from '../../../../../src/services/link/run/workflow';
+import type { LinkWorkflowOptions } from '../../../../../src/services/link/run/workflow';
+import { MemoryStateStore } from '../../../../../src/services/state/memory-state-store';
+import type { PreflightReport } from '../../../../../src/services/link/preflight/report';
+import { RelayError } from '../../../../../src/services/relay/relay-client';
+import type { RelayClient, RunOptions } from '../../../../../src/services/relay/relay-client';
+import type { JobResult, RelayOperation } from '../../../../../src/shared/relay-protocol/messages';
+import {
+  APES_CLOUD_ID,
+  APES_IMMUTABLE_ID,
+  APPROVER,
+  apesCloudUser,
+  apesPreflight,
+  apesRequest,
+} from '../../../../support/link-fixtures';
+import { memoryLogger } from '../../../../support/memory-logger';
+import { jobResult, schedulerState } from '../../../../support/relay-messages';
+
+const LEASE = '2026-11-25T10:30:00.000Z';
+
+/** Entra ID as the workflow sees it: one user whose value PATCH sets and clears. */
+class FakeCloud {
+  user: CloudUserDetail = apesCloudUser();
+  readonly getUser = sinon
+    .stub<[string], Promise<CloudUserDetail>>()
+    .callsFake(async () => ({ ...this.user }));
+  readonly setImmutableId = sinon.stub<[string, string], Promise<void>>().callsFake(async (_id, value) => {
+    this.user.onPremisesImmutableId = value;
+  });
+  readonly clearImmutableId = sinon.stub<[string], Promise<void>>().callsFake(async () => {
+    this.user.onPremisesImmutableId = null;
+  });
+
+  /** What a sync cycle exporting apes does: a cloud user holding his anchor becomes his. */
+  syncCycle(): void {
+    if (this.user.onPremisesImmutableId === APES_IMMUTABLE_ID) this.user.onPremisesSyncEnabled = true;
+  }
+}
+
+/** The relay as the workflow sees it: each operation succeeds unless told to fail. */
+class FakeRelay {
+  readonly failures: Partial<Record<RelayOperation, RelayError>> = {};
+  /** Whether a delta's cycle exports to the fake cloud. */
+  deltaSyncs = true;
+  readonly run = sinon.stub<[RelayOperation, RunOptions?], Promise<JobResult>>();
+  readonly lastHeartbeat = sinon.stub().resolves(null);
+
+  constructor(cloud: FakeCloud) {
+    this.run.callsFake(async (operation) => {
+      const failure = this.failures[operation];
+      if (failure) throw failure;
+      if (operation === 'delta' && this.deltaSyncs) cloud.syncCycle();
+      const paused = operation === 'pause';
+      return jobResult(`job-${operation}`, 'aadc01', {
+        message: `the scheduler was ${operation}d`,
+        scheduler: schedulerState({ syncCycleEnabled: !paused, pauseLeaseExpiresAt: paused ? LEASE : null }),
+      });
+    });
+  }
+
+  operations(): RelayOperation[] {
+    return this.run.args.map((a) => a[0]);
+  }
+}
+
+/** A relay failure as RelayClient reports it, with the relay's result when it ran. */
+function relayError(kind: RelayError['kind'], message: string, result: Partial<JobResult> | null = null) {
+  return new RelayError(kind, message, 'job-x', result ? jobResult('job-x', 'aadc01', result) : null);
+}
+
+describe('LinkWorkflow', () => {
+  let store: MemoryStateStore;
+  let requests: LinkRequests;
+  let audit: AuditLog;
+  let cloud: FakeCloud;
+  let relay: FakeRelay;
+  let recheck: sinon.SinonStub<[LinkRequest], Promise<PreflightReport>>;
+  let changes: LinkRequest[];
+  let log: ReturnType<typeof memoryLogger>;
+
+  beforeEach(() => {
+    store = new MemoryStateStore();
+    requests = new LinkRequests(store, { isAdmin: () => true });
+    audit = new AuditLog(store);
+    cloud = new FakeCloud();
+    relay = new FakeRelay(cloud);
+    recheck = sinon.stub<[LinkRequest], Promise<PreflightReport>>().resolves(apesPreflight());
+    changes = [];
+    log = memoryLogger();
+  });
+
+  afterEach(() => sinon.restore());
+
+  function workflow(overrides: Partial<LinkWorkflowOptions> = {}): LinkWorkflow {
+    return new LinkWorkflow({
+      requests,
+      audit,
+      cloud: cloud as unknown as CloudDirectory,
+      relay: relay as unknown as RelayClient,
+      recheck,
+      verifyTimeoutMs: 50,
+      verifyIntervalMs: 5,
+      logger: log.logger,
+      onChange: (r) => void changes.push(r),
+      ...overrides,
+    });
+  }
+
+  async function approvedRequest(): Promise<string> {
+    const request = await requests.create(apesRequest());
+    await requests.decide(request.id, APPROVER, 'approved');
+    return request.id;
+  }
+
+  /** Runs an approved request and returns what the run left behind. */
+  async function runOne(overrides: Partial<LinkWorkflowOptions> = {}): Promise<LinkRequest> {
+    const id = await approvedRequest();
+    const done = await workflow(overrides).run(id);
+    assert.ok(done, 'the run did not start');
+    assert.deepEqual(await requests.get(id), done, 'the returned request is the stored one');
+    return done;
+  }
+
+  const stepsOf = (r: LinkRequest) => r.run?.steps.map((s) => `${s.name}:${s.state}`) ?? [];
+  const stepDetail = (r: LinkRequest, name: LinkStep['name']) =>
+    r.run?.steps.filter((s) => s.name === name).pop()?.detail ?? '';
+  const auditOf = async (id: string): Promise<AuditEntry[]> =>
+    (await audit.recent({ requestId: id })).reverse();
+
+  it('links: pause, preflight, set, resume, delta, verify; audited, logged and reported step by step', async () => {
+    const done = await runOne();
+
+    assert.equal(done.state, 'linked');
+    assert.deepEqual(stepsOf(done), [
+      'pause:done',
+      'preflight:done',
+      'set-immutable-id:done',
+      'resume:done',
+      'delta:done',
+      'verify:done',
+    ]);
+    for (const step of done.run!.steps) {
+      assert.ok(step.startedAt && step.finishedAt && step.detail, JSON.stringify(step));
+    }
+    assert.match(stepDetail(done, 'pause'), new RegExp(`the scheduler was paused.*${LEASE}`));
+    assert.deepEqual(relay.operations(), ['pause', 'resume', 'delta']);
+    assert.ok(
+      relay.run.args.every((a) => a[1]?.requestId === done.id),
+      'every job names the request',
+    );
+    sinon.assert.calledOnceWithExactly(cloud.setImmutableId, APES_CLOUD_ID, APES_IMMUTABLE_ID);
+    sinon.assert.notCalled(cloud.clearImmutableId);
+    assert.equal(done.immutableIdBefore, null);
+    assert.equal(done.immutableIdAfter, APES_IMMUTABLE_ID);
+    assert.equal(done.run!.failure, null);
+    assert.ok(done.run!.finishedAt);
+
+    const entries = await auditOf(done.id);
+    assert.deepEqual(
+      entries.map((e) => `${e.action}${e.action === 'link.step' ? ` ${e.detail.split(':')[0]}` : ''}`),
+      [
+        'link.step pause done',
+        'link.step preflight done',
+        'link.step set-immutable-id done',
+        'link.step resume done',
+        'link.step delta done',
+        'link.step verify done',
+        'link.linked',
+      ],
+    );
+    for (const e of entries) {
+      assert.deepEqual(e.actor, { aadObjectId: null, name: 'Anchor' });
+      assert.equal(e.correlationId, 'corr-apes-1');
+      assert.equal(e.cloudUserId, APES_CLOUD_ID);
+    }
+    const set = entries.find((e) => e.detail.startsWith('set-immutable-id'))!;
+    assert.equal(set.immutableIdBefore, null);
+    assert.equal(set.immutableIdAfter, APES_IMMUTABLE_ID);
+    const linked = entries.at(-1)!;
+    assert.equal(linked.immutableIdBefore, null);
+    assert.equal(linked.immutableIdAfter, APES_IMMUTABLE_ID);
+
+    // Running and finished for each of six steps, then the outcome.
+    assert.equal(changes.length, 13);
+    assert.equal(changes[0].run!.steps[0].state, 'running');
+    assert.equal(changes.at(-1)!.state, 'linked');
+
+    const stepLines = log.lines().filter((l) => typeof l.step === 'string');
+    assert.ok(stepLines.length >= 12);
+    assert.ok(stepLines.every((l) => l.correlationId === 'corr-apes-1' && l.requestId === done.id));
+  });
+
+  it('runs a request once: a second run, or a racing one, does nothing', async () => {
+    const id = await approvedRequest();
+    const [a, b] = await Promise.all([workflow().run(id), workflow().run(id)]);
+    assert.equal([a, b].filter(Boolean).length, 1, 'exactly one run started');
+    const calls = relay.run.callCount;
+    const entries = (await auditOf(id)).length;
+
+    assert.equal(await workflow().run(id), undefined);
+    assert.equal(relay.run.callCount, calls);
+    assert.equal((await auditOf(id)).length, entries);
+    sinon.assert.calledOnce(cloud.setImmutableId);
+  });
+
+  it('does nothing for a request that is not approved', async () => {
+    const pending = await requests.create(apesRequest());
+    assert.equal(await workflow().run(pending.id), undefined);
+    assert.equal(await workflow().run('no-such-request'), undefined);
+    sinon.assert.notCalled(relay.run);
+    assert.equal((await requests.get(pending.id))!.state, 'pending');
+  });
+
+  it('fails at pause with the relay’s message, writes nothing, and still resumes', async () => {
+    relay.failures.pause = relayError('failed', 'pause failed: Set-ADSyncScheduler : Access is denied.', {
+      outcome: 'failed',
+    });
+    const done = await runOne();
+
+    assert.equal(done.state, 'failed');
+    assert.deepEqual(stepsOf(done), ['pause:failed', 'resume:done']);
+    assert.deepEqual(relay.operations(), ['pause', 'resume']);
+    assert.equal(done.run!.failure!.step, 'pause');
+    assert.equal(done.run!.failure!.message, 'pause failed: Set-ADSyncScheduler : Access is denied.');
+    assert.match(done.run!.failure!.advice, /ADSyncOperators/);
+    sinon.assert.notCalled(cloud.setImmutableId);
+    sinon.assert.notCalled(recheck);
+    assert.equal(done.immutableIdAfter, null);
+    const last = (await auditOf(done.id)).at(-1)!;
+    assert.equal(last.action, 'link.failed');
+    assert.match(last.detail, /Failed at pause: pause failed/);
+  });
+
+  it('resumes after a pause that timed out, since it may have taken effect', async () => {
+    relay.failures.pause = relayError(
+      'timeout',
+      'relay "aadc01" started pause but reported no result in time',
+    );
+    const done = await runOne();
+
+    assert.deepEqual(relay.operations(), ['pause', 'resume']);
+    assert.deepEqual(stepsOf(done), ['pause:failed', 'resume:done']);
+    assert.equal(done.run!.failure!.message, 'relay "aadc01" started pause but reported no result in time');
+    assert.match(done.run!.failure!.advice, /relay's log and Get-ADSyncScheduler/);
+  });
+
+  it('sends no resume when the pause never reached the server (relay offline, or refused in staging)', async () => {
+    relay.failures.pause = relayError(
+      'offline',
+      'relay "aadc01" has not polled since 2026-11-25T09:00:00.000Z',
+    );
+    const offline = await runOne();
+    assert.deepEqual(relay.operations(), ['pause']);
+    assert.deepEqual(stepsOf(offline), ['pause:failed']);
+    assert.match(offline.run!.failure!.message, /has not polled since/);
+    assert.match(offline.run!.failure!.advice, /relay service on the Entra Connect server/);
+
+    relay.failures.pause = relayError(
+      'refused',
+      'pause was refused: the sync server is in staging mode; pause is refused (run it on the active server)',
+      { outcome: 'refused' },
+    );
+    const staging = await runOne();
+    assert.deepEqual(stepsOf(staging), ['pause:failed']);
+    assert.match(staging.run!.failure!.advice, /staging mode: run the relay on the active server/);
+    sinon.assert.notCalled(cloud.setImmutableId);
+  });
+
+  it('stops when the re-check fails, naming the checks, resumes, and sends no PATCH', async () => {
+    recheck.resolves(apesPreflight({ 'anchor-unique': 'fail', 'cloud-only': 'fail' }));
+    const done = await runOne();
+
+    assert.deepEqual(stepsOf(done), ['pause:done', 'preflight:failed', 'resume:done']);
+    const { failure } = done.run!;
+    assert.equal(failure!.step, 'preflight');
+    assert.match(failure!.message, /Check cloud-only: cloud-only is fail/);
+    assert.match(failure!.message, /Check anchor-unique: anchor-unique is fail/);
+    assert.match(failure!.advice, /file a new request/);
+    sinon.assert.notCalled(cloud.setImmutableId);
+    sinon.assert.calledOnce(recheck);
+    assert.equal(recheck.firstCall.args[0].id, done.id);
+  });
+
+  it('stops on a warning nobody acknowledged, or on a different ImmutableId than the approved one', async () => {
+    recheck.resolves(apesPreflight({ 'tenant-hard-match-block': 'warn' }));
+    const warned = await runOne();
+    assert.match(warned.run!.failure!.message, /Check tenant-hard-match-block \(a new warning/);
+
+    recheck.resolves(apesPreflight({}, { immutableId: 'AAAAAAAAAAAAAAAAAAAAAA==' }));
+    const changed = await runOne();
+    assert.match(changed.run!.failure!.message, /ImmutableId is now AAAA.*not the approved yYuR/);
+    sinon.assert.notCalled(cloud.setImmutableId);
+  });
+
+  it('fails at preflight when the re-check itself cannot run', async () => {
+    recheck.rejects(new GraphDeadlineError(30_000, 3));
+    const done = await runOne();
+    assert.equal(done.run!.failure!.step, 'preflight');
+    assert.match(done.run!.failure!.message, /did not answer within 30000 ms/);
+    assert.deepEqual(relay.operations(), ['pause', 'resume']);
+  });
+
+  it('reports a PATCH conflict with Graph’s message and the holder; resumes; nothing to roll back', async () => {
+    const holder = '0f6b2d1e-3c4a-4b5d-8e6f-7a8b9c0d1e09';
+    cloud.setImmutableId.rejects(
+      new ImmutableIdConflictError({
+        status: 400,
+        code: 'Request_BadRequest',
+        message: 'Another object with the same value for property onPremisesImmutableId already exists.',
+        details: [{ code: 'ObjectConflict', message: `User_${holder}`, target: 'onPremisesImmutableId' }],
+        requestId: '5a1c0de0-0000-4000-8000-000000000001',
+      }),
+    );
+    const done = await runOne();
+
+    assert.deepEqual(stepsOf(done), [
+      'pause:done',
+      'preflight:done',
+      'set-immutable-id:failed',
+      'resume:done',
+    ]);
+    const { failure } = done.run!;
+    assert.equal(failure!.step, 'set-immutable-id');
+    assert.match(failure!.message, /Another object with the same value.*request-id 5a1c0de0/);
+    assert.match(failure!.advice, new RegExp(`Object ${holder} already holds ${APES_IMMUTABLE_ID}`));
+    assert.match(failure!.advice, /deletedItems/);
+    sinon.assert.notCalled(cloud.clearImmutableId);
+    assert.equal(done.immutableIdAfter, null);
+  });
+
+  it('changes nothing when the cloud user already has a value by the time of the write', async () => {
+    cloud.user.onPremisesImmutableId = 'c29tZW9uZSBlbHNl';
+    const done = await runOne();
+    assert.equal(done.run!.failure!.step, 'set-immutable-id');
+    assert.match(done.run!.failure!.message, /already has onPremisesImmutableId c29tZW9uZSBlbHNl/);
+    sinon.assert.notCalled(cloud.setImmutableId);
+    sinon.assert.notCalled(cloud.clearImmutableId);
+    assert.equal(done.immutableIdBefore, 'c29tZW9uZSBlbHNl');
+    assert.equal(done.immutableIdAfter, 'c29tZW9uZSBlbHNl');
+  });
+
+  it('rolls back a PATCH whose answer was lost but which took effect', async () => {
+    cloud.setImmutableId.callsFake(async (_id, value) => {
+      cloud.user.onPremisesImmutableId = value;
+      throw new GraphDeadlineError(30_000, 1);
+    });
+    const done = await runOne();
+    assert.deepEqual(stepsOf(done).slice(-2), ['resume:done', 'rollback:done']);
+    sinon.assert.calledOnce(cloud.clearImmutableId);
+    assert.equal(cloud.user.onPremisesImmutableId, null);
+  });
+
+  it('when resume fails after the PATCH: tries again, rolls back, and names the lease time', async () => {
+    relay.failures.resume = relayError('failed', 'resume failed: The service is not running.', {
+      outcome: 'failed',
+      scheduler: schedulerState({ syncCycleEnabled: false, pauseLeaseExpiresAt: LEASE }),
+    });
+    const done = await runOne();
+
+    assert.deepEqual(stepsOf(done), [
+      'pause:done',
+      'preflight:done',
+      'set-immutable-id:done',
+      'resume:failed',
+      'resume:failed',
+      'rollback:done',
+    ]);
+    assert.deepEqual(relay.operations(), ['pause', 'resume', 'resume']);
+    sinon.assert.calledOnceWithExactly(cloud.clearImmutableId, APES_CLOUD_ID);
+    assert.equal(cloud.user.onPremisesImmutableId, null);
+    const { failure } = done.run!;
+    assert.equal(failure!.step, 'resume');
+    assert.equal(failure!.message, 'resume failed: The service is not running.');
+    assert.match(failure!.advice, new RegExp(`pause lease resumes it by itself at ${LEASE}`));
+    assert.match(failure!.advice, /Set-ADSyncScheduler -SyncCycleEnabled \$true/);
+    assert.equal(done.immutableIdAfter, null);
+    const rollback = (await auditOf(done.id)).find((e) => e.detail.startsWith('rollback'))!;
+    assert.equal(rollback.immutableIdBefore, APES_IMMUTABLE_ID);
+    assert.equal(rollback.immutableIdAfter, null);
+  });
+
+  it('takes the lease time from the pause when the failed resume has no result', async () => {
+    relay.failures.resume = relayError(
+      'offline',
+      'relay "aadc01" has not polled since 2026-11-25T10:01:00.000Z',
+    );
+    const done = await runOne();
+    assert.match(done.run!.failure!.advice, new RegExp(`by itself at ${LEASE}`));
+  });
+
+  it('rolls back when the delta cycle fails', async () => {
+    relay.failures.delta = relayError(
+      'failed',
+      'delta failed: Start-ADSyncSyncCycle : The RPC server is unavailable.',
+      {
+        outcome: 'failed',
+      },
+    );
+    const done = await runOne();
+
+    assert.deepEqual(stepsOf(done), [
+      'pause:done',
+      'preflight:done',
+      'set-immutable-id:done',
+      'resume:done',
+      'delta:failed',
+      'rollback:done',
+    ]);
+    assert.deepEqual(relay.operations(), ['pause', 'resume', 'delta'], 'resumed once, in its own step');
+    assert.equal(done.run!.failure!.step, 'delta');
+    assert.match(done.run!.failure!.message, /RPC server is unavailable/);
+    assert.match(done.run!.failure!.advice, /Start-ADSyncSyncCycle failed/);
+    assert.equal(cloud.user.onPremisesImmutableId, null);
+    assert.equal(done.immutableIdAfter, null);
+  });
+
+  it('rolls back when Entra ID never reports the user synced', async () => {
+    relay.deltaSyncs = false;
+    const done = await runOne();
+
+    assert.deepEqual(stepsOf(done).slice(-2), ['verify:failed', 'rollback:done']);
+    const { failure } = done.run!;
+    assert.equal(failure!.step, 'verify');
+    assert.match(failure!.message, /did not report the cloud user as synced/);
+    assert.match(failure!.message, new RegExp(`onPremisesImmutableId ${APES_IMMUTABLE_ID}\\)`));
+    assert.match(failure!.advice, /Synchronization Service Manager/);
+    assert.match(failure!.advice, /InvalidHardMatch/);
+    assert.ok(cloud.getUser.callCount > 2, 'verify read the user more than once');
+    assert.equal(cloud.user.onPremisesImmutableId, null);
+  });
+
+  it('is linked after all when a sync cycle took the user over just after verify gave up', async () => {
+    relay.deltaSyncs = false;
+    const done = await runOne({
+      onChange: (r) => {
+        // A scheduled cycle runs right after the verify step gave up.
+        if (r.run?.steps.some((s) => s.name === 'verify' && s.state === 'failed')) cloud.syncCycle();
+      },
+    });
+
+    assert.equal(done.state, 'linked');
+    assert.deepEqual(stepsOf(done).slice(-2), ['verify:failed', 'verify:done']);
+    assert.equal(done.run!.failure, null);
+    assert.equal(done.immutableIdAfter, APES_IMMUTABLE_ID);
+    sinon.assert.notCalled(cloud.clearImmutableId);
+    assert.equal((await auditOf(done.id)).at(-1)!.action, 'link.linked');
+  });
+
+  it('says the value is left set, and what to do, when the rollback fails', async () => {
+    relay.failures.delta = relayError('failed', 'delta failed: boom', { outcome: 'failed' });
+    cloud.clearImmutableId.rejects(
+      new GraphThrottledError(
+        { status: 503, code: 'serviceNotAvailable', message: 'Service Unavailable', details: [] },
+        undefined,
+        4,
+      ),
+    );
+    const done = await runOne();
+
+    assert.deepEqual(stepsOf(done).slice(-2), ['delta:failed', 'rollback:failed']);
+    const { failure } = done.run!;
+    assert.equal(failure!.step, 'delta');
+    assert.match(failure!.advice, /could not clear the value it wrote \(.*Service Unavailable/);
+    assert.match(
+      failure!.advice,
+      new RegExp(`${APES_IMMUTABLE_ID} may still be set on cloud user ${APES_CLOUD_ID}`),
+    );
+    assert.match(failure!.advice, /"onPremisesImmutableId": null/);
+    assert.equal(done.immutableIdAfter, APES_IMMUTABLE_ID);
+    assert.match(stepDetail(done, 'rollback'), /clearing onPremisesImmutableId .* failed/);
+  });
+
+  it('is linked after all when Graph refuses the rollback because a cycle just took the user over', async () => {
+    relay.deltaSyncs = false;
+    cloud.clearImmutableId.callsFake(async () => {
+      cloud.syncCycle();
+      throw new OnPremisesMasteredError('synced', {
+        status: 400,
+        code: 'Request_BadRequest',
+        message:
+          'Unable to update the specified properties for on-premises mastered Directory Sync objects or objects currently undergoing migration.',
+        details: [],
+      });
+    });
+    const done = await runOne();
+
+    assert.equal(done.state, 'linked');
+    assert.deepEqual(stepsOf(done).slice(-3), ['verify:failed', 'rollback:skipped', 'verify:done']);
+    assert.equal(done.immutableIdAfter, APES_IMMUTABLE_ID);
+  });
+
+  it('keeps going when a progress update (onChange) throws', async () => {
+    const done = await runOne({
+      onChange: () => {
+        throw new Error('Teams said 502');
+      },
+    });
+    assert.equal(done.state, 'linked');
+    assert.ok(log.lines().some((l) => /progress of a link request failed/.test(String(l.msg))));
+  });
+
+  it('fails at pause with a clear message when no relay is configured, changing nothing', async () => {
+    const done = await runOne({ relay: null });
+
+    assert.equal(done.state, 'failed');
+    assert.deepEqual(stepsOf(done), ['pause:failed']);
+    assert.match(done.run!.failure!.message, /No relay is configured.*nothing was changed/);
+    assert.match(done.run!.failure!.advice, /RELAY_KEYS/);
+    sinon.assert.notCalled(cloud.getUser);
+    sinon.assert.notCalled(cloud.setImmutableId);
+    sinon.assert.notCalled(recheck);
+  });
+
+  it('still resumes and finishes failed when a bug throws mid-run', async () => {
+    recheck.callsFake(async () => {
+      throw new TypeError("Cannot read properties of undefined (reading 'checks')");
+    });
+    const done = await runOne();
+
+    assert.equal(done.state, 'failed');
+    assert.deepEqual(relay.operations(), ['pause', 'resume']);
+    assert.match(done.run!.failure!.message, /^Unexpected error in Anchor: Cannot read properties/);
+    assert.match(done.run!.failure!.advice, /correlation id corr-apes-1/);
+    assert.ok(log.lines().some((l) => l.msg === 'link run hit an unexpected error'));
+  });
+
+  describe('recovering runs a stopped instance left behind', () => {
+    let clock: Date;
+    beforeEach(() => {
+      clock = new Date('2026-11-25T10:00:00Z');
+      requests = new LinkRequests(store, { isAdmin: () => true, now: () => clock });
+    });
+
+    /** An approved request started by instance "dead", which then stopped after `steps`. */
+    async function orphan(steps: LinkStep['name'][]): Promise<string> {
+      const id = await approvedRequest();
+      await requests.start(id, 'dead', 1000);
+      for (const name of steps) {
+        const at = clock.toISOString();
+        await requests.recordStep(id, { name, state: 'done', startedAt: at, finishedAt: at, detail: null });
+      }
+      clock = new Date(clock.getTime() + 5000);
+      return id;
+    }
+
+    it('leaves a run alone while its owner renews the lease', async () => {
+      const id = await approvedRequest();
+      await requests.start(id, 'alive', 60_000);
+      assert.deepEqual(await workflow({ instanceId: 'me', now: () => clock }).recoverOrphans(), []);
+      assert.equal((await requests.get(id))?.state, 'running');
+      assert.deepEqual(relay.operations(), []);
+    });
+
+    it('resumes the scheduler first and fails the request when nothing was written', async () => {
+      const id = await orphan(['pause']);
+      const [done] = await workflow({ instanceId: 'me', now: () => clock }).recoverOrphans();
+      assert.equal(done.id, id);
+      assert.equal(done.state, 'failed');
+      assert.deepEqual(relay.operations(), ['resume']);
+      assert.match(
+        done.run!.failure!.message,
+        /instance running this link \(dead\) stopped during the pause step/,
+      );
+      assert.match(done.run!.failure!.advice, /resumed the scheduler/);
+      assert.equal(done.run!.owner, 'me');
+      assert.equal(cloud.clearImmutableId.callCount, 0);
+      const actions = (await auditOf(id)).map((e) => e.action);
+      assert.equal(actions.at(-1), 'link.failed');
+    });
+
+    it('clears a value the stopped run wrote', async () => {
+      cloud.user.onPremisesImmutableId = APES_IMMUTABLE_ID;
+      await orphan(['pause', 'preflight', 'set-immutable-id']);
+      const [done] = await workflow({ instanceId: 'me', now: () => clock }).recoverOrphans();
+      assert.equal(done.state, 'failed');
+      assert.deepEqual(relay.operations(), ['resume']);
+      assert.equal(cloud.user.onPremisesImmutableId, null);
+      assert.equal(done.immutableIdAfter, null);
+      assert.match(stepDetail(done, 'rollback'), /cleared again/);
+      assert.equal(done.run!.failure!.step, 'set-immutable-id');
+    });
+
+    it('ends linked when a sync cycle already completed the link', async () => {
+      cloud.user.onPremisesImmutableId = APES_IMMUTABLE_ID;
+      cloud.user.onPremisesSyncEnabled = true;
+      const id = await orphan(['pause', 'preflight', 'set-immutable-id', 'resume', 'delta']);
+      const [done] = await workflow({ instanceId: 'me', now: () => clock }).recoverOrphans();
+      assert.equal(done.id, id);
+      assert.equal(done.state, 'linked');
+      assert.equal(cloud.clearImmutableId.callCount, 0);
+    });
+
+    it('is taken over by one instance only when two recover at once', async () => {
+      await orphan(['pause']);
+      const results = await Promise.all([
+        workflow({ instanceId: 'a', now: () => clock }).recoverOrphans(),
+        workflow({ instanceId: 'b', now: () => clock }).recoverOrphans(),
+      ]);
+      assert.equal(results.flat().length, 1);
+      assert.deepEqual(relay.operations(), ['resume']);
+    });
+
+    it('starts an approved request nobody started', async () => {
+      const id = await approvedRequest();
+      clock = new Date(clock.getTime() + 31_000);
+      const [done] = await workflow({ instanceId: 'me', now: () => clock }).recoverOrphans();
+      assert.equal(done.id, id);
+      assert.equal(done.state, 'linked');
+    });
+  });
+});
