@@ -14,8 +14,7 @@ import { AdminConversations } from '../services/conversations/admin-conversation
 import { ApprovalChannel } from '../services/conversations/approval-channel';
 import { AuditLog } from '../services/audit/audit-log';
 import { DeliveryLog } from '../services/conversations/delivery-log';
-import { LinkDrafts } from '../services/link/drafts';
-import { LinkRequests } from '../services/link/request-store';
+import { LinkService } from '../services/link/link-service';
 import { LinkWorkflow } from '../services/link/run/workflow';
 import { runPreflight } from '../services/link/preflight/run-preflight';
 import type { CloudDirectory } from '../services/entra/cloud-directory';
@@ -30,6 +29,8 @@ import { RelayPresence } from '../services/relay/presence';
 import type { StateStore } from '../services/state/state-store';
 import { PACKAGE_VERSION } from '../shared/paths';
 import { createServer, listen } from './server';
+import { sweepExpiredJobs, sweepRequests } from './sweepers';
+import type { Sweeper } from './sweepers';
 
 /** The services an Anchor instance runs on; demo mode and production supply different ones. */
 export interface AppServices {
@@ -49,8 +50,8 @@ export interface AnchorApp {
   /** The relay job queue and event log; null when no relay is configured. */
   relayJobs: RelayJobQueue | null;
   relayEvents: RelayEventLog | null;
-  /** Link requests, as the workflow and the cards see them. */
-  requests: LinkRequests;
+  /** Link requests: filing, decisions and the lists (every change audited and announced). */
+  link: LinkService;
   /** Listens on the configured host and port; resolves with the bound port. */
   start(): Promise<number>;
   stop(): Promise<void>;
@@ -86,18 +87,16 @@ export function createApp(config: AnchorConfig, services: AppServices, logger: L
     logger,
   );
   const { bot, middleware } = createBot({
+    ...link,
     logger,
     policy,
-    conversations: link.conversations,
     health,
-    link,
     deliveries: new DeliveryLog(services.store),
   });
   middleware.forEach((m) => adapter.use(m));
 
   const server = createServer({ adapter, bot, health, logger, relay: relayParts?.gateway ?? null });
-  let sweeper: NodeJS.Timeout | undefined;
-  let requestSweeper: NodeJS.Timeout | undefined;
+  let sweepers: Sweeper[] = [];
   return {
     server,
     health,
@@ -105,20 +104,21 @@ export function createApp(config: AnchorConfig, services: AppServices, logger: L
     relayClient: relayParts?.client ?? null,
     relayJobs: relayParts?.queue ?? null,
     relayEvents: relayParts?.events ?? null,
-    requests: link.requests,
+    link: link.link,
     start: () => {
-      if (relayParts) sweeper = sweepExpiredJobs(relayParts.queue, logger);
-      requestSweeper = sweepRequests(
-        link,
-        Math.min(REQUEST_SWEEP_INTERVAL_MS, config.link.runLeaseMs),
-        config.link.auditRetentionDays,
-        logger,
-      );
+      sweepers = [
+        sweepRequests({
+          ...link,
+          intervalMs: Math.min(REQUEST_SWEEP_INTERVAL_MS, config.link.runLeaseMs),
+          retentionDays: config.link.auditRetentionDays,
+          logger,
+        }),
+        ...(relayParts ? [sweepExpiredJobs(relayParts.queue, logger)] : []),
+      ];
       return listen(server, config.host, config.port);
     },
     stop: () => {
-      clearInterval(sweeper);
-      clearInterval(requestSweeper);
+      sweepers.forEach((s) => s.stop());
       return new Promise((resolve) => server.close(() => resolve()));
     },
   };
@@ -126,8 +126,6 @@ export function createApp(config: AnchorConfig, services: AppServices, logger: L
 
 /** A relay that has not polled for this long is offline: jobs fail fast instead of queueing. */
 const RELAY_STALE_AFTER_MS = 60_000;
-/** How often jobs whose time ran out are expired, in case the instance awaiting them is gone. */
-const SWEEP_INTERVAL_MS = 15_000;
 
 function relayServices(settings: RelaySettings, store: StateStore, presence: RelayPresence, logger: Logger) {
   const queue = new RelayJobQueue(store);
@@ -135,17 +133,6 @@ function relayServices(settings: RelaySettings, store: StateStore, presence: Rel
   const gateway = new RelayGateway({ settings, queue, presence, events, logger });
   const client = new RelayClient({ queue, presence, relayId: settings.primaryRelayId });
   return { queue, events, gateway, client };
-}
-
-function sweepExpiredJobs(queue: RelayJobQueue, logger: Logger): NodeJS.Timeout {
-  const timer = setInterval(() => {
-    queue.expire().then(
-      (expired) => expired.forEach((r) => logger.warn({ job: r.job }, 'relay job expired')),
-      (err: unknown) => logger.warn({ err }, 'expiring relay jobs failed'),
-    );
-  }, SWEEP_INTERVAL_MS);
-  timer.unref();
-  return timer;
 }
 
 /** The link flow's services, and the chat pieces that show requests as cards. */
@@ -162,20 +149,12 @@ function linkServices(
 ) {
   const { store, directory, cloud } = services;
   const audit = new AuditLog(store);
-  const requests = new LinkRequests(store, {
-    ttlMs: config.link.requestTtlMs,
+  const link = new LinkService({
+    store,
+    audit,
     isAdmin: (id) => parts.policy.isAdmin(id),
-    onExpired: async (request) => {
-      await audit.append({
-        action: 'link.expired',
-        actor: { aadObjectId: null, name: 'Anchor' },
-        requestId: request.id,
-        correlationId: request.correlationId,
-        detail: `nobody decided before ${request.expiresAt}`,
-      });
-      // Only called after start-up, when `cards` (which needs `requests`) exists.
-      await cards.refresh(request);
-    },
+    ttlMs: config.link.requestTtlMs,
+    logger,
   });
   const conversations = new AdminConversations(store);
   const channel = new ApprovalChannel(store);
@@ -184,7 +163,7 @@ function linkServices(
     messenger,
     conversations,
     channel,
-    requests,
+    link,
     adminObjectIds: config.adminObjectIds,
     logger,
   });
@@ -196,7 +175,7 @@ function linkServices(
       { deadline: Date.now() + PREFLIGHT_BUDGET_MS },
     );
   const workflow = new LinkWorkflow({
-    requests,
+    requests: link.requests,
     audit,
     cloud,
     relay: parts.relayClient,
@@ -205,22 +184,26 @@ function linkServices(
     verifyTimeoutMs: config.link.verifyTimeoutMs,
     verifyIntervalMs: config.link.verifyIntervalMs,
     logger,
-    onChange: (request) => cards.refresh(request),
+    onChange: (request) => link.announce('progress', request),
     instanceId: INSTANCE_ID,
     leaseMs: config.link.runLeaseMs,
   });
+  link.onChange((change, request) => {
+    if (change !== 'approved') return;
+    void workflow
+      .run(request.id)
+      .catch((err: unknown) => logger.error({ err, requestId: request.id }, 'link run failed'));
+  });
   return {
-    requests,
+    link,
     audit,
     conversations,
     channel,
     messenger,
     cards,
-    drafts: new LinkDrafts(store),
     candidates: { directory, cloud },
     preflight,
     workflow,
-    runner: workflow,
   };
 }
 
@@ -231,35 +214,3 @@ const INSTANCE_ID = `${os.hostname()}-${process.pid}-${randomUUID().slice(0, 8)}
 const PREFLIGHT_BUDGET_MS = 20_000;
 /** How often runs left behind are recovered and pending requests past their time expired. */
 const REQUEST_SWEEP_INTERVAL_MS = 60_000;
-
-/**
- * At start and then every interval: ends link runs a stopped instance left behind (resuming the
- * scheduler first), starts approved requests nobody started, and expires pending requests past
- * their time (`onExpired` audits each and updates its cards), and drops audit days past retention.
- */
-function sweepRequests(
-  link: ReturnType<typeof linkServices>,
-  intervalMs: number,
-  retentionDays: number,
-  logger: Logger,
-): NodeJS.Timeout {
-  let busy = false;
-  const sweep = () => {
-    // A recovery waits for relay jobs; the next tick must not start a second one meanwhile.
-    if (busy) return;
-    busy = true;
-    link.workflow
-      .recoverOrphans()
-      .catch((err: unknown) => logger.warn({ err }, 'recovering link runs failed'))
-      .then(() => link.requests.expireDue())
-      .catch((err: unknown) => logger.warn({ err }, 'expiring link requests failed'))
-      .then(() => link.audit.prune(retentionDays))
-      .then((dropped) => dropped?.length && logger.info({ dropped }, 'audit days past retention dropped'))
-      .catch((err: unknown) => logger.warn({ err }, 'pruning the audit log failed'))
-      .finally(() => (busy = false));
-  };
-  sweep();
-  const timer = setInterval(sweep, intervalMs);
-  timer.unref();
-  return timer;
-}

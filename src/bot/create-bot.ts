@@ -27,22 +27,20 @@ import { CorrelationMiddleware } from './middleware/correlation-middleware';
 import { DedupeMiddleware } from './middleware/dedupe-middleware';
 import type { LinkChatServices } from './link-services';
 
-/** The link flow as the chat layer sees it. */
-export interface LinkBotServices extends LinkChatServices {
-  candidates: CandidateServices;
-  preflight: PreflightRunner;
-  channel: ApprovalChannel;
-}
-
 /** The services the chat layer talks to. */
-export interface BotServices {
+export interface BotServices extends LinkChatServices {
   logger: Logger;
   policy: AccessPolicy;
   conversations: AdminConversations;
   health: HealthMonitor;
-  link: LinkBotServices;
   /** Recognises activities the channel delivers twice. */
   deliveries: DeliveryLog;
+  /** Where `link user` looks for candidates. */
+  candidates: CandidateServices;
+  /** Runs the preflight of the pair an admin picked. */
+  preflight: PreflightRunner;
+  /** The admin channel approval cards go to, once one is registered. */
+  channel: ApprovalChannel;
 }
 
 /** The bot and the middleware that must run before it, in order. */
@@ -52,31 +50,35 @@ export interface BotParts {
 }
 
 /** Every command the bot understands, in the order the help card lists them. */
-export function createCommandRouter(services: Pick<BotServices, 'health' | 'link'>): CommandRouter {
+export function createCommandRouter(
+  services: Pick<BotServices, 'health' | 'link' | 'candidates' | 'channel'>,
+): CommandRouter {
   const router = new CommandRouter();
-  const { link } = services;
   return router
     .register(new HelpCommand(router))
-    .register(new LinkUserCommand(link.candidates))
-    .register(new PendingCommand(link))
-    .register(new HistoryCommand(link))
-    .register(new CancelCommand(link))
-    .register(new ApprovalsHereCommand(link.channel))
+    .register(new LinkUserCommand(services.candidates))
+    .register(new PendingCommand(services))
+    .register(new HistoryCommand(services))
+    .register(new CancelCommand(services))
+    .register(new ApprovalsHereCommand(services.channel))
     .register(new StatusCommand(services.health));
 }
 
-/** Builds the bot with its commands, card actions and guards; the adapter (real or test) is the caller's. */
+/**
+ * Builds the bot with its commands, card actions and guards, and keeps every posted copy of a
+ * request's card in step with the request. The adapter (real or test) is the caller's.
+ */
 export function createBot(services: BotServices): BotParts {
+  services.link.onChange((_change, request) => services.cards.refresh(request));
   const router = createCommandRouter(services);
-  const { link } = services;
   const actions = [
     new RefreshStatusAction(services.health),
-    new CheckPairAction({ preflight: link.preflight, drafts: link.drafts, messenger: link.messenger }),
-    new RequestLinkAction(link),
-    new DecideRequestAction('approved', link),
-    new DecideRequestAction('rejected', link),
-    new CancelRequestAction(link),
-    new ViewRequestAction(link),
+    new CheckPairAction(services),
+    new RequestLinkAction(services),
+    new DecideRequestAction('approved', services),
+    new DecideRequestAction('rejected', services),
+    new CancelRequestAction(services),
+    new ViewRequestAction(services),
   ];
   return {
     bot: new AnchorBot(router, services.conversations, actions),

@@ -1,20 +1,12 @@
-import type { AuditLog } from '../services/audit/audit-log';
-import type { LinkDrafts } from '../services/link/drafts';
-import type { LinkRequests } from '../services/link/request-store';
+import type { LinkService } from '../services/link/link-service';
 import type { CardMessenger } from './cards/card-messenger';
 import type { RequestCards } from './cards/request-cards';
 
-/** Runs an approved request (the link workflow); resolves when the run is over. */
-export interface LinkRunner {
-  run(requestId: string): Promise<unknown>;
-}
-
 /** The services the request actions and commands share. */
 export interface LinkChatServices {
-  requests: LinkRequests;
-  drafts: LinkDrafts;
-  audit: AuditLog;
+  /** The link requests' rules: file, decide, cancel; every change is audited and announced there. */
+  link: LinkService;
+  /** Every posted copy of a request's card. */
   cards: RequestCards;
   messenger: CardMessenger;
-  runner: LinkRunner;
 }

@@ -409,7 +409,7 @@ async function main(): Promise<void> {
         `the ✓ card of ${sam}`,
       );
       const linkedMs = finished.at - start;
-      const request = await app.requests.get(requestId);
+      const request = await app.link.get(requestId);
       if (request?.state !== 'linked') {
         throw new Error(`${sam}: the run ended ${request?.state}: ${JSON.stringify(request?.run?.failure)}`);
       }

@@ -5,7 +5,7 @@ import path from 'node:path';
 import { LINK_VERBS } from '../../src/bot/verbs';
 import { AuditLog } from '../../src/services/audit/audit-log';
 import { FileStateStore } from '../../src/services/state/file-state-store';
-import { LinkRequests } from '../../src/services/link/request-store';
+import { LinkRequestStore } from '../../src/services/link/request-store';
 import { demoGraphSeed } from '../../src/sim/demo/demo-graph-seed';
 import { DEMO_TENANT } from '../../src/sim/demo/demo-tenant';
 import { GraphSimulator } from '../../src/sim/graph/graph-simulator';
@@ -113,7 +113,7 @@ describe('restart: state in the file store survives the process', function () {
 
     // Read straight from the files while no process runs.
     const store = new FileStateStore(dataDir);
-    assert.equal((await new LinkRequests(store, { isAdmin: () => true }).get(id))?.state, 'pending');
+    assert.equal((await new LinkRequestStore(store, { isAdmin: () => true }).get(id))?.state, 'pending');
     assert.deepEqual(
       (await new AuditLog(store).recent({ requestId: id })).map((e) => e.action),
       ['link.requested'],

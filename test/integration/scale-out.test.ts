@@ -10,7 +10,7 @@ import { BlobStateStore } from '../../src/services/state/blob-state-store';
 import type { AuditEntry } from '../../src/services/audit/audit-log';
 import { DemoDirectory } from '../../src/sim/demo/demo-directory';
 import { FINAL_REQUEST_STATES } from '../../src/services/link/link-request';
-import { LinkRequests } from '../../src/services/link/request-store';
+import { LinkRequestStore } from '../../src/services/link/request-store';
 import type { StateStore } from '../../src/services/state/state-store';
 import { AD_VIEW_ENV, GRAPH_URL_ENV } from '../../src/sim/adsync-host/graph-sync';
 import { AdSyncSimState } from '../../src/sim/adsync-host/state';
@@ -50,7 +50,7 @@ describe('scale-out: two bot processes sharing Azure Blob Storage (Azurite)', fu
   let teams: TeamsClient;
   let connectionString: string;
   let store: StateStore;
-  let requests: LinkRequests;
+  let requests: LinkRequestStore;
   let audit: AuditLog;
   const instances: { name: string; port: number; process: AnchorProcess }[] = [];
   let relay: AnchorProcess;
@@ -138,7 +138,7 @@ describe('scale-out: two bot processes sharing Azure Blob Storage (Azurite)', fu
     const azurite = await sharedAzurite();
     connectionString = azurite.connectionString;
     store = new BlobStateStore({ container, connectionString });
-    requests = new LinkRequests(store, { isAdmin: () => true });
+    requests = new LinkRequestStore(store, { isAdmin: () => true });
     audit = new AuditLog(store);
 
     const seed = demoGraphSeed(DEMO_TENANT.tenantId);

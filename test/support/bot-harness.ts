@@ -15,8 +15,7 @@ import type { CloudUser } from '../../src/services/entra/cloud-user';
 import { DeliveryLog } from '../../src/services/conversations/delivery-log';
 import { DemoDirectory } from '../../src/sim/demo/demo-directory';
 import { HealthMonitor } from '../../src/services/health/health-monitor';
-import { LinkDrafts } from '../../src/services/link/drafts';
-import { LinkRequests } from '../../src/services/link/request-store';
+import { LinkService } from '../../src/services/link/link-service';
 import { MemoryStateStore } from '../../src/services/state/memory-state-store';
 import { RelayPresence } from '../../src/services/relay/presence';
 import { DEMO_TENANT, demoCloudUsers, demoDirectoryUsers } from '../../src/sim/demo/demo-tenant';
@@ -98,38 +97,44 @@ export function botHarness(options: BotHarnessOptions = {}) {
   const health = new HealthMonitor({ mode: 'test', version: '0', probes: [new RelayPresence()] });
   const proactive = new FakeProactiveAdapter();
   const messenger = new CardMessenger(proactive, '', logger);
-  const requests = new LinkRequests(store, { isAdmin: (id) => policy.isAdmin(id), now: options.now });
   const audit = new AuditLog(store, options.now);
+  const link = new LinkService({
+    store,
+    audit,
+    isAdmin: (id) => policy.isAdmin(id),
+    logger,
+    now: options.now,
+  });
+  const requests = link.requests;
   const channel = new ApprovalChannel(store);
   const cards = new RequestCards({
     messenger,
     conversations,
     channel,
-    requests,
+    link,
     adminObjectIds: [DEMO_TENANT.requester.aadObjectId, DEMO_TENANT.approver.aadObjectId],
     logger,
   });
+  // The run itself is a fake: an approval starts it, as the app wires it.
   const runner = { run: sinon.stub<[string], Promise<unknown>>().resolves(undefined) };
+  link.onChange((change, request) => {
+    if (change === 'approved') void runner.run(request.id);
+  });
   const preflight = sinon.spy(options.preflight ?? (async () => apesPreflight()));
   const services: BotServices = {
     logger,
     policy,
     conversations,
     health,
-    link: {
-      requests,
-      drafts: new LinkDrafts(store, options.now),
-      audit,
-      cards,
-      messenger,
-      runner,
-      channel,
-      candidates: {
-        directory: new DemoDirectory(demoDirectoryUsers()),
-        cloud: searchOnlyCloud(demoCloudUsers().map((u) => ({ ...u, mail: u.mail ?? null }))),
-      },
-      preflight,
+    link,
+    cards,
+    messenger,
+    channel,
+    candidates: {
+      directory: new DemoDirectory(demoDirectoryUsers()),
+      cloud: searchOnlyCloud(demoCloudUsers().map((u) => ({ ...u, mail: u.mail ?? null }))),
     },
+    preflight,
     deliveries: new DeliveryLog(store),
   };
   const { bot, middleware } = createBot(services);

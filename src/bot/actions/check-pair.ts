@@ -1,6 +1,7 @@
 import type { AdaptiveCardInvokeResponse, TurnContext } from 'botbuilder';
+import { adminMessage } from '../../shared/admin-facing-error';
 import { isGuid } from '../../services/ad/immutable-id';
-import type { LinkDrafts } from '../../services/link/drafts';
+import type { LinkService } from '../../services/link/link-service';
 import type { PreflightReport } from '../../services/link/preflight/report';
 import { actorOf } from '../actor';
 import type { CardMessenger } from '../cards/card-messenger';
@@ -21,7 +22,7 @@ export type PreflightRunner = (subjects: {
 /** What {@link CheckPairAction} needs. */
 export interface CheckPairDependencies {
   preflight: PreflightRunner;
-  drafts: LinkDrafts;
+  link: Pick<LinkService, 'saveDraft'>;
   messenger: CardMessenger;
 }
 
@@ -43,14 +44,14 @@ export class CheckPairAction implements CardAction {
       .preflight({ adObjectGuid, cloudUserId })
       .then(async (report) => {
         log?.info({ verdict: report.verdict, immutableId: report.immutableId }, 'preflight');
-        const draftId = await this.deps.drafts.save(actor.aadObjectId, report);
+        const draftId = await this.deps.link.saveDraft(actor.aadObjectId, report);
         return expandCard('link-preflight', preflightCardData(report, draftId));
       })
       .catch((err: unknown) => {
         log?.warn({ err }, 'preflight could not run');
         return expandCard('link-list', {
           title: '✗ The preflight could not run',
-          empty: `${err instanceof Error ? err.message : String(err)} Run \`link user\` again.`,
+          empty: `${adminMessage(err)} Run \`link user\` again.`,
           items: [],
         });
       });

@@ -1,6 +1,7 @@
 import { TurnContext } from 'botbuilder';
 import type { AdaptiveCardInvokeResponse } from 'botbuilder';
 import { LinkDraftError } from '../../services/link/drafts';
+import type { LinkDraft } from '../../services/link/drafts';
 import type { LinkRequest } from '../../services/link/link-request';
 import { LinkRequestError } from '../../services/link/request-store';
 import { actorOf } from '../actor';
@@ -20,53 +21,34 @@ export class RequestLinkAction implements CardAction {
   constructor(private readonly services: LinkChatServices) {}
 
   async run(context: TurnContext, data: Record<string, unknown>): Promise<AdaptiveCardInvokeResponse> {
-    const { drafts, requests, audit } = this.services;
+    const { link } = this.services;
     const actor = actorOf(context);
-    const log = turnLogger(context);
-    const draftId = dataString(data, 'draftId');
-    let draft;
+    let draft: LinkDraft;
     try {
-      draft = await drafts.get(draftId, actor.aadObjectId);
+      draft = await link.draft(dataString(data, 'draftId'), actor.aadObjectId);
     } catch (err) {
       if (err instanceof LinkDraftError) return messageResponse(err.message);
       throw err;
     }
-    const report = draft.report;
-    const acknowledged = report.checks
-      .filter((c) => c.status === 'warn' && dataString(data, acknowledgementInput(c.id)) === 'true')
-      .map((c) => c.id);
-    let request;
+    let request: LinkRequest;
     try {
-      request = await requests.create({
-        id: draft.id,
+      request = await link.file({
+        draft,
         requester: actor,
         reason: dataString(data, 'reason'),
-        preflight: report,
-        acknowledged,
+        acknowledged: ticked(draft, data),
         correlationId: correlationIdOf(context) ?? draft.id,
       });
     } catch (err) {
       if (!(err instanceof LinkRequestError)) throw err;
-      log?.info({ reason: err.reason }, 'link request refused');
-      const existing = await requests.get(draft.id);
-      if (existing) return cardResponse(requestCard(existing, 'requester', err.message));
-      return cardResponse(expandCard('link-preflight', preflightCardData(report, draft.id, err.message)));
+      if (err.request) return cardResponse(requestCard(err.request, 'requester', err.message));
+      return cardResponse(
+        expandCard('link-preflight', preflightCardData(draft.report, draft.id, err.message)),
+      );
     }
-    await drafts.remove(draft.id);
-    await audit.append({
-      action: 'link.requested',
-      actor: { aadObjectId: actor.aadObjectId, name: actor.name },
-      requestId: request.id,
-      correlationId: request.correlationId,
-      detail: `${report.ad.sAMAccountName} → ${report.cloud.userPrincipalName}; reason: ${request.reason}; acknowledged: ${acknowledged.join(', ') || 'none'}`,
-      cloudUserId: report.cloud.id,
-      immutableIdBefore: request.immutableIdBefore,
-      immutableIdAfter: report.immutableId,
-    });
-    log?.info({ requestId: request.id }, 'link requested');
     const activityId = context.activity.replyToId;
     if (activityId) {
-      request = await requests.addCards(request.id, [
+      request = await link.addCards(request.id, [
         {
           conversation: TurnContext.getConversationReference(context.activity),
           activityId,
@@ -74,7 +56,7 @@ export class RequestLinkAction implements CardAction {
         },
       ]);
     }
-    void this.publish(request, log);
+    void this.publish(request, turnLogger(context));
     return cardResponse(requestCard(request, 'requester', 'Sending the approval card to the other admins…'));
   }
 
@@ -93,4 +75,11 @@ export class RequestLinkAction implements CardAction {
       log?.error({ err, requestId: request.id }, 'publishing the approval card failed');
     }
   }
+}
+
+/** The ⚠ checks of the draft whose acknowledgement toggle the requester turned on. */
+function ticked(draft: LinkDraft, data: Record<string, unknown>): string[] {
+  return draft.report.checks
+    .filter((c) => c.status === 'warn' && dataString(data, acknowledgementInput(c.id)) === 'true')
+    .map((c) => c.id);
 }

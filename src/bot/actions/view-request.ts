@@ -5,17 +5,17 @@ import type { CardAction } from './card-action';
 import type { LinkChatServices } from '../link-services';
 import { requestCard } from '../cards/request-cards';
 import { LINK_VERBS } from '../verbs';
-import { viewerFor } from './request-view';
+import { viewerOf } from '../views/request';
 
 /** The request card's refresh (Teams calls it for the users in `refresh.userIds`): the viewer's own view. */
 export class ViewRequestAction implements CardAction {
   readonly verb = LINK_VERBS.view;
 
-  constructor(private readonly services: Pick<LinkChatServices, 'requests'>) {}
+  constructor(private readonly services: Pick<LinkChatServices, 'link'>) {}
 
   async run(context: TurnContext, data: Record<string, unknown>): Promise<AdaptiveCardInvokeResponse> {
-    const request = await this.services.requests.get(dataString(data, 'requestId'));
+    const request = await this.services.link.get(dataString(data, 'requestId'));
     if (!request) return messageResponse('Anchor has no such link request.');
-    return cardResponse(requestCard(request, viewerFor(request, actorOf(context))));
+    return cardResponse(requestCard(request, viewerOf(request, actorOf(context))));
   }
 }

@@ -1,8 +1,9 @@
 import type { Logger } from '../../shared/logger';
 import type { AdminConversations } from '../../services/conversations/admin-conversations';
 import type { ApprovalChannel } from '../../services/conversations/approval-channel';
+import { isRequester } from '../../services/link/link-request';
 import type { CardLocation, LinkRequest } from '../../services/link/link-request';
-import type { LinkRequests } from '../../services/link/request-store';
+import type { LinkService } from '../../services/link/link-service';
 import type { CardMessenger } from './card-messenger';
 import { expandCard } from './card-templates';
 import { requestCardData } from '../views/request';
@@ -21,7 +22,7 @@ export interface RequestCardsOptions {
   messenger: CardMessenger;
   conversations: AdminConversations;
   channel: ApprovalChannel;
-  requests: LinkRequests;
+  link: Pick<LinkService, 'addCards'>;
   adminObjectIds: readonly string[];
   logger: Logger;
 }
@@ -51,7 +52,7 @@ export class RequestCards {
       targets.push({ conversation: registered.conversation, name: `the admin channel ${registered.name}` });
     else {
       for (const adminId of adminObjectIds) {
-        if (adminId.toLowerCase() === request.requester.aadObjectId.toLowerCase()) continue;
+        if (isRequester(request, { aadObjectId: adminId })) continue;
         const reference = (await conversations.get(adminId)) as { user?: { name?: string } } | undefined;
         if (reference)
           targets.push({ conversation: reference, name: `${reference.user?.name ?? 'an admin'}'s chat` });
@@ -74,7 +75,7 @@ export class RequestCards {
       }
     }
     const published =
-      locations.length > 0 ? await this.options.requests.addCards(request.id, locations) : request;
+      locations.length > 0 ? await this.options.link.addCards(request.id, locations) : request;
     return { request: published, sentTo };
   }
 

@@ -1,7 +1,7 @@
 import type { TurnContext } from 'botbuilder';
+import { isRequester } from '../../services/link/link-request';
 import { LinkRequestError } from '../../services/link/request-store';
 import { actorOf } from '../actor';
-import { cancelRequest } from '../actions/cancel-request';
 import type { Command } from './command';
 import type { LinkChatServices } from '../link-services';
 import { shortId } from '../views/request-list';
@@ -12,13 +12,12 @@ export class CancelCommand implements Command {
   readonly usage = 'cancel [request id]';
   readonly description = 'Withdraw your pending link request (the id from "pending" when you have several).';
 
-  constructor(private readonly services: LinkChatServices) {}
+  constructor(private readonly services: Pick<LinkChatServices, 'link'>) {}
 
   async run(context: TurnContext, args: string): Promise<void> {
     const actor = actorOf(context);
-    const mine = (await this.services.requests.listOpen()).filter(
-      (r) =>
-        r.state === 'pending' && r.requester.aadObjectId.toLowerCase() === actor.aadObjectId.toLowerCase(),
+    const mine = (await this.services.link.listOpen()).filter(
+      (r) => r.state === 'pending' && isRequester(r, actor),
     );
     const wanted = args.toLowerCase();
     const targets = wanted ? mine.filter((r) => r.id.toLowerCase().startsWith(wanted)) : mine;
@@ -37,7 +36,7 @@ export class CancelCommand implements Command {
       return;
     }
     try {
-      const request = await cancelRequest(this.services, targets[0].id, actor, context);
+      const request = await this.services.link.cancel(targets[0].id, actor);
       await context.sendActivity(
         `Cancelled request ${shortId(request)} (${request.preflight.cloud.userPrincipalName}).`,
       );

@@ -16,12 +16,12 @@ export class HistoryCommand implements Command {
   readonly usage = 'history [name]';
   readonly description = 'Show recent link requests and how they ended, optionally only those about a name.';
 
-  constructor(private readonly services: Pick<LinkChatServices, 'requests'>) {}
+  constructor(private readonly services: Pick<LinkChatServices, 'link'>) {}
 
   async run(context: TurnContext, args: string): Promise<void> {
     const filter = args.toLowerCase();
     // Only a name filter needs to look further back than what is shown.
-    const recent = await this.services.requests.listRecent(filter ? SEARCHED : SHOWN);
+    const recent = await this.services.link.listRecent(filter ? SEARCHED : SHOWN);
     const matching = recent
       .filter((r) => {
         if (!filter) return true;

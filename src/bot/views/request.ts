@@ -1,4 +1,5 @@
-import type { LinkRequest, LinkStep, LinkStepName } from '../../services/link/link-request';
+import { isRequester } from '../../services/link/link-request';
+import type { LinkRequest, LinkStep, LinkStepName, Person } from '../../services/link/link-request';
 import { LINK_VERBS } from '../verbs';
 import { label } from './candidates';
 import { REQUEST_STATE_MARK, STATUS_MARK, formatTime } from './format';
@@ -100,4 +101,9 @@ function durationOf(request: LinkRequest): string {
   if (!run?.finishedAt) return '';
   const seconds = Math.round((Date.parse(run.finishedAt) - Date.parse(run.startedAt)) / 1000);
   return `${seconds} s`;
+}
+
+/** Which view of a request card `actor` gets: the requester's own, or the approvers'. */
+export function viewerOf(request: LinkRequest, actor: Person): RequestViewer {
+  return isRequester(request, actor) ? 'requester' : 'approvers';
 }

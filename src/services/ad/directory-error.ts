@@ -1,3 +1,4 @@
+import { AdminFacingError } from '../../shared/admin-facing-error';
 /** What went wrong talking to the on-prem directory, in terms an admin can act on. */
 export type DirectoryErrorKind =
   | 'invalid-input'
@@ -14,7 +15,7 @@ export type DirectoryErrorKind =
  * A directory failure with a message fit for the chat: it says what happened and what to check,
  * and never carries the bind password. The original error stays in `cause` for the logs.
  */
-export class DirectoryError extends Error {
+export class DirectoryError extends AdminFacingError {
   constructor(
     readonly kind: DirectoryErrorKind,
     message: string,

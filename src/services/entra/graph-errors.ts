@@ -1,9 +1,10 @@
+import { AdminFacingError } from '../../shared/admin-facing-error';
 /**
  * Errors of the cloud directory. Every one says what happened in words the chat can show; those
  * that come from a Graph answer keep Graph's status, code, message and request id, so an admin
  * can quote them to Microsoft support.
  */
-export class CloudDirectoryError extends Error {
+export class CloudDirectoryError extends AdminFacingError {
   constructor(message: string, options?: { cause?: unknown }) {
     super(message, options);
     this.name = 'CloudDirectoryError';

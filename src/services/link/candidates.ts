@@ -1,3 +1,4 @@
+import { adminMessage } from '../../shared/admin-facing-error';
 import type { CloudDirectory } from '../entra/cloud-directory';
 import type { CloudUser } from '../entra/cloud-user';
 import type { DirectoryService, DirectoryUser } from '../ad/ad-directory';
@@ -72,5 +73,5 @@ function moreThan(result: PagedResult<CloudUser>): number {
 }
 
 function failedSide<T>(err: unknown): CandidateSide<T> {
-  return { users: [], more: 0, error: err instanceof Error ? err.message : String(err) };
+  return { users: [], more: 0, error: adminMessage(err) };
 }

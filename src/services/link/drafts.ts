@@ -1,4 +1,6 @@
+import { AdminFacingError } from '../../shared/admin-facing-error';
 import { randomUUID } from 'node:crypto';
+import { sameObjectId } from './link-request';
 import type { PreflightReport } from './preflight/report';
 import type { StateStore } from '../state/state-store';
 
@@ -11,7 +13,7 @@ export interface LinkDraft {
 }
 
 /** Why a draft cannot be used. */
-export class LinkDraftError extends Error {
+export class LinkDraftError extends AdminFacingError {
   constructor(message: string) {
     super(message);
     this.name = 'LinkDraftError';
@@ -52,7 +54,7 @@ export class LinkDrafts {
   async get(id: string, aadObjectId: string): Promise<LinkDraft> {
     const draft = (await this.store.read<LinkDraft>(DRAFT_KEY(id)))?.value;
     if (!draft) throw new LinkDraftError('This preflight is unknown to Anchor; run `link user` again.');
-    if (draft.ownerAadObjectId.toLowerCase() !== aadObjectId.toLowerCase()) {
+    if (!sameObjectId(draft.ownerAadObjectId, aadObjectId)) {
       throw new LinkDraftError('Only the admin who ran this preflight can file it as a request.');
     }
     if (this.now().getTime() - Date.parse(draft.createdAt) > DRAFT_TTL_MS) {

@@ -17,6 +17,25 @@ export const FINAL_REQUEST_STATES: readonly LinkRequestState[] = [
   'expired',
 ];
 
+/**
+ * True when two Entra object ids name the same person. Ids arrive in whatever case the platform
+ * or the configuration used, so every identity comparison goes through here.
+ */
+export function sameObjectId(a: string, b: string): boolean {
+  return a.toLowerCase() === b.toLowerCase();
+}
+
+/** True when `person` filed `request`: they may cancel it and may never decide on it. */
+export function isRequester(
+  request: Pick<LinkRequest, 'requester'>,
+  person: Pick<Person, 'aadObjectId'>,
+): boolean {
+  return sameObjectId(request.requester.aadObjectId, person.aadObjectId);
+}
+
+/** Who the audit names when Anchor itself changed a request (an expiry, the steps of a run). */
+export const ANCHOR_ACTOR = { aadObjectId: null, name: 'Anchor' } as const;
+
 /** Someone acting in the chat, as the platform (not a card) reported them. */
 export interface Person {
   /** Entra object id (`from.aadObjectId`): what identity checks compare. */

@@ -1,6 +1,7 @@
+import { AdminFacingError } from '../../shared/admin-facing-error';
 import { randomUUID } from 'node:crypto';
 import { updateItem } from '../state/conditional-update';
-import { FINAL_REQUEST_STATES } from './link-request';
+import { FINAL_REQUEST_STATES, isRequester } from './link-request';
 import type { CardLocation, LinkFailure, LinkRequest, LinkStep, Person } from './link-request';
 import type { PreflightReport } from './preflight/report';
 import { ETagConflictError } from '../state/state-store';
@@ -11,7 +12,7 @@ export type RequestRefusal =
   'unknown-request' | 'not-admin' | 'self-approval' | 'not-requester' | 'not-pending' | 'expired' | 'blocked';
 
 /** A change to a request that was refused; the message can be shown in the chat as is. */
-export class LinkRequestError extends Error {
+export class LinkRequestError extends AdminFacingError {
   constructor(
     readonly reason: RequestRefusal,
     message: string,
@@ -34,8 +35,8 @@ export interface NewLinkRequest {
   correlationId: string;
 }
 
-/** Settings of {@link LinkRequests}. */
-export interface LinkRequestsOptions {
+/** Settings of {@link LinkRequestStore}. */
+export interface LinkRequestStoreOptions {
   /** How long a pending request waits for a decision. Default 24 h. */
   ttlMs?: number;
   /** Whether a person is an Anchor admin now; decisions re-check it (the chat guard checks first). */
@@ -69,13 +70,13 @@ interface IdList {
  * ones (the store cannot list keys). Every change is read-decide-write on the request's eTag, so
  * a decision delivered twice, or to two instances at once, takes effect once.
  */
-export class LinkRequests {
+export class LinkRequestStore {
   private readonly ttlMs: number;
   private readonly now: () => Date;
 
   constructor(
     private readonly store: StateStore,
-    private readonly options: LinkRequestsOptions,
+    private readonly options: LinkRequestStoreOptions,
   ) {
     this.ttlMs = options.ttlMs ?? DEFAULT_REQUEST_TTL_MS;
     this.now = options.now ?? (() => new Date());
@@ -155,7 +156,7 @@ export class LinkRequests {
     }
     return this.change(id, (request) => {
       this.assertPending(request);
-      if (sameId(request.requester.aadObjectId, by.aadObjectId)) {
+      if (isRequester(request, by)) {
         throw new LinkRequestError(
           'self-approval',
           'You asked for this link, so another admin has to approve or reject it.',
@@ -172,7 +173,7 @@ export class LinkRequests {
    */
   async cancel(id: string, by: Person): Promise<LinkRequest> {
     return this.change(id, (request) => {
-      if (!sameId(request.requester.aadObjectId, by.aadObjectId)) {
+      if (!isRequester(request, by)) {
         throw new LinkRequestError(
           'not-requester',
           `Only ${request.requester.name}, who asked for this link, can cancel it.`,
@@ -417,8 +418,4 @@ function alreadyMessage(request: LinkRequest): string {
     default:
       return `This request is ${request.state}.`;
   }
-}
-
-function sameId(a: string, b: string): boolean {
-  return a.toLowerCase() === b.toLowerCase();
 }

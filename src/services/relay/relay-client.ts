@@ -1,3 +1,4 @@
+import { AdminFacingError } from '../../shared/admin-facing-error';
 import { FINAL_JOB_STATES } from './job-queue';
 import type { RelayJobQueue, RelayJobRecord } from './job-queue';
 import type { RelayHeartbeat, RelayPresence } from './presence';
@@ -17,7 +18,7 @@ import type { JobResult, RelayOperation, SchedulerState } from '../../shared/rel
 export type RelayErrorKind = 'offline' | 'expired' | 'timeout' | 'failed' | 'refused' | 'aborted';
 
 /** A relay operation that did not succeed, with the job and result when there are any. */
-export class RelayError extends Error {
+export class RelayError extends AdminFacingError {
   constructor(
     readonly kind: RelayErrorKind,
     message: string,

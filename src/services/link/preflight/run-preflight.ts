@@ -1,3 +1,4 @@
+import { AdminFacingError, adminMessage } from '../../../shared/admin-facing-error';
 import type { CloudCallOptions, CloudDirectory } from '../../entra/cloud-directory';
 import type { CloudUserDetail } from '../../entra/cloud-user';
 import type { DirectoryService, DirectoryUser } from '../../ad/ad-directory';
@@ -34,7 +35,7 @@ export interface PreflightOptions {
 }
 
 /** One of the two users no longer exists; the request cannot go on as it was made. */
-export class PreflightSubjectError extends Error {
+export class PreflightSubjectError extends AdminFacingError {
   constructor(
     readonly side: 'ad' | 'cloud',
     message: string,
@@ -136,6 +137,5 @@ async function readRelay(relay: RelayPresence, at: Date): Promise<RelayFact> {
 
 function factOf<T>(settled: PromiseSettledResult<T>): Fact<T> {
   if (settled.status === 'fulfilled') return settled.value;
-  const reason: unknown = settled.reason;
-  return { error: reason instanceof Error ? reason.message : String(reason) };
+  return { error: adminMessage(settled.reason) };
 }

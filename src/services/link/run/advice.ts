@@ -1,3 +1,4 @@
+import { AdminFacingError } from '../../../shared/admin-facing-error';
 import { DirectoryError } from '../../ad/directory-error';
 import {
   CloudDirectoryError,
@@ -12,6 +13,7 @@ import {
   UserNotFoundError,
 } from '../../entra/graph-errors';
 import type { LinkStepName } from '../link-request';
+import { PreflightSubjectError } from '../preflight/run-preflight';
 import { RelayError } from '../../relay/relay-client';
 
 /** Why a step of a run stopped, when it is Anchor's own finding rather than a service's error. */
@@ -28,7 +30,7 @@ export type LinkStepProblem =
   | 'instance-stopped';
 
 /** A step that stopped for a reason Anchor found itself; the message can be shown as is. */
-export class LinkStepError extends Error {
+export class LinkStepError extends AdminFacingError {
   constructor(
     readonly problem: LinkStepProblem,
     message: string,
@@ -53,11 +55,13 @@ export interface AdviceContext {
 export function adviceFor(step: LinkStepName, error: unknown, ctx: AdviceContext): string {
   if (error instanceof LinkStepError) return problemAdvice(error.problem, ctx);
   if (error instanceof RelayError) return relayAdvice(step, error);
+  if (error instanceof PreflightSubjectError) return subjectAdvice(error);
   const graph = graphAdvice(error, ctx);
   if (graph) return graph;
   if (step === 'preflight' && (error instanceof DirectoryError || error instanceof CloudDirectoryError)) {
     return 'Anchor could not re-run the preflight checks. Make sure AD and Microsoft Graph are reachable, then file the request again.';
   }
+  if (error instanceof AdminFacingError) return 'Fix what the message says, then file the request again.';
   return (
     `This looks like a fault in Anchor itself; its log has the details under correlation id ` +
     `${ctx.correlationId}. File the request again once it is fixed.`
@@ -92,6 +96,14 @@ function problemAdvice(problem: LinkStepProblem, ctx: AdviceContext): string {
         'scope and that the cycle exported at all.'
       );
   }
+}
+
+function subjectAdvice(error: PreflightSubjectError): string {
+  return error.side === 'cloud'
+    ? 'Nothing was changed. If the cloud user was deleted by mistake, restore it from Deleted users in the ' +
+        'Entra admin center; then run `link user` again and file a new request for the user that exists now.'
+    : 'Nothing was changed. Find out what happened to the AD account (deleted or moved out of the ' +
+        'searched OUs); then run `link user` again and file a new request for the account that exists now.';
 }
 
 function relayAdvice(step: LinkStepName, error: RelayError): string {

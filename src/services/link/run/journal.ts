@@ -1,14 +1,12 @@
 import type { Logger } from '../../../shared/logger';
 import type { AuditLog } from '../../audit/audit-log';
+import { ANCHOR_ACTOR } from '../link-request';
 import type { LinkRequest, LinkStep, LinkStepName } from '../link-request';
-import type { LinkRequests } from '../request-store';
-
-/** Who the audit names for the steps of a run. */
-export const ANCHOR_ACTOR = { aadObjectId: null, name: 'Anchor' } as const;
+import type { LinkRequestStore } from '../request-store';
 
 /** What the journal writes to. */
 export interface LinkJournalOptions {
-  requests: LinkRequests;
+  requests: LinkRequestStore;
   audit: AuditLog;
   logger: Logger;
   onChange?: (request: LinkRequest) => Promise<void> | void;
@@ -74,7 +72,7 @@ export class LinkJournal {
   }
 
   /** Ends the run as linked or failed, audits the outcome and tells `onChange`. */
-  async finished(outcome: Parameters<LinkRequests['finish']>[1], detail: string): Promise<LinkRequest> {
+  async finished(outcome: Parameters<LinkRequestStore['finish']>[1], detail: string): Promise<LinkRequest> {
     this.latest = await this.options.requests.finish(this.latest.id, outcome);
     const line = { outcome: outcome.state, failure: outcome.failure };
     if (outcome.state === 'linked') this.log.info(line, 'link run finished');

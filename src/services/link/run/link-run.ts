@@ -1,7 +1,7 @@
+import { AdminFacingError, adminMessage } from '../../../shared/admin-facing-error';
 import type { CloudDirectory } from '../../entra/cloud-directory';
 import type { CloudUserDetail } from '../../entra/cloud-user';
-import { DirectoryError } from '../../ad/directory-error';
-import { CloudDirectoryError, GraphRequestError } from '../../entra/graph-errors';
+import { GraphRequestError } from '../../entra/graph-errors';
 import { adviceFor, LinkStepError } from './advice';
 import type { LinkJournal } from './journal';
 import { recheckProblems } from './recheck';
@@ -111,7 +111,7 @@ export class LinkRun {
     const schedulerNote = this.mustResume() ? await this.resumeAfterFailure() : null;
     const value = await this.settleValue();
     if (value.linked) return this.finishLinked();
-    const message = messageOf(failure.error);
+    const message = adminMessage(failure.error);
     const advice = [value.note, schedulerNote, adviceFor(failure.step, failure.error, this.adviceContext())]
       .filter((s): s is string => !!s)
       .join(' ');
@@ -151,7 +151,7 @@ export class LinkRun {
       outcome = await action();
     } catch (error) {
       await this.quietly(`recording the failed ${name} step`, () =>
-        this.journal.ended(name, startedAt, 'failed', messageOf(error)),
+        this.journal.ended(name, startedAt, 'failed', adminMessage(error)),
       );
       throw error;
     }
@@ -250,7 +250,7 @@ export class LinkRun {
     const seen = last
       ? `it shows onPremisesSyncEnabled ${String(last.onPremisesSyncEnabled)}, onPremisesImmutableId ${last.onPremisesImmutableId ?? 'none'}`
       : 'it could not be read';
-    const failedRead = lastError ? `; the last read failed: ${messageOf(lastError)}` : '';
+    const failedRead = lastError ? `; the last read failed: ${adminMessage(lastError)}` : '';
     throw new LinkStepError(
       'verify-timeout',
       `Entra ID did not report the cloud user as synced with onPremisesImmutableId ${this.expected} within ` +
@@ -283,7 +283,7 @@ export class LinkRun {
       return null;
     } catch (error) {
       this.journal.logger.error({ err: error }, 'resuming the scheduler after a failed link failed');
-      const message = messageOf(error);
+      const message = adminMessage(error);
       await this.quietly('recording the resume step', () =>
         this.journal.ended('resume', startedAt, 'failed', message),
       );
@@ -321,7 +321,7 @@ export class LinkRun {
     try {
       user = await this.deps.cloud.getUser(this.cloudId);
     } catch (error) {
-      const message = `Anchor could not read the cloud user to roll back: ${messageOf(error)}`;
+      const message = `Anchor could not read the cloud user to roll back: ${adminMessage(error)}`;
       await this.recordRollback('failed', message);
       return { linked: false, immutableIdAfter: this.expected, note: `${message}. ${this.valueLeftSet()}` };
     }
@@ -354,12 +354,12 @@ export class LinkRun {
         );
         return this.linkedAfterAll();
       }
-      const message = `clearing onPremisesImmutableId ${this.expected} failed: ${messageOf(error)}`;
+      const message = `clearing onPremisesImmutableId ${this.expected} failed: ${adminMessage(error)}`;
       await this.recordRollback('failed', message, startedAt);
       return {
         linked: false,
         immutableIdAfter: this.expected,
-        note: `Anchor could not clear the value it wrote (${messageOf(error)}). ${this.valueLeftSet()}`,
+        note: `Anchor could not clear the value it wrote (${adminMessage(error)}). ${this.valueLeftSet()}`,
       };
     }
     await this.recordRollback('done', `onPremisesImmutableId cleared again (back to none)`, startedAt, {
@@ -434,7 +434,7 @@ export class LinkRun {
   }
 
   private logFailure(error: unknown): void {
-    if (isExpected(error)) return;
+    if (error instanceof AdminFacingError) return;
     this.journal.logger.error({ err: error, step: this.current }, 'link run hit an unexpected error');
   }
 
@@ -446,23 +446,6 @@ export class LinkRun {
       this.journal.logger.error({ err }, `${what} failed`);
     }
   }
-}
-
-/** Failures of the services a run calls; anything else is a fault in Anchor. */
-function isExpected(error: unknown): boolean {
-  return (
-    error instanceof RelayError ||
-    error instanceof CloudDirectoryError ||
-    error instanceof DirectoryError ||
-    error instanceof LinkStepError
-  );
-}
-
-/** One line for the card: the service's own message, or an unexpected error named as such. */
-function messageOf(error: unknown): string {
-  const text = error instanceof Error ? error.message : String(error);
-  const line = text.replace(/\s+/g, ' ').trim();
-  return isExpected(error) ? line : `Unexpected error in Anchor: ${line}`;
 }
 
 function sleep(ms: number): Promise<void> {

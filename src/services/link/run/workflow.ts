@@ -5,14 +5,14 @@ import { LinkStepError } from './advice';
 import { LinkJournal } from './journal';
 import type { LinkRequest } from '../link-request';
 import { DEFAULT_RUN_LEASE_MS } from '../request-store';
-import type { LinkRequests } from '../request-store';
+import type { LinkRequestStore } from '../request-store';
 import { LinkRun } from './link-run';
 import type { PreflightReport } from '../preflight/report';
 import type { RelayClient } from '../../relay/relay-client';
 
 /** What the link workflow works with. */
 export interface LinkWorkflowOptions {
-  requests: LinkRequests;
+  requests: LinkRequestStore;
   audit: AuditLog;
   cloud: CloudDirectory;
   /** Pauses, resumes and runs delta cycles on the sync server; null when no relay is configured. */

@@ -1,22 +1,22 @@
 import assert from 'node:assert/strict';
 import { AccessPolicy } from '../../../../src/services/access/access-policy';
 import type { LinkRequest } from '../../../../src/services/link/link-request';
-import { LinkRequestError, LinkRequests } from '../../../../src/services/link/request-store';
-import type { LinkRequestsOptions } from '../../../../src/services/link/request-store';
+import { LinkRequestError, LinkRequestStore } from '../../../../src/services/link/request-store';
+import type { LinkRequestStoreOptions } from '../../../../src/services/link/request-store';
 import { MemoryStateStore } from '../../../../src/services/state/memory-state-store';
 import { DEMO_TENANT } from '../../../../src/sim/demo/demo-tenant';
 import { APPROVER, REQUESTER, apesPreflight, apesRequest } from '../../../support/link-fixtures';
 
 const NON_ADMIN = { aadObjectId: DEMO_TENANT.others[0].aadObjectId, name: DEMO_TENANT.others[0].name };
 
-function setup(options: Partial<LinkRequestsOptions> = {}) {
+function setup(options: Partial<LinkRequestStoreOptions> = {}) {
   let now = new Date('2026-11-25T10:00:00Z');
   const policy = new AccessPolicy({
     allowedTenantId: DEMO_TENANT.tenantId,
     adminObjectIds: [REQUESTER.aadObjectId, APPROVER.aadObjectId],
   });
   const expired: LinkRequest[] = [];
-  const requests = new LinkRequests(new MemoryStateStore(), {
+  const requests = new LinkRequestStore(new MemoryStateStore(), {
     isAdmin: (id) => policy.isAdmin(id),
     now: () => now,
     onExpired: async (r) => void expired.push(r),
@@ -34,7 +34,7 @@ async function refusal(promise: Promise<unknown>): Promise<LinkRequestError> {
   return err;
 }
 
-describe('LinkRequests (the request state machine)', () => {
+describe('LinkRequestStore (the request state machine)', () => {
   it('files a pending request that expires after the configured time', async () => {
     const { requests } = setup({ ttlMs: 3600_000 });
     const request = await requests.create(apesRequest());

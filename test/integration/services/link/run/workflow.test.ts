@@ -6,7 +6,7 @@ import { AuditLog } from '../../../../../src/services/audit/audit-log';
 import type { CloudDirectory } from '../../../../../src/services/entra/cloud-directory';
 import { guidToImmutableId } from '../../../../../src/services/ad/immutable-id';
 import type { LinkRequest } from '../../../../../src/services/link/link-request';
-import { LinkRequests } from '../../../../../src/services/link/request-store';
+import { LinkRequestStore } from '../../../../../src/services/link/request-store';
 import { LinkWorkflow } from '../../../../../src/services/link/run/workflow';
 import { RelayClient } from '../../../../../src/services/relay/relay-client';
 import { RelayPresence } from '../../../../../src/services/relay/presence';
@@ -55,7 +55,7 @@ describe('link workflow: bot → relay process → stand-in ADSync host → Grap
   let graph: GraphSimulator;
   let h: RelayHarness;
   let cloud: CloudDirectory;
-  let requests: LinkRequests;
+  let requests: LinkRequestStore;
   let audit: AuditLog;
 
   before(async () => {
@@ -73,7 +73,7 @@ describe('link workflow: bot → relay process → stand-in ADSync host → Grap
     });
     await h.startBot();
     cloud = h.cloud!;
-    requests = new LinkRequests(h.store, { isAdmin: () => true });
+    requests = new LinkRequestStore(h.store, { isAdmin: () => true });
     audit = new AuditLog(h.store);
     await h.startRelayAndWait();
   });

@@ -11,11 +11,12 @@ import {
   OnPremisesMasteredError,
 } from '../../../../../src/services/entra/graph-errors';
 import type { LinkRequest, LinkStep } from '../../../../../src/services/link/link-request';
-import { LinkRequests } from '../../../../../src/services/link/request-store';
+import { LinkRequestStore } from '../../../../../src/services/link/request-store';
 import { LinkWorkflow } from '../../../../../src/services/link/run/workflow';
 import type { LinkWorkflowOptions } from '../../../../../src/services/link/run/workflow';
 import { MemoryStateStore } from '../../../../../src/services/state/memory-state-store';
 import type { PreflightReport } from '../../../../../src/services/link/preflight/report';
+import { PreflightSubjectError } from '../../../../../src/services/link/preflight/run-preflight';
 import { RelayError } from '../../../../../src/services/relay/relay-client';
 import type { RelayClient, RunOptions } from '../../../../../src/services/relay/relay-client';
 import type { JobResult, RelayOperation } from '../../../../../src/shared/relay-protocol/messages';
@@ -84,7 +85,7 @@ function relayError(kind: RelayError['kind'], message: string, result: Partial<J
 
 describe('LinkWorkflow', () => {
   let store: MemoryStateStore;
-  let requests: LinkRequests;
+  let requests: LinkRequestStore;
   let audit: AuditLog;
   let cloud: FakeCloud;
   let relay: FakeRelay;
@@ -94,7 +95,7 @@ describe('LinkWorkflow', () => {
 
   beforeEach(() => {
     store = new MemoryStateStore();
-    requests = new LinkRequests(store, { isAdmin: () => true });
+    requests = new LinkRequestStore(store, { isAdmin: () => true });
     audit = new AuditLog(store);
     cloud = new FakeCloud();
     relay = new FakeRelay(cloud);
@@ -312,6 +313,21 @@ describe('LinkWorkflow', () => {
     assert.equal(done.run!.failure!.step, 'preflight');
     assert.match(done.run!.failure!.message, /did not answer within 30000 ms/);
     assert.deepEqual(relay.operations(), ['pause', 'resume']);
+  });
+
+  it('fails at preflight with what happened, not as a fault in Anchor, when a user was deleted meanwhile', async () => {
+    const gone = `The cloud user ${APES_CLOUD_ID} no longer exists in Entra ID.`;
+    recheck.rejects(new PreflightSubjectError('cloud', gone));
+    const done = await runOne();
+
+    assert.equal(done.state, 'failed');
+    assert.equal(done.run!.failure!.step, 'preflight');
+    assert.equal(done.run!.failure!.message, gone);
+    assert.match(done.run!.failure!.advice, /restore it from Deleted users/);
+    assert.doesNotMatch(done.run!.failure!.advice, /fault in Anchor/);
+    assert.deepEqual(relay.operations(), ['pause', 'resume']);
+    sinon.assert.notCalled(cloud.setImmutableId);
+    assert.ok(!log.lines().some((l) => l.msg === 'link run hit an unexpected error'));
   });
 
   it('reports a PATCH conflict with Graph’s message and the holder; resumes; nothing to roll back', async () => {
@@ -542,7 +558,7 @@ describe('LinkWorkflow', () => {
     let clock: Date;
     beforeEach(() => {
       clock = new Date('2026-11-25T10:00:00Z');
-      requests = new LinkRequests(store, { isAdmin: () => true, now: () => clock });
+      requests = new LinkRequestStore(store, { isAdmin: () => true, now: () => clock });
     });
 
     /** An approved request started by instance "dead", which then stopped after `steps`. */

@@ -1,0 +1,63 @@
+import type { Logger } from '../shared/logger';
+import type { AuditLog } from '../services/audit/audit-log';
+import type { LinkService } from '../services/link/link-service';
+import type { LinkWorkflow } from '../services/link/run/workflow';
+import type { RelayJobQueue } from '../services/relay/job-queue';
+
+/** A started sweeper; stop() clears its timer. */
+export interface Sweeper {
+  stop(): void;
+}
+
+/** How often jobs whose time ran out are expired, in case the instance awaiting them is gone. */
+const JOB_SWEEP_INTERVAL_MS = 15_000;
+
+/** Expires relay jobs whose time ran out, every 15 s, in case the instance awaiting them is gone. */
+export function sweepExpiredJobs(queue: RelayJobQueue, logger: Logger): Sweeper {
+  const timer = setInterval(() => {
+    queue.expire().then(
+      (expired) => expired.forEach((r) => logger.warn({ job: r.job }, 'relay job expired')),
+      (err: unknown) => logger.warn({ err }, 'expiring relay jobs failed'),
+    );
+  }, JOB_SWEEP_INTERVAL_MS);
+  timer.unref();
+  return { stop: () => clearInterval(timer) };
+}
+
+/** What {@link sweepRequests} works on. */
+export interface RequestSweep {
+  link: LinkService;
+  workflow: LinkWorkflow;
+  audit: AuditLog;
+  intervalMs: number;
+  retentionDays: number;
+  logger: Logger;
+}
+
+/**
+ * At start and then every interval: ends link runs a stopped instance left behind (resuming the
+ * scheduler first), starts approved requests nobody started, expires pending requests past their
+ * time (the link service audits each and announces it), and drops audit days past retention.
+ */
+export function sweepRequests(sweep: RequestSweep): Sweeper {
+  const { link, workflow, audit, logger } = sweep;
+  let busy = false;
+  const run = () => {
+    // A recovery waits for relay jobs; the next tick must not start a second one meanwhile.
+    if (busy) return;
+    busy = true;
+    workflow
+      .recoverOrphans()
+      .catch((err: unknown) => logger.warn({ err }, 'recovering link runs failed'))
+      .then(() => link.expireDue())
+      .catch((err: unknown) => logger.warn({ err }, 'expiring link requests failed'))
+      .then(() => audit.prune(sweep.retentionDays))
+      .then((dropped) => dropped?.length && logger.info({ dropped }, 'audit days past retention dropped'))
+      .catch((err: unknown) => logger.warn({ err }, 'pruning the audit log failed'))
+      .finally(() => (busy = false));
+  };
+  run();
+  const timer = setInterval(run, sweep.intervalMs);
+  timer.unref();
+  return { stop: () => clearInterval(timer) };
+}
