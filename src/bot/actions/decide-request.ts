@@ -8,6 +8,7 @@ import { turnLogger } from '../middleware/correlation-middleware';
 import type { LinkChatServices } from '../link-services';
 import { requestCard } from '../cards/request-cards';
 import { LINK_VERBS } from '../verbs';
+import type { CardVerb } from '../verbs';
 import { viewerFor } from './request-view';
 
 /**
@@ -16,7 +17,7 @@ import { viewerFor } from './request-view';
  * and answers at once with the running card.
  */
 export class DecideRequestAction implements CardAction {
-  readonly verb: string;
+  readonly verb: CardVerb;
 
   constructor(
     private readonly verdict: 'approved' | 'rejected',

@@ -1,9 +1,7 @@
 import type { HealthMonitor } from '../../services/health/health-monitor';
+import { STATUS_VERBS } from '../verbs';
 
 const STATE_ICON = { ok: '✓', down: '✗', unknown: '⚠' } as const;
-
-/** The verb of the status card's Refresh button. */
-export const REFRESH_STATUS_VERB = 'status.refresh';
 
 /** Asks every dependency now and returns the data the `status` card template expects. */
 export async function statusCardData(health: HealthMonitor): Promise<object> {
@@ -18,7 +16,7 @@ export async function statusCardData(health: HealthMonitor): Promise<object> {
     status: report.status,
     mode: report.mode,
     checkedAt: new Date().toISOString(),
-    verb: REFRESH_STATUS_VERB,
+    verb: STATUS_VERBS.refresh,
     dependencies,
   };
 }
