@@ -15,6 +15,8 @@ export const WELCOME =
  * Access is checked by middleware before anything here runs.
  */
 export class AnchorBot extends TeamsActivityHandler {
+  /** The card actions as registered, so a check can see that each verb has exactly one. */
+  readonly cardActions: readonly CardAction[];
   private readonly actions: ReadonlyMap<string, CardAction>;
 
   constructor(
@@ -23,6 +25,7 @@ export class AnchorBot extends TeamsActivityHandler {
     actions: CardAction[] = [],
   ) {
     super();
+    this.cardActions = actions;
     this.actions = new Map(actions.map((a) => [a.verb, a]));
 
     this.onMessage(async (context, next) => {

@@ -1,3 +1,6 @@
+// Every `Action.Execute` verb of Anchor's cards lives here: a view puts the constant on its card and
+// a card action registers for the same constant, so a button and its handler cannot drift apart.
+
 /** The `Action.Execute` verbs of the link flow's cards. */
 export const LINK_VERBS = {
   /** Candidates card → preflight of the picked pair (also "Check again"). */
@@ -10,3 +13,16 @@ export const LINK_VERBS = {
   /** The request card's refresh: the view for whoever is looking. */
   view: 'link.view',
 } as const;
+
+/** The `Action.Execute` verbs of the status card. */
+export const STATUS_VERBS = {
+  /** The Refresh button: probe every dependency again. */
+  refresh: 'status.refresh',
+} as const;
+
+/** One of the verbs above. */
+export type CardVerb =
+  (typeof LINK_VERBS)[keyof typeof LINK_VERBS] | (typeof STATUS_VERBS)[keyof typeof STATUS_VERBS];
+
+/** Every verb, for checks that walk them all. */
+export const CARD_VERBS: readonly CardVerb[] = [...Object.values(LINK_VERBS), ...Object.values(STATUS_VERBS)];

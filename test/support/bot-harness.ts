@@ -142,6 +142,7 @@ export function botHarness(options: BotHarnessOptions = {}) {
   middleware.forEach((m) => adapter.use(m));
   return {
     services,
+    bot,
     adapter,
     store,
     conversations,

@@ -1,33 +1,34 @@
-import type { CardName } from '../../src/bot/cards/card-templates';
+import type { CardData, CardName } from '../../src/bot/cards/card-templates';
 import { candidatesCardData } from '../../src/bot/views/candidates';
 import { preflightCardData } from '../../src/bot/views/preflight';
 import { requestCardData } from '../../src/bot/views/request';
 import { requestListData } from '../../src/bot/views/request-list';
+import { STATUS_VERBS } from '../../src/bot/verbs';
 import { linkCandidatesSample, preflightSample, requestSamples } from './link-card-fixtures';
 
 const VARIANTS = Symbol('card sample variants');
 
 /** Several samples for one card, by variant name; make one with {@link variants}. */
-export interface SampleVariants {
-  readonly [VARIANTS]: Readonly<Record<string, object>>;
+export interface SampleVariants<T extends object = object> {
+  readonly [VARIANTS]: Readonly<Record<string, T>>;
 }
 
 /** A card's sample data: one data object, or several named ones made with {@link variants}. */
-export type CardSample = object | SampleVariants;
+export type CardSample<T extends object = object> = T | SampleVariants<T>;
 
 /**
  * Several samples for one card, e.g. `variants({ empty: {...}, full: {...} })`. Variant names are
  * lowercase words joined by dashes; they end up in test titles and file names (`status-empty`).
  */
-export function variants(samples: Record<string, object>): SampleVariants {
+export function variants<T extends object>(samples: Record<string, T>): SampleVariants<T> {
   return { [VARIANTS]: samples };
 }
 
 /**
- * Sample data for every template in `cards/`, for the card tests and the rendered PNGs. The Record
- * type makes a new card without a sample a compile error.
+ * Sample data for every template in `cards/`, for the card tests and the rendered PNGs. The mapped
+ * type makes a new card without a sample, or a sample that does not fit its card, a compile error.
  */
-export const CARD_SAMPLES: Record<CardName, CardSample> = {
+export const CARD_SAMPLES: { [N in CardName]: CardSample<CardData[N]> } = {
   help: {
     commands: [
       { usage: 'help', description: 'Show this list.' },
@@ -38,7 +39,7 @@ export const CARD_SAMPLES: Record<CardName, CardSample> = {
     status: 'degraded',
     mode: 'demo',
     checkedAt: '2026-11-25T10:00:00.000Z',
-    verb: 'status.refresh',
+    verb: STATUS_VERBS.refresh,
     dependencies: [
       { name: 'directory', icon: '✓', state: 'ok', detail: 'ldaps://dc1.corp.example.test' },
       { name: 'relay', icon: '⚠', state: 'unknown', detail: 'the relay has not polled yet' },
@@ -77,7 +78,10 @@ export const CARD_SAMPLES: Record<CardName, CardSample> = {
   }),
 };
 
-function isVariants(sample: CardSample): sample is SampleVariants {
+/** The sample of some card. */
+type AnySample = CardSample<CardData[CardName]>;
+
+function isVariants<T extends object>(sample: CardSample<T>): sample is SampleVariants<T> {
   return VARIANTS in sample;
 }
 
@@ -85,12 +89,12 @@ function isVariants(sample: CardSample): sample is SampleVariants {
 export interface CardSampleCase {
   card: CardName;
   label: string;
-  data: object;
+  data: CardData[CardName];
 }
 
 /** Every sample of every card, variants spread out, in CARD_SAMPLES order. */
 export function cardSampleCases(): CardSampleCase[] {
-  return (Object.entries(CARD_SAMPLES) as [CardName, CardSample][]).flatMap(([card, sample]) => {
+  return (Object.entries(CARD_SAMPLES) as [CardName, AnySample][]).flatMap(([card, sample]) => {
     if (!isVariants(sample)) return [{ card, label: card, data: sample }];
     const named = Object.entries(sample[VARIANTS]);
     if (named.length === 0) throw new Error(`CARD_SAMPLES.${card}: variants() needs at least one sample`);

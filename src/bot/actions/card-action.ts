@@ -1,9 +1,11 @@
 import { ActivityTypes } from 'botbuilder';
 import type { Activity, AdaptiveCardInvokeResponse, TurnContext } from 'botbuilder';
+import type { CardVerb } from '../verbs';
 
 /** A card button (`Action.Execute`) the bot handles, by its verb. */
 export interface CardAction {
-  readonly verb: string;
+  /** The verb it handles, one of `verbs.ts`'s; the bot registers one action per verb. */
+  readonly verb: CardVerb;
   /** Runs the action; must answer within Teams' ~5 s invoke budget. */
   run(context: TurnContext, data: Record<string, unknown>): Promise<AdaptiveCardInvokeResponse>;
 }

@@ -12,6 +12,7 @@ import { turnLogger } from '../middleware/correlation-middleware';
 import { cardWithin } from '../cards/deferred-card';
 import { LINK_VERBS } from '../verbs';
 import { preflightCardData } from '../views/preflight';
+import { listMessageData } from '../views/request-list';
 
 /** Runs the preflight of one pair. */
 export type PreflightRunner = (subjects: {
@@ -49,18 +50,18 @@ export class CheckPairAction implements CardAction {
       })
       .catch((err: unknown) => {
         log?.warn({ err }, 'preflight could not run');
-        return expandCard('link-list', {
-          title: '✗ The preflight could not run',
-          empty: `${adminMessage(err)} Run \`link user\` again.`,
-          items: [],
-        });
+        return expandCard(
+          'link-list',
+          listMessageData('✗ The preflight could not run', `${adminMessage(err)} Run \`link user\` again.`),
+        );
       });
-    const placeholder = expandCard('link-list', {
-      title: 'Checking the pair…',
-      empty:
+    const placeholder = expandCard(
+      'link-list',
+      listMessageData(
+        'Checking the pair…',
         'Anchor is reading AD, Entra ID and the sync server. This card updates when the checks are done.',
-      items: [],
-    });
+      ),
+    );
     return cardWithin(context, this.deps.messenger, work, placeholder);
   }
 }

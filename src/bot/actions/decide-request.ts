@@ -6,6 +6,7 @@ import type { CardAction } from './card-action';
 import type { LinkChatServices } from '../link-services';
 import { requestCard } from '../cards/request-cards';
 import { LINK_VERBS } from '../verbs';
+import type { CardVerb } from '../verbs';
 import { viewerOf } from '../views/request';
 
 /**
@@ -14,7 +15,7 @@ import { viewerOf } from '../views/request';
  * background (a listener of the link service) and answers at once with the approved card.
  */
 export class DecideRequestAction implements CardAction {
-  readonly verb: string;
+  readonly verb: CardVerb;
 
   constructor(
     private readonly verdict: 'approved' | 'rejected',

@@ -3,11 +3,12 @@ import type { HealthMonitor } from '../../services/health/health-monitor';
 import type { CardAction } from './card-action';
 import { cardResponse } from './card-action';
 import { expandCard } from '../cards/card-templates';
-import { REFRESH_STATUS_VERB, statusCardData } from '../views/status';
+import { STATUS_VERBS } from '../verbs';
+import { statusCardData } from '../views/status';
 
 /** The status card's Refresh button: probes again and replaces the card in place. */
 export class RefreshStatusAction implements CardAction {
-  readonly verb = REFRESH_STATUS_VERB;
+  readonly verb = STATUS_VERBS.refresh;
 
   constructor(private readonly health: HealthMonitor) {}
 

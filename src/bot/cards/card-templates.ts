@@ -4,10 +4,25 @@ import { Template } from 'adaptivecards-templating';
 import { CardFactory } from 'botbuilder';
 import type { Attachment } from 'botbuilder';
 import { CARDS_DIR } from '../../shared/paths';
+import type { CandidatesCardData } from '../views/candidates';
+import type { HelpCardData } from '../views/help';
+import type { PreflightCardData } from '../views/preflight';
+import type { RequestCardData } from '../views/request';
+import type { RequestListCardData } from '../views/request-list';
+import type { StatusCardData } from '../views/status';
+
+/** The data each card template in `cards/` binds, by file name without `.json`. */
+export interface CardData {
+  help: HelpCardData;
+  status: StatusCardData;
+  'link-candidates': CandidatesCardData;
+  'link-preflight': PreflightCardData;
+  'link-request': RequestCardData;
+  'link-list': RequestListCardData;
+}
 
 /** The card templates in `cards/`, by file name without `.json`. */
-export type CardName =
-  'help' | 'status' | 'link-candidates' | 'link-preflight' | 'link-request' | 'link-list';
+export type CardName = keyof CardData;
 
 const templates = new Map<CardName, object>();
 
@@ -24,7 +39,7 @@ function template(name: CardName): object {
  * Expands a card template with data. Values are bound by the templating engine, never pasted
  * into JSON text, so user-supplied strings cannot change the card's structure.
  */
-export function expandCard(name: CardName, data: object): Record<string, unknown> {
+export function expandCard<N extends CardName>(name: N, data: CardData[N]): Record<string, unknown> {
   const card = new Template(template(name)).expand({ $root: data }) as Record<string, unknown>;
   // A top-level object dropped by `$when` (the refresh of a decided request) expands to null.
   for (const [key, value] of Object.entries(card)) if (value === null) delete card[key];
@@ -32,6 +47,6 @@ export function expandCard(name: CardName, data: object): Record<string, unknown
 }
 
 /** Expands a card template into a Bot Framework attachment. */
-export function cardAttachment(name: CardName, data: object): Attachment {
+export function cardAttachment<N extends CardName>(name: N, data: CardData[N]): Attachment {
   return CardFactory.adaptiveCard(expandCard(name, data));
 }

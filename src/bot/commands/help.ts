@@ -2,6 +2,7 @@ import type { TurnContext } from 'botbuilder';
 import type { Command } from './command';
 import type { CommandRouter } from './command-router';
 import { cardAttachment } from '../cards/card-templates';
+import { helpCardData } from '../views/help';
 
 /** `help`: the card listing every command the bot understands. */
 export class HelpCommand implements Command {
@@ -12,7 +13,6 @@ export class HelpCommand implements Command {
   constructor(private readonly router: CommandRouter) {}
 
   async run(context: TurnContext): Promise<void> {
-    const commands = this.router.list().map((c) => ({ usage: c.usage, description: c.description }));
-    await context.sendActivity({ attachments: [cardAttachment('help', { commands })] });
+    await context.sendActivity({ attachments: [cardAttachment('help', helpCardData(this.router.list()))] });
   }
 }

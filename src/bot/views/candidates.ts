@@ -13,8 +13,51 @@ export const REASON_TEXT: Record<MatchReason, string> = {
   'similar-name': 'similar name',
 };
 
+/** One user in a column of the candidates card: a name and two lines of detail. */
+export interface CandidateLines {
+  name: string;
+  line1: string;
+  line2: string;
+}
+
+/** One column of the candidates card: the AD accounts or the cloud users found. */
+export interface CandidateColumn {
+  /** How many were found, e.g. `3` or `best 10 of 47`. */
+  summary: string;
+  /** Why the list is empty or cut short; '' when there is nothing to say. */
+  message: string;
+  /** The Adaptive Card colour of the message. */
+  messageColor: 'Attention' | 'Warning' | 'Default';
+  users: CandidateLines[];
+}
+
+/** One entry of a pick list: what it shows and the id it sends. */
+export interface CandidateChoice {
+  title: string;
+  value: string;
+}
+
+/** The data the `link-candidates` card template binds. */
+export interface CandidatesCardData {
+  /** What the admin searched for. */
+  text: string;
+  ad: CandidateColumn;
+  cloud: CandidateColumn;
+  /** True when both sides found someone: only then does the card offer the pick lists. */
+  canPick: boolean;
+  /** The preselected pair and why, or the hint to pick one. */
+  pairLine: string;
+  /** The AD account's object GUID and the cloud user's id the pick lists start on. */
+  adDefault: string;
+  cloudDefault: string;
+  adChoices: CandidateChoice[];
+  cloudChoices: CandidateChoice[];
+  /** The verb of "Check this pair". */
+  verb: typeof LINK_VERBS.check;
+}
+
 /** The data the `link-candidates` card template expects. */
-export function candidatesCardData(found: LinkCandidates): object {
+export function candidatesCardData(found: LinkCandidates): CandidatesCardData {
   const pair = found.preselected ?? found.best;
   const canPick = found.ad.users.length > 0 && found.cloud.users.length > 0;
   return {
@@ -42,9 +85,9 @@ export function candidatesCardData(found: LinkCandidates): object {
 function side<T>(
   found: CandidateSide<T>,
   noun: string,
-  lines: (user: T) => { name: string; line1: string; line2: string },
+  lines: (user: T) => CandidateLines,
   hint: string,
-): object {
+): CandidateColumn {
   const summary =
     found.more > 0
       ? `best ${found.users.length} of ${found.users.length + found.more}`
@@ -61,7 +104,7 @@ function side<T>(
   };
 }
 
-function adLines(u: DirectoryUser): { name: string; line1: string; line2: string } {
+function adLines(u: DirectoryUser): CandidateLines {
   return {
     name: label(u),
     line1: `${u.sAMAccountName} · ${u.userPrincipalName ?? 'no UPN'} · ${u.mail ?? 'no mail'}`,
@@ -69,7 +112,7 @@ function adLines(u: DirectoryUser): { name: string; line1: string; line2: string
   };
 }
 
-function cloudLines(u: CloudUser): { name: string; line1: string; line2: string } {
+function cloudLines(u: CloudUser): CandidateLines {
   return {
     name: u.displayName ?? u.userPrincipalName,
     line1: `${u.userPrincipalName} · ${u.mail ?? 'no mail'}`,

@@ -1,8 +1,15 @@
 import type { LinkRequestState } from '../../services/link/link-request';
 import type { CheckStatus } from '../../services/link/preflight/report';
 
+/** How a status shows on a card: an icon and the Adaptive Card colour it is drawn in. */
+export interface Mark {
+  icon: string;
+  /** An Adaptive Card colour: `Good`, `Warning`, `Attention`, `Accent`, `Default`. */
+  color: string;
+}
+
 /** The icon and Adaptive Card colour of each check status. */
-export const STATUS_MARK: Record<CheckStatus, { icon: string; color: string }> = {
+export const STATUS_MARK: Record<CheckStatus, Mark> = {
   pass: { icon: '✓', color: 'Good' },
   warn: { icon: '⚠', color: 'Warning' },
   fail: { icon: '✗', color: 'Attention' },
@@ -22,7 +29,7 @@ export function plural(count: number, noun: string): string {
 }
 
 /** The icon and Adaptive Card colour of each request state, on the request card and in lists. */
-export const REQUEST_STATE_MARK: Record<LinkRequestState, { icon: string; color: string }> = {
+export const REQUEST_STATE_MARK: Record<LinkRequestState, Mark> = {
   pending: { icon: '⏳', color: 'Default' },
   approved: { icon: '▶', color: 'Accent' },
   running: { icon: '▶', color: 'Accent' },

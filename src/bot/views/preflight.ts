@@ -2,6 +2,7 @@ import type { PreflightReport } from '../../services/link/preflight/report';
 import { LINK_VERBS } from '../verbs';
 import { label } from './candidates';
 import { STATUS_MARK, formatTime } from './format';
+import type { Mark } from './format';
 
 const VERDICT_TEXT = {
   pass: 'every check passed',
@@ -14,8 +15,49 @@ export function acknowledgementInput(checkId: string): string {
   return `ack.${checkId}`;
 }
 
+/** One check on the preflight card, marked with its status's {@link STATUS_MARK}. */
+export interface PreflightCheckLine extends Mark {
+  title: string;
+  detail: string;
+  /** What to do about a warning or failure; '' for a check that passed. */
+  fix: string;
+}
+
+/** A warning the requester must acknowledge with a toggle before filing the request. */
+export interface PreflightWarning {
+  /** The toggle's input id, from {@link acknowledgementInput}. */
+  inputId: string;
+  title: string;
+}
+
+/** The data the `link-preflight` card template binds. */
+export interface PreflightCardData {
+  verdictIcon: string;
+  verdictText: string;
+  /** The AD account in one line: name, login, UPN and DN. */
+  ad: string;
+  /** The cloud user in one line: name, UPN and object id. */
+  cloud: string;
+  immutableId: string;
+  anchorAttribute: string;
+  checkedAt: string;
+  checks: PreflightCheckLine[];
+  warnings: PreflightWarning[];
+  /** False when a check failed: the card then offers only "Check again". */
+  canRequest: boolean;
+  /** A line shown in red under the checks (why filing was refused); '' for none. */
+  notice: string;
+  /** The saved draft "Request approval" files. */
+  draftId: string;
+  /** The pair "Check again" checks. */
+  adUserId: string;
+  cloudUserId: string;
+  requestVerb: typeof LINK_VERBS.request;
+  recheckVerb: typeof LINK_VERBS.check;
+}
+
 /** The data the `link-preflight` card template expects. */
-export function preflightCardData(report: PreflightReport, draftId: string, notice = ''): object {
+export function preflightCardData(report: PreflightReport, draftId: string, notice = ''): PreflightCardData {
   const { ad, cloud } = report;
   return {
     verdictIcon: STATUS_MARK[report.verdict].icon,

@@ -1,8 +1,15 @@
 import { isRequester } from '../../services/link/link-request';
-import type { LinkRequest, LinkStep, LinkStepName, Person } from '../../services/link/link-request';
+import type {
+  LinkFailure,
+  LinkRequest,
+  LinkStep,
+  LinkStepName,
+  Person,
+} from '../../services/link/link-request';
 import { LINK_VERBS } from '../verbs';
 import { label } from './candidates';
 import { REQUEST_STATE_MARK, STATUS_MARK, formatTime } from './format';
+import type { Mark } from './format';
 
 /** Who is looking at a request card: its requester, or an admin who may decide. */
 export type RequestViewer = 'requester' | 'approvers';
@@ -17,7 +24,7 @@ const STEP_TITLE: Record<LinkStepName, string> = {
   rollback: 'Undo: clear onPremisesImmutableId',
 };
 
-const STEP_MARK: Record<LinkStep['state'], { icon: string; color: string }> = {
+const STEP_MARK: Record<LinkStep['state'], Mark> = {
   running: { icon: '…', color: 'Accent' },
   done: STATUS_MARK.pass,
   failed: STATUS_MARK.fail,
@@ -35,12 +42,62 @@ const HEADLINE: Record<LinkRequest['state'], string> = {
   expired: 'Link request expired',
 };
 
+/** One preflight check on the request card, marked with its status's {@link STATUS_MARK}. */
+export interface RequestCheckLine extends Mark {
+  title: string;
+  detail: string;
+}
+
+/** One step of the run on the request card. */
+export interface RequestStepLine extends Mark {
+  title: string;
+  /** When the step finished, or started while it runs. */
+  time: string;
+  detail: string;
+}
+
+/** The data the `link-request` card template binds. */
+export interface RequestCardData {
+  requestId: string;
+  stateIcon: string;
+  stateColor: string;
+  headline: string;
+  /** Who decided and when, or what happens next. */
+  stateLine: string;
+  requester: string;
+  createdAt: string;
+  reason: string;
+  /** The AD account in one line: name, login and DN. */
+  ad: string;
+  /** The cloud user in one line: name and UPN. */
+  cloud: string;
+  immutableId: string;
+  anchorAttribute: string;
+  checkSummary: string;
+  checks: RequestCheckLine[];
+  steps: RequestStepLine[];
+  /** Why the run failed, when it did. */
+  failure: Pick<LinkFailure, 'message' | 'advice'> | null;
+  /** A line shown in red at the bottom (why a click was refused, where the card went); '' for none. */
+  notice: string;
+  /** Approve and Reject show for approvers of a pending request; Cancel for its requester. */
+  canDecide: boolean;
+  canCancel: boolean;
+  /** Who Teams asks for their own view of the card (`refresh.userIds`); null drops the refresh. */
+  refreshUserIds: string[] | null;
+  viewVerb: typeof LINK_VERBS.view;
+  approveVerb: typeof LINK_VERBS.approve;
+  rejectVerb: typeof LINK_VERBS.reject;
+  cancelVerb: typeof LINK_VERBS.cancel;
+}
+
 /** The data the `link-request` card template expects, for one viewer. */
-export function requestCardData(request: LinkRequest, viewer: RequestViewer, notice = ''): object {
+export function requestCardData(request: LinkRequest, viewer: RequestViewer, notice = ''): RequestCardData {
   const { ad, cloud } = request.preflight;
   const pending = request.state === 'pending';
   const mark = REQUEST_STATE_MARK[request.state];
   const checks = request.preflight.checks;
+  const failure = request.run?.failure;
   return {
     requestId: request.id,
     stateIcon: mark.icon,
@@ -62,7 +119,7 @@ export function requestCardData(request: LinkRequest, viewer: RequestViewer, not
       time: formatTime(s.finishedAt ?? s.startedAt),
       detail: s.detail ?? '',
     })),
-    failure: request.run?.failure ?? null,
+    failure: failure ? { message: failure.message, advice: failure.advice } : null,
     notice,
     canDecide: pending && viewer === 'approvers',
     canCancel: pending && viewer === 'requester',

@@ -1,12 +1,30 @@
-import type { HealthMonitor } from '../../services/health/health-monitor';
+import type { DependencyState, HealthMonitor, HealthReport } from '../../services/health/health-monitor';
+import { STATUS_VERBS } from '../verbs';
 
 const STATE_ICON = { ok: '✓', down: '✗', unknown: '⚠' } as const;
 
-/** The verb of the status card's Refresh button. */
-export const REFRESH_STATUS_VERB = 'status.refresh';
+/** One dependency's line on the status card. */
+export interface StatusDependencyLine {
+  name: string;
+  icon: string;
+  state: DependencyState;
+  /** The probe's detail, with when the dependency was last seen if that is tracked. */
+  detail: string;
+}
+
+/** The data the `status` card template binds. */
+export interface StatusCardData {
+  status: HealthReport['status'];
+  mode: string;
+  /** When the card was made, ISO 8601. */
+  checkedAt: string;
+  /** The Refresh button's verb. */
+  verb: typeof STATUS_VERBS.refresh;
+  dependencies: StatusDependencyLine[];
+}
 
 /** Asks every dependency now and returns the data the `status` card template expects. */
-export async function statusCardData(health: HealthMonitor): Promise<object> {
+export async function statusCardData(health: HealthMonitor): Promise<StatusCardData> {
   const report = await health.report();
   const dependencies = Object.entries(report.dependencies).map(([name, dep]) => ({
     name,
@@ -18,7 +36,7 @@ export async function statusCardData(health: HealthMonitor): Promise<object> {
     status: report.status,
     mode: report.mode,
     checkedAt: new Date().toISOString(),
-    verb: REFRESH_STATUS_VERB,
+    verb: STATUS_VERBS.refresh,
     dependencies,
   };
 }
