@@ -1,6 +1,7 @@
 import { isReadable } from '../shared/readable-file';
 import { z } from 'zod';
 import { emptyToUndefined, guid, integer, optional, stripTrailingSlash } from '../shared/env-schema';
+import type { SettingProblem } from '../shared/setting-problem';
 import type { GraphCredentialConfig, GraphOptions } from '../services/entra/graph-options';
 
 /** Example values for the Graph settings, printed next to a problem. */
@@ -46,12 +47,6 @@ export const graphSchema = z.object({
 
 type GraphEnv = z.infer<typeof graphSchema>;
 
-/** One problem with the credential choice, named after the setting to change. */
-export interface GraphSettingProblem {
-  name: string;
-  message: string;
-}
-
 /**
  * Checks that exactly one way to authenticate is configured. The messages name settings, never
  * their values, so a secret cannot end up in a log.
@@ -59,10 +54,10 @@ export interface GraphSettingProblem {
 export function graphProblems(
   raw: Record<string, string | undefined>,
   anchorTenantId: string | undefined,
-): GraphSettingProblem[] {
+): SettingProblem[] {
   // Read the raw environment, so these problems are listed even when other settings are invalid.
   const env = Object.fromEntries(Object.entries(raw).map(([k, v]) => [k, v?.trim() || undefined]));
-  const problems: GraphSettingProblem[] = [];
+  const problems: SettingProblem[] = [];
   const managed = env.AZURE_USE_MANAGED_IDENTITY === 'true';
   const secret = Boolean(env.AZURE_CLIENT_SECRET);
   const certificate = Boolean(env.AZURE_CLIENT_CERTIFICATE_PATH);

@@ -5,6 +5,7 @@ import { z } from 'zod';
 import { emptyToUndefined, integer } from '../shared/env-schema';
 import { isHttpsOrLoopback } from '../shared/secure-url';
 import { PROJECT_ROOT } from '../shared/paths';
+import type { SettingProblem } from '../shared/setting-problem';
 import { privateKeyFrom, publicKeyFrom } from '../shared/relay-protocol/request-signing';
 import { DEFAULT_BOT_KEY_ID, RELAY_ID_PATTERN } from '../shared/relay-protocol/messages';
 
@@ -30,15 +31,9 @@ export interface RelayConfig {
   logLevel: string;
 }
 
-/** One setting that is missing or invalid. The message never repeats the value (it may be a key). */
-export interface RelayConfigProblem {
-  name: string;
-  message: string;
-}
-
 /** Thrown when the environment does not describe a runnable relay; names every bad setting. */
 export class RelayConfigError extends Error {
-  constructor(readonly problems: RelayConfigProblem[]) {
+  constructor(readonly problems: SettingProblem[]) {
     super(
       'The Anchor relay cannot start:\n' +
         problems.map((p) => `  - ${p.name}: ${p.message}`).join('\n') +
@@ -86,7 +81,7 @@ const schema = z.object({
  */
 export function loadRelayConfig(env: Record<string, string | undefined>): RelayConfig {
   const parsed = schema.safeParse(env);
-  const problems: RelayConfigProblem[] = parsed.success
+  const problems: SettingProblem[] = parsed.success
     ? []
     : parsed.error.issues.map((i) => ({ name: String(i.path[0] ?? '?'), message: messageOf(i) }));
   const note = (name: string, message: string) => {
