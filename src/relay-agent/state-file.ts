@@ -1,5 +1,6 @@
-import { mkdir, readFile, rename, writeFile } from 'node:fs/promises';
+import { mkdir, readFile } from 'node:fs/promises';
 import path from 'node:path';
+import { replaceFile } from '../shared/atomic-file';
 import type { RelayEvent } from '../shared/relay-protocol/messages';
 
 /** A pause the relay owes a resume for. */
@@ -25,10 +26,10 @@ export interface RelayStateStore {
 const EMPTY: RelayStateData = { lease: null, outbox: [] };
 
 /**
- * The relay's state file (RELAY_STATE_FILE). Writes go to a temporary file that is renamed over
- * the old one, so a crash mid-write never loses the lease; updates are serialized. The relay is
- * the file's only writer, so after the first read the state is kept in memory: the poll loop
- * looks at the outbox every second without touching the disk.
+ * The relay's state file (RELAY_STATE_FILE). Writes replace the file atomically and durably
+ * ({@link replaceFile}), so a crash or power cut mid-write never loses the lease; updates are
+ * serialized. The relay is the file's only writer, so after the first read the state is kept in
+ * memory: the poll loop looks at the outbox every second without touching the disk.
  */
 export class RelayStateFile implements RelayStateStore {
   private queue: Promise<unknown> = Promise.resolve();
@@ -60,9 +61,7 @@ export class RelayStateFile implements RelayStateStore {
       const data = await this.read();
       change(data);
       await mkdir(path.dirname(this.file), { recursive: true });
-      const tmp = `${this.file}.${process.pid}.tmp`;
-      await writeFile(tmp, JSON.stringify(data, null, 2), 'utf8');
-      await rename(tmp, this.file);
+      await replaceFile(this.file, JSON.stringify(data, null, 2));
       this.cache = structuredClone(data);
       return data;
     });
