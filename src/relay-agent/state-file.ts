@@ -1,6 +1,7 @@
 import { mkdir, readFile } from 'node:fs/promises';
 import path from 'node:path';
 import { replaceFile } from '../shared/atomic-file';
+import { SerialQueue } from '../shared/serial-queue';
 import type { RelayEvent } from '../shared/relay-protocol/messages';
 
 /** A pause the relay owes a resume for. */
@@ -32,7 +33,7 @@ const EMPTY: RelayStateData = { lease: null, outbox: [] };
  * memory: the poll loop looks at the outbox every second without touching the disk.
  */
 export class RelayStateFile implements RelayStateStore {
-  private queue: Promise<unknown> = Promise.resolve();
+  private readonly queue = new SerialQueue();
   private cache?: RelayStateData;
 
   constructor(readonly file: string) {}
@@ -57,7 +58,7 @@ export class RelayStateFile implements RelayStateStore {
 
   /** Applies `change` to the stored state and writes it back, one update at a time. */
   update(change: (data: RelayStateData) => void): Promise<RelayStateData> {
-    const next = this.queue.then(async () => {
+    return this.queue.run(async () => {
       const data = await this.read();
       change(data);
       await mkdir(path.dirname(this.file), { recursive: true });
@@ -65,7 +66,5 @@ export class RelayStateFile implements RelayStateStore {
       this.cache = structuredClone(data);
       return data;
     });
-    this.queue = next.catch(() => undefined);
-    return next;
   }
 }
