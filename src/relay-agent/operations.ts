@@ -1,4 +1,5 @@
 import type { RelayOperation } from '../shared/relay-protocol/messages';
+import { sleep } from '../shared/sleep';
 import { ScriptError, parseJsonOutput } from './powershell-runner';
 import type { ScriptRunner } from './powershell-runner';
 import { SCRIPTS } from './scripts';
@@ -40,7 +41,7 @@ export class SyncServerOperations {
     private readonly runner: ScriptRunner,
     private readonly options: OperationOptions,
   ) {
-    this.sleep = options.sleep ?? ((ms) => new Promise((r) => setTimeout(r, ms)));
+    this.sleep = options.sleep ?? sleep;
     this.now = options.now ?? Date.now;
   }
 

@@ -10,6 +10,7 @@ import type { PreflightReport } from '../preflight/report';
 import { RelayError } from '../../relay/relay-client';
 import type { RelayClient } from '../../relay/relay-client';
 import type { JobResult, RelayOperation, SchedulerState } from '../../../shared/relay-protocol/messages';
+import { sleep } from '../../../shared/sleep';
 
 /** What a run needs besides its journal. */
 export interface LinkRunDeps {
@@ -463,8 +464,4 @@ function messageOf(error: unknown): string {
   const text = error instanceof Error ? error.message : String(error);
   const line = text.replace(/\s+/g, ' ').trim();
   return isExpected(error) ? line : `Unexpected error in Anchor: ${line}`;
-}
-
-function sleep(ms: number): Promise<void> {
-  return new Promise((resolve) => setTimeout(resolve, ms));
 }
