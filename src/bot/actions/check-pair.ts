@@ -1,5 +1,5 @@
 import type { AdaptiveCardInvokeResponse, TurnContext } from 'botbuilder';
-import { isGuid } from '../../services/ad/immutable-id';
+import { isGuid } from '../../shared/guid';
 import type { LinkDrafts } from '../../services/link/drafts';
 import type { PreflightReport } from '../../services/link/preflight/report';
 import { actorOf } from '../actor';
