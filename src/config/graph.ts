@@ -1,6 +1,12 @@
-import { isReadable } from '../shared/readable-file';
 import { z } from 'zod';
-import { emptyToUndefined, guid, integer, optional, stripTrailingSlash } from '../shared/env-schema';
+import {
+  emptyToUndefined,
+  guid,
+  integer,
+  optional,
+  readableFile,
+  stripTrailingSlash,
+} from '../shared/env-schema';
 import type { SettingProblem } from '../shared/setting-problem';
 import type { GraphCredentialConfig, GraphOptions } from '../services/entra/graph-options';
 
@@ -27,7 +33,6 @@ const MICROSOFT_AUTHORITY_HOSTS = [
   'login.partner.microsoftonline.cn',
 ];
 
-const readableFile = z.string().refine(isReadable, 'is not a readable file');
 const httpsUrl = z.url().refine((u) => u.startsWith('https://'), 'must be an https:// URL');
 
 /** The Graph settings production needs; which credential is chosen is checked by graphProblems(). */

@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { emptyToUndefined, guid, optional, stripTrailingSlash } from '../shared/env-schema';
+import { emptyToUndefined, guid, logLevel, optional, stripTrailingSlash } from '../shared/env-schema';
 import type { SettingProblem } from '../shared/setting-problem';
 import { DIRECTORY_EXAMPLES, ldapOptionsFrom, ldapSchema, sourceAnchorSchema } from './directory';
 import { LINK_EXAMPLES, linkSchema, linkSettingsFrom } from './link';
@@ -120,10 +120,7 @@ const commonSchema = sourceAnchorSchema.extend(linkSchema.shape).extend({
   ANCHOR_MODE: z.enum(['demo', 'production']).default('demo'),
   PORT: optional(port),
   HOST: optional(z.string().min(1)),
-  LOG_LEVEL: z.preprocess(
-    emptyToUndefined,
-    z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
-  ),
+  LOG_LEVEL: logLevel,
   GRAPH_BASE_URL: optional(z.url()),
   GRAPH_SIM_PORT: optional(port),
   PLAYGROUND_REQUESTER_PORT: optional(port),

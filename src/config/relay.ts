@@ -31,8 +31,6 @@ export interface RelaySettingsResult {
   problems: SettingProblem[];
 }
 
-const RELAY_ID = RELAY_ID_PATTERN;
-
 /**
  * Reads RELAY_KEYS, BOT_SIGNING_KEY and BOT_KEY_ID. The relay is optional: without RELAY_KEYS
  * there is none (the relay API answers 503). With RELAY_KEYS, BOT_SIGNING_KEY is required.
@@ -48,7 +46,7 @@ export function relaySettingsFrom(raw: Record<string, string | undefined>): Rela
   }
   const publicKeys = parseRelayKeys(relayKeys, problems);
   const botSigningKey = parseSigningKey(signingKey, problems);
-  if (!RELAY_ID.test(botKeyId)) {
+  if (!RELAY_ID_PATTERN.test(botKeyId)) {
     problems.push({ name: 'BOT_KEY_ID', message: 'must be letters, digits, ".", "_" or "-" (at most 64)' });
   }
   if (problems.length > 0 || !botSigningKey || publicKeys.size === 0) return { problems };
@@ -62,7 +60,7 @@ function parseRelayKeys(text: string, problems: SettingProblem[]): Map<string, K
     if (!entry) continue;
     const eq = entry.indexOf('=');
     const relayId = eq > 0 ? entry.slice(0, eq).trim() : '';
-    if (!RELAY_ID.test(relayId)) {
+    if (!RELAY_ID_PATTERN.test(relayId)) {
       problems.push({ name: 'RELAY_KEYS', message: 'each entry must be relayId=<base64 SPKI public key>' });
       continue;
     }

@@ -2,7 +2,7 @@ import { readFileSync } from 'node:fs';
 import type { KeyObject } from 'node:crypto';
 import path from 'node:path';
 import { z } from 'zod';
-import { emptyToUndefined, integer } from '../shared/env-schema';
+import { emptyToUndefined, integer, logLevel, stripTrailingSlash } from '../shared/env-schema';
 import { isHttpsOrLoopback } from '../shared/secure-url';
 import { PROJECT_ROOT } from '../shared/paths';
 import type { SettingProblem } from '../shared/setting-problem';
@@ -69,10 +69,7 @@ const schema = z.object({
     emptyToUndefined,
     z.string().default(path.join(PROJECT_ROOT, '.data', 'relay-state.json')),
   ),
-  LOG_LEVEL: z.preprocess(
-    emptyToUndefined,
-    z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
-  ),
+  LOG_LEVEL: logLevel,
 });
 
 /**
@@ -154,7 +151,7 @@ function checkBotUrl(value: string, note: (name: string, message: string) => voi
     note('RELAY_BOT_URL', 'must not carry a query, fragment or credentials');
     return undefined;
   }
-  return `${url.origin}${url.pathname.replace(/\/+$/, '')}`;
+  return `${url.origin}${stripTrailingSlash(url.pathname)}`;
 }
 
 function ed25519(
