@@ -1,6 +1,5 @@
-import { isReadable } from '../shared/readable-file';
 import { z } from 'zod';
-import { emptyToUndefined, integer, stripTrailingSlash } from '../shared/env-schema';
+import { emptyToUndefined, integer, optional, readableFile, stripTrailingSlash } from '../shared/env-schema';
 import type { LdapOptions } from '../services/ad/ldap-options';
 import type { SourceAnchorSetting } from '../services/ad/source-anchor';
 
@@ -39,10 +38,7 @@ export const ldapSchema = z.object({
   LDAP_BIND_DN: required(z.string().min(3)),
   LDAP_BIND_PASSWORD: required(z.string().min(1)),
   LDAP_BASE_DN: required(z.string().regex(/^[A-Za-z]+=.+/, 'must be a DN such as DC=corp,DC=contoso,DC=com')),
-  LDAP_CA_FILE: z.preprocess(
-    emptyToUndefined,
-    z.string().refine(isReadable, 'is not a readable file').optional(),
-  ),
+  LDAP_CA_FILE: optional(readableFile),
   LDAP_TLS_SERVER_NAME: z.preprocess(emptyToUndefined, z.string().optional()),
   LDAP_TLS_INSECURE: z.preprocess(emptyToUndefined, z.enum(['true', 'false']).default('false')),
   LDAP_SYNC_OUS: z.preprocess(emptyToUndefined, z.string().optional()),

@@ -1,6 +1,13 @@
-import { isReadable } from '../shared/readable-file';
 import { z } from 'zod';
-import { emptyToUndefined, guid, integer, optional, stripTrailingSlash } from '../shared/env-schema';
+import {
+  emptyToUndefined,
+  guid,
+  integer,
+  optional,
+  readableFile,
+  stripTrailingSlash,
+} from '../shared/env-schema';
+import type { SettingProblem } from '../shared/setting-problem';
 import type { GraphCredentialConfig, GraphOptions } from '../services/entra/graph-options';
 
 /** Example values for the Graph settings, printed next to a problem. */
@@ -26,7 +33,6 @@ const MICROSOFT_AUTHORITY_HOSTS = [
   'login.partner.microsoftonline.cn',
 ];
 
-const readableFile = z.string().refine(isReadable, 'is not a readable file');
 const httpsUrl = z.url().refine((u) => u.startsWith('https://'), 'must be an https:// URL');
 
 /** The Graph settings production needs; which credential is chosen is checked by graphProblems(). */
@@ -46,12 +52,6 @@ export const graphSchema = z.object({
 
 type GraphEnv = z.infer<typeof graphSchema>;
 
-/** One problem with the credential choice, named after the setting to change. */
-export interface GraphSettingProblem {
-  name: string;
-  message: string;
-}
-
 /**
  * Checks that exactly one way to authenticate is configured. The messages name settings, never
  * their values, so a secret cannot end up in a log.
@@ -59,10 +59,10 @@ export interface GraphSettingProblem {
 export function graphProblems(
   raw: Record<string, string | undefined>,
   anchorTenantId: string | undefined,
-): GraphSettingProblem[] {
+): SettingProblem[] {
   // Read the raw environment, so these problems are listed even when other settings are invalid.
   const env = Object.fromEntries(Object.entries(raw).map(([k, v]) => [k, v?.trim() || undefined]));
-  const problems: GraphSettingProblem[] = [];
+  const problems: SettingProblem[] = [];
   const managed = env.AZURE_USE_MANAGED_IDENTITY === 'true';
   const secret = Boolean(env.AZURE_CLIENT_SECRET);
   const certificate = Boolean(env.AZURE_CLIENT_CERTIFICATE_PATH);

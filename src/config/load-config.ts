@@ -1,5 +1,6 @@
 import { z } from 'zod';
-import { emptyToUndefined, guid, optional, stripTrailingSlash } from '../shared/env-schema';
+import { emptyToUndefined, guid, logLevel, optional, stripTrailingSlash } from '../shared/env-schema';
+import type { SettingProblem } from '../shared/setting-problem';
 import { DIRECTORY_EXAMPLES, ldapOptionsFrom, ldapSchema, sourceAnchorSchema } from './directory';
 import { LINK_EXAMPLES, linkSchema, linkSettingsFrom } from './link';
 import type { LinkSettings } from './link';
@@ -67,22 +68,15 @@ export interface AnchorConfig {
   demo: DemoConfig;
 }
 
-/** One setting that is missing or invalid, with an example of a good value. */
-export interface ConfigProblem {
-  name: string;
-  message: string;
-  example: string;
-}
-
 /** Thrown when the environment does not describe a runnable configuration. */
 export class ConfigError extends Error {
   constructor(
     readonly mode: AnchorMode,
-    readonly problems: ConfigProblem[],
+    readonly problems: SettingProblem[],
   ) {
     super(
       `Anchor cannot start in ${mode} mode:\n` +
-        problems.map((p) => `  - ${p.name}: ${p.message} (example: ${p.name}=${p.example})`).join('\n'),
+        problems.map((p) => `  - ${p.name}: ${p.message} (example: ${p.name}=${p.example ?? ''})`).join('\n'),
     );
     this.name = 'ConfigError';
   }
@@ -126,10 +120,7 @@ const commonSchema = sourceAnchorSchema.extend(linkSchema.shape).extend({
   ANCHOR_MODE: z.enum(['demo', 'production']).default('demo'),
   PORT: optional(port),
   HOST: optional(z.string().min(1)),
-  LOG_LEVEL: z.preprocess(
-    emptyToUndefined,
-    z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
-  ),
+  LOG_LEVEL: logLevel,
   GRAPH_BASE_URL: optional(z.url()),
   GRAPH_SIM_PORT: optional(port),
   PLAYGROUND_REQUESTER_PORT: optional(port),
@@ -281,11 +272,11 @@ function demoGraphOptions(baseUrl: string): GraphOptions {
   };
 }
 
-function withExample(problem: { name: string; message: string }): ConfigProblem {
+function withExample(problem: SettingProblem): SettingProblem {
   return { ...problem, example: EXAMPLES[problem.name] ?? '' };
 }
 
-function toProblems(error: z.ZodError): ConfigProblem[] {
+function toProblems(error: z.ZodError): SettingProblem[] {
   return error.issues.map((issue) => {
     const name = String(issue.path[0] ?? 'configuration');
     const message =

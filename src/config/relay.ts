@@ -1,6 +1,7 @@
 import type { KeyObject } from 'node:crypto';
 import { DEFAULT_BOT_KEY_ID, RELAY_ID_PATTERN } from '../shared/relay-protocol/messages';
 import { privateKeyFrom, publicKeyFrom } from '../shared/relay-protocol/request-signing';
+import type { SettingProblem } from '../shared/setting-problem';
 
 /** Example values for the relay settings, printed next to a problem. */
 export const RELAY_EXAMPLES: Record<string, string> = {
@@ -24,19 +25,11 @@ export interface RelaySettings {
   botKeyId: string;
 }
 
-/** One relay setting that is missing or invalid (no value is ever echoed: keys are secrets). */
-export interface RelaySettingProblem {
-  name: string;
-  message: string;
-}
-
 /** What {@link relaySettingsFrom} found: settings (undefined when no relay is configured) or problems. */
 export interface RelaySettingsResult {
   settings?: RelaySettings;
-  problems: RelaySettingProblem[];
+  problems: SettingProblem[];
 }
-
-const RELAY_ID = RELAY_ID_PATTERN;
 
 /**
  * Reads RELAY_KEYS, BOT_SIGNING_KEY and BOT_KEY_ID. The relay is optional: without RELAY_KEYS
@@ -46,14 +39,14 @@ export function relaySettingsFrom(raw: Record<string, string | undefined>): Rela
   const relayKeys = raw.RELAY_KEYS?.trim();
   const signingKey = raw.BOT_SIGNING_KEY?.trim();
   const botKeyId = raw.BOT_KEY_ID?.trim() || DEFAULT_BOT_KEY_ID;
-  const problems: RelaySettingProblem[] = [];
+  const problems: SettingProblem[] = [];
   if (!relayKeys) {
     if (signingKey) problems.push({ name: 'RELAY_KEYS', message: 'is required when BOT_SIGNING_KEY is set' });
     return { problems };
   }
   const publicKeys = parseRelayKeys(relayKeys, problems);
   const botSigningKey = parseSigningKey(signingKey, problems);
-  if (!RELAY_ID.test(botKeyId)) {
+  if (!RELAY_ID_PATTERN.test(botKeyId)) {
     problems.push({ name: 'BOT_KEY_ID', message: 'must be letters, digits, ".", "_" or "-" (at most 64)' });
   }
   if (problems.length > 0 || !botSigningKey || publicKeys.size === 0) return { problems };
@@ -61,13 +54,13 @@ export function relaySettingsFrom(raw: Record<string, string | undefined>): Rela
   return { settings: { publicKeys, primaryRelayId, botSigningKey, botKeyId }, problems };
 }
 
-function parseRelayKeys(text: string, problems: RelaySettingProblem[]): Map<string, KeyObject> {
+function parseRelayKeys(text: string, problems: SettingProblem[]): Map<string, KeyObject> {
   const keys = new Map<string, KeyObject>();
   for (const entry of text.split(',').map((e) => e.trim())) {
     if (!entry) continue;
     const eq = entry.indexOf('=');
     const relayId = eq > 0 ? entry.slice(0, eq).trim() : '';
-    if (!RELAY_ID.test(relayId)) {
+    if (!RELAY_ID_PATTERN.test(relayId)) {
       problems.push({ name: 'RELAY_KEYS', message: 'each entry must be relayId=<base64 SPKI public key>' });
       continue;
     }
@@ -88,7 +81,7 @@ function parseRelayKeys(text: string, problems: RelaySettingProblem[]): Map<stri
   return keys;
 }
 
-function parseSigningKey(text: string | undefined, problems: RelaySettingProblem[]): KeyObject | undefined {
+function parseSigningKey(text: string | undefined, problems: SettingProblem[]): KeyObject | undefined {
   if (!text) {
     problems.push({ name: 'BOT_SIGNING_KEY', message: 'is required when RELAY_KEYS is set' });
     return undefined;

@@ -2,6 +2,7 @@ import path from 'node:path';
 import { z } from 'zod';
 import { emptyToUndefined, optional, stripTrailingSlash } from '../shared/env-schema';
 import { PROJECT_ROOT } from '../shared/paths';
+import type { SettingProblem } from '../shared/setting-problem';
 import type { StateStoreSettings } from '../services/state/state-store-factory';
 
 /** Example values for the storage settings, printed next to a problem. */
@@ -20,16 +21,10 @@ export const DEFAULT_DATA_DIR = path.join(PROJECT_ROOT, 'data');
 /** Container used unless AZURE_STORAGE_CONTAINER says otherwise. */
 export const DEFAULT_CONTAINER = 'anchor-state';
 
-/** One storage setting that is missing or invalid; never echoes a value (connection strings are secrets). */
-export interface StorageSettingProblem {
-  name: string;
-  message: string;
-}
-
 /** What {@link storageSettingsFrom} found: the settings, or the problems. */
 export interface StorageSettingsResult {
   settings?: StateStoreSettings;
-  problems: StorageSettingProblem[];
+  problems: SettingProblem[];
 }
 
 /** Azure's rule: 3–63 lower-case letters, digits and single hyphens, a letter or digit at each end. */
@@ -93,7 +88,7 @@ export function storageSettingsFrom(
   }
   const env = parsed.data;
   const kind = env.STATE_STORE ?? (anchorMode === 'production' || env.DATA_DIR ? 'file' : 'memory');
-  const problems: StorageSettingProblem[] = [];
+  const problems: SettingProblem[] = [];
   for (const [other, names] of Object.entries(SETTINGS_OF)) {
     if (other === kind) continue;
     for (const name of names.filter((n) => raw[n]?.trim())) {
@@ -110,7 +105,7 @@ export function storageSettingsFrom(
 
 type StorageEnv = z.infer<typeof storageSchema>;
 
-function blobProblems(env: StorageEnv, anchorMode: 'demo' | 'production'): StorageSettingProblem[] {
+function blobProblems(env: StorageEnv, anchorMode: 'demo' | 'production'): SettingProblem[] {
   const { AZURE_STORAGE_CONNECTION_STRING: cs, AZURE_STORAGE_ACCOUNT_URL: url } = env;
   if (!cs && !url) {
     return [

@@ -9,7 +9,7 @@ import type {
 import type { AcceptedJob, RefusedJob } from './bot-client';
 import type { EventOutbox } from './event-outbox';
 import type { OperationOutcome } from './operations';
-import type { Serial } from './serial';
+import type { SerialQueue } from '../shared/serial-queue';
 import { BotRefusedError } from './signed-http';
 import { UNKNOWN_STATE } from './sync-server-state';
 import type { SyncServerState } from './sync-server-state';
@@ -49,7 +49,7 @@ export interface RelayAgentOptions {
   operations: AgentOperations;
   lease: AgentLease;
   outbox: EventOutbox;
-  serial: Serial;
+  serial: SerialQueue;
   logger: Logger;
   /** 0 ≤ random() < 1, for the backoff jitter. */
   random?: () => number;

@@ -2,9 +2,10 @@ import { readFileSync } from 'node:fs';
 import type { KeyObject } from 'node:crypto';
 import path from 'node:path';
 import { z } from 'zod';
-import { emptyToUndefined, integer } from '../shared/env-schema';
+import { emptyToUndefined, integer, logLevel, stripTrailingSlash } from '../shared/env-schema';
 import { isHttpsOrLoopback } from '../shared/secure-url';
 import { PROJECT_ROOT } from '../shared/paths';
+import type { SettingProblem } from '../shared/setting-problem';
 import { privateKeyFrom, publicKeyFrom } from '../shared/relay-protocol/request-signing';
 import { DEFAULT_BOT_KEY_ID, RELAY_ID_PATTERN } from '../shared/relay-protocol/messages';
 
@@ -30,15 +31,9 @@ export interface RelayConfig {
   logLevel: string;
 }
 
-/** One setting that is missing or invalid. The message never repeats the value (it may be a key). */
-export interface RelayConfigProblem {
-  name: string;
-  message: string;
-}
-
 /** Thrown when the environment does not describe a runnable relay; names every bad setting. */
 export class RelayConfigError extends Error {
-  constructor(readonly problems: RelayConfigProblem[]) {
+  constructor(readonly problems: SettingProblem[]) {
     super(
       'The Anchor relay cannot start:\n' +
         problems.map((p) => `  - ${p.name}: ${p.message}`).join('\n') +
@@ -74,10 +69,7 @@ const schema = z.object({
     emptyToUndefined,
     z.string().default(path.join(PROJECT_ROOT, '.data', 'relay-state.json')),
   ),
-  LOG_LEVEL: z.preprocess(
-    emptyToUndefined,
-    z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
-  ),
+  LOG_LEVEL: logLevel,
 });
 
 /**
@@ -86,7 +78,7 @@ const schema = z.object({
  */
 export function loadRelayConfig(env: Record<string, string | undefined>): RelayConfig {
   const parsed = schema.safeParse(env);
-  const problems: RelayConfigProblem[] = parsed.success
+  const problems: SettingProblem[] = parsed.success
     ? []
     : parsed.error.issues.map((i) => ({ name: String(i.path[0] ?? '?'), message: messageOf(i) }));
   const note = (name: string, message: string) => {
@@ -159,7 +151,7 @@ function checkBotUrl(value: string, note: (name: string, message: string) => voi
     note('RELAY_BOT_URL', 'must not carry a query, fragment or credentials');
     return undefined;
   }
-  return `${url.origin}${url.pathname.replace(/\/+$/, '')}`;
+  return `${url.origin}${stripTrailingSlash(url.pathname)}`;
 }
 
 function ed25519(

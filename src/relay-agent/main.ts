@@ -11,7 +11,7 @@ import { keygenOptions, keygenText } from './keygen';
 import { SyncServerOperations } from './operations';
 import { PauseLease } from './pause-lease';
 import { PowerShellRunner } from './powershell-runner';
-import { Serial } from './serial';
+import { SerialQueue } from '../shared/serial-queue';
 import { RelayStateFile } from './state-file';
 
 /** How long a stop waits for the job in hand before the process exits anyway. */
@@ -49,7 +49,7 @@ async function run(config: RelayConfig, logger: Logger): Promise<void> {
   if (process.env.NODE_POWERSHELL) {
     logger.warn('NODE_POWERSHELL is set; node-powershell runs it instead of RELAY_PWSH');
   }
-  const serial = new Serial();
+  const serial = new SerialQueue();
   const runner = new PowerShellRunner({
     executable: config.pwsh,
     timeoutMs: config.operationTimeoutMs,

@@ -1,5 +1,6 @@
 import type { RelayOperation } from '../shared/relay-protocol/messages';
-import { ScriptError, parseJsonOutput } from './powershell-runner';
+import { sleep } from '../shared/sleep';
+import { ScriptError, firstLine, parseJsonOutput } from './powershell-runner';
 import type { ScriptRunner } from './powershell-runner';
 import { SCRIPTS } from './scripts';
 import { UNKNOWN_STATE, readSyncServerState } from './sync-server-state';
@@ -40,7 +41,7 @@ export class SyncServerOperations {
     private readonly runner: ScriptRunner,
     private readonly options: OperationOptions,
   ) {
-    this.sleep = options.sleep ?? ((ms) => new Promise((r) => setTimeout(r, ms)));
+    this.sleep = options.sleep ?? sleep;
     this.now = options.now ?? Date.now;
   }
 
@@ -158,6 +159,5 @@ function refused(message: string, state: SyncServerState): OperationOutcome {
 }
 
 function oneLine(err: unknown): string {
-  const text = err instanceof Error ? err.message : String(err);
-  return text.trim().split(/\r?\n/)[0]?.slice(0, 500) ?? '';
+  return firstLine(err instanceof Error ? err.message : String(err)).slice(0, 500);
 }

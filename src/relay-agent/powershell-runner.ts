@@ -248,7 +248,8 @@ function isExecutableFile(file: string): boolean {
   }
 }
 
-function firstLine(text: string): string {
+/** The first line of `text` once trimmed: the gist of a PowerShell error, which runs on for lines. */
+export function firstLine(text: string): string {
   return text.trim().split(/\r?\n/)[0] ?? '';
 }
 

@@ -1,5 +1,7 @@
-import { mkdir, readFile, rename, writeFile } from 'node:fs/promises';
+import { mkdir, readFile } from 'node:fs/promises';
 import path from 'node:path';
+import { replaceFile } from '../shared/atomic-file';
+import { SerialQueue } from '../shared/serial-queue';
 import type { RelayEvent } from '../shared/relay-protocol/messages';
 
 /** A pause the relay owes a resume for. */
@@ -25,13 +27,13 @@ export interface RelayStateStore {
 const EMPTY: RelayStateData = { lease: null, outbox: [] };
 
 /**
- * The relay's state file (RELAY_STATE_FILE). Writes go to a temporary file that is renamed over
- * the old one, so a crash mid-write never loses the lease; updates are serialized. The relay is
- * the file's only writer, so after the first read the state is kept in memory: the poll loop
- * looks at the outbox every second without touching the disk.
+ * The relay's state file (RELAY_STATE_FILE). Writes replace the file atomically and durably
+ * ({@link replaceFile}), so a crash or power cut mid-write never loses the lease; updates are
+ * serialized. The relay is the file's only writer, so after the first read the state is kept in
+ * memory: the poll loop looks at the outbox every second without touching the disk.
  */
 export class RelayStateFile implements RelayStateStore {
-  private queue: Promise<unknown> = Promise.resolve();
+  private readonly queue = new SerialQueue();
   private cache?: RelayStateData;
 
   constructor(readonly file: string) {}
@@ -56,17 +58,13 @@ export class RelayStateFile implements RelayStateStore {
 
   /** Applies `change` to the stored state and writes it back, one update at a time. */
   update(change: (data: RelayStateData) => void): Promise<RelayStateData> {
-    const next = this.queue.then(async () => {
+    return this.queue.run(async () => {
       const data = await this.read();
       change(data);
       await mkdir(path.dirname(this.file), { recursive: true });
-      const tmp = `${this.file}.${process.pid}.tmp`;
-      await writeFile(tmp, JSON.stringify(data, null, 2), 'utf8');
-      await rename(tmp, this.file);
+      await replaceFile(this.file, JSON.stringify(data, null, 2));
       this.cache = structuredClone(data);
       return data;
     });
-    this.queue = next.catch(() => undefined);
-    return next;
   }
 }

@@ -1,5 +1,6 @@
 import { z } from 'zod';
-import { isGuid } from '../services/ad/immutable-id';
+import { isGuid } from './guid';
+import { isReadable } from './readable-file';
 
 /*
  * The small pieces every settings block (bot, directory, Graph, relay) validates with, so an empty
@@ -16,6 +17,15 @@ export const optional = <T extends z.ZodTypeAny>(schema: T) =>
 /** A whole number from `min` to `max`, or `fallback` when the variable is unset or blank. */
 export const integer = (min: number, max: number, fallback: number) =>
   z.preprocess(emptyToUndefined, z.coerce.number().int().min(min).max(max).default(fallback));
+
+/** LOG_LEVEL: one of pino's levels, `info` when the variable is unset or blank. */
+export const logLevel = z.preprocess(
+  emptyToUndefined,
+  z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
+);
+
+/** The path of a file this process can read. */
+export const readableFile = z.string().refine(isReadable, 'is not a readable file');
 
 /** A GUID in its canonical string form. */
 export const guid = z.string().refine(isGuid, 'must be a GUID');

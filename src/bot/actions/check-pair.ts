@@ -1,6 +1,6 @@
 import type { AdaptiveCardInvokeResponse, TurnContext } from 'botbuilder';
 import { adminMessage } from '../../shared/admin-facing-error';
-import { isGuid } from '../../services/ad/immutable-id';
+import { isGuid } from '../../shared/guid';
 import type { LinkService } from '../../services/link/link-service';
 import type { PreflightReport } from '../../services/link/preflight/report';
 import { actorOf } from '../actor';

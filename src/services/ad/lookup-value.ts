@@ -1,5 +1,6 @@
 import { DirectoryError } from './directory-error';
-import { guidToBytes, immutableIdToGuid, isGuid, isGuidImmutableId } from './immutable-id';
+import { isGuid } from '../../shared/guid';
+import { guidToBytes, immutableIdToGuid, isGuidImmutableId } from './immutable-id';
 
 /**
  * The 16 AD bytes a GUID lookup is after: `objectGuid` takes a GUID string, `sourceAnchor` an

@@ -1,4 +1,4 @@
-import { setTimeout as sleep } from 'node:timers/promises';
+import { sleep } from '../../shared/sleep';
 import { ETagConflictError } from './state-store';
 import type { StateStore, StoreItem } from './state-store';
 

@@ -3,7 +3,7 @@ import { access, mkdir, readFile, rm } from 'node:fs/promises';
 import path from 'node:path';
 import { replaceFile } from '../../shared/atomic-file';
 import { withFileLock } from '../../shared/file-lock';
-import { KeyedQueue } from '../../shared/serial-queue';
+import { SerialQueue } from '../../shared/serial-queue';
 import { stateFileOf } from './state-file-names';
 import { ETagConflictError } from './state-store';
 import type { StateStore, StoreItem } from './state-store';
@@ -54,7 +54,7 @@ interface StateFileContent {
 export class FileStateStore implements StateStore {
   /** The data directory, absolute. */
   readonly dir: string;
-  private readonly queue = new KeyedQueue();
+  private readonly queue = new SerialQueue();
 
   constructor(dir: string) {
     this.dir = path.resolve(dir);
@@ -73,17 +73,19 @@ export class FileStateStore implements StateStore {
     // Serialized before locking, so the lock is held only for the compare and the rename.
     const content = JSON.stringify({ eTag, value: value ?? null } satisfies StateFileContent);
     await mkdir(path.dirname(file), { recursive: true });
-    return this.queue.run(key, () =>
-      withFileLock(file, async (assertHeld) => {
-        if (expectedETag !== '*') {
-          const current = await this.load(key, file);
-          const holds = expectedETag === null ? !current : current?.eTag === expectedETag;
-          if (!holds) throw new ETagConflictError(key);
-        }
-        assertHeld();
-        await replaceFile(file, content);
-        return eTag;
-      }),
+    return this.queue.run(
+      () =>
+        withFileLock(file, async (assertHeld) => {
+          if (expectedETag !== '*') {
+            const current = await this.load(key, file);
+            const holds = expectedETag === null ? !current : current?.eTag === expectedETag;
+            if (!holds) throw new ETagConflictError(key);
+          }
+          assertHeld();
+          await replaceFile(file, content);
+          return eTag;
+        }),
+      key,
     );
   }
 
@@ -91,11 +93,13 @@ export class FileStateStore implements StateStore {
     const file = this.fileOf(key);
     // Directories are never removed, so a missing one means there is nothing to delete.
     if (!(await exists(path.dirname(file)))) return;
-    await this.queue.run(key, () =>
-      withFileLock(file, async (assertHeld) => {
-        assertHeld();
-        await rm(file, { force: true });
-      }),
+    await this.queue.run(
+      () =>
+        withFileLock(file, async (assertHeld) => {
+          assertHeld();
+          await rm(file, { force: true });
+        }),
+      key,
     );
   }
 

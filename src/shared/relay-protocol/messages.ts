@@ -9,6 +9,7 @@
  * - `POST /api/relay/events` (signed by the relay): a {@link RelayEvent}, e.g. the pause lease
  *   expired and the relay resumed the scheduler by itself.
  */
+import type { Signature } from './request-signing';
 
 /** The only things a relay will ever do; each maps to a fixed PowerShell script in the relay. */
 export const RELAY_OPERATIONS = ['status', 'pause', 'resume', 'delta', 'restart-service'] as const;
@@ -71,12 +72,8 @@ export interface RelayJob {
  * A job with the bot's signature. The signature covers, as a request would: method `JOB`, path
  * `/api/relay/jobs/{id}`, the body `JSON.stringify(job)`, the timestamp and the nonce.
  */
-export interface SignedJob {
+export interface SignedJob extends Signature {
   job: RelayJob;
-  keyId: string;
-  timestamp: number;
-  nonce: string;
-  signature: string;
 }
 
 /** The bot's answer to a poll. */

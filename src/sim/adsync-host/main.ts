@@ -17,7 +17,7 @@
  *   blocks all later lines (including node-powershell's end markers) until the process is killed.
  */
 import { createInterface } from 'node:readline';
-import { setTimeout as sleep } from 'node:timers/promises';
+import { sleep } from '../../shared/sleep';
 import { PsSession } from './interpreter';
 import { AdSyncSimState, defaultStatePath } from './state';
 
@@ -35,7 +35,7 @@ function startSession(): PsSession {
       state: new AdSyncSimState(defaultStatePath()),
       env: process.env,
       now: () => new Date(),
-      sleep: (ms) => sleep(ms),
+      sleep,
     },
     {
       out: (text) => void process.stdout.write(`${text}\n`),

@@ -3,6 +3,7 @@ import type { ChildProcess } from 'node:child_process';
 import { existsSync, mkdirSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { PROJECT_ROOT } from '../../shared/paths';
+import { sleep } from '../../shared/sleep';
 import type { DemoTeamsUser } from './demo-tenant';
 
 /** A Teams user as the Playground presents it to the bot. */
@@ -116,7 +117,7 @@ async function waitUntilServing(url: string, child: ChildProcess, logFile: strin
     } catch {
       // not listening yet
     }
-    await new Promise((r) => setTimeout(r, 250));
+    await sleep(250);
   }
   await stopChild(child);
   throw new Error(`The Playground on ${url} did not answer within 30 s; see ${logFile}`);

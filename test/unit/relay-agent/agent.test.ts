@@ -6,7 +6,7 @@ import type { AgentBotClient, AgentLease } from '../../../src/relay-agent/agent'
 import type { AcceptedJob, RefusedJob } from '../../../src/relay-agent/bot-client';
 import { EventOutbox } from '../../../src/relay-agent/event-outbox';
 import type { OperationOutcome } from '../../../src/relay-agent/operations';
-import { Serial } from '../../../src/relay-agent/serial';
+import { SerialQueue } from '../../../src/shared/serial-queue';
 import { BotRefusedError, BotUnreachableError } from '../../../src/relay-agent/signed-http';
 import type { RelayStateData, RelayStateStore } from '../../../src/relay-agent/state-file';
 import type { SyncServerState } from '../../../src/relay-agent/sync-server-state';
@@ -136,7 +136,7 @@ describe('relay agent loop', () => {
       },
       lease,
       outbox: new EventOutbox(new MemoryState()),
-      serial: new Serial(),
+      serial: new SerialQueue(),
       logger: pino({ level: 'silent' }),
       random: () => 0.5,
     });
@@ -182,7 +182,7 @@ describe('relay agent loop', () => {
       operations: { run: async () => assert.fail('no job'), stateOrUnknown: () => new Promise(() => {}) },
       lease,
       outbox: new EventOutbox(new MemoryState()),
-      serial: new Serial(),
+      serial: new SerialQueue(),
       logger: pino({ level: 'silent' }),
     });
     agentWithHang.start();

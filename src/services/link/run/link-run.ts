@@ -10,6 +10,7 @@ import type { PreflightReport } from '../preflight/report';
 import { RelayError } from '../../relay/relay-client';
 import type { RelayClient } from '../../relay/relay-client';
 import type { JobResult, RelayOperation, SchedulerState } from '../../../shared/relay-protocol/messages';
+import { sleep } from '../../../shared/sleep';
 
 /** What a run needs besides its journal. */
 export interface LinkRunDeps {
@@ -446,8 +447,4 @@ export class LinkRun {
       this.journal.logger.error({ err }, `${what} failed`);
     }
   }
-}
-
-function sleep(ms: number): Promise<void> {
-  return new Promise((resolve) => setTimeout(resolve, ms));
 }
