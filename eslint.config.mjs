@@ -30,28 +30,6 @@ export default tseslint.config(
     },
   },
   {
-    // botbuilder-azure-blobs is a storage package; it is used in this one file and nowhere else.
-    files: ['src/services/state/blob-state-store.ts'],
-    rules: {
-      'no-restricted-imports': [
-        'error',
-        {
-          patterns: [
-            {
-              group: [
-                'botbuilder*',
-                '!botbuilder-azure-blobs',
-                '!botbuilder-azure-blobs/**',
-                'botframework-*',
-              ],
-              message: 'Keep botbuilder types inside src/bot.',
-            },
-          ],
-        },
-      ],
-    },
-  },
-  {
     files: ['test/**/*.ts', 'bench/**/*.ts', 'src/main.ts', 'src/sim/demo/start-demo.ts'],
     rules: { 'no-console': 'off' },
   },
