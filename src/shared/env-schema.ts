@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { isGuid } from '../services/ad/immutable-id';
+import { isGuid } from './guid';
 
 /*
  * The small pieces every settings block (bot, directory, Graph, relay) validates with, so an empty

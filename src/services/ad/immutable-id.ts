@@ -5,14 +5,12 @@
  * fields little-endian, the last two as written. Entra Connect's ImmutableId is base64 of exactly
  * those bytes, so the raw LDAP value needs no reordering but the GUID *string* does.
  */
+import { isGuid } from '../../shared/guid';
 
-const GUID_PATTERN = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
+/** Re-exported for the callers that check a GUID next to an ImmutableId. */
+export { isGuid };
+
 const BASE64_PATTERN = /^[A-Za-z0-9+/]{22}==$/;
-
-/** True for a GUID in its canonical string form (`35918bc9-196d-40ea-9779-889d79b753f0`). */
-export function isGuid(value: string): boolean {
-  return GUID_PATTERN.test(value);
-}
 
 /**
  * The 16 bytes AD stores for a GUID string.
