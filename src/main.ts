@@ -7,11 +7,12 @@ import type { Logger } from './shared/logger';
 import { productionServices } from './app/production-services';
 import { startDemo } from './sim/demo/start-demo';
 import { DEMO_TENANT } from './sim/demo/demo-tenant';
+import { DEMO_DEFAULTS } from './sim/demo/demo-defaults';
 
 async function main(): Promise<void> {
   let config: AnchorConfig;
   try {
-    config = loadConfig(process.env);
+    config = loadConfig(process.env, DEMO_DEFAULTS);
   } catch (err) {
     if (err instanceof ConfigError) {
       console.error(err.message);

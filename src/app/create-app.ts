@@ -1,13 +1,14 @@
 import { randomUUID } from 'node:crypto';
 import os from 'node:os';
 import type restify from 'restify';
-import type { CloudAdapter } from 'botbuilder';
 import type { AnchorConfig } from '../config/load-config';
 import type { Logger } from '../shared/logger';
 import type { RelaySettings } from '../config/relay';
 import { createAdapter } from '../bot/adapter';
 import { CardMessenger } from '../bot/cards/card-messenger';
+import type { ProactiveChannel } from '../bot/cards/card-messenger';
 import { createBot } from '../bot/create-bot';
+import { messagesEndpoint } from '../bot/messages-endpoint';
 import { RequestCards } from '../bot/cards/request-cards';
 import { AccessPolicy } from '../services/access/access-policy';
 import { AdminConversations } from '../services/conversations/admin-conversations';
@@ -95,7 +96,8 @@ export function createApp(config: AnchorConfig, services: AppServices, logger: L
   });
   middleware.forEach((m) => adapter.use(m));
 
-  const server = createServer({ adapter, bot, health, logger, relay: relayParts?.gateway ?? null });
+  const messages = messagesEndpoint(adapter, bot);
+  const server = createServer({ messages, health, logger, relay: relayParts?.gateway ?? null });
   let sweepers: Sweeper[] = [];
   return {
     server,
@@ -140,7 +142,7 @@ function linkServices(
   config: AnchorConfig,
   services: AppServices,
   parts: {
-    adapter: CloudAdapter;
+    adapter: ProactiveChannel;
     policy: AccessPolicy;
     presence: RelayPresence;
     relayClient: RelayClient | null;

@@ -1,5 +1,5 @@
 import restify from 'restify';
-import type { ActivityHandler, CloudAdapter } from 'botbuilder';
+import type { MessagesEndpoint } from '../bot/messages-endpoint';
 import type { HealthMonitor } from '../services/health/health-monitor';
 import type { RelayGateway } from '../services/relay/gateway';
 import type { Logger } from '../shared/logger';
@@ -7,8 +7,8 @@ import { registerRelayApi } from './relay-routes';
 
 /** What the HTTP server routes to. */
 export interface ServerParts {
-  adapter: CloudAdapter;
-  bot: ActivityHandler;
+  /** The bot, which answers Bot Framework activities. */
+  messages: MessagesEndpoint;
   health: HealthMonitor;
   logger: Logger;
   /** The relay API; null when no relay is configured (its routes then answer 503). */
@@ -25,7 +25,7 @@ export function createServer(parts: ServerParts): restify.Server {
   const bodyParser = restify.plugins.bodyParser({ mapParams: false, maxBodySize: 1024 * 1024 });
 
   server.post('/api/messages', bodyParser, async (req: restify.Request, res: restify.Response) => {
-    await parts.adapter.process(req, res, (context) => parts.bot.run(context));
+    await parts.messages.process(req, res);
   });
   registerRelayApi(server, parts.relay, parts.logger);
 

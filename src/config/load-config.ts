@@ -12,15 +12,15 @@ import type { StateStoreSettings } from '../services/state/state-store-factory';
 import type { GraphOptions } from '../services/entra/graph-options';
 import type { LdapOptions } from '../services/ad/ldap-options';
 import type { SourceAnchorSetting } from '../services/ad/source-anchor';
-import { DEMO_GRAPH_APP, DEMO_TENANT } from '../sim/demo/demo-tenant';
+import type { DemoDefaults } from './demo-defaults';
 
 /** How Anchor runs: everything simulated on loopback, or against the real tenant. */
 export type AnchorMode = 'demo' | 'production';
 
-/** Bot Framework app registration types understood by botbuilder's ConfigurationBotFrameworkAuthentication. */
+/** Bot Framework app registration types, as the Bot Framework SDK's configuration authentication takes them. */
 export type MicrosoftAppType = 'SingleTenant' | 'MultiTenant' | 'UserAssignedMSI';
 
-/** Bot Framework authentication settings, named as botbuilder names them. */
+/** Bot Framework authentication settings, named as the Bot Framework SDK names them. */
 export interface BotAuthConfig {
   MicrosoftAppId: string;
   MicrosoftAppPassword: string;
@@ -159,9 +159,10 @@ const DEMO_ONLY = ['GRAPH_SIM_PORT', 'PLAYGROUND_REQUESTER_PORT', 'PLAYGROUND_AP
 /**
  * Validates the environment and returns Anchor's configuration.
  * @param env Usually `process.env`, after an optional `.env` file was loaded.
+ * @param demo Who demo mode runs as (the sim's demo tenant); production does not read it.
  * @throws ConfigError listing every missing or invalid setting.
  */
-export function loadConfig(env: Record<string, string | undefined>): AnchorConfig {
+export function loadConfig(env: Record<string, string | undefined>, demo: DemoDefaults): AnchorConfig {
   const mode = resolveMode(env);
   const common = commonSchema.safeParse(env);
   const problems = common.success ? [] : toProblems(common.error);
@@ -186,7 +187,7 @@ export function loadConfig(env: Record<string, string | undefined>): AnchorConfi
   if (demoLdap && !demoLdap.success) problems.push(...toProblems(demoLdap.error));
   if (problems.length > 0 || !common.success || !storage.settings) throw new ConfigError(mode, problems);
   const ldap = demoLdap?.success ? ldapOptionsFrom(demoLdap.data, common.data.SOURCE_ANCHOR) : undefined;
-  return { ...demoConfig(common.data), ldap, relay: relay.settings, storage: storage.settings };
+  return { ...demoConfig(common.data, demo), ldap, relay: relay.settings, storage: storage.settings };
 }
 
 /**
@@ -225,7 +226,7 @@ function productionConfig(common: CommonEnv, prod: ProductionEnv): Omit<AnchorCo
   };
 }
 
-function demoConfig(common: CommonEnv): Omit<AnchorConfig, 'storage'> {
+function demoConfig(common: CommonEnv, demo: DemoDefaults): Omit<AnchorConfig, 'storage'> {
   const graphSimulatorPort = common.GRAPH_SIM_PORT ?? 3979;
   return {
     mode: 'demo',
@@ -239,9 +240,9 @@ function demoConfig(common: CommonEnv): Omit<AnchorConfig, 'storage'> {
       MicrosoftAppType: 'MultiTenant',
       MicrosoftAppTenantId: '',
     },
-    allowedTenantId: DEMO_TENANT.tenantId,
-    adminObjectIds: [DEMO_TENANT.requester.aadObjectId, DEMO_TENANT.approver.aadObjectId],
-    graph: demoGraphOptions(`http://127.0.0.1:${graphSimulatorPort}`),
+    allowedTenantId: demo.tenantId,
+    adminObjectIds: [...demo.adminObjectIds],
+    graph: demoGraphOptions(`http://127.0.0.1:${graphSimulatorPort}`, demo),
     sourceAnchor: common.SOURCE_ANCHOR,
     link: linkSettingsFrom(common),
     demo: {
@@ -257,14 +258,14 @@ function demoConfig(common: CommonEnv): Omit<AnchorConfig, 'storage'> {
  * production. The simulator's HTTPS authority and its certificate are only known once it runs, so
  * the demo passes them to createGraphServices().
  */
-function demoGraphOptions(baseUrl: string): GraphOptions {
+function demoGraphOptions(baseUrl: string, demo: DemoDefaults): GraphOptions {
   return {
     baseUrl,
     credential: {
       kind: 'client-secret',
-      tenantId: DEMO_TENANT.tenantId,
-      clientId: DEMO_GRAPH_APP.clientId,
-      clientSecret: DEMO_GRAPH_APP.clientSecret,
+      tenantId: demo.tenantId,
+      clientId: demo.graphApp.clientId,
+      clientSecret: demo.graphApp.clientSecret,
     },
     disableInstanceDiscovery: true,
     timeoutMs: 20_000,

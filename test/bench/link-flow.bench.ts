@@ -28,6 +28,7 @@ import pino from 'pino';
 import { createApp } from '../../src/app/create-app';
 import type { AnchorApp } from '../../src/app/create-app';
 import { loadConfig } from '../../src/config/load-config';
+import { DEMO_DEFAULTS } from '../../src/sim/demo/demo-defaults';
 import { createLogger } from '../../src/shared/logger';
 import { PROJECT_ROOT } from '../../src/shared/paths';
 import type { CloudDirectory } from '../../src/services/entra/cloud-directory';
@@ -183,20 +184,23 @@ async function main(): Promise<void> {
       },
     ]);
 
-    const config = loadConfig({
-      ANCHOR_MODE: 'demo',
-      HOST: '127.0.0.1',
-      PORT: String(await freePort()),
-      LOG_LEVEL: 'info',
-      LDAP_URL: dc.ldapsUrl,
-      LDAP_BIND_DN: dc.adminDn,
-      LDAP_BIND_PASSWORD: dc.adminPassword,
-      LDAP_BASE_DN: dc.baseDn,
-      LDAP_CA_FILE: dc.caFile,
-      LDAP_TLS_SERVER_NAME: DC_FQDN,
-      LDAP_SYNC_OUS: SYNCED_OU,
-      LINK_VERIFY_INTERVAL_SECONDS: '1',
-    });
+    const config = loadConfig(
+      {
+        ANCHOR_MODE: 'demo',
+        HOST: '127.0.0.1',
+        PORT: String(await freePort()),
+        LOG_LEVEL: 'info',
+        LDAP_URL: dc.ldapsUrl,
+        LDAP_BIND_DN: dc.adminDn,
+        LDAP_BIND_PASSWORD: dc.adminPassword,
+        LDAP_BASE_DN: dc.baseDn,
+        LDAP_CA_FILE: dc.caFile,
+        LDAP_TLS_SERVER_NAME: DC_FQDN,
+        LDAP_SYNC_OUS: SYNCED_OU,
+        LINK_VERIFY_INTERVAL_SECONDS: '1',
+      },
+      DEMO_DEFAULTS,
+    );
     // The app logs at info as in production, to a file instead of stdout.
     const logFile = path.join(out, 'link-flow-app.log');
     rmSync(logFile, { force: true });

@@ -7,6 +7,7 @@
 import { readFileSync } from 'node:fs';
 import { createApp } from '../../src/app/create-app';
 import { loadConfig } from '../../src/config/load-config';
+import { DEMO_DEFAULTS } from '../../src/sim/demo/demo-defaults';
 import { createLogger } from '../../src/shared/logger';
 import { DemoDirectory } from '../../src/sim/demo/demo-directory';
 import { createGraphServices } from '../../src/services/entra/graph-services';
@@ -15,7 +16,7 @@ import { scaleOutDirectory } from './scale-out-tenant';
 
 async function main(): Promise<void> {
   const env = process.env;
-  const config = loadConfig(env);
+  const config = loadConfig(env, DEMO_DEFAULTS);
   const logger = createLogger({ level: config.logLevel, name: `anchor-${env.INSTANCE_NAME ?? 'instance'}` });
   const { cloud } = createGraphServices(config.graph, {
     baseUrl: required('INSTANCE_GRAPH_URL'),

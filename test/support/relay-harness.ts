@@ -3,6 +3,7 @@ import path from 'node:path';
 import { createApp } from '../../src/app/create-app';
 import type { AnchorApp } from '../../src/app/create-app';
 import { loadConfig } from '../../src/config/load-config';
+import { DEMO_DEFAULTS } from '../../src/sim/demo/demo-defaults';
 import type { Logger } from '../../src/shared/logger';
 import type { CloudDirectory } from '../../src/services/entra/cloud-directory';
 import { DemoDirectory } from '../../src/sim/demo/demo-directory';
@@ -75,11 +76,14 @@ export class RelayHarness {
   /** Starts the bot with the relay keys and a fresh memory store. */
   async startBot(): Promise<AnchorApp> {
     const { graph, logger } = this.options;
-    const config = loadConfig({
-      PORT: String(this.port),
-      RELAY_KEYS: `${HARNESS_RELAY_ID}=${this.relayKeys.publicKey}`,
-      BOT_SIGNING_KEY: this.botKeys.privateKey,
-    });
+    const config = loadConfig(
+      {
+        PORT: String(this.port),
+        RELAY_KEYS: `${HARNESS_RELAY_ID}=${this.relayKeys.publicKey}`,
+        BOT_SIGNING_KEY: this.botKeys.privateKey,
+      },
+      DEMO_DEFAULTS,
+    );
     const { cloud } = createGraphServices(config.graph, {
       baseUrl: graph.baseUrl,
       authorityHost: graph.authorityUrl,

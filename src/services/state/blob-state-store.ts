@@ -1,11 +1,8 @@
+import { text } from 'node:stream/consumers';
 import { ContainerClient } from '@azure/storage-blob';
 import type { BlobRequestConditions, StoragePipelineOptions } from '@azure/storage-blob';
 import type { TokenCredential } from '@azure/identity';
-import { BlobsStorage } from 'botbuilder-azure-blobs';
-// Not exported from the package's index, but it is how BlobsStorage names a key's blob; the writes
-// below must land on the very blob its reads and deletes use.
-import { sanitizeBlobKey } from 'botbuilder-azure-blobs/lib/sanitizeBlobKey';
-import { InvalidStateKeyError, stateKeySegments } from './state-key';
+import { stateBlobOf } from './state-blob-names';
 import { ETagConflictError } from './state-store';
 import type { StateStore, StoreItem } from './state-store';
 
@@ -14,12 +11,12 @@ export type BlobStoreConnection =
   | { container: string; connectionString: string }
   | { container: string; accountUrl: string; credential: TokenCredential };
 
-/** What BlobsStorage keeps per key: the value in an envelope, since it spreads the blob into an object. */
+/** What the store keeps per key: the value in an envelope, the shape earlier releases wrote too. */
 interface StateBlob {
   value: unknown;
 }
 
-/** A blob BlobsStorage could not parse: written by something else, or damaged. */
+/** A blob the store cannot read back: written by something else, or damaged. */
 export class StateBlobCorruptError extends Error {
   constructor(
     readonly blob: string,
@@ -45,63 +42,62 @@ const READ_PIPELINE: StoragePipelineOptions = {
 };
 const WRITE_PIPELINE: StoragePipelineOptions = { retryOptions: { maxTries: 1 } };
 
-/** Azure's limit on a blob name, which sanitizeBlobKey() would silently cut a longer key to. */
-const MAX_BLOB_NAME = 1024;
-
 /**
- * The {@link StateStore} for several instances: Azure Blob Storage, one blob per key, through
- * botbuilder-azure-blobs' BlobsStorage for reads and deletes.
+ * The {@link StateStore} for several instances: Azure Blob Storage, one blob per key (named by
+ * {@link stateBlobOf}), through `@azure/storage-blob`: one client that retries, for reads and
+ * deletes, and one that does not, for writes.
  *
- * BlobsStorage's write cannot serve a {@link StateStore} write, so writes go to the
- * `@azure/storage-blob` ContainerClient it is built on, on the blob it would use:
- * - it has no "create only if absent": an item without eTag (or with `'*'`) is uploaded with no
- *   condition at all, so two instances creating the same request would both succeed. Here
- *   `expectedETag: null` is `If-None-Match: *` (409 BlobAlreadyExists when the blob exists);
- * - it returns nothing, not the new eTag; reading it back afterwards could return a later
- *   writer's eTag, and a write conditional on that would overwrite the later change.
- * An eTag is `If-Match: <eTag>` (412 ConditionNotMet when the blob changed), `'*'` no condition.
- * 412 and 409 BlobAlreadyExists become {@link ETagConflictError}; BlobsStorage's own
- * `Storage: error writing "<key>" due to eTag conflict.` cannot occur, since it never writes.
+ * Every write is conditional, which is why the store speaks to the SDK itself (earlier releases read
+ * through the Bot Framework's blob storage, whose write could not serve a {@link StateStore}: it
+ * had no "create only if absent" and returned no eTag):
+ * - `expectedETag: null` is `If-None-Match: *` (409 BlobAlreadyExists when the blob exists), so
+ *   two instances creating the same request cannot both succeed;
+ * - an eTag is `If-Match: <eTag>` (412 ConditionNotMet when the blob changed), `'*'` no condition;
+ * - the new eTag comes from the upload's own response: reading it back afterwards could return a
+ *   later writer's eTag, and a write conditional on that would overwrite the later change.
+ * 412 and 409 BlobAlreadyExists become {@link ETagConflictError}.
  *
  * The container is created on first use if it is missing (idempotent; instances may race).
  */
 export class BlobStateStore implements StateStore {
-  private readonly blobs: BlobsStorage;
+  /** Retries: for reads and deletes. */
+  private readonly reader: ContainerClient;
+  /** Never retries: for writes and the container's creation. */
   private readonly container: ContainerClient;
   private ready?: Promise<void>;
 
   constructor(connection: BlobStoreConnection) {
     if ('connectionString' in connection) {
       const { connectionString, container } = connection;
-      this.blobs = new BlobsStorage(connectionString, container, { storagePipelineOptions: READ_PIPELINE });
+      this.reader = new ContainerClient(connectionString, container, READ_PIPELINE);
       this.container = new ContainerClient(connectionString, container, WRITE_PIPELINE);
     } else {
       const url = `${connection.accountUrl.replace(/\/+$/, '')}/${encodeURIComponent(connection.container)}`;
-      const options = { storagePipelineOptions: READ_PIPELINE };
-      this.blobs = new BlobsStorage('', '', options, url, connection.credential);
+      this.reader = new ContainerClient(url, connection.credential, READ_PIPELINE);
       this.container = new ContainerClient(url, connection.credential, WRITE_PIPELINE);
     }
   }
 
   /** @throws StateBlobCorruptError when the item's blob is not JSON; other keys still read. */
   async read<T>(key: string): Promise<StoreItem<T> | undefined> {
-    const blob = this.blobNameOf(key);
+    const blob = stateBlobOf(key);
     await this.containerReady();
-    let items: Record<string, unknown>;
+    const download = await ifFound(this.reader.getBlobClient(blob).download());
+    if (!download?.readableStreamBody) return undefined;
+    let parsed: unknown;
     try {
-      items = await this.blobs.read([key]);
+      parsed = JSON.parse(await text(download.readableStreamBody));
     } catch (err) {
       if (err instanceof SyntaxError) throw new StateBlobCorruptError(blob, key, `not JSON (${err.message})`);
       throw err;
     }
-    const item = items[key] as Partial<StateBlob & { eTag: string }> | undefined;
-    if (!item) return undefined;
-    if (typeof item.eTag !== 'string') throw new StateBlobCorruptError(blob, key, 'it came without an eTag');
-    return { value: item.value as T, eTag: item.eTag };
+    if (typeof download.etag !== 'string')
+      throw new StateBlobCorruptError(blob, key, 'it came without an eTag');
+    return { value: valueOf(parsed) as T, eTag: download.etag };
   }
 
   async write<T>(key: string, value: T, expectedETag: string | null | '*'): Promise<string> {
-    const blob = this.container.getBlockBlobClient(this.blobNameOf(key));
+    const blob = this.container.getBlockBlobClient(stateBlobOf(key));
     const body = JSON.stringify({ value: value ?? null } satisfies StateBlob);
     await this.containerReady();
     try {
@@ -119,9 +115,9 @@ export class BlobStateStore implements StateStore {
   }
 
   async delete(key: string): Promise<void> {
-    this.blobNameOf(key); // refuses the keys read and write refuse
+    const blob = stateBlobOf(key);
     await this.containerReady();
-    await this.blobs.delete([key]);
+    await ifFound(this.reader.deleteBlob(blob));
   }
 
   /** Resolves when the container exists and its properties can be read with this sign-in. */
@@ -149,26 +145,20 @@ export class BlobStateStore implements StateStore {
     });
     return this.ready;
   }
+}
 
-  private blobNameOf(key: string): string {
-    const segments = stateKeySegments(key);
-    let name: string;
-    try {
-      name = sanitizeBlobKey(key);
-    } catch (err) {
-      // encodeURIComponent refuses a lone surrogate.
-      if (err instanceof URIError) throw new InvalidStateKeyError(key, 'it is not well-formed Unicode');
-      throw err;
-    }
-    // sanitizeBlobKey cuts names at 1024 characters and joins segments past the 255th: two keys
-    // could then share a blob.
-    if (segments.length > 255 || name.length >= MAX_BLOB_NAME) {
-      throw new InvalidStateKeyError(
-        key,
-        `its blob name would be longer than ${MAX_BLOB_NAME - 1} characters`,
-      );
-    }
-    return name;
+/** The value in a blob's envelope; what is not an envelope holds none, as earlier releases read it. */
+function valueOf(parsed: unknown): unknown {
+  return typeof parsed === 'object' && parsed !== null ? (parsed as Partial<StateBlob>).value : undefined;
+}
+
+/** The request's result, or undefined when the blob does not exist (404). */
+async function ifFound<R>(request: Promise<R>): Promise<R | undefined> {
+  try {
+    return await request;
+  } catch (err) {
+    if (statusOf(err).statusCode === 404) return undefined;
+    throw err;
   }
 }
 
@@ -180,7 +170,11 @@ function conditionsFor(expectedETag: string | null | '*'): BlobRequestConditions
 
 /** 412 for a failed If-Match, 409 BlobAlreadyExists for a failed If-None-Match: *. */
 function isConditionFailure(err: unknown): boolean {
-  // Duck-typed: a RestError from another copy of @azure/core-rest-pipeline fails instanceof.
-  const { statusCode, code } = (err ?? {}) as { statusCode?: unknown; code?: unknown };
+  const { statusCode, code } = statusOf(err);
   return statusCode === 412 || (statusCode === 409 && code === 'BlobAlreadyExists');
+}
+
+/** Duck-typed: a RestError from another copy of @azure/core-rest-pipeline fails instanceof. */
+function statusOf(err: unknown): { statusCode?: unknown; code?: unknown } {
+  return (err ?? {}) as { statusCode?: unknown; code?: unknown };
 }

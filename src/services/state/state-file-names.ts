@@ -1,5 +1,5 @@
 import path from 'node:path';
-import { InvalidStateKeyError, stateKeySegments } from './state-key';
+import { InvalidStateKeyError, percentEncoded, stateKeySegments } from './state-key';
 
 /** The suffix of every state file; no encoded segment contains a dot, so no key can end in it. */
 export const STATE_FILE_SUFFIX = '.json';
@@ -17,17 +17,11 @@ const MAX_SEGMENT_LENGTH = 200;
  * directory can be named like a state file, a temp file or a lock; `*` is encoded because Windows
  * forbids it. Letter case is kept, so keys differing only in case collide on a case-insensitive
  * file system (Windows, macOS); Anchor's keys are lower case.
- * @throws InvalidStateKeyError for an empty segment or one too long for a file name.
+ * @throws InvalidStateKeyError for an empty segment, one too long for a file name, or a key that is
+ * not well-formed Unicode.
  */
 export function stateFileOf(key: string): string {
-  let encoded: string[];
-  try {
-    encoded = stateKeySegments(key).map(encodeSegment);
-  } catch (err) {
-    // encodeURIComponent refuses a lone surrogate, which no file name can hold either.
-    if (err instanceof URIError) throw new InvalidStateKeyError(key, 'it is not well-formed Unicode');
-    throw err;
-  }
+  const encoded = stateKeySegments(key).map((segment) => encodeSegment(key, segment));
   if (encoded.some((s) => s.length > MAX_SEGMENT_LENGTH)) {
     throw new InvalidStateKeyError(key, `a segment is longer than ${MAX_SEGMENT_LENGTH} characters encoded`);
   }
@@ -54,8 +48,8 @@ export function stateKeyOf(relativeFile: string): string | undefined {
   }
 }
 
-function encodeSegment(segment: string): string {
-  return encodeURIComponent(segment).replace(
+function encodeSegment(key: string, segment: string): string {
+  return percentEncoded(key, segment).replace(
     /[.*]/g,
     (c) => `%${c.charCodeAt(0).toString(16).toUpperCase()}`,
   );

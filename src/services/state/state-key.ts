@@ -24,3 +24,19 @@ export function stateKeySegments(key: string): string[] {
   }
   return segments;
 }
+
+/**
+ * `part` of `key` (a segment, or the whole key) percent-encoded by encodeURIComponent: the one
+ * encoding the durable stores name items by. The file store encodes each segment (and escapes a
+ * little more for file systems), the blob store the whole key.
+ * @throws InvalidStateKeyError when `key` is not well-formed Unicode (a lone surrogate), which
+ * encodeURIComponent refuses and no file or blob name can hold.
+ */
+export function percentEncoded(key: string, part: string = key): string {
+  try {
+    return encodeURIComponent(part);
+  } catch (err) {
+    if (err instanceof URIError) throw new InvalidStateKeyError(key, 'it is not well-formed Unicode');
+    throw err;
+  }
+}

@@ -4,6 +4,7 @@ import type { AddressInfo } from 'node:net';
 import { createApp } from '../../../src/app/create-app';
 import type { AnchorApp } from '../../../src/app/create-app';
 import { loadConfig } from '../../../src/config/load-config';
+import { DEMO_DEFAULTS } from '../../../src/sim/demo/demo-defaults';
 import { verifyJob } from '../../../src/shared/relay-protocol/job-signing';
 import { DemoDirectory } from '../../../src/sim/demo/demo-directory';
 import { createGraphServices } from '../../../src/services/entra/graph-services';
@@ -55,11 +56,14 @@ describe('relay API (real HTTP on loopback)', function () {
   before(async () => {
     graph = new GraphSimulator(demoGraphSeed(DEMO_TENANT.tenantId));
     const graphUrl = await graph.start(0);
-    const config = loadConfig({
-      PORT: String(await freePort()),
-      RELAY_KEYS: `aadc01=${relayA.publicKey},aadc02=${relayB.publicKey}`,
-      BOT_SIGNING_KEY: bot.privateKey,
-    });
+    const config = loadConfig(
+      {
+        PORT: String(await freePort()),
+        RELAY_KEYS: `aadc01=${relayA.publicKey},aadc02=${relayB.publicKey}`,
+        BOT_SIGNING_KEY: bot.privateKey,
+      },
+      DEMO_DEFAULTS,
+    );
     const { cloud } = createGraphServices(config.graph, {
       baseUrl: graphUrl,
       authorityHost: await graph.startAuthority(),
@@ -208,7 +212,7 @@ describe('relay API (real HTTP on loopback)', function () {
   });
 
   it('answers 503 on every relay route and says so in /healthz when no relay is configured', async () => {
-    const config = loadConfig({ PORT: String(await freePort()) });
+    const config = loadConfig({ PORT: String(await freePort()) }, DEMO_DEFAULTS);
     const { cloud } = createGraphServices(config.graph, {
       baseUrl: graph.baseUrl,
       authorityHost: graph.authorityUrl,

@@ -3,13 +3,14 @@ import { rmSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { ConfigError, loadConfig } from '../../../src/config/load-config';
+import { DEMO_DEFAULTS } from '../../../src/sim/demo/demo-defaults';
 import { generateSigningKeyPair } from '../../../src/shared/relay-protocol/request-signing';
 import { DEMO_TENANT } from '../../../src/sim/demo/demo-tenant';
 import { PRODUCTION } from '../../support/production-env';
 
 function problemsOf(env: Record<string, string | undefined>): string[] {
   try {
-    loadConfig(env);
+    loadConfig(env, DEMO_DEFAULTS);
   } catch (err) {
     assert.ok(err instanceof ConfigError, `expected ConfigError, got ${String(err)}`);
     return err.problems.map((p) => p.name);
@@ -19,7 +20,7 @@ function problemsOf(env: Record<string, string | undefined>): string[] {
 
 describe('loadConfig', () => {
   it('runs in demo mode on loopback when nothing is configured', () => {
-    const config = loadConfig({});
+    const config = loadConfig({}, DEMO_DEFAULTS);
     assert.equal(config.mode, 'demo');
     assert.equal(config.host, '127.0.0.1');
     assert.equal(config.port, 3978);
@@ -33,11 +34,11 @@ describe('loadConfig', () => {
   });
 
   it('keeps demo mode on loopback even when HOST says otherwise', () => {
-    assert.equal(loadConfig({ HOST: '0.0.0.0' }).host, '127.0.0.1');
+    assert.equal(loadConfig({ HOST: '0.0.0.0' }, DEMO_DEFAULTS).host, '127.0.0.1');
   });
 
   it('accepts a complete production configuration', () => {
-    const config = loadConfig(PRODUCTION);
+    const config = loadConfig(PRODUCTION, DEMO_DEFAULTS);
     assert.equal(config.mode, 'production');
     assert.equal(config.host, '0.0.0.0');
     assert.equal(config.botAuth.MicrosoftAppId, PRODUCTION.MicrosoftAppId);
@@ -51,7 +52,7 @@ describe('loadConfig', () => {
   it('refuses production without MicrosoftAppId and names it with an example', () => {
     const env: Record<string, string | undefined> = { ...PRODUCTION, MicrosoftAppId: undefined };
     assert.throws(
-      () => loadConfig(env),
+      () => loadConfig(env, DEMO_DEFAULTS),
       (err: unknown) =>
         err instanceof ConfigError &&
         /MicrosoftAppId: is required/.test(err.message) &&
@@ -84,11 +85,14 @@ describe('loadConfig', () => {
   });
 
   it('needs no password for a user-assigned managed identity', () => {
-    const config = loadConfig({
-      ...PRODUCTION,
-      MicrosoftAppType: 'UserAssignedMSI',
-      MicrosoftAppPassword: '',
-    });
+    const config = loadConfig(
+      {
+        ...PRODUCTION,
+        MicrosoftAppType: 'UserAssignedMSI',
+        MicrosoftAppPassword: '',
+      },
+      DEMO_DEFAULTS,
+    );
     assert.equal(config.botAuth.MicrosoftAppType, 'UserAssignedMSI');
   });
 
@@ -117,7 +121,7 @@ describe('loadConfig', () => {
 
   describe('directory settings', () => {
     it('reads the LDAP connection with safe defaults', () => {
-      const { ldap, sourceAnchor } = loadConfig(PRODUCTION);
+      const { ldap, sourceAnchor } = loadConfig(PRODUCTION, DEMO_DEFAULTS);
       assert.equal(sourceAnchor, 'auto');
       assert.deepEqual(ldap, {
         url: 'ldaps://dc1.corp.contoso.com',
@@ -136,10 +140,13 @@ describe('loadConfig', () => {
     });
 
     it('splits LDAP_SYNC_OUS on semicolons, since DNs contain commas', () => {
-      const { ldap } = loadConfig({
-        ...PRODUCTION,
-        LDAP_SYNC_OUS: 'OU=Staff,DC=corp,DC=contoso,DC=com; OU=Contractors,DC=corp,DC=contoso,DC=com;',
-      });
+      const { ldap } = loadConfig(
+        {
+          ...PRODUCTION,
+          LDAP_SYNC_OUS: 'OU=Staff,DC=corp,DC=contoso,DC=com; OU=Contractors,DC=corp,DC=contoso,DC=com;',
+        },
+        DEMO_DEFAULTS,
+      );
       assert.deepEqual(ldap?.syncScopeOus, [
         'OU=Staff,DC=corp,DC=contoso,DC=com',
         'OU=Contractors,DC=corp,DC=contoso,DC=com',
@@ -147,7 +154,10 @@ describe('loadConfig', () => {
     });
 
     it('turns certificate checks off only for the literal LDAP_TLS_INSECURE=true', () => {
-      assert.equal(loadConfig({ ...PRODUCTION, LDAP_TLS_INSECURE: 'true' }).ldap?.tlsInsecure, true);
+      assert.equal(
+        loadConfig({ ...PRODUCTION, LDAP_TLS_INSECURE: 'true' }, DEMO_DEFAULTS).ldap?.tlsInsecure,
+        true,
+      );
       assert.deepEqual(problemsOf({ ...PRODUCTION, LDAP_TLS_INSECURE: 'yes' }), ['LDAP_TLS_INSECURE']);
     });
 
@@ -161,7 +171,7 @@ describe('loadConfig', () => {
         'LDAP_BIND_PASSWORD',
         'LDAP_URL',
       ]);
-      assert.equal(loadConfig({}).ldap, undefined);
+      assert.equal(loadConfig({}, DEMO_DEFAULTS).ldap, undefined);
     });
 
     it('rejects a URL that is not LDAP, a missing CA file and an unknown source anchor', () => {
@@ -177,12 +187,12 @@ describe('loadConfig', () => {
     });
 
     it('applies SOURCE_ANCHOR in demo mode too', () => {
-      assert.equal(loadConfig({ SOURCE_ANCHOR: 'objectGUID' }).sourceAnchor, 'objectGUID');
+      assert.equal(loadConfig({ SOURCE_ANCHOR: 'objectGUID' }, DEMO_DEFAULTS).sourceAnchor, 'objectGUID');
     });
 
     it('never puts the bind password in an error message', () => {
       try {
-        loadConfig({ ...PRODUCTION, LDAP_URL: 'nope' });
+        loadConfig({ ...PRODUCTION, LDAP_URL: 'nope' }, DEMO_DEFAULTS);
         assert.fail('accepted');
       } catch (err) {
         assert.ok(err instanceof ConfigError);
@@ -201,7 +211,7 @@ describe('loadConfig', () => {
     });
 
     it('uses a client secret for the Anchor tenant with safe defaults', () => {
-      const { graph } = loadConfig(PRODUCTION);
+      const { graph } = loadConfig(PRODUCTION, DEMO_DEFAULTS);
       assert.deepEqual(graph, {
         baseUrl: 'https://graph.microsoft.com',
         credential: {
@@ -219,7 +229,10 @@ describe('loadConfig', () => {
     });
 
     it('uses a certificate file instead of a secret', () => {
-      const { graph } = loadConfig(withoutSecret({ AZURE_CLIENT_CERTIFICATE_PATH: certificate }));
+      const { graph } = loadConfig(
+        withoutSecret({ AZURE_CLIENT_CERTIFICATE_PATH: certificate }),
+        DEMO_DEFAULTS,
+      );
       assert.deepEqual(graph.credential, {
         kind: 'client-certificate',
         tenantId: PRODUCTION.ANCHOR_TENANT_ID,
@@ -229,15 +242,18 @@ describe('loadConfig', () => {
     });
 
     it('uses a managed identity, user-assigned when AZURE_CLIENT_ID is set', () => {
-      assert.deepEqual(loadConfig(withoutSecret({ AZURE_USE_MANAGED_IDENTITY: 'true' })).graph.credential, {
-        kind: 'managed-identity',
-        clientId: PRODUCTION.AZURE_CLIENT_ID,
-      });
+      assert.deepEqual(
+        loadConfig(withoutSecret({ AZURE_USE_MANAGED_IDENTITY: 'true' }), DEMO_DEFAULTS).graph.credential,
+        {
+          kind: 'managed-identity',
+          clientId: PRODUCTION.AZURE_CLIENT_ID,
+        },
+      );
       const systemAssigned = withoutSecret({
         AZURE_USE_MANAGED_IDENTITY: 'true',
         AZURE_CLIENT_ID: undefined,
       });
-      assert.deepEqual(loadConfig(systemAssigned).graph.credential, {
+      assert.deepEqual(loadConfig(systemAssigned, DEMO_DEFAULTS).graph.credential, {
         kind: 'managed-identity',
         clientId: undefined,
       });
@@ -268,18 +284,27 @@ describe('loadConfig', () => {
     });
 
     it('skips instance discovery only for an authority that is not a Microsoft cloud', () => {
-      const sovereign = loadConfig({
-        ...PRODUCTION,
-        AZURE_AUTHORITY_HOST: 'https://login.microsoftonline.us/',
-      });
+      const sovereign = loadConfig(
+        {
+          ...PRODUCTION,
+          AZURE_AUTHORITY_HOST: 'https://login.microsoftonline.us/',
+        },
+        DEMO_DEFAULTS,
+      );
       assert.equal(sovereign.graph.authorityHost, 'https://login.microsoftonline.us');
       assert.equal(sovereign.graph.disableInstanceDiscovery, false);
-      const lab = loadConfig({ ...PRODUCTION, AZURE_AUTHORITY_HOST: 'https://login.lab.example' });
+      const lab = loadConfig(
+        { ...PRODUCTION, AZURE_AUTHORITY_HOST: 'https://login.lab.example' },
+        DEMO_DEFAULTS,
+      );
       assert.equal(lab.graph.disableInstanceDiscovery, true);
     });
 
     it('reads the deadline and retries, within bounds', () => {
-      const { graph } = loadConfig({ ...PRODUCTION, GRAPH_TIMEOUT_MS: '8000', GRAPH_MAX_RETRIES: '2' });
+      const { graph } = loadConfig(
+        { ...PRODUCTION, GRAPH_TIMEOUT_MS: '8000', GRAPH_MAX_RETRIES: '2' },
+        DEMO_DEFAULTS,
+      );
       assert.equal(graph.timeoutMs, 8000);
       assert.equal(graph.maxRetries, 2);
       assert.deepEqual(
@@ -290,7 +315,10 @@ describe('loadConfig', () => {
 
     it('never puts the client secret in an error message', () => {
       try {
-        loadConfig({ ...PRODUCTION, AZURE_CLIENT_CERTIFICATE_PATH: certificate, AZURE_CLIENT_ID: 'x' });
+        loadConfig(
+          { ...PRODUCTION, AZURE_CLIENT_CERTIFICATE_PATH: certificate, AZURE_CLIENT_ID: 'x' },
+          DEMO_DEFAULTS,
+        );
         assert.fail('accepted');
       } catch (err) {
         assert.ok(err instanceof ConfigError);
@@ -300,7 +328,7 @@ describe('loadConfig', () => {
     });
 
     it('points demo mode at the simulator with a client secret', () => {
-      const { graph } = loadConfig({ GRAPH_SIM_PORT: '4979' });
+      const { graph } = loadConfig({ GRAPH_SIM_PORT: '4979' }, DEMO_DEFAULTS);
       assert.equal(graph.baseUrl, 'http://127.0.0.1:4979');
       assert.equal(graph.credential.kind, 'client-secret');
       assert.equal(graph.disableInstanceDiscovery, true);
@@ -317,19 +345,22 @@ describe('loadConfig', () => {
     };
 
     it('makes the relay optional: without RELAY_KEYS there is none, in production and demo mode', () => {
-      assert.equal(loadConfig(PRODUCTION).relay, undefined);
-      assert.equal(loadConfig({}).relay, undefined);
+      assert.equal(loadConfig(PRODUCTION, DEMO_DEFAULTS).relay, undefined);
+      assert.equal(loadConfig({}, DEMO_DEFAULTS).relay, undefined);
     });
 
     it('reads the relays in order, the first getting the jobs, and the bot key with its default id', () => {
-      const { relay } = loadConfig({ ...PRODUCTION, ...RELAY });
+      const { relay } = loadConfig({ ...PRODUCTION, ...RELAY }, DEMO_DEFAULTS);
       assert.ok(relay);
       assert.deepEqual([...relay.publicKeys.keys()], ['aadc01', 'aadc02']);
       assert.equal(relay.primaryRelayId, 'aadc01');
       assert.equal(relay.botKeyId, 'anchor-bot');
       assert.equal(relay.botSigningKey.asymmetricKeyType, 'ed25519');
       assert.equal(relay.botSigningKey.type, 'private');
-      assert.equal(loadConfig({ ...RELAY, BOT_KEY_ID: 'anchor-prod' }).relay?.botKeyId, 'anchor-prod');
+      assert.equal(
+        loadConfig({ ...RELAY, BOT_KEY_ID: 'anchor-prod' }, DEMO_DEFAULTS).relay?.botKeyId,
+        'anchor-prod',
+      );
     });
 
     it('needs BOT_SIGNING_KEY with RELAY_KEYS, and RELAY_KEYS with BOT_SIGNING_KEY', () => {
@@ -352,11 +383,14 @@ describe('loadConfig', () => {
 
     it('never puts a key in an error message, and never serializes the private key', () => {
       try {
-        loadConfig({
-          ...PRODUCTION,
-          RELAY_KEYS: 'aadc01=not-a-key',
-          BOT_SIGNING_KEY: bot.privateKey.slice(0, 40),
-        });
+        loadConfig(
+          {
+            ...PRODUCTION,
+            RELAY_KEYS: 'aadc01=not-a-key',
+            BOT_SIGNING_KEY: bot.privateKey.slice(0, 40),
+          },
+          DEMO_DEFAULTS,
+        );
         assert.fail('accepted');
       } catch (err) {
         assert.ok(err instanceof ConfigError);
@@ -365,7 +399,7 @@ describe('loadConfig', () => {
         assert.ok(!err.message.includes(bot.privateKey.slice(0, 40)));
         assert.doesNotMatch(err.message, /not-a-key/);
       }
-      const config = loadConfig({ ...PRODUCTION, ...RELAY });
+      const config = loadConfig({ ...PRODUCTION, ...RELAY }, DEMO_DEFAULTS);
       assert.ok(!JSON.stringify(config).includes(bot.privateKey.slice(20, 60)));
     });
   });

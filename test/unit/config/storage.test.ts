@@ -1,6 +1,7 @@
 import assert from 'node:assert/strict';
 import path from 'node:path';
 import { ConfigError, loadConfig } from '../../../src/config/load-config';
+import { DEMO_DEFAULTS } from '../../../src/sim/demo/demo-defaults';
 import { PROJECT_ROOT } from '../../../src/shared/paths';
 import { storageSettingsFrom } from '../../../src/config/storage';
 import { PRODUCTION } from '../../support/production-env';
@@ -10,7 +11,7 @@ const CONNECTION_STRING = `DefaultEndpointsProtocol=https;AccountName=anchorstat
 
 function configError(env: Record<string, string>): ConfigError {
   try {
-    loadConfig(env);
+    loadConfig(env, DEMO_DEFAULTS);
   } catch (err) {
     assert.ok(err instanceof ConfigError, String(err));
     return err;
@@ -20,22 +21,27 @@ function configError(env: Record<string, string>): ConfigError {
 
 describe('storage settings', () => {
   it('keeps files in ./data by default in production', () => {
-    assert.deepEqual(loadConfig(PRODUCTION).storage, { kind: 'file', dir: path.join(PROJECT_ROOT, 'data') });
+    assert.deepEqual(loadConfig(PRODUCTION, DEMO_DEFAULTS).storage, {
+      kind: 'file',
+      dir: path.join(PROJECT_ROOT, 'data'),
+    });
   });
 
   it('keeps the demo in memory unless DATA_DIR or STATE_STORE asks for more', () => {
-    assert.deepEqual(loadConfig({}).storage, { kind: 'memory' });
-    assert.deepEqual(loadConfig({ DATA_DIR: '/var/lib/anchor-demo' }).storage, {
+    assert.deepEqual(loadConfig({}, DEMO_DEFAULTS).storage, { kind: 'memory' });
+    assert.deepEqual(loadConfig({ DATA_DIR: '/var/lib/anchor-demo' }, DEMO_DEFAULTS).storage, {
       kind: 'file',
       dir: '/var/lib/anchor-demo',
     });
-    assert.deepEqual(loadConfig({ STATE_STORE: 'file' }).storage, {
+    assert.deepEqual(loadConfig({ STATE_STORE: 'file' }, DEMO_DEFAULTS).storage, {
       kind: 'file',
       dir: path.join(PROJECT_ROOT, 'data'),
     });
     assert.deepEqual(
-      loadConfig({ STATE_STORE: 'blob', AZURE_STORAGE_CONNECTION_STRING: 'UseDevelopmentStorage=true' })
-        .storage,
+      loadConfig(
+        { STATE_STORE: 'blob', AZURE_STORAGE_CONNECTION_STRING: 'UseDevelopmentStorage=true' },
+        DEMO_DEFAULTS,
+      ).storage,
       {
         kind: 'blob',
         container: 'anchor-state',
@@ -53,17 +59,22 @@ describe('storage settings', () => {
 
   it('takes Azure Blob Storage by connection string or by account URL, with a container', () => {
     assert.deepEqual(
-      loadConfig({ ...PRODUCTION, STATE_STORE: 'blob', AZURE_STORAGE_CONNECTION_STRING: CONNECTION_STRING })
-        .storage,
+      loadConfig(
+        { ...PRODUCTION, STATE_STORE: 'blob', AZURE_STORAGE_CONNECTION_STRING: CONNECTION_STRING },
+        DEMO_DEFAULTS,
+      ).storage,
       { kind: 'blob', container: 'anchor-state', connectionString: CONNECTION_STRING },
     );
     assert.deepEqual(
-      loadConfig({
-        ...PRODUCTION,
-        STATE_STORE: 'blob',
-        AZURE_STORAGE_ACCOUNT_URL: 'https://anchorstate.blob.core.windows.net/',
-        AZURE_STORAGE_CONTAINER: 'anchor-prod-2',
-      }).storage,
+      loadConfig(
+        {
+          ...PRODUCTION,
+          STATE_STORE: 'blob',
+          AZURE_STORAGE_ACCOUNT_URL: 'https://anchorstate.blob.core.windows.net/',
+          AZURE_STORAGE_CONTAINER: 'anchor-prod-2',
+        },
+        DEMO_DEFAULTS,
+      ).storage,
       { kind: 'blob', container: 'anchor-prod-2', accountUrl: 'https://anchorstate.blob.core.windows.net' },
     );
   });

@@ -14,12 +14,12 @@ import {
 import os from 'node:os';
 import path from 'node:path';
 import { ContainerClient } from '@azure/storage-blob';
-import { BlobsStorage } from 'botbuilder-azure-blobs';
 import { PROJECT_ROOT } from '../../../../src/shared/paths';
 import { BlobStateStore, StateBlobCorruptError } from '../../../../src/services/state/blob-state-store';
 import { updateItem } from '../../../../src/services/state/conditional-update';
 import { FileStateStore, StateFileCorruptError } from '../../../../src/services/state/file-state-store';
 import { Azurite } from '../../../support/azurite';
+import { readAsBlobsStorage } from '../../../support/legacy-blobs';
 import { sharedAzurite } from '../../../support/fixtures';
 import { stateStoreContract } from '../../../support/state-store-contract';
 
@@ -212,7 +212,7 @@ describe('state stores on real storage', () => {
     it('keeps items where BlobsStorage reads them: the value in an envelope, under its blob name', async () => {
       const store = new BlobStateStore({ connectionString: azurite.connectionString, container });
       const eTag = await store.write('conversation/19:a@thread', { id: 'c1' }, null);
-      const blobs = await new BlobsStorage(azurite.connectionString, container).read([
+      const blobs = await readAsBlobsStorage(azurite.connectionString, container, [
         'conversation/19:a@thread',
       ]);
       assert.deepEqual(blobs['conversation/19:a@thread'], { value: { id: 'c1' }, eTag });
