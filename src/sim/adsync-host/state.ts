@@ -1,5 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import { mkdirSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
+import { lockSync } from 'proper-lockfile';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 
@@ -72,6 +73,25 @@ export function defaultAdSyncSimData(now: Date = new Date()): AdSyncSimData {
   };
 }
 
+/** How long an update waits for another process's update of the state file. */
+const LOCK_WAIT_MS = 5_000;
+
+/**
+ * proper-lockfile's synchronous lock, tried again every few milliseconds until `waitMs` passed
+ * (its lockSync cannot retry by itself). The host's cmdlets are synchronous, hence the sync wait.
+ */
+function lockWithin(file: string, waitMs: number): () => void {
+  const deadline = Date.now() + waitMs;
+  for (;;) {
+    try {
+      return lockSync(file, { realpath: false, stale: LOCK_WAIT_MS });
+    } catch (error) {
+      if ((error as NodeJS.ErrnoException).code !== 'ELOCKED' || Date.now() > deadline) throw error;
+      Atomics.wait(new Int32Array(new SharedArrayBuffer(4)), 0, 0, 3);
+    }
+  }
+}
+
 /** The state file named by `ADSYNC_SIM_STATE`, or one in the temp folder. */
 export function defaultStatePath(env: NodeJS.ProcessEnv = process.env): string {
   return env[STATE_ENV] || join(tmpdir(), 'adsync-sim-state.json');
@@ -108,12 +128,23 @@ export class AdSyncSimState {
     renameSync(temp, this.path);
   }
 
-  /** Reads, applies `change` (which may mutate or return a new state), writes; returns the result. */
+  /**
+   * Reads, applies `change` (which may mutate or return a new state), writes; returns the result.
+   * Every shell and the test that sets modes update the one file, so the read-change-write holds a
+   * lock other processes respect: otherwise a shell recording a status read could write back the
+   * state it read just before a test set a mode, and the mode would be lost.
+   */
   update(change: (data: AdSyncSimData) => AdSyncSimData | void): AdSyncSimData {
-    const data = this.read();
-    const next = change(data) ?? data;
-    this.write(next);
-    return next;
+    mkdirSync(dirname(this.path), { recursive: true });
+    const release = lockWithin(this.path, LOCK_WAIT_MS);
+    try {
+      const data = this.read();
+      const next = change(data) ?? data;
+      this.write(next);
+      return next;
+    } finally {
+      release();
+    }
   }
 
   /** Sets some fields (modes), keeping the rest. */

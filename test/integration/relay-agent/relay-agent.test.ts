@@ -44,7 +44,7 @@ async function simState(
   const api = new AdSyncSimState(file);
   return {
     read: () => api.read(),
-    set: (modes) => api.write({ ...api.read(), ...modes }),
+    set: (modes) => void api.set(modes),
   };
 }
 
