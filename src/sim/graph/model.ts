@@ -82,6 +82,11 @@ export interface SimClientApp {
   clientSecret?: string;
   /** Whether the app holds an admin role that lets it update users with privileged roles. */
   canUpdatePrivilegedUsers?: boolean;
+  /**
+   * Application permissions granted with admin consent (e.g. `RoleManagement.Read.Directory`);
+   * absent: every permission Anchor asks for. Only the reads that name them check them.
+   */
+  permissions?: string[];
 }
 
 /** The AD side of a sync cycle: one on-prem user as the connector space sees it. */

@@ -18,6 +18,8 @@ import type { RelayHeartbeat } from '../../relay/presence';
 /** A fact that could not be read; `error` is the service's own chat-ready message. */
 export interface Unreadable {
   error: string;
+  /** True when Graph refused for lack of a permission (403), so the fix is a grant, not a retry. */
+  denied?: boolean;
 }
 
 /** A fact as preflight fetched it: the value, or why it could not be read. */
@@ -99,6 +101,16 @@ const fail = (id: PreflightCheckId, detail: string, fix: string): PreflightCheck
 const couldNotCheck = (error: Unreadable) => `could not check: ${error.error}`;
 
 /**
+ * The fix of a takeover guard whose facts could not be read: it blocks (✗ cannot be acknowledged),
+ * and says which application permission is missing when Graph refused for that reason.
+ */
+function cannotCheckFix(error: Unreadable, permission: string, what: string): string {
+  return error.denied
+    ? `Grant Anchor's app registration the ${permission} application permission (admin consent), then click "Check again"; Anchor must know ${what}.`
+    : `Click "Check again" once the service answers; Anchor must know ${what}.`;
+}
+
+/**
  * The cloud user must never have been synced and carry no ImmutableId: hard matching only works
  * for an object new to the sync, and Graph refuses on-prem attributes on synced or converted users.
  */
@@ -147,7 +159,11 @@ export function anchorUniqueCheck(
 ): PreflightCheck {
   const id = 'anchor-unique';
   if (isUnreadable(holders)) {
-    return fail(id, couldNotCheck(holders), 'Try again; Anchor must know that nobody else holds the value.');
+    return fail(
+      id,
+      couldNotCheck(holders),
+      cannotCheckFix(holders, 'User.Read.All', 'that nobody else, live or deleted, holds the value'),
+    );
   }
   const deleted = holders.deletedUsers[0];
   if (deleted) {
@@ -182,7 +198,11 @@ export function anchorUniqueCheck(
 export function noSyncedTwinCheck(holders: Fact<ImmutableIdHolders>, cloudUserId: string): PreflightCheck {
   const id = 'no-synced-twin';
   if (isUnreadable(holders)) {
-    return fail(id, couldNotCheck(holders), 'Try again; Anchor must know whether a synced twin exists.');
+    return fail(
+      id,
+      couldNotCheck(holders),
+      cannotCheckFix(holders, 'User.Read.All', 'whether a synced twin exists'),
+    );
   }
   const twin = holders.users.find((u) => u.id !== cloudUserId && u.onPremisesSyncEnabled === true);
   if (twin) {
@@ -224,7 +244,11 @@ export function adUserReadyCheck(ad: DirectoryUser): PreflightCheck {
 export function domainManagedCheck(domain: Fact<DomainAuthentication>, upn: string): PreflightCheck {
   const id = 'domain-managed';
   if (isUnreadable(domain)) {
-    return warn(id, couldNotCheck(domain), `Check in Entra ID that the domain of ${upn} is managed.`);
+    return fail(
+      id,
+      couldNotCheck(domain),
+      cannotCheckFix(domain, 'Domain.Read.All', `whether the domain of ${upn} is federated`),
+    );
   }
   if (domain.authenticationType === 'Federated') {
     return fail(
@@ -249,10 +273,14 @@ export function domainManagedCheck(domain: Fact<DomainAuthentication>, upn: stri
 export function noPrivilegedRoleCheck(roles: Fact<UserRoles>): PreflightCheck {
   const id = 'no-privileged-role';
   if (isUnreadable(roles)) {
-    return warn(
+    return fail(
       id,
       couldNotCheck(roles),
-      "Check the user's roles (active and eligible) in Entra ID; Microsoft blocks hard matches onto admins.",
+      cannotCheckFix(
+        roles,
+        'RoleManagement.Read.Directory',
+        'whether the cloud user holds or may activate an admin role',
+      ),
     );
   }
   const all = [...roles.active, ...roles.eligible];
@@ -270,7 +298,11 @@ export function noPrivilegedRoleCheck(roles: Fact<UserRoles>): PreflightCheck {
 export function noObjectIdentifierCheck(identifier: Fact<Knowable<string | null>>): PreflightCheck {
   const id = 'no-object-identifier';
   if (isUnreadable(identifier)) {
-    return warn(id, couldNotCheck(identifier), 'Check onPremisesObjectIdentifier of the user in Graph beta.');
+    return fail(
+      id,
+      couldNotCheck(identifier),
+      cannotCheckFix(identifier, 'User.Read.All', 'whether onPremisesObjectIdentifier is set'),
+    );
   }
   if (!identifier.known) {
     return warn(
@@ -288,14 +320,18 @@ export function noObjectIdentifierCheck(identifier: Fact<Knowable<string | null>
   );
 }
 
-/** With the tenant's takeover block on, Entra Connect refuses the hard match (InvalidHardMatch). */
+/**
+ * With the tenant's takeover block on, Entra Connect refuses the hard match (InvalidHardMatch).
+ * Microsoft lets only a delegated Global Administrator read the flag, so an app-only Anchor
+ * normally cannot: that is said plainly and stays a warning. It guards nothing Anchor could break:
+ * with the flag on the sync refuses the match, verification says so and the run undoes its write.
+ */
 export function tenantHardMatchBlockCheck(features: Fact<Knowable<SyncFeatures>>): PreflightCheck {
   const id = 'tenant-hard-match-block';
-  const checkByHand =
-    'Check blockCloudObjectTakeoverThroughHardMatchEnabled (Get-EntraDirSyncFeature) before linking.';
-  if (isUnreadable(features)) return warn(id, couldNotCheck(features), checkByHand);
-  if (!features.known) return warn(id, `unknown: ${features.reason}`, checkByHand);
-  const flag = features.value.blockCloudObjectTakeoverThroughHardMatchEnabled;
+  const flag =
+    isUnreadable(features) || !features.known
+      ? undefined
+      : features.value.blockCloudObjectTakeoverThroughHardMatchEnabled;
   if (flag === true) {
     return fail(
       id,
@@ -307,8 +343,11 @@ export function tenantHardMatchBlockCheck(features: Fact<Knowable<SyncFeatures>>
   if (flag === false) return pass(id, 'blockCloudObjectTakeoverThroughHardMatchEnabled is off');
   return warn(
     id,
-    'unknown: Graph did not return blockCloudObjectTakeoverThroughHardMatchEnabled',
-    checkByHand,
+    'Microsoft lets only a signed-in Global Administrator read blockCloudObjectTakeoverThroughHardMatchEnabled, ' +
+      'not an app like Anchor, so this one is for you to confirm',
+    'Check it with Get-EntraDirSyncFeature (or Get-MgDirectoryOnPremiseSynchronization) as a Global ' +
+      'Administrator. If it is on, the sync refuses the match with InvalidHardMatch: Anchor’s verification ' +
+      'reports that and clears the value it wrote, so nothing is taken over.',
   );
 }
 

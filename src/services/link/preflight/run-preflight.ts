@@ -2,7 +2,7 @@ import { AdminFacingError, adminMessage } from '../../../shared/admin-facing-err
 import type { CloudCallOptions, CloudDirectory } from '../../entra/cloud-directory';
 import type { CloudUserDetail } from '../../entra/cloud-user';
 import type { DirectoryService, DirectoryUser } from '../../ad/ad-directory';
-import { UserNotFoundError } from '../../entra/graph-errors';
+import { GraphPermissionError, UserNotFoundError } from '../../entra/graph-errors';
 import { scorePair } from '../pair-matching';
 import type { Fact, PreflightFacts, RelayFact } from './checks';
 import { evaluateChecks } from './checks';
@@ -137,5 +137,5 @@ async function readRelay(relay: RelayPresence, at: Date): Promise<RelayFact> {
 
 function factOf<T>(settled: PromiseSettledResult<T>): Fact<T> {
   if (settled.status === 'fulfilled') return settled.value;
-  return { error: adminMessage(settled.reason) };
+  return { error: adminMessage(settled.reason), denied: settled.reason instanceof GraphPermissionError };
 }

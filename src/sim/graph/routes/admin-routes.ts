@@ -68,6 +68,7 @@ function newUser(body: Record<string, unknown>): SimCloudUser {
  * - `GET /_sim/deleted-users`, `POST /_sim/deleted-users`
  * - `POST /_sim/role-assignments` `{principalId, roleDefinitionId, eligible?}`
  * - `GET|PATCH /_sim/sync-features` `{...features, readableByApps?}`
+ * - `PATCH /_sim/apps/{clientId}` `{permissions: string[] | null}` (null: every permission; registers the app)
  * - `POST /_sim/sync-cycle` `{users: SimAdUser[]}` → SyncReport; `GET /_sim/sync-errors`
  * - `GET /_sim/organization`
  * - `PUT /_sim/throttle` ThrottleOptions; `POST /_sim/faults` FaultRule (`path` a string);
@@ -99,6 +100,20 @@ export function registerAdminRoutes(router: Router, ctx: AdminContext): void {
     };
     (body.eligible === true ? state.roleEligibilities : state.roleAssignments).push(assignment);
     return created(assignment);
+  });
+  router.add('PATCH', /^\/_sim\/apps\/([^/]+)$/, (req, m) => {
+    const clientId = decodeURIComponent(m[1]);
+    let app = state.clients.find((c) => c.clientId === clientId);
+    if (!app) state.clients.push((app = { clientId }));
+    const { permissions } = objectBody(req);
+    if (
+      permissions !== null &&
+      !(Array.isArray(permissions) && permissions.every((p) => typeof p === 'string'))
+    ) {
+      throw new GraphSimError(400, 'BadRequest', 'permissions must be a list of permission names, or null.');
+    }
+    app.permissions = permissions === null ? undefined : (permissions as string[]);
+    return noContent();
   });
   router.add('GET', /^\/_sim\/sync-features$/, () =>
     ok({ ...state.syncFeatures, readableByApps: state.onPremisesSyncReadableByApps }),

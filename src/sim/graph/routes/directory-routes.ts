@@ -1,3 +1,4 @@
+import { READ_PERMISSIONS, requirePermission } from '../app-permissions';
 import { GraphSimError, resourceNotFound } from '../graph-errors';
 import { selectProperties } from '../odata/odata-select';
 import type { RouteContext } from './route-context';
@@ -48,15 +49,17 @@ export function registerDirectoryRoutes(router: Router, ctx: RouteContext): void
     supportedServices: d.isInitial ? ['Email', 'OfficeCommunicationsOnline'] : ['Email'],
   });
   const domainSelect = { type: 'domain', known: DOMAIN_PROPERTIES, defaults: DOMAIN_PROPERTIES };
-  router.add('GET', /^\/domains$/, (req) =>
-    ok({
+  router.add('GET', /^\/domains$/, (req) => {
+    requirePermission(state, req, READ_PERMISSIONS.domains);
+    return ok({
       '@odata.context': `${ctx.baseUrl()}/${req.version}/$metadata#domains`,
       value: state.domains.map((d) =>
         selectProperties(domainView(d), req.query.get('$select'), domainSelect),
       ),
-    }),
-  );
+    });
+  });
   router.add('GET', /^\/domains\/([^/]+)$/, (req, m) => {
+    requirePermission(state, req, READ_PERMISSIONS.domains);
     const name = decodeURIComponent(m[1]).toLowerCase();
     const domain = state.domains.find((d) => d.id.toLowerCase() === name);
     if (!domain) throw resourceNotFound(decodeURIComponent(m[1]));

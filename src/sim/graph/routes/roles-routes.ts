@@ -1,3 +1,4 @@
+import { READ_PERMISSIONS, requirePermission } from '../app-permissions';
 import { GraphSimError } from '../graph-errors';
 import type { SimRoleAssignment, SimRoleDefinition } from '../model';
 import { queryCollection } from '../odata/collection-query';
@@ -75,12 +76,14 @@ export function registerRoleRoutes(router: Router, ctx: RouteContext): void {
     }
     return ok(body);
   };
-  router.add('GET', /^\/roleManagement\/directory\/roleAssignments$/, (req) =>
-    list(req, 'roleAssignment', state.roleAssignments, ASSIGNMENT_PROPERTIES),
-  );
-  router.add('GET', /^\/roleManagement\/directory\/roleEligibilitySchedules$/, (req) =>
-    list(req, 'roleEligibilitySchedule', state.roleEligibilities, SCHEDULE_PROPERTIES),
-  );
+  router.add('GET', /^\/roleManagement\/directory\/roleAssignments$/, (req) => {
+    requirePermission(state, req, READ_PERMISSIONS.roleAssignments);
+    return list(req, 'roleAssignment', state.roleAssignments, ASSIGNMENT_PROPERTIES);
+  });
+  router.add('GET', /^\/roleManagement\/directory\/roleEligibilitySchedules$/, (req) => {
+    requirePermission(state, req, READ_PERMISSIONS.roleEligibilitySchedules);
+    return list(req, 'roleEligibilitySchedule', state.roleEligibilities, SCHEDULE_PROPERTIES);
+  });
   router.add('GET', /^\/roleManagement\/directory\/roleDefinitions$/, (req) =>
     ok({ value: state.roleDefinitions.map((d) => definitionView(d, req.version === 'beta')) }),
   );

@@ -167,12 +167,31 @@ describe('preflight against the Graph simulator (HTTP)', () => {
       await admin('PATCH', '/sync-features', { readableByApps: false });
       const unknown = await preflight(APES.guid, APES.cloudId);
       assert.deepEqual(notPassed(unknown), { 'tenant-hard-match-block': 'warn' });
-      assert.match(check(unknown, 'tenant-hard-match-block').detail, /^unknown: .*Insufficient privileges/);
+      assert.match(check(unknown, 'tenant-hard-match-block').detail, /only a signed-in Global Administrator/);
     } finally {
       await admin('PATCH', '/sync-features', {
         blockCloudObjectTakeoverThroughHardMatchEnabled: false,
         readableByApps: true,
       });
+    }
+  });
+
+  it('blocks the role and domain checks, naming the missing permission, when Anchor may not read them', async () => {
+    try {
+      await admin('PATCH', '/apps/anchor', { permissions: ['User.ReadWrite.All'] });
+      const report = await preflight(APES.guid, APES.cloudId);
+      assert.deepEqual(notPassed(report), { 'domain-managed': 'fail', 'no-privileged-role': 'fail' });
+      assert.equal(report.verdict, 'fail');
+      assert.match(check(report, 'no-privileged-role').detail, /^could not check: .*403/);
+      assert.match(check(report, 'no-privileged-role').fix ?? '', /RoleManagement\.Read\.Directory/);
+      assert.match(check(report, 'domain-managed').fix ?? '', /Domain\.Read\.All/);
+
+      await admin('PATCH', '/apps/anchor', {
+        permissions: ['User.ReadWrite.All', 'Domain.Read.All', 'RoleManagement.Read.Directory'],
+      });
+      assert.deepEqual(notPassed(await preflight(APES.guid, APES.cloudId)), {});
+    } finally {
+      await admin('PATCH', '/apps/anchor', { permissions: null });
     }
   });
 

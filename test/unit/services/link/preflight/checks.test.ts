@@ -264,10 +264,14 @@ describe('preflight checks', () => {
       assert.match(check.fix ?? '', /\.onmicrosoft\.com/);
     });
 
-    it('warns when the domain could not be read', () => {
+    it('blocks when the domain could not be read: a federated domain is not a warning to tick', () => {
       const check = domainManagedCheck({ error: 'No domain fabrikam.com' }, 'gradya@fabrikam.com');
-      assertShape(check, 'warn');
+      assertShape(check, 'fail');
       assert.equal(check.detail, 'could not check: No domain fabrikam.com');
+      assert.match(check.fix ?? '', /Check again/);
+      const denied = domainManagedCheck({ error: 'Graph answered 403', denied: true }, 'gradya@fabrikam.com');
+      assertShape(denied, 'fail');
+      assert.match(denied.fix ?? '', /Domain\.Read\.All application permission/);
     });
   });
 
@@ -300,10 +304,15 @@ describe('preflight checks', () => {
       assert.match(check.detail, /role role-def-1 \(active\)/);
     });
 
-    it('warns when the roles could not be read', () => {
-      const check = noPrivilegedRoleCheck({ error: "Anchor's app registration is not allowed to do this." });
-      assertShape(check, 'warn');
+    it('blocks when the roles could not be read, naming the missing permission', () => {
+      const check = noPrivilegedRoleCheck({
+        error: "Anchor's app registration is not allowed to do this.",
+        denied: true,
+      });
+      assertShape(check, 'fail');
       assert.match(check.detail, /^could not check: /);
+      assert.match(check.fix ?? '', /RoleManagement\.Read\.Directory application permission/);
+      assertShape(noPrivilegedRoleCheck({ error: 'Graph did not answer within 20000 ms' }), 'fail');
     });
   });
 
@@ -321,14 +330,16 @@ describe('preflight checks', () => {
       assert.match(check.fix ?? '', /Hybrid Identity Administrator/);
     });
 
-    it('warns when Graph does not return it, or the read failed', () => {
+    it('warns when Graph does not expose it, and blocks when the read failed', () => {
       const unknown = noObjectIdentifierCheck({ known: false, reason: 'not in beta metadata' });
       assertShape(unknown, 'warn');
       assert.equal(
         unknown.detail,
         'Graph does not return onPremisesObjectIdentifier here (not in beta metadata)',
       );
-      assertShape(noObjectIdentifierCheck({ error: 'Graph is busy' }), 'warn');
+      const failed = noObjectIdentifierCheck({ error: 'Graph is busy' });
+      assertShape(failed, 'fail');
+      assert.equal(failed.detail, 'could not check: Graph is busy');
     });
   });
 
@@ -343,10 +354,13 @@ describe('preflight checks', () => {
       assert.match(check.detail, /InvalidHardMatch/);
     });
 
-    it('warns with the reason when unknown or not returned', () => {
+    it('warns plainly when Anchor cannot read it, with how to check it and what happens if it is on', () => {
       const unknown = tenantHardMatchBlockCheck({ known: false, reason: 'Graph refused: 403' });
       assertShape(unknown, 'warn');
-      assert.match(unknown.detail, /Graph refused: 403/);
+      assert.match(unknown.detail, /only a signed-in Global Administrator/);
+      assert.doesNotMatch(unknown.detail, /could not|failed|error/i);
+      assert.match(unknown.fix ?? '', /Get-EntraDirSyncFeature/);
+      assert.match(unknown.fix ?? '', /InvalidHardMatch/);
       assertShape(tenantHardMatchBlockCheck(features(null)), 'warn');
       assertShape(tenantHardMatchBlockCheck({ error: 'timeout' }), 'warn');
     });

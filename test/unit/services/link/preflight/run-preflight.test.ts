@@ -234,12 +234,14 @@ describe('runPreflight', () => {
       ),
     );
     const report = await run();
-    assert.deepEqual(statuses(report), { 'no-privileged-role': 'warn' });
+    assert.deepEqual(statuses(report), { 'no-privileged-role': 'fail' });
     const roles = report.checks.find((c) => c.id === 'no-privileged-role')!;
     assert.match(
       roles.detail,
       /^could not check: Anchor's app registration is not allowed to do this\. Graph answered 403/,
     );
+    assert.match(roles.fix ?? '', /RoleManagement\.Read\.Directory application permission/);
+    assert.equal(report.verdict, 'fail');
   });
 
   it('fails both checks fed by the ImmutableId holders when they cannot be read', async () => {

@@ -1,0 +1,42 @@
+import { GraphSimError } from './graph-errors';
+import type { SimRequest } from './sim-request';
+import type { TenantState } from './tenant-state';
+
+/**
+ * Application permissions that allow each read the simulator checks, least privileged first, as
+ * Microsoft Graph's permission tables list them (roleAssignments and roleEligibilitySchedules
+ * "List", domain "List"/"Get").
+ */
+export const READ_PERMISSIONS = {
+  roleAssignments: [
+    'RoleManagement.Read.Directory',
+    'Directory.Read.All',
+    'RoleManagement.Read.All',
+    'RoleManagement.ReadWrite.Directory',
+    'Directory.ReadWrite.All',
+  ],
+  roleEligibilitySchedules: [
+    'RoleEligibilitySchedule.Read.Directory',
+    'RoleEligibilitySchedule.ReadWrite.Directory',
+    'RoleManagement.Read.All',
+    'RoleManagement.Read.Directory',
+    'RoleManagement.ReadWrite.Directory',
+  ],
+  domains: ['Domain.Read.All', 'Directory.Read.All', 'Domain.ReadWrite.All', 'Directory.ReadWrite.All'],
+} as const;
+
+/**
+ * Refuses the request like Graph does (403 Authorization_RequestDenied) unless the calling app was
+ * granted one of `allowed`. An app registered without a `permissions` list holds every permission
+ * Anchor asks for. Grants are read when the request arrives (Graph reads them from the token, so
+ * there a change takes effect with the next token; tests change them between requests).
+ */
+export function requirePermission(state: TenantState, req: SimRequest, allowed: readonly string[]): void {
+  const app = state.clients.find((c) => c.clientId === req.app?.clientId);
+  if (!app?.permissions || app.permissions.some((p) => allowed.includes(p))) return;
+  throw new GraphSimError(
+    403,
+    'Authorization_RequestDenied',
+    'Insufficient privileges to complete the operation.',
+  );
+}
