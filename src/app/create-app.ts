@@ -10,9 +10,12 @@ import type { ProactiveChannel } from '../bot/cards/card-messenger';
 import { createBot } from '../bot/create-bot';
 import { messagesEndpoint } from '../bot/messages-endpoint';
 import { RequestCards } from '../bot/cards/request-cards';
+import { AlertCards } from '../bot/cards/alert-cards';
 import { AccessPolicy } from '../services/access/access-policy';
 import { AdminConversations } from '../services/conversations/admin-conversations';
 import { ApprovalChannel } from '../services/conversations/approval-channel';
+import { AlertService } from '../services/alerts/alert-service';
+import { SchedulerWatch } from '../services/alerts/scheduler-watch';
 import { AuditLog } from '../services/audit/audit-log';
 import { DeliveryLog } from '../services/conversations/delivery-log';
 import { LinkService } from '../services/link/link-service';
@@ -30,7 +33,7 @@ import { RelayPresence } from '../services/relay/presence';
 import type { StateStore } from '../services/state/state-store';
 import { PACKAGE_VERSION } from '../shared/paths';
 import { createServer, listen } from './server';
-import { sweepExpiredJobs, sweepRequests } from './sweepers';
+import { sweepAlerts, sweepExpiredJobs, sweepRequests } from './sweepers';
 import type { Sweeper } from './sweepers';
 
 /** The services an Anchor instance runs on; demo mode and production supply different ones. */
@@ -115,7 +118,12 @@ export function createApp(config: AnchorConfig, services: AppServices, logger: L
           retentionDays: config.link.auditRetentionDays,
           logger,
         }),
-        ...(relayParts ? [sweepExpiredJobs(relayParts.queue, logger)] : []),
+        ...(relayParts
+          ? [
+              sweepExpiredJobs(relayParts.queue, logger),
+              sweepAlerts({ watch: link.schedulerWatch, alerts: link.alerts, logger }),
+            ]
+          : []),
       ];
       return listen(server, config.host, config.port);
     },
@@ -196,6 +204,23 @@ function linkServices(
       .run(request.id)
       .catch((err: unknown) => logger.error({ err, requestId: request.id }, 'link run failed'));
   });
+  const alerts = new AlertService({ store, audit, logger });
+  const alertCards = new AlertCards({
+    messenger,
+    conversations,
+    channel,
+    alerts,
+    adminObjectIds: config.adminObjectIds,
+    logger,
+  });
+  const schedulerWatch = new SchedulerWatch({
+    alerts,
+    relay: parts.presence,
+    runUnderWay: async () =>
+      (await link.listOpen()).some((r) => r.state === 'approved' || r.state === 'running'),
+    graceMs: SCHEDULER_PAUSED_GRACE_MS,
+  });
+  link.onChange((change, request) => (change === 'progress' ? schedulerWatch.runEnded(request) : undefined));
   return {
     link,
     audit,
@@ -203,11 +228,21 @@ function linkServices(
     channel,
     messenger,
     cards,
+    alerts,
+    alertCards,
+    schedulerWatch,
     candidates: { directory, cloud },
     preflight,
     workflow,
   };
 }
+
+/**
+ * How long the relay must report the scheduler paused, with no link run under way, before every
+ * admin is alerted: twice the relay's status refresh (30 s) and then some, so a resume the relay
+ * has not reported yet is never taken for a pause left behind.
+ */
+const SCHEDULER_PAUSED_GRACE_MS = 120_000;
 
 /** This process, as the owner of the link runs it executes. */
 const INSTANCE_ID = `${os.hostname()}-${process.pid}-${randomUUID().slice(0, 8)}`;

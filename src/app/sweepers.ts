@@ -1,4 +1,6 @@
 import type { Logger } from '../shared/logger';
+import type { AlertService } from '../services/alerts/alert-service';
+import type { SchedulerWatch } from '../services/alerts/scheduler-watch';
 import type { AuditLog } from '../services/audit/audit-log';
 import type { LinkService } from '../services/link/link-service';
 import type { LinkWorkflow } from '../services/link/run/workflow';
@@ -58,6 +60,38 @@ export function sweepRequests(sweep: RequestSweep): Sweeper {
   };
   run();
   const timer = setInterval(run, sweep.intervalMs);
+  timer.unref();
+  return { stop: () => clearInterval(timer) };
+}
+
+/** How often the relay's last report is looked at for a scheduler left paused. */
+const ALERT_SWEEP_INTERVAL_MS = 30_000;
+/** How often admins are reminded of an incident that is not over. */
+const ALERT_REMINDER_MS = 3600_000;
+
+/** What {@link sweepAlerts} works on. */
+export interface AlertSweep {
+  watch: SchedulerWatch;
+  alerts: AlertService;
+  logger: Logger;
+}
+
+/**
+ * Every 30 s: raises or resolves the "scheduler paused" incident from the relay's last report, and
+ * reminds every admin of it once an hour while it lasts.
+ */
+export function sweepAlerts(sweep: AlertSweep): Sweeper {
+  let busy = false;
+  const run = () => {
+    if (busy) return;
+    busy = true;
+    sweep.watch
+      .check()
+      .then(() => sweep.alerts.remindIfDue('scheduler-paused', ALERT_REMINDER_MS))
+      .catch((err: unknown) => sweep.logger.warn({ err }, 'checking for a paused scheduler failed'))
+      .finally(() => (busy = false));
+  };
+  const timer = setInterval(run, ALERT_SWEEP_INTERVAL_MS);
   timer.unref();
   return { stop: () => clearInterval(timer) };
 }

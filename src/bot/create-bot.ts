@@ -1,5 +1,7 @@
 import type { Middleware } from 'botbuilder';
 import type { Logger } from '../shared/logger';
+import type { AlertService } from '../services/alerts/alert-service';
+import type { AlertCards } from './cards/alert-cards';
 import type { AccessPolicy } from '../services/access/access-policy';
 import type { AdminConversations } from '../services/conversations/admin-conversations';
 import type { ApprovalChannel } from '../services/conversations/approval-channel';
@@ -41,6 +43,10 @@ export interface BotServices extends LinkChatServices {
   preflight: PreflightRunner;
   /** The admin channel approval cards go to, once one is registered. */
   channel: ApprovalChannel;
+  /** Incidents every admin is told about until they are over. */
+  alerts: AlertService;
+  /** Their cards. */
+  alertCards: AlertCards;
 }
 
 /** The bot and the middleware that must run before it, in order. */
@@ -70,6 +76,7 @@ export function createCommandRouter(
  */
 export function createBot(services: BotServices): BotParts {
   services.link.onChange((_change, request) => services.cards.refresh(request));
+  services.alerts.onChange((change, incident) => services.alertCards.follow(change, incident));
   const router = createCommandRouter(services);
   const actions = [
     new RefreshStatusAction(services.health),

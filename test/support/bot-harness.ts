@@ -6,6 +6,8 @@ import { createBot } from '../../src/bot/create-bot';
 import type { BotServices } from '../../src/bot/create-bot';
 import type { PreflightRunner } from '../../src/bot/actions/check-pair';
 import { RequestCards } from '../../src/bot/cards/request-cards';
+import { AlertCards } from '../../src/bot/cards/alert-cards';
+import { AlertService } from '../../src/services/alerts/alert-service';
 import { AccessPolicy } from '../../src/services/access/access-policy';
 import { AdminConversations } from '../../src/services/conversations/admin-conversations';
 import { ApprovalChannel } from '../../src/services/conversations/approval-channel';
@@ -120,6 +122,15 @@ export function botHarness(options: BotHarnessOptions = {}) {
   link.onChange((change, request) => {
     if (change === 'approved') void runner.run(request.id);
   });
+  const alerts = new AlertService({ store, audit, logger, now: options.now });
+  const alertCards = new AlertCards({
+    messenger,
+    conversations,
+    channel,
+    alerts,
+    adminObjectIds: [DEMO_TENANT.requester.aadObjectId, DEMO_TENANT.approver.aadObjectId],
+    logger,
+  });
   const preflight = sinon.spy(options.preflight ?? (async () => apesPreflight()));
   const services: BotServices = {
     logger,
@@ -135,6 +146,8 @@ export function botHarness(options: BotHarnessOptions = {}) {
       cloud: searchOnlyCloud(demoCloudUsers().map((u) => ({ ...u, mail: u.mail ?? null }))),
     },
     preflight,
+    alerts,
+    alertCards,
     deliveries: new DeliveryLog(store),
   };
   const { bot, middleware } = createBot(services);
@@ -152,6 +165,7 @@ export function botHarness(options: BotHarnessOptions = {}) {
     proactive,
     runner,
     preflight,
+    alerts,
     lines,
   };
 }

@@ -1,4 +1,6 @@
 import type { CardData, CardName } from '../../src/bot/cards/card-templates';
+import { alertCardData } from '../../src/bot/views/alert';
+import type { Incident } from '../../src/services/alerts/incident';
 import { candidatesCardData } from '../../src/bot/views/candidates';
 import { preflightCardData } from '../../src/bot/views/preflight';
 import { requestCardData } from '../../src/bot/views/request';
@@ -76,7 +78,38 @@ export const CARD_SAMPLES: { [N in CardName]: CardSample<CardData[N]> } = {
     ),
     empty: requestListData('Open link requests', [], 'No link request is open.'),
   }),
+  alert: variants({
+    open: alertCardData(schedulerPausedIncident()),
+    resolved: alertCardData({
+      ...schedulerPausedIncident(),
+      state: 'resolved',
+      resolvedAt: '2026-11-25T10:41:07.000Z',
+      resolution: 'The relay aadc01 reported the scheduler enabled at 2026-11-25T10:41:05.000Z.',
+    }),
+  }),
 };
+
+/** The incident a resume that did not take leaves: the scheduler paused on aadc01. */
+function schedulerPausedIncident(): Incident {
+  return {
+    id: '6f1c2d3e-4a5b-4c6d-8e7f-9a0b1c2d3e4f',
+    kind: 'scheduler-paused',
+    state: 'open',
+    title: 'The sync scheduler is paused on aadc01',
+    detail:
+      'The link of apes@contoso.com (request 1b2c3d4e) could not resume it: the sync scheduler is still ' +
+      'paused on aadc01. Entra Connect exports nothing while it is paused.',
+    fix:
+      'Run Set-ADSyncScheduler -SyncCycleEnabled $true on the Entra Connect server. While Anchor holds its ' +
+      'pause lease there, the relay keeps trying to resume the scheduler by itself. This card turns green ' +
+      'as soon as the relay reports the scheduler enabled.',
+    openedAt: '2026-11-25T10:12:44.000Z',
+    notifiedAt: '2026-11-25T10:12:44.000Z',
+    resolvedAt: null,
+    resolution: null,
+    cards: [],
+  };
+}
 
 /** The sample of some card. */
 type AnySample = CardSample<CardData[CardName]>;

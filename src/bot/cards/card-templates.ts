@@ -4,6 +4,7 @@ import { Template } from 'adaptivecards-templating';
 import { CardFactory } from 'botbuilder';
 import type { Attachment } from 'botbuilder';
 import { CARDS_DIR } from '../../shared/paths';
+import type { AlertCardData } from '../views/alert';
 import type { CandidatesCardData } from '../views/candidates';
 import type { HelpCardData } from '../views/help';
 import type { PreflightCardData } from '../views/preflight';
@@ -19,6 +20,7 @@ export interface CardData {
   'link-preflight': PreflightCardData;
   'link-request': RequestCardData;
   'link-list': RequestListCardData;
+  alert: AlertCardData;
 }
 
 /** The card templates in `cards/`, by file name without `.json`. */

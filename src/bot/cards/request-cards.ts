@@ -1,9 +1,8 @@
 import type { Logger } from '../../shared/logger';
-import type { AdminConversations } from '../../services/conversations/admin-conversations';
-import type { ApprovalChannel } from '../../services/conversations/approval-channel';
-import { isRequester } from '../../services/link/link-request';
 import type { CardLocation, LinkRequest } from '../../services/link/link-request';
 import type { LinkService } from '../../services/link/link-service';
+import { adminTargets } from './admin-targets';
+import type { AdminAudience } from './admin-targets';
 import type { CardMessenger } from './card-messenger';
 import { expandCard } from './card-templates';
 import { requestCardData } from '../views/request';
@@ -18,12 +17,9 @@ export interface Publication {
 }
 
 /** Settings of {@link RequestCards}. */
-export interface RequestCardsOptions {
+export interface RequestCardsOptions extends AdminAudience {
   messenger: CardMessenger;
-  conversations: AdminConversations;
-  channel: ApprovalChannel;
   link: Pick<LinkService, 'addCards'>;
-  adminObjectIds: readonly string[];
   logger: Logger;
 }
 
@@ -45,19 +41,8 @@ export class RequestCards {
 
   /** Sends the approval card to the admin channel, or else to every other admin's personal chat. */
   async publish(request: LinkRequest): Promise<Publication> {
-    const { messenger, channel, conversations, adminObjectIds } = this.options;
-    const targets: { conversation: object; name: string }[] = [];
-    const registered = await channel.get();
-    if (registered)
-      targets.push({ conversation: registered.conversation, name: `the admin channel ${registered.name}` });
-    else {
-      for (const adminId of adminObjectIds) {
-        if (isRequester(request, { aadObjectId: adminId })) continue;
-        const reference = (await conversations.get(adminId)) as { user?: { name?: string } } | undefined;
-        if (reference)
-          targets.push({ conversation: reference, name: `${reference.user?.name ?? 'an admin'}'s chat` });
-      }
-    }
+    const { messenger } = this.options;
+    const targets = await adminTargets(this.options, request.requester.aadObjectId);
     const card = requestCard(request, 'approvers');
     const locations: CardLocation[] = [];
     const sentTo: string[] = [];

@@ -11,7 +11,9 @@ export type AuditAction =
   | 'link.refused'
   | 'link.step'
   | 'link.linked'
-  | 'link.failed';
+  | 'link.failed'
+  | 'alert.raised'
+  | 'alert.resolved';
 
 /** One audit entry: who did what, when, to which request, and the ImmutableId before and after. */
 export interface AuditEntry {
@@ -19,6 +21,7 @@ export interface AuditEntry {
   action: AuditAction;
   /** Who acted: an admin's Entra object id and name, or Anchor itself for the steps of a run. */
   actor: { aadObjectId: string | null; name: string };
+  /** The link request, or the incident of an `alert.*` entry. */
   requestId: string;
   correlationId: string;
   /** One line: the step and its outcome, the reason given, the refusal… */

@@ -1,0 +1,34 @@
+import type { AdminConversations } from '../../services/conversations/admin-conversations';
+import type { ApprovalChannel } from '../../services/conversations/approval-channel';
+import { sameObjectId } from '../../services/link/link-request';
+
+/** A conversation a card can be posted to, and how the requester reads it ("Adele Vance's chat"). */
+export interface AdminTarget {
+  conversation: object;
+  name: string;
+}
+
+/** Where admins are reached. */
+export interface AdminAudience {
+  conversations: AdminConversations;
+  channel: ApprovalChannel;
+  adminObjectIds: readonly string[];
+}
+
+/**
+ * Where a card for the admins goes: the admin channel registered with `approvals here`, or else
+ * the personal chat of every admin who ever talked to Anchor, but `except` (the requester).
+ */
+export async function adminTargets(audience: AdminAudience, except?: string): Promise<AdminTarget[]> {
+  const registered = await audience.channel.get();
+  if (registered)
+    return [{ conversation: registered.conversation, name: `the admin channel ${registered.name}` }];
+  const targets: AdminTarget[] = [];
+  for (const adminId of audience.adminObjectIds) {
+    if (except && sameObjectId(adminId, except)) continue;
+    const reference = (await audience.conversations.get(adminId)) as { user?: { name?: string } } | undefined;
+    if (reference)
+      targets.push({ conversation: reference, name: `${reference.user?.name ?? 'an admin'}'s chat` });
+  }
+  return targets;
+}

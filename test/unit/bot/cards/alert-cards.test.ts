@@ -1,0 +1,51 @@
+import assert from 'node:assert/strict';
+import { DEMO_TENANT } from '../../../../src/sim/demo/demo-tenant';
+import { botHarness } from '../../../support/bot-harness';
+
+const TEXT = {
+  title: 'The sync scheduler is paused on aadc01',
+  detail: 'The relay aadc01 has reported SyncCycleEnabled False since 10:00.',
+  fix: 'Run Set-ADSyncScheduler -SyncCycleEnabled $true on the Entra Connect server.',
+};
+
+describe('alert cards', () => {
+  /** The harness with both demo admins' personal chats known. */
+  async function harness() {
+    const h = botHarness();
+    for (const admin of [DEMO_TENANT.requester, DEMO_TENANT.approver]) {
+      await h.conversations.save(admin.aadObjectId, {
+        conversation: { id: `chat-${admin.aadObjectId}` },
+        user: { name: admin.name },
+      });
+    }
+    return h;
+  }
+
+  const texts = (card: Record<string, unknown>) => JSON.stringify(card);
+
+  it('tells every admin in their chat, and turns each card to resolved in place', async () => {
+    const h = await harness();
+    const incident = await h.alerts.raise('scheduler-paused', TEXT);
+    assert.ok(incident);
+    const sent = h.proactive.calls.filter((c) => c.kind === 'send');
+    assert.deepEqual(
+      sent.map((c) => c.conversationId).sort(),
+      [DEMO_TENANT.requester, DEMO_TENANT.approver].map((a) => `chat-${a.aadObjectId}`).sort(),
+    );
+    assert.match(texts(sent[0].card), /The sync scheduler is paused on aadc01/);
+    assert.match(texts(sent[0].card), /Set-ADSyncScheduler -SyncCycleEnabled \$true/);
+
+    await h.alerts.resolve('scheduler-paused', 'The relay aadc01 reported the scheduler enabled at 10:41.');
+    const updated = h.proactive.calls.filter((c) => c.kind === 'update');
+    assert.deepEqual(updated.map((c) => c.activityId).sort(), sent.map((c) => c.activityId).sort());
+    assert.match(texts(updated[0].card), /Resolved: The sync scheduler is paused on aadc01/);
+    assert.doesNotMatch(texts(updated[0].card), /What to do/);
+  });
+
+  it('posts again as a reminder while the incident lasts', async () => {
+    const h = await harness();
+    await h.alerts.raise('scheduler-paused', TEXT);
+    await h.alerts.remindIfDue('scheduler-paused', 0);
+    assert.equal(h.proactive.calls.filter((c) => c.kind === 'send').length, 4);
+  });
+});
