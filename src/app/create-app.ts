@@ -97,7 +97,13 @@ export function createApp(config: AnchorConfig, services: AppServices, logger: L
   middleware.forEach((m) => adapter.use(m));
 
   const messages = messagesEndpoint(adapter, bot);
-  const server = createServer({ messages, health, logger, relay: relayParts?.gateway ?? null });
+  const server = createServer({
+    messages,
+    health,
+    logger,
+    relay: relayParts?.gateway ?? null,
+    healthToken: config.healthToken,
+  });
   let sweepers: Sweeper[] = [];
   return {
     server,
