@@ -2,6 +2,7 @@ import 'dotenv/config';
 import { createApp } from './app/create-app';
 import { ConfigError, loadConfig } from './config/load-config';
 import type { AnchorConfig } from './config/load-config';
+import { routeConsoleToLogger } from './shared/console-capture';
 import { createLogger } from './shared/logger';
 import type { Logger } from './shared/logger';
 import { productionServices } from './app/production-services';
@@ -49,6 +50,9 @@ async function runDemo(config: AnchorConfig, logger: Logger): Promise<() => Prom
 }
 
 async function runProduction(config: AnchorConfig, logger: Logger): Promise<() => Promise<void>> {
+  // Libraries print to the console (botbuilder prints the JWT library's errors); in production
+  // every line goes through the redacting logger instead, as JSON.
+  routeConsoleToLogger(logger);
   const app = createApp(config, productionServices(config, logger), logger);
   const port = await app.start();
   logger.info({ host: config.host, port, appId: config.botAuth.MicrosoftAppId }, 'Anchor listening');

@@ -80,7 +80,7 @@ export function createApp(config: AnchorConfig, services: AppServices, logger: L
     allowedTenantId: config.allowedTenantId,
     adminObjectIds: config.adminObjectIds,
   });
-  const adapter = createAdapter(config, logger);
+  const adapter = createAdapter(config.botAuth, logger);
   const link = linkServices(
     config,
     services,
@@ -96,7 +96,7 @@ export function createApp(config: AnchorConfig, services: AppServices, logger: L
   });
   middleware.forEach((m) => adapter.use(m));
 
-  const messages = messagesEndpoint(adapter, bot);
+  const messages = messagesEndpoint({ adapter, bot, appId: config.botAuth.MicrosoftAppId, logger });
   const server = createServer({
     messages,
     health,

@@ -24,10 +24,12 @@ export interface ServerParts {
  */
 export function createServer(parts: ServerParts): restify.Server {
   const server = restify.createServer({ name: 'anchor' });
-  // Parsed per route: the relay routes need the raw body, whose exact bytes the relay signed.
-  const bodyParser = restify.plugins.bodyParser({ mapParams: false, maxBodySize: 1024 * 1024 });
+  // Read raw, not parsed: the messages endpoint authenticates the sender before it parses a body
+  // (a parser's error would answer an unauthenticated caller), and the relay routes need the
+  // exact bytes the relay signed.
+  const bodyReader = restify.plugins.bodyReader({ maxBodySize: 1024 * 1024 });
 
-  server.post('/api/messages', bodyParser, async (req: restify.Request, res: restify.Response) => {
+  server.post('/api/messages', bodyReader, async (req: restify.Request, res: restify.Response) => {
     await parts.messages.process(req, res);
   });
   registerRelayApi(server, parts.relay, parts.logger);
