@@ -7,6 +7,7 @@ import { createLogger } from './shared/logger';
 import type { Logger } from './shared/logger';
 import { productionServices } from './app/production-services';
 import { startDemo } from './sim/demo/start-demo';
+import { PlaygroundPortTakenError } from './sim/demo/playground';
 import { DEMO_TENANT } from './sim/demo/demo-tenant';
 import { DEMO_DEFAULTS } from './sim/demo/demo-defaults';
 
@@ -60,6 +61,8 @@ async function runProduction(config: AnchorConfig, logger: Logger): Promise<() =
 }
 
 main().catch((err: unknown) => {
-  console.error(err instanceof Error ? (err.stack ?? err.message) : err);
+  // A taken port is the user's to fix: the message says how, a stack would only bury it.
+  if (err instanceof PlaygroundPortTakenError) console.error(err.message);
+  else console.error(err instanceof Error ? (err.stack ?? err.message) : err);
   process.exit(1);
 });
