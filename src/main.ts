@@ -2,10 +2,12 @@ import 'dotenv/config';
 import { createApp } from './app/create-app';
 import { ConfigError, loadConfig } from './config/load-config';
 import type { AnchorConfig } from './config/load-config';
+import { routeConsoleToLogger } from './shared/console-capture';
 import { createLogger } from './shared/logger';
 import type { Logger } from './shared/logger';
 import { productionServices } from './app/production-services';
 import { startDemo } from './sim/demo/start-demo';
+import { PlaygroundPortTakenError } from './sim/demo/playground';
 import { DEMO_TENANT } from './sim/demo/demo-tenant';
 import { DEMO_DEFAULTS } from './sim/demo/demo-defaults';
 
@@ -49,6 +51,9 @@ async function runDemo(config: AnchorConfig, logger: Logger): Promise<() => Prom
 }
 
 async function runProduction(config: AnchorConfig, logger: Logger): Promise<() => Promise<void>> {
+  // Libraries print to the console (botbuilder prints the JWT library's errors); in production
+  // every line goes through the redacting logger instead, as JSON.
+  routeConsoleToLogger(logger);
   const app = createApp(config, productionServices(config, logger), logger);
   const port = await app.start();
   logger.info({ host: config.host, port, appId: config.botAuth.MicrosoftAppId }, 'Anchor listening');
@@ -56,6 +61,8 @@ async function runProduction(config: AnchorConfig, logger: Logger): Promise<() =
 }
 
 main().catch((err: unknown) => {
-  console.error(err instanceof Error ? (err.stack ?? err.message) : err);
+  // A taken port is the user's to fix: the message says how, a stack would only bury it.
+  if (err instanceof PlaygroundPortTakenError) console.error(err.message);
+  else console.error(err instanceof Error ? (err.stack ?? err.message) : err);
   process.exit(1);
 });

@@ -83,7 +83,7 @@ export function createApp(config: AnchorConfig, services: AppServices, logger: L
     allowedTenantId: config.allowedTenantId,
     adminObjectIds: config.adminObjectIds,
   });
-  const adapter = createAdapter(config, logger);
+  const adapter = createAdapter(config.botAuth, logger);
   const link = linkServices(
     config,
     services,
@@ -99,8 +99,14 @@ export function createApp(config: AnchorConfig, services: AppServices, logger: L
   });
   middleware.forEach((m) => adapter.use(m));
 
-  const messages = messagesEndpoint(adapter, bot);
-  const server = createServer({ messages, health, logger, relay: relayParts?.gateway ?? null });
+  const messages = messagesEndpoint({ adapter, bot, appId: config.botAuth.MicrosoftAppId, logger });
+  const server = createServer({
+    messages,
+    health,
+    logger,
+    relay: relayParts?.gateway ?? null,
+    healthToken: config.healthToken,
+  });
   let sweepers: Sweeper[] = [];
   return {
     server,

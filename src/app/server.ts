@@ -3,6 +3,7 @@ import type { MessagesEndpoint } from '../bot/messages-endpoint';
 import type { HealthMonitor } from '../services/health/health-monitor';
 import type { RelayGateway } from '../services/relay/gateway';
 import type { Logger } from '../shared/logger';
+import { registerHealthRoute } from './health-route';
 import { registerRelayApi } from './relay-routes';
 
 /** What the HTTP server routes to. */
@@ -13,6 +14,8 @@ export interface ServerParts {
   logger: Logger;
   /** The relay API; null when no relay is configured (its routes then answer 503). */
   relay: RelayGateway | null;
+  /** HEALTH_TOKEN: unlocks the details of /healthz; without it /healthz only says the instance is up. */
+  healthToken?: string;
 }
 
 /**
@@ -21,17 +24,17 @@ export interface ServerParts {
  */
 export function createServer(parts: ServerParts): restify.Server {
   const server = restify.createServer({ name: 'anchor' });
-  // Parsed per route: the relay routes need the raw body, whose exact bytes the relay signed.
-  const bodyParser = restify.plugins.bodyParser({ mapParams: false, maxBodySize: 1024 * 1024 });
+  // Read raw, not parsed: the messages endpoint authenticates the sender before it parses a body
+  // (a parser's error would answer an unauthenticated caller), and the relay routes need the
+  // exact bytes the relay signed.
+  const bodyReader = restify.plugins.bodyReader({ maxBodySize: 1024 * 1024 });
 
-  server.post('/api/messages', bodyParser, async (req: restify.Request, res: restify.Response) => {
+  server.post('/api/messages', bodyReader, async (req: restify.Request, res: restify.Response) => {
     await parts.messages.process(req, res);
   });
   registerRelayApi(server, parts.relay, parts.logger);
 
-  server.get('/healthz', async (_req, res) => {
-    res.json(200, await parts.health.report());
-  });
+  registerHealthRoute(server, parts.health, parts.healthToken, parts.logger);
 
   server.on('restifyError', (req: restify.Request, res: restify.Response, err: Error, next: () => void) => {
     parts.logger.warn({ method: req.method, url: req.url, status: res.statusCode, err }, 'http error');

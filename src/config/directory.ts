@@ -30,10 +30,23 @@ export const sourceAnchorSchema = z.object({
   ),
 });
 
+/**
+ * `scheme://user:password@host`: credentials in a URL end up wherever the URL is shown (start-up
+ * log, /healthz, status), so LDAP_URL is refused with them. Any scheme, so a mistyped one is caught too.
+ */
+const URL_WITH_CREDENTIALS = /^[a-z][a-z0-9+.-]*:\/\/[^/?#]*@/i;
+
 /** The LDAP settings production needs. */
 export const ldapSchema = z.object({
   LDAP_URL: required(
-    z.string().regex(/^ldaps?:\/\/[^/\s]+\/?$/i, 'must be ldaps://host[:port] or ldap://host[:port]'),
+    z
+      .string()
+      .regex(/^ldaps?:\/\/[^/\s]+\/?$/i, 'must be ldaps://host[:port] or ldap://host[:port]')
+      // The message never repeats the value: it would print the password.
+      .refine(
+        (url) => !URL_WITH_CREDENTIALS.test(url),
+        'must not contain a user name or password; put the account in LDAP_BIND_DN and its password in LDAP_BIND_PASSWORD',
+      ),
   ),
   LDAP_BIND_DN: required(z.string().min(3)),
   LDAP_BIND_PASSWORD: required(z.string().min(1)),

@@ -65,6 +65,8 @@ export interface AnchorConfig {
   relay?: RelaySettings;
   /** Where approvals, relay jobs, the audit log and conversation references are kept. */
   storage: StateStoreSettings;
+  /** The bearer token that unlocks the details of `/healthz`; without it only liveness is answered. */
+  healthToken?: string;
   demo: DemoConfig;
 }
 
@@ -98,6 +100,7 @@ const EXAMPLES: Record<string, string> = {
   GRAPH_SIM_PORT: '3979',
   PLAYGROUND_REQUESTER_PORT: '56150',
   PLAYGROUND_APPROVER_PORT: '56151',
+  HEALTH_TOKEN: '<at least 32 random characters, e.g. from: openssl rand -hex 32>',
   ...DIRECTORY_EXAMPLES,
   ...GRAPH_EXAMPLES,
   ...RELAY_EXAMPLES,
@@ -125,6 +128,13 @@ const commonSchema = sourceAnchorSchema.extend(linkSchema.shape).extend({
   GRAPH_SIM_PORT: optional(port),
   PLAYGROUND_REQUESTER_PORT: optional(port),
   PLAYGROUND_APPROVER_PORT: optional(port),
+  // Guessable tokens would hand the health details to anyone; whitespace is a pasting mistake.
+  HEALTH_TOKEN: optional(
+    z
+      .string()
+      .min(32, 'must be at least 32 characters (e.g. openssl rand -hex 32)')
+      .regex(/^\S+$/, 'must not contain spaces'),
+  ),
 });
 
 const productionSchema = ldapSchema
@@ -181,13 +191,24 @@ export function loadConfig(env: Record<string, string | undefined>, demo: DemoDe
     if (problems.length > 0 || !common.success || !prod.success || !storage.settings) {
       throw new ConfigError(mode, problems);
     }
-    return { ...productionConfig(common.data, prod.data), relay: relay.settings, storage: storage.settings };
+    return {
+      ...productionConfig(common.data, prod.data),
+      relay: relay.settings,
+      storage: storage.settings,
+      healthToken: common.data.HEALTH_TOKEN,
+    };
   }
   const demoLdap = env.LDAP_URL ? ldapSchema.safeParse(env) : undefined;
   if (demoLdap && !demoLdap.success) problems.push(...toProblems(demoLdap.error));
   if (problems.length > 0 || !common.success || !storage.settings) throw new ConfigError(mode, problems);
   const ldap = demoLdap?.success ? ldapOptionsFrom(demoLdap.data, common.data.SOURCE_ANCHOR) : undefined;
-  return { ...demoConfig(common.data, demo), ldap, relay: relay.settings, storage: storage.settings };
+  return {
+    ...demoConfig(common.data, demo),
+    ldap,
+    relay: relay.settings,
+    storage: storage.settings,
+    healthToken: common.data.HEALTH_TOKEN,
+  };
 }
 
 /**

@@ -29,6 +29,8 @@ export const REDACTED_PATHS = [
   '*.bindPassword',
   'privateKey',
   '*.privateKey',
+  'healthToken',
+  '*.healthToken',
   // A logged configuration (config.storage) carries the storage account key inside it.
   'connectionString',
   '*.connectionString',

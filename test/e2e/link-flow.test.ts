@@ -13,6 +13,7 @@ import { DEMO_TENANT, cloudOnlyUser } from '../../src/sim/demo/demo-tenant';
 import { BUILT_IN_ROLES } from '../../src/sim/graph/role-definitions';
 import { AnchorProcess, freePort } from '../support/anchor-process';
 import { sharedSambaDc } from '../support/fixtures';
+import { fetchHealth } from '../support/health';
 import { Browser, screenshotDir } from '../support/playground-driver';
 import type { PlaygroundPage } from '../support/playground-driver';
 import { SYNCED_OU } from '../support/samba-dc';
@@ -66,7 +67,7 @@ describe('e2e: the link flow with two admins (Samba AD, Graph simulator, relay, 
 
   /** The relay as the bot last heard from it (`/healthz`). */
   async function relayHealth(): Promise<{ state: string; syncCycleEnabled?: boolean | null }> {
-    const res = await fetch(botEndpoint.replace('/api/messages', '/healthz'));
+    const res = await fetchHealth(botEndpoint.replace('/api/messages', ''));
     return ((await res.json()) as { dependencies: { relay: { state: string; syncCycleEnabled?: boolean } } })
       .dependencies.relay;
   }

@@ -10,6 +10,7 @@ import { demoGraphSeed } from '../../src/sim/demo/demo-graph-seed';
 import { DEMO_TENANT } from '../../src/sim/demo/demo-tenant';
 import { GraphSimulator } from '../../src/sim/graph/graph-simulator';
 import { AnchorProcess, freePort } from '../support/anchor-process';
+import { fetchHealth } from '../support/health';
 import { BotConnector } from '../support/bot-connector';
 import { bulkCloudId, bulkObjectGuid, scaleOutCloudUsers } from '../support/scale-out-tenant';
 import { relayPairing, startRelayProcess } from '../support/relay-process';
@@ -88,7 +89,7 @@ describe('restart: state in the file store survives the process', function () {
   async function waitForRelay(): Promise<void> {
     const end = Date.now() + 30_000;
     for (;;) {
-      const health = (await (await fetch(`${url}/healthz`)).json()) as {
+      const health = (await (await fetchHealth(url)).json()) as {
         dependencies: { relay: { state: string } };
       };
       if (health.dependencies.relay.state === 'ok') return;

@@ -19,6 +19,7 @@ import { demoGraphSeed } from '../../src/sim/demo/demo-graph-seed';
 import { DEMO_TENANT } from '../../src/sim/demo/demo-tenant';
 import { GraphSimulator } from '../../src/sim/graph/graph-simulator';
 import { AnchorProcess, freePort } from '../support/anchor-process';
+import { fetchHealth } from '../support/health';
 import { sharedAzurite } from '../support/fixtures';
 import { BotConnector } from '../support/bot-connector';
 import {
@@ -165,8 +166,7 @@ describe('scale-out: two bot processes sharing Azure Blob Storage (Azurite)', fu
     await until('both instances see the relay', async () => {
       const states = await Promise.all(
         [0, 1].map(
-          async (i) =>
-            ((await (await fetch(`${urlOf(i)}/healthz`)).json()) as HealthBody).dependencies.relay.state,
+          async (i) => ((await (await fetchHealth(urlOf(i))).json()) as HealthBody).dependencies.relay.state,
         ),
       );
       return states.every((s) => s === 'ok') || undefined;

@@ -2,6 +2,7 @@ import { spawn } from 'node:child_process';
 import type { ChildProcess } from 'node:child_process';
 import net from 'node:net';
 import { PROJECT_ROOT } from '../../src/shared/paths';
+import { TEST_HEALTH_TOKEN } from './health';
 
 /** A free TCP port on loopback, for a server a test is about to start. */
 export function freePort(): Promise<number> {
@@ -33,8 +34,8 @@ export class AnchorProcess {
   }
 
   /**
-   * Starts an Anchor program (the bot by default, or `src/relay-agent/main.ts`) with `env` plus PATH
-   * and HOME. The working directory has no `.env`.
+   * Starts an Anchor program (the bot by default, or `src/relay-agent/main.ts`) with `env` plus PATH,
+   * HOME and the test HEALTH_TOKEN (which `env` may override). The working directory has no `.env`.
    */
   static start(env: Record<string, string>, entry = 'src/main.ts'): AnchorProcess {
     const child = spawn(process.execPath, ['--import', 'tsx', entry], {
@@ -43,6 +44,7 @@ export class AnchorProcess {
         PATH: process.env.PATH ?? '',
         HOME: process.env.HOME ?? '',
         DOTENV_CONFIG_PATH: '/dev/null',
+        HEALTH_TOKEN: TEST_HEALTH_TOKEN,
         ...env,
       },
       stdio: ['ignore', 'pipe', 'pipe'],

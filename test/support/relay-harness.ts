@@ -17,6 +17,7 @@ import { STAND_IN_PWSH } from '../../src/sim/demo/demo-relay';
 import { demoDirectoryUsers } from '../../src/sim/demo/demo-tenant';
 import type { GraphSimulator } from '../../src/sim/graph/graph-simulator';
 import { AnchorProcess, freePort } from './anchor-process';
+import { TEST_HEALTH_TOKEN, fetchHealth } from './health';
 
 /** The relay id the harness pairs the bot and the relay under. */
 export const HARNESS_RELAY_ID = 'aadc01';
@@ -81,6 +82,7 @@ export class RelayHarness {
         PORT: String(this.port),
         RELAY_KEYS: `${HARNESS_RELAY_ID}=${this.relayKeys.publicKey}`,
         BOT_SIGNING_KEY: this.botKeys.privateKey,
+        HEALTH_TOKEN: TEST_HEALTH_TOKEN,
       },
       DEMO_DEFAULTS,
     );
@@ -144,7 +146,7 @@ export class RelayHarness {
 
   /** The `relay` entry of the bot's /healthz. */
   async relayHealth(): Promise<RelayHealth> {
-    const res = await fetch(`http://127.0.0.1:${this.port}/healthz`);
+    const res = await fetchHealth(`http://127.0.0.1:${this.port}`);
     return ((await res.json()) as { dependencies: { relay: RelayHealth } }).dependencies.relay;
   }
 

@@ -122,9 +122,14 @@ export async function startDemo(config: AnchorConfig, logger: Logger): Promise<D
       );
     }
 
-    const playground = async (user: PlaygroundUser, pgPort: number): Promise<PlaygroundInstance> => {
+    const playground = async (
+      user: PlaygroundUser,
+      pgPort: number,
+      portSetting: string,
+    ): Promise<PlaygroundInstance> => {
       const instance = await startPlayground({
         port: pgPort,
+        portSetting,
         botEndpoint: `${botUrl}/api/messages`,
         tenantId: DEMO_TENANT.tenantId,
         currentUser: user,
@@ -134,9 +139,10 @@ export async function startDemo(config: AnchorConfig, logger: Logger): Promise<D
       stops.push(() => instance.stop());
       return instance;
     };
-    const [requester, approver] = await Promise.all([
-      playground(DEMO_TENANT.requester, config.demo.requesterPlaygroundPort),
-      playground(DEMO_TENANT.approver, config.demo.approverPlaygroundPort),
+    // Both settle before a failure stops the demo, so neither Playground is left starting.
+    const [requester, approver] = await allOrFirstError([
+      playground(DEMO_TENANT.requester, config.demo.requesterPlaygroundPort, 'PLAYGROUND_REQUESTER_PORT'),
+      playground(DEMO_TENANT.approver, config.demo.approverPlaygroundPort, 'PLAYGROUND_APPROVER_PORT'),
     ]);
     return {
       botUrl,
@@ -150,6 +156,14 @@ export async function startDemo(config: AnchorConfig, logger: Logger): Promise<D
     await stop();
     throw err;
   }
+}
+
+/** Waits for every promise; then resolves with all values, or rejects with the first failure. */
+async function allOrFirstError<T>(promises: Promise<T>[]): Promise<T[]> {
+  const settled = await Promise.allSettled(promises);
+  const failed = settled.find((s): s is PromiseRejectedResult => s.status === 'rejected');
+  if (failed) throw failed.reason;
+  return settled.map((s) => (s as PromiseFulfilledResult<T>).value);
 }
 
 /**

@@ -4,6 +4,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { AnchorProcess, freePort } from '../../support/anchor-process';
 import { sharedSambaDc } from '../../support/fixtures';
+import { fetchHealth } from '../../support/health';
 import type { SambaDc } from '../../support/samba-dc';
 
 const PRODUCTION = {
@@ -93,7 +94,7 @@ describe('production mode (real process)', () => {
     });
 
     it('reports each dependency on /healthz: the directory is up over LDAPS', async () => {
-      const res = await fetch(`${base}/healthz`);
+      const res = await fetchHealth(base);
       assert.equal(res.status, 200);
       const body = (await res.json()) as {
         status: string;
@@ -135,7 +136,7 @@ describe('production mode (real process)', () => {
     });
 
     it('still starts, and /healthz says the bind was refused and what to check', async () => {
-      const body = (await (await fetch(`${base}/healthz`)).json()) as {
+      const body = (await (await fetchHealth(base)).json()) as {
         dependencies: Record<string, { state: string; detail: string }>;
       };
       assert.equal(body.dependencies.directory.state, 'down');

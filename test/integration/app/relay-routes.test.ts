@@ -24,6 +24,7 @@ import { DEMO_TENANT, demoDirectoryUsers } from '../../../src/sim/demo/demo-tena
 import { GraphSimulator } from '../../../src/sim/graph/graph-simulator';
 import { message } from '../../support/activities';
 import { freePort } from '../../support/anchor-process';
+import { TEST_HEALTH_TOKEN, fetchHealth } from '../../support/health';
 import { memoryLogger } from '../../support/memory-logger';
 import {
   jobResult,
@@ -61,6 +62,7 @@ describe('relay API (real HTTP on loopback)', function () {
         PORT: String(await freePort()),
         RELAY_KEYS: `aadc01=${relayA.publicKey},aadc02=${relayB.publicKey}`,
         BOT_SIGNING_KEY: bot.privateKey,
+        HEALTH_TOKEN: TEST_HEALTH_TOKEN,
       },
       DEMO_DEFAULTS,
     );
@@ -88,7 +90,7 @@ describe('relay API (real HTTP on loopback)', function () {
   const poll = (relayId = 'aadc01', key = A, overrides = {}) =>
     send(signedRequest(RELAY_PATHS.poll, pollRequest(relayId, overrides), relayId, key));
   const relayHealth = async () => {
-    const body = (await (await fetch(`${base}/healthz`)).json()) as {
+    const body = (await (await fetchHealth(base)).json()) as {
       dependencies: Record<string, Record<string, unknown>>;
     };
     return body.dependencies.relay;
@@ -212,7 +214,10 @@ describe('relay API (real HTTP on loopback)', function () {
   });
 
   it('answers 503 on every relay route and says so in /healthz when no relay is configured', async () => {
-    const config = loadConfig({ PORT: String(await freePort()) }, DEMO_DEFAULTS);
+    const config = loadConfig(
+      { PORT: String(await freePort()), HEALTH_TOKEN: TEST_HEALTH_TOKEN },
+      DEMO_DEFAULTS,
+    );
     const { cloud } = createGraphServices(config.graph, {
       baseUrl: graph.baseUrl,
       authorityHost: graph.authorityUrl,
@@ -228,7 +233,7 @@ describe('relay API (real HTTP on loopback)', function () {
         assert.equal(res.status, 503);
         assert.equal(((await res.json()) as { message: string }).message, 'no relay is configured');
       }
-      const health = (await (await fetch(`${bareBase}/healthz`)).json()) as {
+      const health = (await (await fetchHealth(bareBase)).json()) as {
         dependencies: Record<string, { state: string; detail: string }>;
       };
       assert.deepEqual(

@@ -22,6 +22,7 @@ import {
 import { AdSyncSimState } from '../../../src/sim/adsync-host/state';
 import type { AdSyncSimData } from '../../../src/sim/adsync-host/state';
 import { AnchorProcess, freePort } from '../../support/anchor-process';
+import { fetchHealth } from '../../support/health';
 
 /*
  * The relay as a real process (`node --import tsx src/relay-agent/main.ts`), against the bot as a real
@@ -226,7 +227,7 @@ describe('relay agent against the bot and the stand-in ADSync host (real process
   }
 
   async function relayHealth(): Promise<{ state: string; lastSeen?: string | null }> {
-    const res = await fetch(`http://127.0.0.1:${botPort}/healthz`);
+    const res = await fetchHealth(`http://127.0.0.1:${botPort}`);
     const body = (await res.json()) as { dependencies: Record<string, { state: string; lastSeen?: string }> };
     return body.dependencies.relay;
   }
