@@ -1,4 +1,5 @@
 import type { PreflightReport } from '../../services/link/preflight/report';
+import { MAX_REASON_LENGTH } from '../../services/link/request-store';
 import { LINK_VERBS } from '../verbs';
 import { label } from './candidates';
 import { STATUS_MARK, formatTime } from './format';
@@ -49,6 +50,8 @@ export interface PreflightCardData {
   notice: string;
   /** The saved draft "Request approval" files. */
   draftId: string;
+  /** How long a reason the input takes: the filing rule's limit. */
+  reasonMaxLength: number;
   /** The pair "Check again" checks. */
   adUserId: string;
   cloudUserId: string;
@@ -79,6 +82,7 @@ export function preflightCardData(report: PreflightReport, draftId: string, noti
     canRequest: report.verdict !== 'fail',
     notice,
     draftId,
+    reasonMaxLength: MAX_REASON_LENGTH,
     adUserId: ad.objectGuid,
     cloudUserId: cloud.id,
     requestVerb: LINK_VERBS.request,
