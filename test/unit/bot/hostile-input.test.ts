@@ -1,6 +1,7 @@
 import assert from 'node:assert/strict';
 import { PICK_BOTH } from '../../../src/bot/actions/check-pair';
 import { NOT_AN_ID } from '../../../src/bot/commands/cancel';
+import { ALREADY_HANDLED } from '../../../src/bot/middleware/dedupe-middleware';
 import { CARD_VERBS, LINK_VERBS, STATUS_VERBS } from '../../../src/bot/verbs';
 import type { CardVerb } from '../../../src/bot/verbs';
 import { UNKNOWN_DRAFT } from '../../../src/services/link/drafts';
@@ -240,6 +241,39 @@ describe('crafted card data and command arguments (bot harness)', () => {
       }
       assertOnlyDeliveries(mark, true);
     });
+  });
+
+  describe('a crafted conversation id (the delivery log is kept per conversation)', () => {
+    for (const { name, value } of HOSTILE_STRINGS) {
+      it(`${name}: handled once as usual, the second delivery recognised`, async () => {
+        const base = message(ADMIN, 'help');
+        const activity = {
+          ...base,
+          id: `activity-${name}`,
+          conversation: { ...base.conversation!, id: value },
+        };
+        await h.adapter.send(activity).assertReply((r) => assert.ok(r.attachments?.length, 'the help card'));
+        const click = teamsActivity(ADMIN, {
+          id: `click-${name}`,
+          type: 'invoke',
+          name: 'adaptiveCard/action',
+          conversation: { ...base.conversation!, id: value },
+          value: {
+            action: { type: 'Action.Execute', verb: LINK_VERBS.view, data: { requestId: known.requestId } },
+          },
+        });
+        await h.adapter.send(click).assertReply((r) => assert.equal(r.value.body.type, CARD_TYPE));
+        // Without a conversation id there is nothing to recognise a redelivery by (as before).
+        if (value) {
+          await h.adapter.send(click).assertReply((r) => assert.equal(r.value.body.value, ALREADY_HANDLED));
+        }
+        const keys = store.calls.filter((c) => c.key.startsWith('deliveries/')).map((c) => c.key);
+        assert.ok(
+          keys.every((k) => /^deliveries\/[0-9a-f]{64}$/.test(k)),
+          keys.join(', '),
+        );
+      });
+    }
   });
 
   /** Clicks as `c.who` and checks the answer, the store, the cards sent, the audit, the services. */
