@@ -66,7 +66,7 @@ export function registerRelayApi(server: restify.Server, gateway: RelayGateway |
 
 /**
  * Every other method and path under `/api/relay/` gets Anchor's own 404 or 405, not restify's
- * (which repeats the path back); so does a path the router cannot even decode (`%E0%A4%A`).
+ * (which repeats the path back).
  */
 function registerFallbacks(server: restify.Server): void {
   const elsewhere = async (req: restify.Request, res: restify.Response) => {
@@ -81,12 +81,16 @@ function registerFallbacks(server: restify.Server): void {
   };
   const methods = [server.get, server.post, server.put, server.patch, server.del, server.head, server.opts];
   for (const add of methods) add.call(server, ANY_RELAY_PATH, elsewhere);
-  server.on('NotFound', (req: restify.Request, res: restify.Response, _err: Error, next: () => void) => {
+  // A path the router cannot decode (`%E0%A4%A`) or match (a job id past the router's parameter
+  // length) never reaches a route: restify would answer its own 404 or 405; this answers instead.
+  const unrouted = (req: restify.Request, res: restify.Response, _err: Error, next: () => void) => {
     if (/^\/api\/relay(\/|\?|$)/i.test(req.url ?? '')) {
       send(res, reply(404, 'not-found', 'there is no such relay route', req.getId()));
     }
     next();
-  });
+  };
+  server.on('NotFound', unrouted);
+  server.on('MethodNotAllowed', unrouted);
 }
 
 function relayRequest(req: restify.Request, body: string, correlationId: string): RelayHttpRequest {
