@@ -464,4 +464,16 @@ describe('hostile input over HTTP against the bot as a real process', function (
       assert.equal(accepted.status, 200, accepted.text);
     });
   });
+
+  // Last, after every other suite: what the processes printed while all of the above ran.
+  describe('in the end', () => {
+    it('neither process logged an error: no unhandled turn, no failed relay request', () => {
+      for (const b of bots) {
+        const errors = b.process.text
+          .split('\n')
+          .filter((l) => /"level":"(error|fatal)"|unhandled error in turn/.test(l));
+        assert.deepEqual(errors, []);
+      }
+    });
+  });
 });
