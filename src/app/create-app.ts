@@ -28,6 +28,7 @@ import { PingProbe } from '../services/health/ping-probe';
 import { RelayClient } from '../services/relay/relay-client';
 import { RelayEventLog } from '../services/relay/event-log';
 import { RelayGateway } from '../services/relay/gateway';
+import { NonceLedger } from '../services/relay/nonce-ledger';
 import { RelayJobQueue } from '../services/relay/job-queue';
 import { RelayPresence } from '../services/relay/presence';
 import type { StateStore } from '../services/state/state-store';
@@ -146,7 +147,9 @@ const RELAY_STALE_AFTER_MS = 60_000;
 function relayServices(settings: RelaySettings, store: StateStore, presence: RelayPresence, logger: Logger) {
   const queue = new RelayJobQueue(store);
   const events = new RelayEventLog(store);
-  const gateway = new RelayGateway({ settings, queue, presence, events, logger });
+  // Nonces live in the shared store: a request replayed to another instance is refused there too.
+  const nonces = new NonceLedger(store, { logger });
+  const gateway = new RelayGateway({ settings, queue, presence, events, logger, nonces });
   const client = new RelayClient({ queue, presence, relayId: settings.primaryRelayId });
   return { queue, events, gateway, client };
 }

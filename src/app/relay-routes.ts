@@ -1,15 +1,27 @@
-import restify from 'restify';
+import type restify from 'restify';
 import type { Logger } from '../shared/logger';
 import type { RelayGateway, RelayHttpReply, RelayHttpRequest } from '../services/relay/gateway';
 import { RELAY_PATHS } from '../shared/relay-protocol/messages';
+import { readRawBody } from './raw-body';
 
 /** Relay messages are small; anything bigger is not a relay talking. */
 const MAX_RELAY_BODY = 64 * 1024;
 
+/** The result route; its job id is checked by the gateway, after the signature. */
+const RESULT_ROUTE = '/api/relay/jobs/:jobId/result';
+
+/** Every other path under the relay API, and every method but POST: a generic 404 or 405. */
+const ANY_RELAY_PATH = '/api/relay/*';
+const KNOWN_PATH = /^\/api\/relay\/(poll|events|jobs\/[^/]*\/result)\/?$/;
+
 /**
- * Routes `/api/relay/*` to the gateway. The body is read raw here (not parsed by restify's
- * bodyParser) because the relay signed its exact bytes; the gateway checks the signature first
- * and only then parses the JSON. Without a configured relay every route answers 503.
+ * Routes `/api/relay/*` to the gateway. The body is read raw here (not parsed by restify) because
+ * the relay signed its exact bytes; the gateway checks the signature first and only then parses
+ * the JSON. Without a configured relay every route answers 503.
+ *
+ * Every answer is JSON of `{ code, message, correlationId }` in Anchor's words: an unknown path,
+ * a wrong method, a compressed or oversized body are refused here without restify's own error
+ * text, and a fault is a 500 that says nothing about it (the log does).
  */
 export function registerRelayApi(server: restify.Server, gateway: RelayGateway | null, logger: Logger): void {
   const route =
@@ -17,54 +29,88 @@ export function registerRelayApi(server: restify.Server, gateway: RelayGateway |
     async (req: restify.Request, res: restify.Response) => {
       const correlationId = req.getId();
       if (!gateway) {
-        send(res, {
-          status: 503,
-          body: { code: 'no-relay', message: 'no relay is configured', correlationId },
-        });
+        send(res, reply(503, 'no-relay', 'no relay is configured', correlationId));
+        return;
+      }
+      const body = await readRawBody(req, MAX_RELAY_BODY);
+      if (!body.ok) {
+        logger.warn(
+          { path: req.url, status: body.status, correlationId },
+          `relay request refused: ${body.message}`,
+        );
+        send(res, reply(body.status, 'bad-request', body.message, correlationId));
         return;
       }
       try {
-        send(res, await handle(gateway, relayRequest(req, correlationId), req));
+        send(res, await handle(gateway, relayRequest(req, body.text, correlationId), req));
       } catch (err) {
         logger.error({ err, path: req.url, correlationId }, 'relay request failed');
-        send(res, { status: 500, body: { code: 'internal', message: 'the request failed', correlationId } });
+        send(res, reply(500, 'internal', 'the request failed', correlationId));
       }
     };
-  const reader = restify.plugins.bodyReader({ maxBodySize: MAX_RELAY_BODY });
 
   server.post(
     RELAY_PATHS.poll,
-    reader,
     route((gw, req) => gw.poll(req)),
   );
   server.post(
-    '/api/relay/jobs/:jobId/result',
-    reader,
+    RESULT_ROUTE,
     route((gw, req, raw) => gw.result(req, String(raw.params.jobId))),
   );
   server.post(
     RELAY_PATHS.events,
-    reader,
     route((gw, req) => gw.event(req)),
   );
+  registerFallbacks(server);
 }
 
-function relayRequest(req: restify.Request, correlationId: string): RelayHttpRequest {
-  const body: unknown = req.body;
-  const text = typeof body === 'string' ? body : Buffer.isBuffer(body) ? body.toString('utf8') : '';
+/**
+ * Every other method and path under `/api/relay/` gets Anchor's own 404 or 405, not restify's
+ * (which repeats the path back).
+ */
+function registerFallbacks(server: restify.Server): void {
+  const elsewhere = async (req: restify.Request, res: restify.Response) => {
+    const path = (req.url ?? '').split('?')[0];
+    const known = req.method !== 'POST' && KNOWN_PATH.test(path);
+    send(
+      res,
+      known
+        ? reply(405, 'method-not-allowed', 'the relay API takes only POST', req.getId())
+        : reply(404, 'not-found', 'there is no such relay route', req.getId()),
+    );
+  };
+  const methods = [server.get, server.post, server.put, server.patch, server.del, server.head, server.opts];
+  for (const add of methods) add.call(server, ANY_RELAY_PATH, elsewhere);
+  // A path the router cannot decode (`%E0%A4%A`) or match (a job id past the router's parameter
+  // length) never reaches a route: restify would answer its own 404 or 405; this answers instead.
+  const unrouted = (req: restify.Request, res: restify.Response, _err: Error, next: () => void) => {
+    if (/^\/api\/relay(\/|\?|$)/i.test(req.url ?? '')) {
+      send(res, reply(404, 'not-found', 'there is no such relay route', req.getId()));
+    }
+    next();
+  };
+  server.on('NotFound', unrouted);
+  server.on('MethodNotAllowed', unrouted);
+}
+
+function relayRequest(req: restify.Request, body: string, correlationId: string): RelayHttpRequest {
   return {
     method: req.method ?? 'POST',
     path: req.url ?? '',
     headers: req.headers,
-    body: text,
+    body,
     correlationId,
   };
 }
 
-function send(res: restify.Response, reply: RelayHttpReply): void {
-  if (reply.body === undefined) {
-    res.send(reply.status);
+function reply(status: number, code: string, message: string, correlationId: string): RelayHttpReply {
+  return { status, body: { code, message, correlationId } };
+}
+
+function send(res: restify.Response, answer: RelayHttpReply): void {
+  if (answer.body === undefined) {
+    res.send(answer.status);
   } else {
-    res.json(reply.status, reply.body);
+    res.json(answer.status, answer.body);
   }
 }

@@ -1,7 +1,7 @@
 import { TeamsActivityHandler, TurnContext } from 'botbuilder';
 import type { AdaptiveCardInvokeResponse, AdaptiveCardInvokeValue, ConversationReference } from 'botbuilder';
 import type { CardAction } from './actions/card-action';
-import { unknownActionResponse } from './actions/card-action';
+import { cardData, unknownActionResponse } from './actions/card-action';
 import type { AdminConversations } from '../services/conversations/admin-conversations';
 import type { CommandRouter } from './commands/command-router';
 import { turnLogger } from './middleware/correlation-middleware';
@@ -29,7 +29,7 @@ export class AnchorBot extends TeamsActivityHandler {
     this.actions = new Map(actions.map((a) => [a.verb, a]));
 
     this.onMessage(async (context, next) => {
-      const text = TurnContext.removeRecipientMention(context.activity) ?? context.activity.text ?? '';
+      const text = messageText(context);
       turnLogger(context)?.debug({ text }, 'message');
       await this.router.dispatch(context, text);
       await next();
@@ -57,11 +57,13 @@ export class AnchorBot extends TeamsActivityHandler {
     context: TurnContext,
     invokeValue: AdaptiveCardInvokeValue,
   ): Promise<AdaptiveCardInvokeResponse> {
-    const verb = invokeValue.action?.verb ?? '';
-    const action = this.actions.get(verb);
-    turnLogger(context)?.info({ verb, known: Boolean(action) }, 'card action');
+    const verb: unknown = invokeValue.action?.verb;
+    const action = typeof verb === 'string' ? this.actions.get(verb) : undefined;
+    // A crafted verb can be anything; the log gets no more than a verb's length of it.
+    const logged = typeof verb === 'string' ? verb.slice(0, 64) : typeof verb;
+    turnLogger(context)?.info({ verb: logged, known: Boolean(action) }, 'card action');
     if (!action) return unknownActionResponse(verb);
-    return action.run(context, (invokeValue.action.data ?? {}) as Record<string, unknown>);
+    return action.run(context, cardData(invokeValue.action.data));
   }
 
   /** Keeps the admin's conversation so approval cards can be sent to them later. */
@@ -71,4 +73,12 @@ export class AnchorBot extends TeamsActivityHandler {
     const reference: Partial<ConversationReference> = TurnContext.getConversationReference(context.activity);
     await this.conversations.save(adminId, reference);
   }
+}
+
+/** What the admin typed, without the @mention of Anchor; '' for a message whose text is no string. */
+function messageText(context: TurnContext): string {
+  const activity = context.activity;
+  if (typeof activity.text !== 'string') return '';
+  if (!activity.recipient?.id) return activity.text;
+  return TurnContext.removeRecipientMention(activity) ?? activity.text;
 }

@@ -19,6 +19,7 @@ import { DemoDirectory } from '../../src/sim/demo/demo-directory';
 import { HealthMonitor } from '../../src/services/health/health-monitor';
 import { LinkService } from '../../src/services/link/link-service';
 import { MemoryStateStore } from '../../src/services/state/memory-state-store';
+import type { StateStore } from '../../src/services/state/state-store';
 import { RelayPresence } from '../../src/services/relay/presence';
 import { DEMO_TENANT, demoCloudUsers, demoDirectoryUsers } from '../../src/sim/demo/demo-tenant';
 import { apesPreflight } from './link-fixtures';
@@ -85,12 +86,14 @@ function searchOnlyCloud(users: CloudUser[]): CloudDirectory {
 export interface BotHarnessOptions {
   preflight?: PreflightRunner;
   now?: () => Date;
+  /** The state store; a fresh memory store by default. */
+  store?: StateStore;
 }
 
 /** The bot as the app composes it, on a TestAdapter, with fakes only at the edges (Graph, the run, the channel). */
 export function botHarness(options: BotHarnessOptions = {}) {
   const { logger, lines } = memoryLogger();
-  const store = new MemoryStateStore();
+  const store = options.store ?? new MemoryStateStore();
   const policy = new AccessPolicy({
     allowedTenantId: DEMO_TENANT.tenantId,
     adminObjectIds: [DEMO_TENANT.requester.aadObjectId, DEMO_TENANT.approver.aadObjectId],

@@ -1,7 +1,7 @@
 import type { AdaptiveCardInvokeResponse, TurnContext } from 'botbuilder';
-import { LinkRequestError } from '../../services/link/request-store';
+import { LinkRequestError, UNKNOWN_REQUEST } from '../../services/link/request-store';
 import { actorOf } from '../actor';
-import { cardResponse, dataString, messageResponse } from './card-action';
+import { cardResponse, dataGuid, messageResponse, refusedDataResponse } from './card-action';
 import type { CardAction } from './card-action';
 import type { LinkChatServices } from '../link-services';
 import { requestCard } from '../cards/request-cards';
@@ -15,9 +15,11 @@ export class CancelRequestAction implements CardAction {
   constructor(private readonly services: Pick<LinkChatServices, 'link'>) {}
 
   async run(context: TurnContext, data: Record<string, unknown>): Promise<AdaptiveCardInvokeResponse> {
+    const requestId = dataGuid(data, 'requestId');
+    if (!requestId) return refusedDataResponse(context, data, 'requestId', UNKNOWN_REQUEST);
     const actor = actorOf(context);
     try {
-      const request = await this.services.link.cancel(dataString(data, 'requestId'), actor);
+      const request = await this.services.link.cancel(requestId, actor);
       return cardResponse(requestCard(request, 'requester'));
     } catch (err) {
       if (!(err instanceof LinkRequestError)) throw err;

@@ -1,11 +1,10 @@
 import type { AdaptiveCardInvokeResponse, TurnContext } from 'botbuilder';
 import { adminMessage } from '../../shared/admin-facing-error';
-import { isGuid } from '../../shared/guid';
 import type { LinkService } from '../../services/link/link-service';
 import type { PreflightReport } from '../../services/link/preflight/report';
 import { actorOf } from '../actor';
 import type { CardMessenger } from '../cards/card-messenger';
-import { dataString, messageResponse } from './card-action';
+import { dataGuid, refusedDataResponse } from './card-action';
 import type { CardAction } from './card-action';
 import { expandCard } from '../cards/card-templates';
 import { turnLogger } from '../middleware/correlation-middleware';
@@ -13,6 +12,9 @@ import { cardWithin } from '../cards/deferred-card';
 import { LINK_VERBS } from '../verbs';
 import { preflightCardData } from '../views/preflight';
 import { listMessageData } from '../views/request-list';
+
+/** What a click without a picked pair (or with anything but two ids in it) is told. */
+export const PICK_BOTH = 'Pick both an AD account and a cloud user from the lists first.';
 
 /** Runs the preflight of one pair. */
 export type PreflightRunner = (subjects: {
@@ -34,10 +36,11 @@ export class CheckPairAction implements CardAction {
   constructor(private readonly deps: CheckPairDependencies) {}
 
   async run(context: TurnContext, data: Record<string, unknown>): Promise<AdaptiveCardInvokeResponse> {
-    const adObjectGuid = dataString(data, 'adUser');
-    const cloudUserId = dataString(data, 'cloudUser');
-    if (!isGuid(adObjectGuid) || !isGuid(cloudUserId)) {
-      return messageResponse('Pick both an AD account and a cloud user from the lists first.');
+    const adObjectGuid = dataGuid(data, 'adUser');
+    const cloudUserId = dataGuid(data, 'cloudUser');
+    if (!adObjectGuid || !cloudUserId) {
+      const field = adObjectGuid ? 'cloudUser' : 'adUser';
+      return refusedDataResponse(context, data, field, PICK_BOTH);
     }
     const actor = actorOf(context);
     const log = turnLogger(context);

@@ -1,7 +1,7 @@
 import type { AdaptiveCardInvokeResponse, TurnContext } from 'botbuilder';
-import { LinkRequestError } from '../../services/link/request-store';
+import { LinkRequestError, UNKNOWN_REQUEST } from '../../services/link/request-store';
 import { actorOf } from '../actor';
-import { cardResponse, dataString, messageResponse } from './card-action';
+import { cardResponse, dataGuid, messageResponse, refusedDataResponse } from './card-action';
 import type { CardAction } from './card-action';
 import type { LinkChatServices } from '../link-services';
 import { requestCard } from '../cards/request-cards';
@@ -25,9 +25,11 @@ export class DecideRequestAction implements CardAction {
   }
 
   async run(context: TurnContext, data: Record<string, unknown>): Promise<AdaptiveCardInvokeResponse> {
+    const requestId = dataGuid(data, 'requestId');
+    if (!requestId) return refusedDataResponse(context, data, 'requestId', UNKNOWN_REQUEST);
     const actor = actorOf(context);
     try {
-      const request = await this.services.link.decide(dataString(data, 'requestId'), actor, this.verdict);
+      const request = await this.services.link.decide(requestId, actor, this.verdict);
       return cardResponse(requestCard(request, 'approvers'));
     } catch (err) {
       if (!(err instanceof LinkRequestError)) throw err;

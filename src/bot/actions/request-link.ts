@@ -1,11 +1,11 @@
 import { TurnContext } from 'botbuilder';
 import type { AdaptiveCardInvokeResponse } from 'botbuilder';
-import { LinkDraftError } from '../../services/link/drafts';
+import { LinkDraftError, UNKNOWN_DRAFT } from '../../services/link/drafts';
 import type { LinkDraft } from '../../services/link/drafts';
 import type { LinkRequest } from '../../services/link/link-request';
 import { LinkRequestError } from '../../services/link/request-store';
 import { actorOf } from '../actor';
-import { cardResponse, dataString, messageResponse } from './card-action';
+import { cardResponse, dataGuid, dataString, messageResponse, refusedDataResponse } from './card-action';
 import type { CardAction } from './card-action';
 import { expandCard } from '../cards/card-templates';
 import { correlationIdOf, turnLogger } from '../middleware/correlation-middleware';
@@ -22,10 +22,12 @@ export class RequestLinkAction implements CardAction {
 
   async run(context: TurnContext, data: Record<string, unknown>): Promise<AdaptiveCardInvokeResponse> {
     const { link } = this.services;
+    const draftId = dataGuid(data, 'draftId');
+    if (!draftId) return refusedDataResponse(context, data, 'draftId', UNKNOWN_DRAFT);
     const actor = actorOf(context);
     let draft: LinkDraft;
     try {
-      draft = await link.draft(dataString(data, 'draftId'), actor.aadObjectId);
+      draft = await link.draft(draftId, actor.aadObjectId);
     } catch (err) {
       if (err instanceof LinkDraftError) return messageResponse(err.message);
       throw err;

@@ -1,6 +1,7 @@
 import type { AdaptiveCardInvokeResponse, TurnContext } from 'botbuilder';
 import { actorOf } from '../actor';
-import { cardResponse, dataString, messageResponse } from './card-action';
+import { UNKNOWN_REQUEST } from '../../services/link/request-store';
+import { cardResponse, dataGuid, messageResponse, refusedDataResponse } from './card-action';
 import type { CardAction } from './card-action';
 import type { LinkChatServices } from '../link-services';
 import { requestCard } from '../cards/request-cards';
@@ -14,8 +15,10 @@ export class ViewRequestAction implements CardAction {
   constructor(private readonly services: Pick<LinkChatServices, 'link'>) {}
 
   async run(context: TurnContext, data: Record<string, unknown>): Promise<AdaptiveCardInvokeResponse> {
-    const request = await this.services.link.get(dataString(data, 'requestId'));
-    if (!request) return messageResponse('Anchor has no such link request.');
+    const requestId = dataGuid(data, 'requestId');
+    if (!requestId) return refusedDataResponse(context, data, 'requestId', UNKNOWN_REQUEST);
+    const request = await this.services.link.get(requestId);
+    if (!request) return messageResponse(UNKNOWN_REQUEST);
     return cardResponse(requestCard(request, viewerOf(request, actorOf(context))));
   }
 }

@@ -1,10 +1,15 @@
 import type { TurnContext } from 'botbuilder';
+import { isGuidPrefix } from '../../shared/guid';
 import { isRequester } from '../../services/link/link-request';
 import { LinkRequestError } from '../../services/link/request-store';
 import { actorOf } from '../actor';
 import type { Command } from './command';
 import type { LinkChatServices } from '../link-services';
 import { shortId } from '../views/request-list';
+
+/** What `cancel` followed by anything but a request id (or its start) answers. */
+export const NOT_AN_ID =
+  'That is not a request id. Type "cancel" and the short id that "pending" shows, e.g. `cancel 35918bc9`.';
 
 /** `cancel [id]`: withdraws the admin's own pending request. */
 export class CancelCommand implements Command {
@@ -15,6 +20,11 @@ export class CancelCommand implements Command {
   constructor(private readonly services: Pick<LinkChatServices, 'link'>) {}
 
   async run(context: TurnContext, args: string): Promise<void> {
+    if (args && !isGuidPrefix(args)) {
+      // Not repeated back: it can be anything, of any length.
+      await context.sendActivity(NOT_AN_ID);
+      return;
+    }
     const actor = actorOf(context);
     const mine = (await this.services.link.listOpen()).filter(
       (r) => r.state === 'pending' && isRequester(r, actor),

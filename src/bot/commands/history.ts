@@ -1,4 +1,6 @@
 import type { TurnContext } from 'botbuilder';
+import { DirectoryError } from '../../services/ad/directory-error';
+import { normalizeSearchText } from '../../services/ad/search-text';
 import { cardAttachment } from '../cards/card-templates';
 import type { Command } from './command';
 import type { LinkChatServices } from '../link-services';
@@ -19,7 +21,16 @@ export class HistoryCommand implements Command {
   constructor(private readonly services: Pick<LinkChatServices, 'link'>) {}
 
   async run(context: TurnContext, args: string): Promise<void> {
-    const filter = args.toLowerCase();
+    // A name filter follows the rules of a name search: nothing longer or stranger than an AD name.
+    let name: string;
+    try {
+      name = args ? normalizeSearchText(args) : '';
+    } catch (err) {
+      if (!(err instanceof DirectoryError)) throw err;
+      await context.sendActivity(err.message);
+      return;
+    }
+    const filter = name.toLowerCase();
     // Only a name filter needs to look further back than what is shown.
     const recent = await this.services.link.listRecent(filter ? SEARCHED : SHOWN);
     const matching = recent
@@ -37,9 +48,9 @@ export class HistoryCommand implements Command {
           .some((v) => v.toLowerCase().includes(filter));
       })
       .slice(0, SHOWN);
-    const title = filter ? `Link history: ${args}` : 'Link history';
+    const title = filter ? `Link history: ${name}` : 'Link history';
     const empty = filter
-      ? `No finished link request mentions "${args}".`
+      ? `No finished link request mentions "${name}".`
       : 'No link request has finished yet.';
     await context.sendActivity({
       attachments: [cardAttachment('link-list', requestListData(title, matching, empty))],

@@ -1,5 +1,5 @@
 import type { Incident } from '../../services/alerts/incident';
-import { STATUS_MARK, formatTime } from './format';
+import { SHOWN_BYTES, STATUS_MARK, clip, formatTime } from './format';
 import type { Mark } from './format';
 
 /** The data the `alert` card template binds. */
@@ -23,13 +23,14 @@ export function alertCardData(incident: Incident): AlertCardData {
   const mark = open ? STATUS_MARK.warn : STATUS_MARK.pass;
   return {
     ...mark,
-    headline: open ? incident.title : `Resolved: ${incident.title}`,
+    headline: clip(open ? incident.title : `Resolved: ${incident.title}`, SHOWN_BYTES.line),
     timeLine: open
       ? `Since ${formatTime(incident.openedAt)}`
       : `From ${formatTime(incident.openedAt)} to ${formatTime(incident.resolvedAt)}`,
-    detail: incident.detail,
+    // The detail quotes the relay or a run's step, which can be long.
+    detail: clip(incident.detail, SHOWN_BYTES.text),
     fix: open ? incident.fix : '',
-    resolution: incident.resolution ?? '',
+    resolution: clip(incident.resolution ?? '', SHOWN_BYTES.line),
     style: open ? 'attention' : 'good',
   };
 }

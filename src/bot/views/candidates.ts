@@ -3,6 +3,13 @@ import type { DirectoryUser } from '../../services/ad/ad-directory';
 import type { CandidateSide, LinkCandidates } from '../../services/link/candidates';
 import type { MatchReason } from '../../services/link/pair-matching';
 import { LINK_VERBS } from '../verbs';
+import { SHOWN_BYTES, clip } from './format';
+
+/**
+ * How much of each value a candidate shows, in UTF-8 bytes: twenty of them share one card, so
+ * each gets less than {@link SHOWN_BYTES}. The preflight card shows the picked pair in full.
+ */
+const CANDIDATE_BYTES = { name: 90, address: 80, container: 120 } as const;
 
 /** How each match reason reads on the card. */
 export const REASON_TEXT: Record<MatchReason, string> = {
@@ -61,21 +68,21 @@ export function candidatesCardData(found: LinkCandidates): CandidatesCardData {
   const pair = found.preselected ?? found.best;
   const canPick = found.ad.users.length > 0 && found.cloud.users.length > 0;
   return {
-    text: found.text,
+    text: clip(found.text, SHOWN_BYTES.name),
     ad: side(found.ad, 'AD user', adLines, `Try the login (sAMAccountName), the UPN or the mail address.`),
     cloud: side(found.cloud, 'cloud user', cloudLines, 'Try the UPN, the mail address or the display name.'),
     canPick,
     pairLine: found.preselected
-      ? `Preselected: ${label(found.preselected.ad)} ↔ ${found.preselected.cloud.userPrincipalName} (${found.preselected.reasons.map((r) => REASON_TEXT[r]).join(', ')}).`
+      ? `Preselected: ${clip(label(found.preselected.ad), SHOWN_BYTES.name)} ↔ ${clip(found.preselected.cloud.userPrincipalName, SHOWN_BYTES.address)} (${found.preselected.reasons.map((r) => REASON_TEXT[r]).join(', ')}).`
       : 'No pair stands out: pick the AD account and the cloud user yourself.',
     adDefault: pair?.ad.objectGuid ?? found.ad.users[0]?.objectGuid ?? '',
     cloudDefault: pair?.cloud.id ?? found.cloud.users[0]?.id ?? '',
     adChoices: found.ad.users.map((u) => ({
-      title: `${label(u)} (${u.sAMAccountName})`,
+      title: `${shown(label(u), 'name')} (${shown(u.sAMAccountName, 'address')})`,
       value: u.objectGuid,
     })),
     cloudChoices: found.cloud.users.map((u) => ({
-      title: `${u.displayName ?? u.userPrincipalName} (${u.userPrincipalName})`,
+      title: `${shown(u.displayName ?? u.userPrincipalName, 'name')} (${shown(u.userPrincipalName, 'address')})`,
       value: u.id,
     })),
     verb: LINK_VERBS.check,
@@ -93,7 +100,7 @@ function side<T>(
       ? `best ${found.users.length} of ${found.users.length + found.more}`
       : `${found.users.length}`;
   let message = '';
-  if (found.error) message = `Search failed: ${found.error}`;
+  if (found.error) message = `Search failed: ${clip(found.error, SHOWN_BYTES.text)}`;
   else if (found.users.length === 0) message = `No ${noun} matches. ${hint}`;
   else if (found.more > 0) message = `${found.more} more match; type more of the name to narrow it down.`;
   return {
@@ -104,22 +111,29 @@ function side<T>(
   };
 }
 
+/** A value clipped to its share of a candidate's room; Anchor's own words are never clipped. */
+function shown(value: string, kind: keyof typeof CANDIDATE_BYTES): string {
+  return clip(value, CANDIDATE_BYTES[kind]);
+}
+
 function adLines(u: DirectoryUser): CandidateLines {
   return {
-    name: label(u),
-    line1: `${u.sAMAccountName} · ${u.userPrincipalName ?? 'no UPN'} · ${u.mail ?? 'no mail'}`,
-    line2: `${ouOf(u.dn)} · ${u.enabled ? 'enabled' : 'DISABLED'} · ${u.inSyncScope ? 'in sync scope' : 'NOT in sync scope'}`,
+    name: shown(label(u), 'name'),
+    line1: [u.sAMAccountName, u.userPrincipalName ?? 'no UPN', u.mail ?? 'no mail']
+      .map((v) => shown(v, 'address'))
+      .join(' · '),
+    line2: `${shown(ouOf(u.dn), 'container')} · ${u.enabled ? 'enabled' : 'DISABLED'} · ${u.inSyncScope ? 'in sync scope' : 'NOT in sync scope'}`,
   };
 }
 
 function cloudLines(u: CloudUser): CandidateLines {
   return {
-    name: u.displayName ?? u.userPrincipalName,
-    line1: `${u.userPrincipalName} · ${u.mail ?? 'no mail'}`,
+    name: shown(u.displayName ?? u.userPrincipalName, 'name'),
+    line1: `${shown(u.userPrincipalName, 'address')} · ${shown(u.mail ?? 'no mail', 'address')}`,
     line2: [
       SYNC_STATE[String(u.onPremisesSyncEnabled ?? null)],
       u.accountEnabled === false ? 'DISABLED' : 'enabled',
-      ...(u.userType && u.userType !== 'Member' ? [u.userType] : []),
+      ...(u.userType && u.userType !== 'Member' ? [shown(u.userType, 'name')] : []),
     ].join(' · '),
   };
 }

@@ -39,3 +39,41 @@ export const REQUEST_STATE_MARK: Record<LinkRequestState, Mark> = {
   cancelled: { icon: '–', color: 'Default' },
   expired: { icon: '⌛', color: 'Warning' },
 };
+
+/**
+ * How much of a value a card shows, in UTF-8 bytes (Teams counts a message's bytes, and a
+ * character takes 1 to 4 of them). Every view clips the text it did not write itself to one of
+ * these, so the largest card stays under Teams' 28 KB whatever the directory or a service holds;
+ * `test/unit/bot/views/card-size.test.ts` builds each card from the longest values and checks it.
+ */
+export const SHOWN_BYTES = {
+  /** A person's or an account's name. */
+  name: 180,
+  /** A login, UPN or mail address. */
+  address: 180,
+  /** A distinguished name. */
+  dn: 360,
+  /** One line quoting a service or a check (a step's detail, a status detail, a list line). */
+  line: 360,
+  /** A longer text: a check's detail or fix on the preflight card, a failure and its advice. */
+  text: 480,
+} as const;
+
+const ELLIPSIS = '…';
+
+/**
+ * `text` cut to at most `maxBytes` of UTF-8 with an ellipsis, at a character boundary; unchanged
+ * when it fits. What the card leaves out is in the request, the audit or the log.
+ */
+export function clip(text: string, maxBytes: number): string {
+  if (Buffer.byteLength(text, 'utf8') <= maxBytes) return text;
+  const budget = maxBytes - Buffer.byteLength(ELLIPSIS, 'utf8');
+  let used = 0;
+  let kept = '';
+  for (const char of text) {
+    used += Buffer.byteLength(char, 'utf8');
+    if (used > budget) break;
+    kept += char;
+  }
+  return `${kept}${ELLIPSIS}`;
+}

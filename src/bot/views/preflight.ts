@@ -1,7 +1,8 @@
 import type { PreflightReport } from '../../services/link/preflight/report';
+import { MAX_REASON_LENGTH } from '../../services/link/request-store';
 import { LINK_VERBS } from '../verbs';
 import { label } from './candidates';
-import { STATUS_MARK, formatTime } from './format';
+import { SHOWN_BYTES, STATUS_MARK, clip, formatTime } from './format';
 import type { Mark } from './format';
 
 const VERDICT_TEXT = {
@@ -49,6 +50,8 @@ export interface PreflightCardData {
   notice: string;
   /** The saved draft "Request approval" files. */
   draftId: string;
+  /** How long a reason the input takes: the filing rule's limit. */
+  reasonMaxLength: number;
   /** The pair "Check again" checks. */
   adUserId: string;
   cloudUserId: string;
@@ -59,26 +62,28 @@ export interface PreflightCardData {
 /** The data the `link-preflight` card template expects. */
 export function preflightCardData(report: PreflightReport, draftId: string, notice = ''): PreflightCardData {
   const { ad, cloud } = report;
+  const { name, address, dn, text } = SHOWN_BYTES;
   return {
     verdictIcon: STATUS_MARK[report.verdict].icon,
     verdictText: VERDICT_TEXT[report.verdict],
-    ad: `${label(ad)} (${ad.sAMAccountName}, ${ad.userPrincipalName ?? 'no UPN'}) ${ad.dn}`,
-    cloud: `${cloud.displayName ?? cloud.userPrincipalName} (${cloud.userPrincipalName}) ${cloud.id}`,
+    ad: `${clip(label(ad), name)} (${clip(ad.sAMAccountName, address)}, ${clip(ad.userPrincipalName ?? 'no UPN', address)}) ${clip(ad.dn, dn)}`,
+    cloud: `${clip(cloud.displayName ?? cloud.userPrincipalName, name)} (${clip(cloud.userPrincipalName, address)}) ${cloud.id}`,
     immutableId: report.immutableId,
     anchorAttribute: report.anchorAttribute,
     checkedAt: formatTime(report.checkedAt),
     checks: report.checks.map((c) => ({
       ...STATUS_MARK[c.status],
-      title: c.title,
-      detail: c.detail,
-      fix: c.status === 'pass' ? '' : (c.fix ?? ''),
+      title: clip(c.title, name),
+      detail: clip(c.detail, text),
+      fix: c.status === 'pass' ? '' : clip(c.fix ?? '', text),
     })),
     warnings: report.checks
       .filter((c) => c.status === 'warn')
-      .map((c) => ({ inputId: acknowledgementInput(c.id), title: c.title })),
+      .map((c) => ({ inputId: acknowledgementInput(c.id), title: clip(c.title, name) })),
     canRequest: report.verdict !== 'fail',
-    notice,
+    notice: clip(notice, text),
     draftId,
+    reasonMaxLength: MAX_REASON_LENGTH,
     adUserId: ad.objectGuid,
     cloudUserId: cloud.id,
     requestVerb: LINK_VERBS.request,

@@ -8,7 +8,7 @@ import type {
 } from '../../services/link/link-request';
 import { LINK_VERBS } from '../verbs';
 import { label } from './candidates';
-import { REQUEST_STATE_MARK, STATUS_MARK, formatTime } from './format';
+import { REQUEST_STATE_MARK, SHOWN_BYTES, STATUS_MARK, clip, formatTime } from './format';
 import type { Mark } from './format';
 
 /** Who is looking at a request card: its requester, or an admin who may decide. */
@@ -98,29 +98,35 @@ export function requestCardData(request: LinkRequest, viewer: RequestViewer, not
   const mark = REQUEST_STATE_MARK[request.state];
   const checks = request.preflight.checks;
   const failure = request.run?.failure;
+  const { name, address, dn, line, text } = SHOWN_BYTES;
   return {
     requestId: request.id,
     stateIcon: mark.icon,
     stateColor: mark.color,
-    headline: `${HEADLINE[request.state]}: ${label(ad)}`,
-    stateLine: stateLine(request),
-    requester: request.requester.name,
+    headline: `${HEADLINE[request.state]}: ${clip(label(ad), name)}`,
+    stateLine: stateLine(withShownNames(request)),
+    requester: clip(request.requester.name, name),
     createdAt: formatTime(request.createdAt),
+    // Shown whole: the approver decides on what the requester wrote (the filing rule bounds it).
     reason: request.reason,
-    ad: `${label(ad)} (${ad.sAMAccountName}) ${ad.dn}`,
-    cloud: `${cloud.displayName ?? cloud.userPrincipalName} (${cloud.userPrincipalName})`,
+    ad: `${clip(label(ad), name)} (${clip(ad.sAMAccountName, address)}) ${clip(ad.dn, dn)}`,
+    cloud: `${clip(cloud.displayName ?? cloud.userPrincipalName, name)} (${clip(cloud.userPrincipalName, address)})`,
     immutableId: request.preflight.immutableId,
     anchorAttribute: request.preflight.anchorAttribute,
     checkSummary: `${checks.filter((c) => c.status === 'pass').length} of ${checks.length} passed, ${request.acknowledged.length} warning(s) acknowledged`,
-    checks: checks.map((c) => ({ ...STATUS_MARK[c.status], title: c.title, detail: c.detail })),
+    checks: checks.map((c) => ({
+      ...STATUS_MARK[c.status],
+      title: clip(c.title, name),
+      detail: clip(c.detail, line),
+    })),
     steps: (request.run?.steps ?? []).map((s) => ({
       ...STEP_MARK[s.state],
       title: STEP_TITLE[s.name],
       time: formatTime(s.finishedAt ?? s.startedAt),
-      detail: s.detail ?? '',
+      detail: clip(s.detail ?? '', line),
     })),
-    failure: failure ? { message: failure.message, advice: failure.advice } : null,
-    notice,
+    failure: failure ? { message: clip(failure.message, text), advice: clip(failure.advice, text) } : null,
+    notice: clip(notice, text),
     canDecide: pending && viewer === 'approvers',
     canCancel: pending && viewer === 'requester',
     // Teams asks for the requester's own view (Cancel instead of Approve) on a shared card.
@@ -151,6 +157,21 @@ function stateLine(request: LinkRequest): string {
     case 'expired':
       return `Nobody decided before ${formatTime(request.expiresAt)}. File a new request if it is still needed.`;
   }
+}
+
+/** The request with the names of the people in it clipped to what a card shows of a name. */
+function withShownNames(request: LinkRequest): LinkRequest {
+  const shown = <P extends { name: string }>(person: P): P => ({
+    ...person,
+    name: clip(person.name, SHOWN_BYTES.name),
+  });
+  const { decision, cancelled } = request;
+  return {
+    ...request,
+    requester: shown(request.requester),
+    decision: decision && { ...decision, by: shown(decision.by) },
+    cancelled: cancelled && { ...cancelled, by: shown(cancelled.by) },
+  };
 }
 
 function durationOf(request: LinkRequest): string {

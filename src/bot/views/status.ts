@@ -1,5 +1,6 @@
 import type { DependencyState, HealthMonitor, HealthReport } from '../../services/health/health-monitor';
 import { STATUS_VERBS } from '../verbs';
+import { SHOWN_BYTES, clip } from './format';
 
 const STATE_ICON = { ok: '✓', down: '✗', unknown: '⚠' } as const;
 
@@ -30,7 +31,7 @@ export async function statusCardData(health: HealthMonitor): Promise<StatusCardD
     name,
     icon: STATE_ICON[dep.state],
     state: dep.state,
-    detail: dep.lastSeen ? `${dep.detail} (last seen ${dep.lastSeen})` : dep.detail,
+    detail: `${clip(dep.detail, SHOWN_BYTES.text)}${dep.lastSeen ? ` (last seen ${dep.lastSeen})` : ''}`,
   }));
   return {
     status: report.status,

@@ -1,10 +1,16 @@
+import { createHash } from 'node:crypto';
 import { updateItem } from '../state/conditional-update';
 import type { StateStore } from '../state/state-store';
 
 /** How many recent activity ids are kept per conversation; a retry comes within seconds. */
 const KEPT_PER_CONVERSATION = 100;
 
-const KEY = (conversationId: string) => `deliveries/${conversationId}`;
+/**
+ * One item per conversation, named by a digest of its id: the id is the channel's text (and in an
+ * anonymous demo anyone's), so it never shapes a key itself and cannot be one the store refuses.
+ */
+const KEY = (conversationId: string) =>
+  `deliveries/${createHash('sha256').update(conversationId, 'utf8').digest('hex')}`;
 
 /**
  * The activities each conversation delivered recently, so one the channel delivers again (Teams

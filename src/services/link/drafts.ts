@@ -20,6 +20,9 @@ export class LinkDraftError extends AdminFacingError {
   }
 }
 
+/** What an admin is told about a draft id Anchor does not know, or a value that is no id at all. */
+export const UNKNOWN_DRAFT = 'This preflight is unknown to Anchor; run `link user` again.';
+
 /** How long a preflight stays valid for filing a request. */
 export const DRAFT_TTL_MS = 3600_000;
 
@@ -53,7 +56,7 @@ export class LinkDrafts {
    */
   async get(id: string, aadObjectId: string): Promise<LinkDraft> {
     const draft = (await this.store.read<LinkDraft>(DRAFT_KEY(id)))?.value;
-    if (!draft) throw new LinkDraftError('This preflight is unknown to Anchor; run `link user` again.');
+    if (!draft) throw new LinkDraftError(UNKNOWN_DRAFT);
     if (!sameObjectId(draft.ownerAadObjectId, aadObjectId)) {
       throw new LinkDraftError('Only the admin who ran this preflight can file it as a request.');
     }

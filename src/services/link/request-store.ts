@@ -23,6 +23,49 @@ export class LinkRequestError extends AdminFacingError {
   }
 }
 
+/** What an admin is told about a request id Anchor does not know, or a value that is no id at all. */
+export const UNKNOWN_REQUEST = 'Anchor has no such link request.';
+
+/** The longest reason a request may carry; the preflight card's reason input stops there too. */
+export const MAX_REASON_LENGTH = 500;
+
+// Text an admin typed may hold line breaks and tabs, never other control characters.
+// eslint-disable-next-line no-control-regex
+const CONTROL_CHARACTER = /[\u0000-\u0008\u000b\u000c\u000e-\u001f\u007f-\u009f]/;
+// Embeddings, overrides and isolates reorder what the approver reads ("Trojan Source").
+const BIDI_CONTROL = /[\u202a-\u202e\u2066-\u2069]/;
+const LETTER_OR_DIGIT = /[\p{L}\p{N}]/u;
+
+/**
+ * The reason as filed: trimmed, at most {@link MAX_REASON_LENGTH} characters of words the
+ * approver reads as they were typed.
+ * @throws LinkRequestError `blocked` saying what is wrong with it.
+ */
+function checkedReason(text: string): string {
+  const reason = text.trim();
+  const refuse = (message: string) => new LinkRequestError('blocked', message);
+  if (!reason) throw refuse('Say why this link is needed: the reason is required.');
+  if (reason.length > MAX_REASON_LENGTH) {
+    throw refuse(
+      `The reason is ${reason.length} characters long; keep it to ${MAX_REASON_LENGTH} (a ticket number and a sentence).`,
+    );
+  }
+  const hidden = CONTROL_CHARACTER.exec(reason) ?? BIDI_CONTROL.exec(reason);
+  if (hidden) {
+    throw refuse(
+      `The reason contains an invisible character (U+${codePoint(hidden[0])}) that could make it read ` +
+        'differently to the approver; type it again as plain text.',
+    );
+  }
+  if (!LETTER_OR_DIGIT.test(reason))
+    throw refuse('Say why this link is needed in words: the reason has no letter or digit.');
+  return reason;
+}
+
+function codePoint(char: string): string {
+  return (char.codePointAt(0) ?? 0).toString(16).toUpperCase().padStart(4, '0');
+}
+
 /** What a new request is made of. */
 export interface NewLinkRequest {
   /** The request's id; the preflight draft's id, so filing the same draft twice files it once. */
@@ -103,9 +146,7 @@ export class LinkRequestStore {
         `Acknowledge every warning first: ${unacknowledged.map((c) => c.title).join('; ')}.`,
       );
     }
-    const reason = input.reason.trim();
-    if (!reason)
-      throw new LinkRequestError('blocked', 'Say why this link is needed: the reason is required.');
+    const reason = checkedReason(input.reason);
     const now = this.now();
     const request: LinkRequest = {
       id: input.id ?? randomUUID(),
@@ -370,7 +411,7 @@ export class LinkRequestStore {
   private async change(id: string, decide: (request: LinkRequest) => LinkRequest): Promise<LinkRequest> {
     let changed: LinkRequest | undefined;
     await updateItem<LinkRequest>(this.store, REQUEST_KEY(id), (request) => {
-      if (!request) throw new LinkRequestError('unknown-request', 'Anchor has no such link request.');
+      if (!request) throw new LinkRequestError('unknown-request', UNKNOWN_REQUEST);
       changed = decide(request);
       return changed;
     });

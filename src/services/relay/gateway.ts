@@ -1,4 +1,5 @@
 import type { z } from 'zod';
+import { isGuid } from '../../shared/guid';
 import type { Logger } from '../../shared/logger';
 import type { RelaySettings } from '../../config/relay';
 import { signJob } from '../../shared/relay-protocol/job-signing';
@@ -6,15 +7,17 @@ import type { RelayEventLog } from './event-log';
 import { JobResultRefusedError } from './job-queue';
 import type { RelayJobQueue } from './job-queue';
 import type { RelayPresence } from './presence';
+import type { NonceRegistry } from './nonce-ledger';
 import type { PollResponse } from '../../shared/relay-protocol/messages';
 import { jobResultSchema, pollRequestSchema, relayEventSchema } from '../../shared/relay-protocol/schemas';
 import {
-  NonceCache,
   SIGNATURE_HEADERS,
   SignatureError,
+  checkSignature,
+  replayedError,
   signatureFromHeaders,
-  verifySignature,
 } from '../../shared/relay-protocol/request-signing';
+import type { Signature } from '../../shared/relay-protocol/request-signing';
 
 /** A relay's HTTP request as the gateway needs it: the exact body text, as it was signed. */
 export interface RelayHttpRequest {
@@ -40,8 +43,11 @@ export interface RelayGatewayOptions {
   presence: RelayPresence;
   events: RelayEventLog;
   logger: Logger;
-  /** One per process; replays to another instance are limited by the ±5 min window. */
-  nonces?: NonceCache;
+  /**
+   * Where used nonces are remembered: the shared store ({@link NonceLedger}), so a request
+   * replayed to another instance is refused there too.
+   */
+  nonces: NonceRegistry;
 }
 
 /** A request the gateway answers with a status instead of the normal reply. */
@@ -50,116 +56,137 @@ class Refusal extends Error {
     readonly status: number,
     readonly code: string,
     message: string,
+    /** What only the log gets (a schema's own words). */
+    readonly detail: string = message,
   ) {
     super(message);
   }
 }
 
 /**
- * The bot's half of the relay protocol, apart from HTTP: checks the relay's signature over the
- * exact body, then the body's shape, then acts. Nothing changes (no heartbeat, no claim, no nonce
- * burnt by a forgery) unless the signature holds.
+ * The bot's half of the relay protocol, apart from HTTP. A request is checked in this order, and
+ * nothing is read or stored before the last check holds: the relay's signature over the exact
+ * body (401), the shape of the path's job id and of the body (400) and whose it is (403), then
+ * the nonce in the shared store (401 for a replay). Neither a forgery nor a malformed request
+ * burns a nonce, records a heartbeat or claims a job.
  */
 export class RelayGateway {
-  private readonly nonces: NonceCache;
-
-  constructor(private readonly options: RelayGatewayOptions) {
-    this.nonces = options.nonces ?? new NonceCache();
-  }
+  constructor(private readonly options: RelayGatewayOptions) {}
 
   /** `POST /api/relay/poll`: records the heartbeat and hands out at most one job, signed. */
   poll(req: RelayHttpRequest): Promise<RelayHttpReply> {
-    return this.handle(req, async (relayId) => {
-      const poll = parse(pollRequestSchema, req.body);
-      sameRelay(relayId, poll.relayId);
-      await this.options.presence.record(poll);
-      const claimed = await this.options.queue.claimNext(relayId);
-      const { botKeyId, botSigningKey } = this.options.settings;
-      const body: PollResponse = { job: claimed ? signJob(claimed.job, botKeyId, botSigningKey) : null };
-      if (claimed) {
-        this.options.logger.info(
-          {
-            relayId,
-            jobId: claimed.job.id,
-            operation: claimed.job.operation,
-            correlationId: req.correlationId,
-          },
-          'relay job handed out',
-        );
-      }
-      return { status: 200, body };
-    });
+    return this.handle(
+      req,
+      (relayId) => {
+        const poll = parse(pollRequestSchema, req.body, 'poll');
+        sameRelay(relayId, poll.relayId);
+        return poll;
+      },
+      async (relayId, poll) => {
+        await this.options.presence.record(poll);
+        const claimed = await this.options.queue.claimNext(relayId);
+        const { botKeyId, botSigningKey } = this.options.settings;
+        const body: PollResponse = { job: claimed ? signJob(claimed.job, botKeyId, botSigningKey) : null };
+        if (claimed) {
+          this.options.logger.info(
+            {
+              relayId,
+              jobId: claimed.job.id,
+              operation: claimed.job.operation,
+              correlationId: req.correlationId,
+            },
+            'relay job handed out',
+          );
+        }
+        return { status: 200, body };
+      },
+    );
   }
 
   /** `POST /api/relay/jobs/{jobId}/result`: records the outcome of a running job of this relay. */
   result(req: RelayHttpRequest, jobId: string): Promise<RelayHttpReply> {
-    return this.handle(req, async (relayId) => {
-      const result = parse(jobResultSchema, req.body);
-      if (result.jobId !== jobId) throw new Refusal(400, 'bad-request', 'jobId does not match the path');
-      sameRelay(relayId, result.relayId);
-      try {
-        const record = await this.options.queue.complete(jobId, result, relayId);
-        this.options.logger.info(
-          { relayId, jobId, state: record.state, outcome: result.outcome, correlationId: req.correlationId },
-          'relay job finished',
-        );
-      } catch (err) {
-        if (!(err instanceof JobResultRefusedError)) throw err;
-        const status = { 'unknown-job': 404, 'other-relay': 403, 'not-running': 409 }[err.reason];
-        throw new Refusal(status, err.reason, err.message);
-      }
-      return { status: 204 };
-    });
+    return this.handle(
+      req,
+      (relayId) => {
+        if (!isGuid(jobId)) throw new Refusal(400, 'bad-request', 'the path does not name a job');
+        const result = parse(jobResultSchema, req.body, 'job result');
+        if (result.jobId !== jobId) throw new Refusal(400, 'bad-request', 'jobId does not match the path');
+        sameRelay(relayId, result.relayId);
+        return result;
+      },
+      async (relayId, result) => {
+        try {
+          const record = await this.options.queue.complete(jobId, result, relayId);
+          this.options.logger.info(
+            {
+              relayId,
+              jobId,
+              state: record.state,
+              outcome: result.outcome,
+              correlationId: req.correlationId,
+            },
+            'relay job finished',
+          );
+        } catch (err) {
+          if (!(err instanceof JobResultRefusedError)) throw err;
+          const status = { 'unknown-job': 404, 'other-relay': 403, 'not-running': 409 }[err.reason];
+          throw new Refusal(status, err.reason, err.message);
+        }
+        return { status: 204 };
+      },
+    );
   }
 
   /** `POST /api/relay/events`: logs and keeps something the relay did on its own. */
   event(req: RelayHttpRequest): Promise<RelayHttpReply> {
-    return this.handle(req, async (relayId) => {
-      const event = parse(relayEventSchema, req.body);
-      sameRelay(relayId, event.relayId);
-      await this.options.events.append(event);
-      // A lease that ran out means a link workflow lost track of a pause: someone should look.
-      this.options.logger.warn(
-        { relayEvent: event, correlationId: req.correlationId },
-        `relay event: ${event.kind}`,
-      );
-      return { status: 204 };
-    });
+    return this.handle(
+      req,
+      (relayId) => {
+        const event = parse(relayEventSchema, req.body, 'event');
+        sameRelay(relayId, event.relayId);
+        return event;
+      },
+      async (_relayId, event) => {
+        await this.options.events.append(event);
+        // A lease that ran out means a link workflow lost track of a pause: someone should look.
+        this.options.logger.warn(
+          { relayEvent: event, correlationId: req.correlationId },
+          `relay event: ${event.kind}`,
+        );
+        return { status: 204 };
+      },
+    );
   }
 
-  /** Verifies the signature, runs `act` with the verified relay id, and maps refusals to replies. */
-  private async handle(
+  /**
+   * Authenticates the request, `check`s it (no store is touched), takes its nonce, then `act`s;
+   * maps every refusal to its reply.
+   */
+  private async handle<T>(
     req: RelayHttpRequest,
-    act: (relayId: string) => Promise<RelayHttpReply>,
+    check: (relayId: string) => T,
+    act: (relayId: string, body: T) => Promise<RelayHttpReply>,
   ): Promise<RelayHttpReply> {
-    const { logger } = this.options;
-    let relayId: string;
+    let sig: Signature;
     try {
-      relayId = this.verify(req);
+      sig = this.authenticate(req);
     } catch (err) {
-      if (!(err instanceof SignatureError)) throw err;
-      const claimed = req.headers[SIGNATURE_HEADERS.keyId];
-      logger.warn(
-        {
-          relayId: claimed,
-          reason: err.reason,
-          detail: err.message,
-          path: req.path,
-          correlationId: req.correlationId,
-        },
-        'relay request refused: signature',
-      );
-      return reply(401, 'unauthorized', 'The request is not signed by a known relay.', req.correlationId);
+      return this.unauthorized(req, err);
     }
+    const relayId = sig.keyId;
     try {
-      return await act(relayId);
+      const body = check(relayId);
+      if (!(await this.options.nonces.use(relayId, sig.nonce, sig.timestamp))) {
+        return this.unauthorized(req, replayedError(sig));
+      }
+      return await act(relayId, body);
     } catch (err) {
       if (!(err instanceof Refusal)) throw err;
-      logger.warn(
+      this.options.logger.warn(
         {
           relayId,
           status: err.status,
-          detail: err.message,
+          detail: err.detail,
           path: req.path,
           correlationId: req.correlationId,
         },
@@ -169,15 +196,31 @@ export class RelayGateway {
     }
   }
 
-  private verify(req: RelayHttpRequest): string {
+  /** The signature, checked over the exact body; its nonce is taken later. @throws SignatureError */
+  private authenticate(req: RelayHttpRequest): Signature {
     const sig = signatureFromHeaders(req.headers);
-    verifySignature(
+    checkSignature(
       { method: req.method, path: req.path, body: req.body },
       sig,
       this.options.settings.publicKeys,
-      this.nonces,
     );
-    return sig.keyId;
+    return sig;
+  }
+
+  /** 401 with a body that says nothing about why; the log says why. */
+  private unauthorized(req: RelayHttpRequest, err: unknown): RelayHttpReply {
+    if (!(err instanceof SignatureError)) throw err;
+    this.options.logger.warn(
+      {
+        relayId: req.headers[SIGNATURE_HEADERS.keyId],
+        reason: err.reason,
+        detail: err.message,
+        path: req.path,
+        correlationId: req.correlationId,
+      },
+      'relay request refused: signature',
+    );
+    return reply(401, 'unauthorized', 'The request is not signed by a known relay.', req.correlationId);
   }
 }
 
@@ -185,8 +228,12 @@ function reply(status: number, code: string, message: string, correlationId: str
   return { status, body: { code, message, correlationId } };
 }
 
-/** The body as `schema` describes it. @throws Refusal 400 naming the first mismatch. */
-function parse<T>(schema: z.ZodType<T>, body: string): T {
+/**
+ * The body as `schema` describes it.
+ * @throws Refusal 400 naming the first field that does not match (a name from the schema, never
+ *   the relay's text); the schema's own words go to the log only.
+ */
+function parse<T>(schema: z.ZodType<T>, body: string, what: string): T {
   let json: unknown;
   try {
     json = JSON.parse(body);
@@ -196,7 +243,13 @@ function parse<T>(schema: z.ZodType<T>, body: string): T {
   const parsed = schema.safeParse(json);
   if (!parsed.success) {
     const issue = parsed.error.issues[0];
-    throw new Refusal(400, 'bad-request', `${issue.path.join('.') || 'body'}: ${issue.message}`);
+    const field = issue.path.join('.').slice(0, 100) || 'body';
+    throw new Refusal(
+      400,
+      'bad-request',
+      `the body is not a valid ${what} (at ${field})`,
+      `${field}: ${issue.message}`,
+    );
   }
   return parsed.data;
 }

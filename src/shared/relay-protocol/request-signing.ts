@@ -137,16 +137,16 @@ export class NonceCache {
 }
 
 /**
- * Checks a signature over `parts` with the public key registered for its key id, its timestamp
- * against the window and its nonce against the cache (in that order, so a forged request never
- * burns a nonce).
+ * Checks a signature over `parts` with the public key registered for its key id, then its
+ * timestamp against the window; not the nonce. For a verifier that remembers nonces elsewhere
+ * (the bot keeps them in its shared store) and checks them once the request is known to be
+ * well formed, so neither a forgery nor a malformed request burns a nonce.
  * @throws SignatureError saying which check failed.
  */
-export function verifySignature(
+export function checkSignature(
   parts: Omit<SignedParts, 'timestamp' | 'nonce'>,
   sig: Signature,
   publicKeys: ReadonlyMap<string, KeyObject>,
-  nonces: NonceCache,
   now: number = Date.now(),
 ): void {
   const key = publicKeys.get(sig.keyId);
@@ -166,9 +166,27 @@ export function verifySignature(
       `the timestamp is ${Math.round((now - sig.timestamp) / 1000)} s from now (limit ±300 s)`,
     );
   }
-  if (!nonces.use(sig.keyId, sig.nonce, sig.timestamp, now)) {
-    throw new SignatureError('replayed', `nonce ${sig.nonce} of "${sig.keyId}" was already used`);
-  }
+}
+
+/** The error for a nonce already used within the window. */
+export function replayedError(sig: Pick<Signature, 'keyId' | 'nonce'>): SignatureError {
+  return new SignatureError('replayed', `nonce ${sig.nonce} of "${sig.keyId}" was already used`);
+}
+
+/**
+ * Checks a signature as {@link checkSignature} does, then its nonce against the cache (in that
+ * order, so a forged request never burns a nonce).
+ * @throws SignatureError saying which check failed.
+ */
+export function verifySignature(
+  parts: Omit<SignedParts, 'timestamp' | 'nonce'>,
+  sig: Signature,
+  publicKeys: ReadonlyMap<string, KeyObject>,
+  nonces: NonceCache,
+  now: number = Date.now(),
+): void {
+  checkSignature(parts, sig, publicKeys, now);
+  if (!nonces.use(sig.keyId, sig.nonce, sig.timestamp, now)) throw replayedError(sig);
 }
 
 /** A new Ed25519 key pair as base64 DER (SPKI public, PKCS#8 private): one line each, easy to paste. */

@@ -1,4 +1,5 @@
 import assert from 'node:assert/strict';
+import { randomUUID } from 'node:crypto';
 import http from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { createApp } from '../../../src/app/create-app';
@@ -199,8 +200,9 @@ describe('relay API (real HTTP on loopback)', function () {
       const forged = await send(signedRequest(path, jobResult(record.job.id, 'aadc01'), 'aadc01', A));
       assert.equal(forged.status, 403);
       assert.equal((await app.relayJobs!.get(record.job.id))?.state, 'running');
-      const unknown = RELAY_PATHS.result('no-such-job');
-      const missing = await send(signedRequest(unknown, jobResult('no-such-job', 'aadc01'), 'aadc01', A));
+      const noSuchJob = randomUUID();
+      const unknown = RELAY_PATHS.result(noSuchJob);
+      const missing = await send(signedRequest(unknown, jobResult(noSuchJob, 'aadc01'), 'aadc01', A));
       assert.equal(missing.status, 404);
     });
 

@@ -238,6 +238,24 @@ describe('link flow in the chat', () => {
       assert.match(textOf(ok), /waiting for approval/);
     });
 
+    it('refuses a reason over 500 characters on the preflight card, whose input stops at 500', async () => {
+      const h = botHarness();
+      const preflight = await click(h, ADMIN, LINK_VERBS.check, {
+        adUser: APES_OBJECT_GUID,
+        cloudUser: APES_CLOUD_ID,
+      });
+      const input = JSON.stringify(preflight.value).match(/"id":"reason"[^}]*"maxLength":(\d+)/);
+      assert.equal(Number(input?.[1]), 500, 'the reason input has maxLength 500');
+      const draftId = /"draftId":"([^"]+)"/.exec(textOf(preflight))?.[1];
+      const long = await click(h, ADMIN, LINK_VERBS.request, { draftId, reason: 'y'.repeat(501) });
+      assert.equal(long.type, 'application/vnd.microsoft.card.adaptive');
+      assert.match(textOf(long), /Preflight: .*The reason is 501 characters long; keep it to 500/);
+      assert.match(textOf(long), /"title":"Request approval"/, 'the admin can shorten it and try again');
+      assert.deepEqual(await h.requests.listOpen(), []);
+      const fits = await click(h, ADMIN, LINK_VERBS.request, { draftId, reason: 'y'.repeat(500) });
+      assert.match(textOf(fits), /waiting for approval/);
+    });
+
     it('files a replayed request click once', async () => {
       const h = botHarness();
       const preflight = await click(h, ADMIN, LINK_VERBS.check, {

@@ -1,7 +1,11 @@
 import assert from 'node:assert/strict';
 import { AccessPolicy } from '../../../../src/services/access/access-policy';
 import type { LinkRequest } from '../../../../src/services/link/link-request';
-import { LinkRequestError, LinkRequestStore } from '../../../../src/services/link/request-store';
+import {
+  LinkRequestError,
+  LinkRequestStore,
+  MAX_REASON_LENGTH,
+} from '../../../../src/services/link/request-store';
 import type { LinkRequestStoreOptions } from '../../../../src/services/link/request-store';
 import { MemoryStateStore } from '../../../../src/services/state/memory-state-store';
 import { DEMO_TENANT } from '../../../../src/sim/demo/demo-tenant';
@@ -44,6 +48,35 @@ describe('LinkRequestStore (the request state machine)', () => {
       (await requests.listOpen()).map((r) => r.id),
       [request.id],
     );
+  });
+
+  it('keeps a reason to 500 characters of words: longer, hidden characters or no words are refused', async () => {
+    const { requests } = setup();
+    assert.equal(MAX_REASON_LENGTH, 500);
+    const refusals: [string, RegExp][] = [
+      ['x'.repeat(501), /The reason is 501 characters long; keep it to 500/],
+      [`INC-1 ${'x'.repeat(10_000)}`, /The reason is 10006 characters long/],
+      ['INC-1\u0000 new hire', /invisible character \(U\+0000\)/],
+      ['INC-1 \u202eerih wen', /invisible character \(U\+202E\)/],
+      ['INC-1 \u2066new hire\u2069', /invisible character \(U\+2066\)/],
+      ['\u200f', /no letter or digit/],
+      ['🔥🧨', /no letter or digit/],
+      ['/', /no letter or digit/],
+    ];
+    for (const [reason, message] of refusals) {
+      const err = await refusal(requests.create({ ...apesRequest(), reason }));
+      assert.equal(err.reason, 'blocked');
+      assert.match(err.message, message);
+    }
+    assert.deepEqual(await requests.listOpen(), []);
+    const exactly = await requests.create({ ...apesRequest(), reason: ` ${'x'.repeat(500)} ` });
+    assert.equal(exactly.reason.length, 500);
+    const lines = await requests.create({
+      ...apesRequest(),
+      id: undefined,
+      reason: 'INC-1\n\tnew hire, ‏שלום‏ 🎉',
+    });
+    assert.equal(lines.reason, 'INC-1\n\tnew hire, ‏שלום‏ 🎉');
   });
 
   it('refuses to file a failed preflight, an unacknowledged warning or an empty reason', async () => {

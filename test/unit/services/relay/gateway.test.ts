@@ -1,10 +1,13 @@
 import assert from 'node:assert/strict';
+import { randomUUID } from 'node:crypto';
 import { verifyJob } from '../../../../src/shared/relay-protocol/job-signing';
 import { MemoryStateStore } from '../../../../src/services/state/memory-state-store';
+import type { StateStore } from '../../../../src/services/state/state-store';
 import { RelayEventLog } from '../../../../src/services/relay/event-log';
 import { RelayGateway } from '../../../../src/services/relay/gateway';
 import type { RelayHttpReply } from '../../../../src/services/relay/gateway';
 import { RelayJobQueue } from '../../../../src/services/relay/job-queue';
+import { NonceLedger } from '../../../../src/services/relay/nonce-ledger';
 import { RelayPresence } from '../../../../src/services/relay/presence';
 import { RELAY_PATHS } from '../../../../src/shared/relay-protocol/messages';
 import type { PollResponse } from '../../../../src/shared/relay-protocol/messages';
@@ -15,7 +18,9 @@ import {
   privateKeyFrom,
   publicKeyFrom,
 } from '../../../../src/shared/relay-protocol/request-signing';
+import { HOSTILE_VALUES } from '../../../support/hostile-values';
 import { memoryLogger } from '../../../support/memory-logger';
+import { RecordingStore } from '../../../support/recording-store';
 import { jobResult, pollRequest, relayEvent, signedRequest } from '../../../support/relay-messages';
 import type { SignedRelayRequest } from '../../../support/relay-messages';
 
@@ -26,9 +31,8 @@ const stranger = generateSigningKeyPair();
 const A = privateKeyFrom(relayA.privateKey);
 const B = privateKeyFrom(relayB.privateKey);
 
-function setup() {
+function setup(store: StateStore = new MemoryStateStore()) {
   const { logger, lines } = memoryLogger();
-  const store = new MemoryStateStore();
   const queue = new RelayJobQueue(store);
   const presence = new RelayPresence(60_000, { store, relayIds: ['aadc01', 'aadc02'] });
   const events = new RelayEventLog(store);
@@ -46,17 +50,32 @@ function setup() {
     presence,
     events,
     logger,
+    nonces: new NonceLedger(store),
   });
   let n = 0;
   const http = (req: SignedRelayRequest) => ({ ...req, correlationId: `corr-${++n}` });
   const poll = (req: SignedRelayRequest) => gateway.poll(http(req));
   const result = (req: SignedRelayRequest, jobId: string) => gateway.result(http(req), jobId);
   const event = (req: SignedRelayRequest) => gateway.event(http(req));
-  return { store, queue, presence, events, lines, poll, result, event };
+  return { store, queue, presence, events, lines, gateway, poll, result, event };
 }
 
 const pollBy = (relayId: string, key = A, now?: number) =>
   signedRequest(RELAY_PATHS.poll, pollRequest(relayId), relayId, key, now);
+
+/** What a value becomes in a URL path: its text, or its JSON when it is not a string. */
+function asText(value: unknown): string {
+  return typeof value === 'string' ? value : JSON.stringify(value);
+}
+
+/** A path segment as a relay would send it, even for text encodeURIComponent refuses (a lone surrogate). */
+function pathSegment(value: string): string {
+  try {
+    return encodeURIComponent(value);
+  } catch {
+    return '%ED%A0%80';
+  }
+}
 
 /** The body of a refusal, checked to say nothing about why. */
 function assertGeneric401(reply: RelayHttpReply): void {
@@ -160,7 +179,7 @@ describe('RelayGateway', () => {
       const path = RELAY_PATHS.result(job.id);
       const bad = { ...jobResult(job.id, 'aadc01'), outcome: 'maybe' };
       assert.equal((await result(signedRequest(path, bad, 'aadc01', A), job.id)).status, 400);
-      const otherId = jobResult('another-job', 'aadc01');
+      const otherId = jobResult(randomUUID(), 'aadc01');
       assert.equal((await result(signedRequest(path, otherId, 'aadc01', A), job.id)).status, 400);
       assert.equal((await queue.get(job.id))?.state, 'running');
       const kind = { ...relayEvent('aadc01'), kind: 'reboot' };
@@ -204,10 +223,11 @@ describe('RelayGateway', () => {
     assert.equal((await queue.get(job.id))?.state, 'done');
     const again = await result(signedRequest(path, jobResult(job.id, 'aadc01'), 'aadc01', A), job.id);
     assert.equal(again.status, 409);
-    const unknown = RELAY_PATHS.result('no-such-job');
+    const noSuchJob = randomUUID();
+    const unknown = RELAY_PATHS.result(noSuchJob);
     const missing = await result(
-      signedRequest(unknown, jobResult('no-such-job', 'aadc01'), 'aadc01', A),
-      'no-such-job',
+      signedRequest(unknown, jobResult(noSuchJob, 'aadc01'), 'aadc01', A),
+      noSuchJob,
     );
     assert.equal(missing.status, 404);
   });
@@ -222,5 +242,146 @@ describe('RelayGateway', () => {
     assert.equal(kept[0].relayId, 'aadc01');
     const log = lines().find((l) => l.msg === 'relay event: lease-resumed');
     assert.equal(log?.level, 'warn');
+  });
+
+  describe('hostile input: a clean 4xx with a generic body, nothing read or stored', () => {
+    /** The three routes, each with `value` where the request names a job id, a relay id or a field. */
+    const routes = (jobId: string) => ({
+      'poll relayId': (v: unknown) => ({
+        path: RELAY_PATHS.poll,
+        jobId,
+        body: { ...pollRequest('aadc01'), relayId: v },
+      }),
+      'poll ready': (v: unknown) => ({
+        path: RELAY_PATHS.poll,
+        jobId,
+        body: { ...pollRequest('aadc01'), ready: v },
+      }),
+      'result path job id': (v: unknown) => ({
+        path: `/api/relay/jobs/${pathSegment(asText(v))}/result`,
+        jobId: asText(v),
+        body: jobResult(asText(v), 'aadc01'),
+      }),
+      'result body job id': (v: unknown) => ({
+        path: RELAY_PATHS.result(jobId),
+        jobId,
+        body: { ...jobResult(jobId, 'aadc01'), jobId: v },
+      }),
+      'result outcome': (v: unknown) => ({
+        path: RELAY_PATHS.result(jobId),
+        jobId,
+        body: { ...jobResult(jobId, 'aadc01'), outcome: v },
+      }),
+      'result startedAt': (v: unknown) => ({
+        path: RELAY_PATHS.result(jobId),
+        jobId,
+        body: { ...jobResult(jobId, 'aadc01'), startedAt: v },
+      }),
+      'event kind': (v: unknown) => ({
+        path: RELAY_PATHS.events,
+        jobId,
+        body: { ...relayEvent('aadc01'), kind: v },
+      }),
+      'event at': (v: unknown) => ({
+        path: RELAY_PATHS.events,
+        jobId,
+        body: { ...relayEvent('aadc01'), at: v },
+      }),
+      'whole body': (v: unknown) => ({ path: RELAY_PATHS.events, jobId, body: v }),
+    });
+
+    for (const name of Object.keys(routes(''))) {
+      it(`${name}: every hostile value, unsigned and signed`, async () => {
+        const store = new RecordingStore();
+        const { gateway, queue } = setup(store);
+        const { job } = await queue.enqueue('aadc01', 'pause', { timeoutMs: 60_000 });
+        await queue.claimNext('aadc01');
+        const mark = store.mark();
+        for (const hostile of HOSTILE_VALUES) {
+          if (name === 'poll ready' && typeof hostile.value === 'boolean') continue;
+          const r = routes(job.id)[name as keyof ReturnType<typeof routes>](hostile.value);
+          const signed = signedRequest(r.path, r.body, 'aadc01', A);
+          for (const req of [{ ...signed, headers: {} }, signed]) {
+            const http = { ...req, correlationId: 'c' };
+            const answer =
+              r.path === RELAY_PATHS.poll
+                ? await gateway.poll(http)
+                : r.path === RELAY_PATHS.events
+                  ? await gateway.event(http)
+                  : await gateway.result(http, r.jobId);
+            const what = `${name} = ${hostile.name} (${req.headers === signed.headers ? 'signed' : 'unsigned'})`;
+            assert.ok(answer.status >= 400 && answer.status < 500, `${what}: ${answer.status}`);
+            const body = answer.body as Record<string, string>;
+            assert.deepEqual(Object.keys(body).sort(), ['code', 'correlationId', 'message'], what);
+            assert.ok(body.message.length < 120, `${what}: ${body.message}`);
+            assert.doesNotMatch(body.message, /Invalid|expected|received|zod|\bat \S+:\d+/i, what);
+          }
+        }
+        assert.deepEqual(store.since(mark), [], 'nothing was read or stored, no nonce taken');
+        assert.equal((await queue.get(job.id))?.state, 'running');
+      });
+    }
+
+    it('refuses a version or service state that is no word (empty, 10 kB, hidden characters, not a string)', async () => {
+      const store = new RecordingStore();
+      const { poll } = setup(store);
+      const words = new Set(['__proto__', 'constructor']);
+      for (const { name, value } of HOSTILE_VALUES.filter((v) => !words.has(v.value as string))) {
+        const scheduler = { ...pollRequest('aadc01').scheduler, serviceState: value };
+        for (const body of [
+          { ...pollRequest('aadc01'), version: value },
+          { ...pollRequest('aadc01'), scheduler },
+        ]) {
+          const answer = await poll(signedRequest(RELAY_PATHS.poll, body, 'aadc01', A));
+          assert.equal(answer.status, name === 'null' && body.scheduler === scheduler ? 200 : 400, name);
+        }
+      }
+      assert.deepEqual(
+        store.since(0, 'write').filter((c) => c.key.startsWith('relay/presence')).length,
+        1,
+        'only the null service state was recorded',
+      );
+    });
+
+    it('a signed request refused for its shape takes no nonce: the fixed request is accepted after it', async () => {
+      const { poll } = setup();
+      const bad = pollBy('aadc01');
+      const good = { ...bad };
+      const badBody = signedRequest(
+        RELAY_PATHS.poll,
+        { ...pollRequest('aadc01'), ready: 'yes' },
+        'aadc01',
+        A,
+      );
+      assert.equal((await poll(badBody)).status, 400);
+      assert.equal((await poll(badBody)).status, 400, 'the same malformed request again: 400, not a replay');
+      assert.equal((await poll(good)).status, 200);
+    });
+  });
+
+  describe('nonces in the shared store', () => {
+    it('refuses a request replayed to a second gateway (another instance) on the same store', async () => {
+      const store = new MemoryStateStore();
+      const first = setup(store);
+      const second = setup(store);
+      const request = pollBy('aadc01');
+      assert.equal((await first.poll(request)).status, 200);
+      const { job } = await first.queue.enqueue('aadc01', 'pause', { timeoutMs: 60_000 });
+      assertGeneric401(await second.poll(request));
+      assert.equal((await second.queue.get(job.id))?.state, 'queued', 'the replay took no job');
+      const log = second.lines().find((l) => l.msg === 'relay request refused: signature');
+      assert.equal(log?.reason, 'replayed');
+      assert.equal((await second.poll(pollBy('aadc01'))).status, 200, 'a fresh request is accepted');
+    });
+
+    it('accepts exactly one of the same request sent to two gateways at once', async () => {
+      const store = new MemoryStateStore();
+      const [a, b] = [setup(store), setup(store)];
+      for (let i = 0; i < 10; i++) {
+        const request = pollBy('aadc01');
+        const answers = await Promise.all([a.poll(request), b.poll(request)]);
+        assert.deepEqual(answers.map((r) => r.status).sort(), [200, 401]);
+      }
+    });
   });
 });
