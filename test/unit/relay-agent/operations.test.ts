@@ -102,6 +102,9 @@ describe('relay operations (allowlist and sync-server safety rules)', () => {
     for (const runStatus of [
       '{"RunState":"Busy","ConnectorName":"contoso.onmicrosoft.com - AAD"}',
       '[{"RunState":1}]',
+      // RunState's numbers are undocumented: any run status object counts as running.
+      '{"RunState":"Idle"}',
+      '[{"RunState":0}]',
     ]) {
       const { ops } = server([], schedulerJson(), runStatus);
       assert.equal((await ops.run('status')).state.cycleInProgress, true, runStatus);
