@@ -202,6 +202,7 @@ function linkServices(
       preflight({ adObjectGuid: request.preflight.ad.objectGuid, cloudUserId: request.preflight.cloud.id }),
     verifyTimeoutMs: config.link.verifyTimeoutMs,
     verifyIntervalMs: config.link.verifyIntervalMs,
+    cycleWaitMs: config.link.cycleWaitMs,
     logger,
     onChange: (request) => link.announce('progress', request),
     instanceId: INSTANCE_ID,

@@ -7,6 +7,7 @@ export const LINK_EXAMPLES: Record<string, string> = {
   LINK_VERIFY_TIMEOUT_SECONDS: '900',
   LINK_VERIFY_INTERVAL_SECONDS: '10',
   LINK_RUN_LEASE_SECONDS: '60',
+  LINK_CYCLE_WAIT_SECONDS: '300',
   AUDIT_RETENTION_DAYS: '365',
 };
 
@@ -18,6 +19,8 @@ export interface LinkSettings {
   verifyTimeoutMs: number;
   /** How often Graph is asked whether the user is synced yet. */
   verifyIntervalMs: number;
+  /** How long a run waits after the pause for a sync cycle that was already running to end. */
+  cycleWaitMs: number;
   /** How long a running link stays owned by its instance without renewal before another takes over. */
   runLeaseMs: number;
   /** Audit entries older than this many days are dropped, a whole day at a time. */
@@ -31,6 +34,8 @@ export const linkSchema = z.object({
   LINK_VERIFY_TIMEOUT_SECONDS: integer(10, 3 * 3600, 900),
   LINK_VERIFY_INTERVAL_SECONDS: integer(1, 300, 10),
   LINK_RUN_LEASE_SECONDS: integer(3, 600, 60),
+  // Must stay well below the relay's pause lease (RELAY_PAUSE_LEASE_MS, 15 minutes by default).
+  LINK_CYCLE_WAIT_SECONDS: integer(10, 3 * 3600, 600),
   AUDIT_RETENTION_DAYS: integer(1, 3650, 365),
 });
 
@@ -40,6 +45,7 @@ export function linkSettingsFrom(env: z.infer<typeof linkSchema>): LinkSettings 
     requestTtlMs: env.LINK_REQUEST_TTL_HOURS * 3600_000,
     verifyTimeoutMs: env.LINK_VERIFY_TIMEOUT_SECONDS * 1000,
     verifyIntervalMs: env.LINK_VERIFY_INTERVAL_SECONDS * 1000,
+    cycleWaitMs: env.LINK_CYCLE_WAIT_SECONDS * 1000,
     runLeaseMs: env.LINK_RUN_LEASE_SECONDS * 1000,
     auditRetentionDays: env.AUDIT_RETENTION_DAYS,
   };

@@ -33,6 +33,8 @@ export interface AgentLease {
   readonly expiresAt: string | null;
   take(jobId: string | null): Promise<unknown>;
   release(): Promise<void>;
+  /** A resume did not take: keep the lease and keep trying by itself. */
+  owe(jobId: string | null): Promise<void>;
 }
 
 /** Options and collaborators of {@link RelayAgent}. */
@@ -192,12 +194,21 @@ export class RelayAgent {
     await this.report(result);
   }
 
-  /** Runs the operation and keeps the lease in step with the scheduler. */
+  /** Runs the operation and keeps the lease in step with the scheduler as read back. */
   private async execute(job: RelayJob): Promise<OperationOutcome> {
     const outcome = await this.options.operations.run(job.operation);
-    if (outcome.outcome === 'done') {
-      if (job.operation === 'pause') await this.options.lease.take(job.id);
-      if (job.operation === 'resume') await this.options.lease.release();
+    const { lease } = this.options;
+    const enabled = outcome.state.syncCycleEnabled;
+    if (job.operation === 'pause') {
+      // A pause that took, or may have taken (sent, then unreadable), is owed a resume; one read
+      // back as enabled, refused, or never sent is not: the relay holds no lease for it.
+      const mayBePaused = outcome.outcome === 'done' || (outcome.changeSent && enabled !== true);
+      if (mayBePaused) await lease.take(job.id);
+    }
+    if (job.operation === 'resume') {
+      // Only a resume read back as enabled ends the lease; otherwise the relay keeps trying.
+      if (outcome.outcome === 'done' && enabled === true) await lease.release();
+      else await lease.owe(job.id);
     }
     if (outcome.state.syncCycleEnabled !== null) {
       this.state = outcome.state;

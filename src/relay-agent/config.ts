@@ -23,6 +23,12 @@ export interface RelayConfig {
   deltaDeadlineMs: number;
   /** Wait between two delta attempts while Entra Connect answers "AAD is busy". */
   busyRetryMs: number;
+  /** How often one resume sends Set-ADSyncScheduler -SyncCycleEnabled $true until it reads back enabled. */
+  resumeAttempts: number;
+  /** Wait between two attempts of one resume. */
+  resumeRetryMs: number;
+  /** While a resume the relay owes has not taken (lease ran out, or Anchor's resume did not take): retry interval. */
+  leaseRetryMs: number;
   /** The PowerShell executable: a name looked up on PATH, or a full path. */
   pwsh: string;
   stateFile: string;
@@ -64,6 +70,9 @@ const schema = z.object({
   RELAY_OPERATION_TIMEOUT_MS: ms(60_000, 100),
   RELAY_DELTA_DEADLINE_MS: ms(300_000, 0),
   RELAY_BUSY_RETRY_MS: ms(10_000, 10),
+  RELAY_RESUME_ATTEMPTS: integer(1, 20, 3),
+  RELAY_RESUME_RETRY_MS: ms(5000, 10),
+  RELAY_LEASE_RETRY_MS: ms(30_000, 100),
   RELAY_PWSH: z.preprocess(emptyToUndefined, z.string().default('pwsh')),
   RELAY_STATE_FILE: z.preprocess(
     emptyToUndefined,
@@ -116,6 +125,9 @@ export function loadRelayConfig(env: Record<string, string | undefined>): RelayC
     operationTimeoutMs: e.RELAY_OPERATION_TIMEOUT_MS,
     deltaDeadlineMs: e.RELAY_DELTA_DEADLINE_MS,
     busyRetryMs: e.RELAY_BUSY_RETRY_MS,
+    resumeAttempts: e.RELAY_RESUME_ATTEMPTS,
+    resumeRetryMs: e.RELAY_RESUME_RETRY_MS,
+    leaseRetryMs: e.RELAY_LEASE_RETRY_MS,
     pwsh: e.RELAY_PWSH,
     stateFile: path.resolve(e.RELAY_STATE_FILE),
     ca,

@@ -58,6 +58,9 @@ async function run(config: RelayConfig, logger: Logger): Promise<void> {
   const operations = new SyncServerOperations(runner, {
     deltaDeadlineMs: config.deltaDeadlineMs,
     busyRetryMs: config.busyRetryMs,
+    server: config.relayId,
+    resumeAttempts: config.resumeAttempts,
+    resumeRetryMs: config.resumeRetryMs,
   });
   const state = new RelayStateFile(config.stateFile);
   const outbox = new EventOutbox(state);
@@ -65,13 +68,18 @@ async function run(config: RelayConfig, logger: Logger): Promise<void> {
   const lease = new PauseLease({
     relayId: config.relayId,
     leaseMs: config.pauseLeaseMs,
+    retryMs: config.leaseRetryMs,
     state,
     logger,
-    resume: () =>
+    resume: (stillOwed) =>
       serial.run(async () => {
+        if (!stillOwed()) return;
         const outcome = await operations.run('resume');
         agent?.refreshSoon();
-        if (outcome.outcome !== 'done') throw new Error(outcome.message);
+        // The operation reads the scheduler back; `done` means it shows enabled again.
+        if (outcome.outcome !== 'done' || outcome.state.syncCycleEnabled !== true) {
+          throw new Error(outcome.message);
+        }
       }),
   });
   const client = new BotClient({

@@ -1,6 +1,13 @@
 import type { RelayOperation } from '../shared/relay-protocol/messages';
+import {
+  PAUSE_CMDLET,
+  RESUME_CMDLET,
+  pauseNotTakenMessage,
+  stillPausedInstruction,
+  stillPausedMessage,
+} from '../shared/relay-protocol/scheduler-checks';
 import { sleep } from '../shared/sleep';
-import { ScriptError, firstLine, parseJsonOutput } from './powershell-runner';
+import { PwshUnavailableError, ScriptError, firstLine, parseJsonOutput } from './powershell-runner';
 import type { ScriptRunner } from './powershell-runner';
 import { SCRIPTS } from './scripts';
 import { UNKNOWN_STATE, readSyncServerState } from './sync-server-state';
@@ -13,6 +20,12 @@ export interface OperationOutcome {
   message: string;
   /** The sync server after the operation (unknown fields are null). */
   state: SyncServerState;
+  /**
+   * Whether the cmdlet that changes the server (Set-ADSyncScheduler, Start-ADSyncSyncCycle,
+   * Restart-Service) was sent: false when the operation was refused or failed before it, so the
+   * server is as it was.
+   */
+  changeSent: boolean;
 }
 
 /** Options of {@link SyncServerOperations}. */
@@ -21,6 +34,12 @@ export interface OperationOptions {
   deltaDeadlineMs: number;
   /** Wait between two delta attempts. */
   busyRetryMs: number;
+  /** The name admins know this sync server by (the relay id), in messages. */
+  server: string;
+  /** How often one resume sends the cmdlet until Get-ADSyncScheduler reads back enabled. */
+  resumeAttempts: number;
+  /** Wait between two attempts of one resume. */
+  resumeRetryMs: number;
   sleep?: (ms: number) => Promise<void>;
   now?: () => number;
 }
@@ -28,10 +47,16 @@ export interface OperationOptions {
 /** Start-ADSyncSyncCycle's error while a cycle runs: "…Connector: <tenant> - AAD is busy." */
 const AAD_BUSY = /AAD is busy/i;
 
+/** Set once an operation has sent the cmdlet that changes the server. */
+interface Progress {
+  changeSent: boolean;
+}
+
 /**
  * The allowlist: each operation is a fixed sequence of {@link SCRIPTS} plus the safety rules of
  * the sync server (no pause or delta in staging mode, no service restart during a cycle, delta
- * retried while busy until a deadline).
+ * retried while busy until a deadline). Pause and resume are read back: a cmdlet that returned
+ * without error is not taken as proof that the scheduler changed.
  */
 export class SyncServerOperations {
   private readonly sleep: (ms: number) => Promise<void>;
@@ -47,23 +72,29 @@ export class SyncServerOperations {
 
   /** Runs `operation`. Never throws: every failure becomes a `failed` outcome with the reason. */
   async run(operation: RelayOperation): Promise<OperationOutcome> {
+    const progress: Progress = { changeSent: false };
     try {
       switch (operation) {
         case 'status':
           return await this.status();
         case 'pause':
-          return await this.pause();
+          return await this.pause(progress);
         case 'resume':
-          return await this.simple(SCRIPTS.resume, 'the scheduler was resumed');
+          return await this.resume(progress);
         case 'delta':
-          return await this.delta();
+          return await this.delta(progress);
         case 'restart-service':
-          return await this.restartService();
+          return await this.restartService(progress);
         default:
           return refused(`"${String(operation)}" is not an allowed operation`, UNKNOWN_STATE);
       }
     } catch (err) {
-      return { outcome: 'failed', message: oneLine(err), state: await this.stateOrUnknown() };
+      return {
+        outcome: 'failed',
+        message: oneLine(err),
+        state: await this.stateOrUnknown(),
+        changeSent: progress.changeSent,
+      };
     }
   }
 
@@ -83,37 +114,99 @@ export class SyncServerOperations {
       `, staging mode ${state.stagingModeEnabled ? 'on' : 'off'}` +
       `, ${state.cycleInProgress ? 'a sync cycle is running' : 'no sync cycle running'}` +
       `, ADSync service ${state.serviceState ?? 'unknown'}`;
-    return { outcome: 'done', message, state };
+    return { outcome: 'done', message, state, changeSent: false };
   }
 
-  private async pause(): Promise<OperationOutcome> {
+  /** Pauses, then reads the scheduler back: a pause that did not take fails. */
+  private async pause(progress: Progress): Promise<OperationOutcome> {
     const before = await readSyncServerState(this.runner);
     if (before.stagingModeEnabled !== false) return refusedInStaging('pause', before);
-    return this.simple(SCRIPTS.pause, 'the scheduler was paused');
+    progress.changeSent = true;
+    await this.runner.run(SCRIPTS.pause);
+    const state = await readSyncServerState(this.runner);
+    if (state.syncCycleEnabled === false) {
+      // Pausing does not stop a cycle already running; the bot waits for it before it writes.
+      const cycle = state.cycleInProgress ? '; a sync cycle started before the pause is still running' : '';
+      return { outcome: 'done', message: `the scheduler was paused${cycle}`, state, changeSent: true };
+    }
+    const message =
+      state.syncCycleEnabled === true
+        ? pauseNotTakenMessage(this.options.server)
+        : `could not read the scheduler back after ${PAUSE_CMDLET} on ${this.options.server}; the pause is not confirmed`;
+    return { outcome: 'failed', message, state, changeSent: true };
   }
 
-  private async simple(script: string, message: string): Promise<OperationOutcome> {
+  /**
+   * Resumes, reads the scheduler back, and tries again (within {@link OperationOptions.resumeAttempts})
+   * until it shows enabled. Only a resume read back as enabled is `done`.
+   */
+  private async resume(progress: Progress): Promise<OperationOutcome> {
+    const { resumeAttempts, resumeRetryMs, server } = this.options;
+    let state: SyncServerState = UNKNOWN_STATE;
+    let error: unknown;
+    for (let attempt = 1; attempt <= resumeAttempts; attempt++) {
+      if (attempt > 1) await this.sleep(resumeRetryMs);
+      try {
+        progress.changeSent = true;
+        await this.runner.run(SCRIPTS.resume);
+        state = await readSyncServerState(this.runner);
+        error = undefined;
+      } catch (err) {
+        // Without PowerShell there is nothing to try again; anything else may be passing.
+        if (err instanceof PwshUnavailableError) throw err;
+        error = err;
+        state = await this.stateOrUnknown();
+      }
+      if (state.syncCycleEnabled === true) {
+        const retried = attempt > 1 ? ` (read back enabled after ${attempt} attempts)` : '';
+        return { outcome: 'done', message: `the scheduler was resumed${retried}`, state, changeSent: true };
+      }
+    }
+    const seen =
+      state.syncCycleEnabled === false
+        ? 'Get-ADSyncScheduler still shows SyncCycleEnabled False'
+        : 'the scheduler could not be read back';
+    const lastError = error ? ` (the last attempt failed: ${oneLine(error)})` : '';
+    return {
+      outcome: 'failed',
+      message:
+        `${stillPausedMessage(server)}: ${seen} after ${resumeAttempts} attempt(s) of ${RESUME_CMDLET}` +
+        `${lastError}. ${stillPausedInstruction(server)}`,
+      state,
+      changeSent: true,
+    };
+  }
+
+  private async simple(script: string, message: string, progress: Progress): Promise<OperationOutcome> {
+    progress.changeSent = true;
     await this.runner.run(script);
-    return { outcome: 'done', message, state: await readSyncServerState(this.runner) };
+    return { outcome: 'done', message, state: await readSyncServerState(this.runner), changeSent: true };
   }
 
-  private async delta(): Promise<OperationOutcome> {
+  private async delta(progress: Progress): Promise<OperationOutcome> {
     const before = await readSyncServerState(this.runner);
     if (before.stagingModeEnabled !== false) return refusedInStaging('delta', before);
     const deadline = this.now() + this.options.deltaDeadlineMs;
     for (let attempt = 1; ; attempt++) {
       try {
+        progress.changeSent = true;
         const result = parseJsonOutput(SCRIPTS.delta, await this.runner.run(SCRIPTS.delta));
         const text = (result as { Result?: unknown } | null)?.Result;
         const state = await readSyncServerState(this.runner);
         if (text === 'Success') {
           const retried = attempt > 1 ? ` after ${attempt - 1} busy answer(s)` : '';
-          return { outcome: 'done', message: `a delta sync cycle was started${retried}`, state };
+          return {
+            outcome: 'done',
+            message: `a delta sync cycle was started${retried}`,
+            state,
+            changeSent: true,
+          };
         }
         return {
           outcome: 'failed',
           message: `Start-ADSyncSyncCycle answered ${JSON.stringify(result)}`,
           state,
+          changeSent: true,
         };
       } catch (err) {
         if (!(err instanceof ScriptError) || !AAD_BUSY.test(err.message)) throw err;
@@ -124,6 +217,7 @@ export class SyncServerOperations {
               `a sync cycle was still running after ${attempt} attempt(s) within ` +
               `${Math.round(this.options.deltaDeadlineMs / 1000)} s (AAD is busy); try again later`,
             state: await readSyncServerState(this.runner),
+            changeSent: true,
           };
         }
         await this.sleep(this.options.busyRetryMs);
@@ -131,7 +225,7 @@ export class SyncServerOperations {
     }
   }
 
-  private async restartService(): Promise<OperationOutcome> {
+  private async restartService(progress: Progress): Promise<OperationOutcome> {
     const before = await readSyncServerState(this.runner);
     if (before.cycleInProgress !== false) {
       return refused(
@@ -141,7 +235,7 @@ export class SyncServerOperations {
         before,
       );
     }
-    return this.simple(SCRIPTS.restartService, 'the ADSync service was restarted');
+    return this.simple(SCRIPTS.restartService, 'the ADSync service was restarted', progress);
   }
 }
 
@@ -155,7 +249,7 @@ function refusedInStaging(operation: 'pause' | 'delta', state: SyncServerState):
 }
 
 function refused(message: string, state: SyncServerState): OperationOutcome {
-  return { outcome: 'refused', message, state };
+  return { outcome: 'refused', message, state, changeSent: false };
 }
 
 function oneLine(err: unknown): string {

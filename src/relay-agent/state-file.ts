@@ -10,6 +10,11 @@ export interface LeaseRecord {
   expiresAt: string;
   /** The job that paused the scheduler, for the report. */
   jobId: string | null;
+  /**
+   * When a resume Anchor asked for did not take (the scheduler read back paused): from then on the
+   * relay tries again by itself, without waiting for `expiresAt`.
+   */
+  resumeOwedSince?: string;
 }
 
 /** What the relay keeps across restarts: the pause lease and events not yet reported. */

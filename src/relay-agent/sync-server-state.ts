@@ -32,15 +32,14 @@ export async function readSyncServerState(runner: ScriptRunner): Promise<SyncSer
   };
 }
 
-/** Get-ADSyncConnectorRunStatus prints nothing when idle, one object or an array while running. */
+/**
+ * Get-ADSyncConnectorRunStatus prints nothing when idle, one object or an array while running.
+ * `RunState` is an enum with undocumented numbers, so any object counts as a running cycle: the
+ * bot waits for no cycle to run before it writes, and a wrong "idle" would let one export early.
+ */
 function runInProgress(value: unknown): boolean {
   if (value === null) return false;
-  const runs = Array.isArray(value) ? value : [value];
-  return runs.some((r) => {
-    const state = asRecord(r).RunState;
-    // RunState is an enum too: "Busy" with -EnumsAsStrings, otherwise a number (0 = idle).
-    return state === undefined || (state !== 'Idle' && state !== 0);
-  });
+  return !Array.isArray(value) || value.length > 0;
 }
 
 function serviceState(status: unknown): string | null {

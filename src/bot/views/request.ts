@@ -16,6 +16,7 @@ export type RequestViewer = 'requester' | 'approvers';
 
 const STEP_TITLE: Record<LinkStepName, string> = {
   pause: 'Pause the sync scheduler',
+  'wait-for-cycle': 'Wait for the running sync cycle to end',
   preflight: 'Re-run the preflight',
   'set-immutable-id': 'Set onPremisesImmutableId',
   resume: 'Resume the sync scheduler',

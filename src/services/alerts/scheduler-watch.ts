@@ -72,20 +72,22 @@ export class SchedulerWatch {
   }
 
   /**
-   * Told when a link run ended: one whose last resume failed left the scheduler paused, which the
-   * run verified itself, so the admins are alerted at once.
+   * Told when a link run changed: one that ended with the scheduler read back paused, or not read
+   * back at all, left it paused as far as Anchor knows, which the run checked itself, so the admins
+   * are alerted at once (an `unknown` is resolved by the relay's next report if it was enabled).
    */
   async runEnded(request: LinkRequest): Promise<void> {
-    if (request.state !== 'failed' || !request.run) return;
-    const resume = request.run.steps.filter((s) => s.name === 'resume').at(-1);
-    if (resume?.state !== 'failed') return;
+    const failure = request.state === 'failed' ? request.run?.failure : null;
+    if (failure?.scheduler !== 'paused' && failure?.scheduler !== 'unknown') return;
+    const resume = request.run?.steps.filter((s) => s.name === 'resume').at(-1);
     const heartbeat = await this.options.relay.lastHeartbeat();
     const server = heartbeat?.poll?.relayId ?? heartbeat?.relayId ?? 'the Entra Connect server';
+    const why = failure.scheduler === 'paused' ? 'could not resume it' : 'could not confirm it resumed it';
     await this.options.alerts.raise('scheduler-paused', {
       ...text(server),
       detail:
-        `The link of ${request.preflight.cloud.userPrincipalName} (request ${request.id.slice(0, 8)}) could not ` +
-        `resume it: ${resume.detail ?? 'no detail'}. Entra Connect exports nothing while it is paused.`,
+        `The link of ${request.preflight.cloud.userPrincipalName} (request ${request.id.slice(0, 8)}) ${why}: ` +
+        `${resume?.detail ?? failure.message}. Entra Connect exports nothing while it is paused.`,
     });
   }
 }

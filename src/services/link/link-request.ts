@@ -45,8 +45,19 @@ export interface Person {
   chatUserId?: string;
 }
 
-/** The steps of running an approved link, in order. */
-export const LINK_STEPS = ['pause', 'preflight', 'set-immutable-id', 'resume', 'delta', 'verify'] as const;
+/**
+ * The steps of running an approved link, in order. `wait-for-cycle` is recorded only when a sync
+ * cycle was still running (or could not be ruled out) after the pause: pausing does not stop it.
+ */
+export const LINK_STEPS = [
+  'pause',
+  'wait-for-cycle',
+  'preflight',
+  'set-immutable-id',
+  'resume',
+  'delta',
+  'verify',
+] as const;
 
 /** One of {@link LINK_STEPS}, or `rollback` (clearing a value written by a run that failed). */
 export type LinkStepName = (typeof LINK_STEPS)[number] | 'rollback';
@@ -61,11 +72,40 @@ export interface LinkStep {
   detail: string | null;
 }
 
+/** Why a step of a run stopped, when it is Anchor's own finding rather than a service's error. */
+export type LinkStepProblem =
+  /** No relay is configured, so the scheduler cannot be paused. */
+  | 'no-relay'
+  /** The scheduler still read back enabled after the pause. */
+  | 'pause-not-taken'
+  /** A sync cycle started before the pause was still running when the wait for it ran out. */
+  | 'cycle-still-running'
+  /** The scheduler was found running again while the run waited for a sync cycle to end. */
+  | 'pause-lost'
+  /** The re-check found a failing check, a new unacknowledged warning or another value. */
+  | 'preflight-changed'
+  /** The cloud user already has an ImmutableId: something changed since the preflight. */
+  | 'already-set'
+  /** The scheduler did not read back enabled after the resume (or could not be read back). */
+  | 'scheduler-still-paused'
+  /** Entra ID did not report the user as synced with the value in time. */
+  | 'verify-timeout'
+  /** The instance running the link stopped mid-run; another instance ended it. */
+  | 'instance-stopped';
+
 /** Why a run failed: the step, the service's own message and what the admin should do. */
 export interface LinkFailure {
   step: LinkStepName;
   message: string;
   advice: string;
+  /** Anchor's own finding, when the failure is one (absent for a service's error). */
+  problem?: LinkStepProblem;
+  /**
+   * The sync scheduler as the run left it, when the run (may have) paused it: `enabled` (a resume
+   * read back enabled), `paused` (it read back paused: the relay keeps trying to resume it) or
+   * `unknown` (no read-back). Absent when the pause never reached the sync server.
+   */
+  scheduler?: 'enabled' | 'paused' | 'unknown';
 }
 
 /** A run of an approved request, and the instance that owns it while it runs. */

@@ -34,6 +34,7 @@ export class RelayError extends AdminFacingError {
 export const DEFAULT_JOB_TIMEOUT_MS: Record<RelayOperation, number> = {
   status: 60_000,
   pause: 90_000,
+  // Room for the relay's own read-back retries (RELAY_RESUME_ATTEMPTS × RELAY_RESUME_RETRY_MS, 3 × 5 s).
   resume: 90_000,
   // Longer than the relay's own delta deadline (RELAY_DELTA_DEADLINE_MS, 5 min) for "AAD is busy" retries.
   delta: 360_000,

@@ -42,7 +42,10 @@ export interface SchedulerState {
   /** `Running`, `Stopped`, … of the ADSync service. */
   serviceState: string | null;
   nextSyncCycleStartTimeInUTC: string | null;
-  /** When the relay paused the scheduler and the lease runs out, while it is paused by Anchor. */
+  /**
+   * When the relay paused the scheduler and the lease runs out, while it is paused by Anchor. In
+   * the past while the relay owes a resume that has not taken yet (it keeps trying by itself).
+   */
   pauseLeaseExpiresAt: string | null;
 }
 
@@ -88,13 +91,19 @@ export interface JobResult {
   outcome: 'done' | 'failed' | 'refused';
   /** One line an admin can act on (the PowerShell error, the refusal reason). */
   message: string;
-  /** The scheduler after the job. */
+  /**
+   * The scheduler as read back after the job. The bot compares it with what it asked for: a pause
+   * or resume reported `done` is not trusted alone.
+   */
   scheduler: SchedulerState;
   startedAt: string;
   finishedAt: string;
 }
 
-/** Something the relay did on its own, to be reported and audited. */
+/**
+ * Something the relay did on its own, to be reported and audited: `lease-resumed` once it resumed
+ * (and read back enabled) a scheduler whose lease ran out or whose resume had not taken.
+ */
 export interface RelayEvent {
   relayId: string;
   kind: 'lease-resumed' | 'refused-job';

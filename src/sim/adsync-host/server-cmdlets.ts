@@ -113,11 +113,17 @@ const setScheduler: ServerCmdlet = {
     { name: 'Force', type: 'switch' },
   ],
   async run(ctx, params) {
+    let ignored = false;
     ctx.state.update((data) => {
-      if (typeof params.SyncCycleEnabled === 'boolean') data.syncCycleEnabled = params.SyncCycleEnabled;
+      const enabled = params.SyncCycleEnabled;
+      if (typeof enabled === 'boolean') {
+        // The fault the relay must catch: the cmdlet returns quietly and the scheduler stays as it was.
+        ignored = AdSyncSimState.takeIgnored(data, enabled);
+        if (!ignored) data.syncCycleEnabled = enabled;
+      }
       if (typeof params.MaintenanceEnabled === 'boolean') data.maintenanceEnabled = params.MaintenanceEnabled;
     });
-    return { output: [] };
+    return { output: [], history: ignored ? { ignored } : {} };
   },
 };
 

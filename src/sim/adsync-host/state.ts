@@ -20,7 +20,12 @@ export interface AdSyncHistoryEntry {
   duringRun?: boolean;
   /** Start-ADSyncSyncCycle only: what the Graph simulator's sync engine answered. */
   graphSync?: { status: number; report?: unknown } | { error: string };
+  /** Set-ADSyncScheduler only: it returned without error but changed nothing (a fault mode). */
+  ignored?: boolean;
 }
+
+/** How many calls a fault mode still applies to: a count, or `always` until it is cleared. */
+export type FaultCount = number | 'always';
 
 /** Everything the stand-in ADSync host keeps between cmdlets and between shells. */
 export interface AdSyncSimData {
@@ -31,7 +36,17 @@ export interface AdSyncSimData {
   serviceState: SimServiceState;
   /** The next N `Start-ADSyncSyncCycle` calls fail with "AAD is busy". */
   busyCycles: number;
-  /** ISO time until which a sync cycle runs (shown by Get-ADSyncConnectorRunStatus); null when idle. */
+  /**
+   * The next N `Set-ADSyncScheduler -SyncCycleEnabled $false` return as if they worked but leave
+   * the scheduler enabled (a pause that silently does not take).
+   */
+  pauseIgnored: FaultCount;
+  /** The same for `-SyncCycleEnabled $true`: a resume that silently does not take. */
+  resumeIgnored: FaultCount;
+  /**
+   * ISO time until which a sync cycle runs (shown by Get-ADSyncConnectorRunStatus and the
+   * scheduler's SyncCycleInProgress); null when idle, {@link CYCLE_NEVER_ENDS} for one that never ends.
+   */
   cycleRunningUntil: string | null;
   /** How long a cycle started by Start-ADSyncSyncCycle runs. */
   cycleDurationMs: number;
@@ -51,6 +66,9 @@ export interface AdSyncSimData {
 /** Env variable naming the state file. */
 export const STATE_ENV = 'ADSYNC_SIM_STATE';
 
+/** `cycleRunningUntil` of a sync cycle that never ends. */
+export const CYCLE_NEVER_ENDS = '9999-12-31T23:59:59.999Z';
+
 /** Entra Connect's default sync cycle interval. */
 export const SYNC_INTERVAL_MS = 30 * 60_000;
 
@@ -62,6 +80,8 @@ export function defaultAdSyncSimData(now: Date = new Date()): AdSyncSimData {
     maintenanceEnabled: true,
     serviceState: 'Running',
     busyCycles: 0,
+    pauseIgnored: 0,
+    resumeIgnored: 0,
     cycleRunningUntil: null,
     cycleDurationMs: 2000,
     slowMs: 0,
@@ -100,7 +120,8 @@ export function defaultStatePath(env: NodeJS.ProcessEnv = process.env): string {
 /**
  * The stand-in ADSync host's state file: the host reads it before and writes it after every
  * cmdlet, so all shells and the test that set them up see one sync server. Tests and the demo use
- * this class to set modes (busy, slow, hung, failing, staging) and read the history.
+ * this class to set modes (busy, slow, hung, failing, staging, a pause or resume that silently does
+ * not take, a cycle running for a while or for ever) and read the history.
  */
 export class AdSyncSimState {
   /** @param path the JSON file; created with defaults on first read when missing. */
@@ -164,9 +185,37 @@ export class AdSyncSimState {
     return this.set({ busyCycles: count });
   }
 
-  /** Marks a sync cycle as running for `ms` from now (0 ends it). */
+  /** Marks a sync cycle as running for `ms` from now (0 ends it, `Infinity` never ends it). */
   setCycleRunning(ms: number, now: Date = new Date()): AdSyncSimData {
-    return this.set({ cycleRunningUntil: ms > 0 ? new Date(now.getTime() + ms).toISOString() : null });
+    const until =
+      ms === Infinity ? CYCLE_NEVER_ENDS : ms > 0 ? new Date(now.getTime() + ms).toISOString() : null;
+    return this.set({ cycleRunningUntil: until });
+  }
+
+  /**
+   * The next `count` pauses (`Set-ADSyncScheduler -SyncCycleEnabled $false`) return without error
+   * and change nothing; `always` until cleared with 0.
+   */
+  ignorePause(count: FaultCount): AdSyncSimData {
+    return this.set({ pauseIgnored: count });
+  }
+
+  /** The same for resumes (`-SyncCycleEnabled $true`): the scheduler stays paused. */
+  ignoreResume(count: FaultCount): AdSyncSimData {
+    return this.set({ resumeIgnored: count });
+  }
+
+  /**
+   * Whether a `Set-ADSyncScheduler -SyncCycleEnabled <enabled>` call is one a fault mode swallows;
+   * counts it off. Call inside {@link update}.
+   */
+  static takeIgnored(data: AdSyncSimData, enabled: boolean): boolean {
+    const key = enabled ? 'resumeIgnored' : 'pauseIgnored';
+    const left = data[key];
+    if (left === 'always') return true;
+    if (left <= 0) return false;
+    data[key] = left - 1;
+    return true;
   }
 
   /** Makes `cmdlet` fail with `message`, or succeed again when `message` is null. */

@@ -503,4 +503,78 @@ describe('relay agent against the bot and the stand-in ADSync host (real process
       'the event',
     );
   });
+
+  it('a pause that does not take (read back enabled) fails, naming the server, and the relay holds no lease', async () => {
+    const relay = startRelay();
+    await relay.waitFor(/PowerShell ready/);
+    const sim = await simState(simFile);
+    sim.set({ pauseIgnored: 1 });
+    const job = edge.inject({ operation: 'pause' });
+    const result = await edge.result(job.id);
+    assert.equal(result.outcome, 'failed');
+    assert.equal(
+      result.message,
+      `the scheduler is still enabled after Set-ADSyncScheduler -SyncCycleEnabled $false on ${RELAY_ID}`,
+    );
+    assert.equal(result.scheduler.syncCycleEnabled, true);
+    assert.equal(result.scheduler.pauseLeaseExpiresAt, null, 'no lease for a pause that never took');
+    const beat = edge.polls.length;
+    await until(() => edge.polls.length > beat, 5000, 'the next heartbeat');
+    assert.equal(edge.polls.at(-1)!.scheduler.pauseLeaseExpiresAt, null);
+    assert.equal(sim.read().syncCycleEnabled, true);
+  });
+
+  it('a resume that does not take fails "still paused", keeps the lease, and the relay resumes by itself once the fault clears', async () => {
+    const relay = startRelay({
+      RELAY_RESUME_ATTEMPTS: '3',
+      RELAY_RESUME_RETRY_MS: '200',
+      RELAY_LEASE_RETRY_MS: '1000',
+    });
+    await relay.waitFor(/PowerShell ready/);
+    const sim = await simState(simFile);
+    const pause = edge.inject({ operation: 'pause' });
+    assert.equal((await edge.result(pause.id)).outcome, 'done');
+    sim.set({ resumeIgnored: 'always' });
+    const resume = edge.inject({ operation: 'resume' });
+    const result = await edge.result(resume.id);
+    assert.equal(result.outcome, 'failed');
+    assert.match(
+      result.message,
+      new RegExp(
+        `^the sync scheduler is still paused on ${RELAY_ID}: Get-ADSyncScheduler still shows SyncCycleEnabled False after 3 attempt\\(s\\)`,
+      ),
+    );
+    assert.match(
+      result.message,
+      new RegExp(`Run Set-ADSyncScheduler -SyncCycleEnabled \\$true on ${RELAY_ID}`),
+    );
+    assert.equal(result.scheduler.syncCycleEnabled, false);
+    assert.ok(result.scheduler.pauseLeaseExpiresAt, 'the lease is kept');
+    const ignored = () =>
+      sim.read().history.filter((h) => h.cmdlet === 'Set-ADSyncScheduler' && h.ignored).length;
+    assert.equal(ignored(), 3, 'three attempts within the job');
+    await until(() => ignored() >= 5, 10_000, 'the relay to keep trying by itself');
+    await until(
+      () => edge.polls.at(-1)?.scheduler.syncCycleEnabled === false,
+      10_000,
+      'the heartbeat to say paused',
+    );
+
+    sim.set({ resumeIgnored: 0 }); // the fault clears
+    await until(() => sim.read().syncCycleEnabled, 10_000, 'the relay to resume the scheduler');
+    await until(
+      () =>
+        edge.polls.at(-1)?.scheduler.syncCycleEnabled === true &&
+        edge.polls.at(-1)?.scheduler.pauseLeaseExpiresAt === null,
+      10_000,
+      'the heartbeat to say enabled, no lease',
+    );
+    await until(
+      () => edge.forwardedEvents.some((e) => e.event.kind === 'lease-resumed' && e.status === 204),
+      10_000,
+      'the lease-resumed event',
+    );
+    const event = edge.forwardedEvents.find((e) => e.event.kind === 'lease-resumed')!.event;
+    assert.match(event.message, /did not take .*the relay resumed it by itself/);
+  });
 });

@@ -91,6 +91,10 @@ describe('relay agent loop', () => {
   let maxRunning: number;
   let leaseTaken: (string | null)[];
   let leaseReleased: number;
+  let leaseOwed: (string | null)[];
+  /** What an operation gives instead of the default `done` (the scheduler paused after a pause only). */
+  type GivenOutcome = Omit<OperationOutcome, 'state'> & { state?: Partial<SyncServerState> };
+  let outcomes: Partial<Record<RelayOperation, GivenOutcome[]>>;
   let agent: RelayAgent;
 
   const lease: AgentLease = {
@@ -99,6 +103,7 @@ describe('relay agent loop', () => {
     },
     take: async (jobId) => void leaseTaken.push(jobId),
     release: async () => void leaseReleased++,
+    owe: async (jobId) => void leaseOwed.push(jobId),
   };
 
   beforeEach(() => {
@@ -112,6 +117,8 @@ describe('relay agent loop', () => {
     maxRunning = 0;
     leaseTaken = [];
     leaseReleased = 0;
+    leaseOwed = [];
+    outcomes = {};
     agent = new RelayAgent({
       relayId: 'relay-1',
       version: '9.9.9',
@@ -126,10 +133,13 @@ describe('relay agent loop', () => {
           maxRunning = Math.max(maxRunning, running);
           await new Promise((r) => setTimeout(r, 500));
           running--;
+          const given = outcomes[operation]?.shift();
+          if (given) return { ...given, state: { ...STATE, ...given.state } };
           return {
             outcome: 'done',
             message: `${operation} ok`,
             state: { ...STATE, syncCycleEnabled: operation !== 'pause' },
+            changeSent: operation !== 'status',
           };
         },
         stateOrUnknown: async () => STATE,
@@ -215,6 +225,63 @@ describe('relay agent loop', () => {
     assert.deepEqual(leaseTaken, ['j1']);
     assert.equal(leaseReleased, 1);
     assert.equal(bot.results[2].scheduler.pauseLeaseExpiresAt, null);
+  });
+
+  it('holds no lease for a pause that did not take, was refused or never sent; holds one when it may have', async () => {
+    const cases: [string, OperationOutcome['outcome'], boolean, boolean | null, boolean][] = [
+      // job, outcome, changeSent, syncCycleEnabled read back, lease taken
+      ['not-taken', 'failed', true, true, false],
+      ['refused', 'refused', false, true, false],
+      ['never-sent', 'failed', false, null, false],
+      ['unreadable', 'failed', true, null, true],
+      ['paused-but-failed', 'failed', true, false, true],
+    ];
+    for (const [id, outcome, changeSent, syncCycleEnabled] of cases) {
+      bot.queue.push({ accepted: true, job: job(id, 'pause') });
+      (outcomes.pause ??= []).push({ outcome, message: id, changeSent, state: { syncCycleEnabled } });
+    }
+    agent.start();
+    await advance(5000);
+    assert.equal(bot.results.length, cases.length);
+    assert.deepEqual(
+      leaseTaken,
+      cases.filter((c) => c[4]).map((c) => c[0]),
+    );
+  });
+
+  it('releases the lease only for a resume read back as enabled; otherwise keeps it and owes the resume', async () => {
+    bot.queue.push({ accepted: true, job: job('p1', 'pause') }, { accepted: true, job: job('r1', 'resume') });
+    outcomes.resume = [
+      {
+        outcome: 'failed',
+        message: 'the sync scheduler is still paused on relay-1',
+        changeSent: true,
+        state: { syncCycleEnabled: false },
+      },
+    ];
+    agent.start();
+    await advance(3000);
+    assert.deepEqual(leaseTaken, ['p1']);
+    assert.equal(leaseReleased, 0);
+    assert.deepEqual(leaseOwed, ['r1']);
+    const result = bot.results.find((r) => r.jobId === 'r1')!;
+    assert.equal(result.outcome, 'failed');
+    assert.equal(result.scheduler.syncCycleEnabled, false);
+    assert.equal(result.scheduler.pauseLeaseExpiresAt, '2026-11-25T09:15:00.000Z', 'the lease is kept');
+    assert.equal(
+      bot.polls.at(-1)!.request.scheduler.syncCycleEnabled,
+      false,
+      'the heartbeat tells the truth',
+    );
+
+    // A resume reported done whose state is not enabled is not trusted either.
+    outcomes.resume = [
+      { outcome: 'done', message: 'resumed', changeSent: true, state: { syncCycleEnabled: null } },
+    ];
+    bot.queue.push({ accepted: true, job: job('r2', 'resume') });
+    await advance(2000);
+    assert.equal(leaseReleased, 0);
+    assert.deepEqual(leaseOwed, ['r1', 'r2']);
   });
 
   it('picks up a job queued between polls within 2 s', async () => {

@@ -37,6 +37,9 @@ describe('relay configuration', () => {
     assert.equal(config.pauseLeaseMs, 900_000);
     assert.equal(config.operationTimeoutMs, 60_000);
     assert.equal(config.deltaDeadlineMs, 300_000);
+    assert.equal(config.resumeAttempts, 3);
+    assert.equal(config.resumeRetryMs, 5000);
+    assert.equal(config.leaseRetryMs, 30_000);
     assert.equal(config.pwsh, 'pwsh');
     assert.equal(config.privateKey.asymmetricKeyType, 'ed25519');
     assert.match(config.stateFile, /relay-state\.json$/);

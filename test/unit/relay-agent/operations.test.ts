@@ -67,6 +67,9 @@ function server(
   const ops = new SyncServerOperations(runner, {
     deltaDeadlineMs: 30_000,
     busyRetryMs: 10_000,
+    server: 'aadc01',
+    resumeAttempts: 3,
+    resumeRetryMs: 5000,
     sleep: async (ms) => {
       sleeps.push(ms);
       clock += ms;
@@ -99,21 +102,145 @@ describe('relay operations (allowlist and sync-server safety rules)', () => {
     for (const runStatus of [
       '{"RunState":"Busy","ConnectorName":"contoso.onmicrosoft.com - AAD"}',
       '[{"RunState":1}]',
+      // RunState's numbers are undocumented: any run status object counts as running.
+      '{"RunState":"Idle"}',
+      '[{"RunState":0}]',
     ]) {
       const { ops } = server([], schedulerJson(), runStatus);
       assert.equal((await ops.run('status')).state.cycleInProgress, true, runStatus);
     }
   });
 
-  it('pauses and resumes with the fixed scripts only', async () => {
-    const { ops, runner } = server([
-      [SCRIPTS.pause, ''],
-      [SCRIPTS.resume, ''],
+  it('pauses and resumes with the fixed scripts only, reading the scheduler back after each', async () => {
+    const enabled = schedulerJson();
+    const paused = schedulerJson({ SyncCycleEnabled: false });
+    const { ops, runner } = server(
+      [
+        [SCRIPTS.pause, ''],
+        [SCRIPTS.resume, ''],
+      ],
+      [enabled, paused, enabled],
+    );
+    const pause = await ops.run('pause');
+    assert.equal(pause.outcome, 'done', pause.message);
+    assert.equal(pause.message, 'the scheduler was paused');
+    assert.equal(pause.state.syncCycleEnabled, false);
+    assert.equal(pause.changeSent, true);
+    const resume = await ops.run('resume');
+    assert.equal(resume.outcome, 'done', resume.message);
+    assert.equal(resume.state.syncCycleEnabled, true);
+    assert.deepEqual(
+      runner.ran.filter((s) => s.startsWith('Set-') || s === SCRIPTS.scheduler),
+      [
+        SCRIPTS.scheduler,
+        'Set-ADSyncScheduler -SyncCycleEnabled $false',
+        SCRIPTS.scheduler,
+        'Set-ADSyncScheduler -SyncCycleEnabled $true',
+        SCRIPTS.scheduler,
+      ],
+    );
+  });
+
+  it('fails a pause that does not take: the scheduler still reads back enabled', async () => {
+    const { ops, runner } = server([[SCRIPTS.pause, '']]);
+    const outcome = await ops.run('pause');
+    assert.equal(outcome.outcome, 'failed');
+    assert.equal(
+      outcome.message,
+      'the scheduler is still enabled after Set-ADSyncScheduler -SyncCycleEnabled $false on aadc01',
+    );
+    assert.equal(outcome.state.syncCycleEnabled, true);
+    assert.equal(outcome.changeSent, true);
+    assert.equal(runner.ran.filter((s) => s === SCRIPTS.pause).length, 1, 'a pause is not retried');
+  });
+
+  it('fails a pause it cannot read back, as not confirmed', async () => {
+    const { ops } = server(
+      [[SCRIPTS.pause, '']],
+      [schedulerJson(), schedulerJson({ SyncCycleEnabled: undefined })],
+    );
+    const outcome = await ops.run('pause');
+    assert.equal(outcome.outcome, 'failed');
+    assert.match(
+      outcome.message,
+      /could not read the scheduler back after .* on aadc01; the pause is not confirmed/,
+    );
+    assert.equal(outcome.state.syncCycleEnabled, null);
+  });
+
+  it('says when a sync cycle started before the pause is still running', async () => {
+    const { ops } = server(
+      [[SCRIPTS.pause, '']],
+      [schedulerJson(), schedulerJson({ SyncCycleEnabled: false, SyncCycleInProgress: true })],
+    );
+    const outcome = await ops.run('pause');
+    assert.equal(outcome.outcome, 'done');
+    assert.match(outcome.message, /paused; a sync cycle started before the pause is still running/);
+    assert.equal(outcome.state.cycleInProgress, true);
+  });
+
+  it('tries a resume again when it does not take at first, and is done once it reads back enabled', async () => {
+    const paused = schedulerJson({ SyncCycleEnabled: false });
+    const { ops, runner, sleeps } = server([[SCRIPTS.resume, '']], [paused, schedulerJson()]);
+    const outcome = await ops.run('resume');
+    assert.equal(outcome.outcome, 'done', outcome.message);
+    assert.match(outcome.message, /resumed \(read back enabled after 2 attempts\)/);
+    assert.equal(runner.ran.filter((s) => s === SCRIPTS.resume).length, 2);
+    assert.deepEqual(sleeps, [5000]);
+  });
+
+  it('fails a resume that never takes within its attempts: still paused on <server>, and what to do', async () => {
+    const { ops, runner, sleeps } = server(
+      [[SCRIPTS.resume, '']],
+      schedulerJson({ SyncCycleEnabled: false }),
+    );
+    const outcome = await ops.run('resume');
+    assert.equal(outcome.outcome, 'failed');
+    assert.match(
+      outcome.message,
+      /^the sync scheduler is still paused on aadc01: Get-ADSyncScheduler still shows SyncCycleEnabled False after 3 attempt\(s\) of Set-ADSyncScheduler -SyncCycleEnabled \$true\. Run Set-ADSyncScheduler -SyncCycleEnabled \$true on aadc01/,
+    );
+    assert.match(outcome.message, /keeps trying to resume it by itself/);
+    assert.equal(outcome.state.syncCycleEnabled, false);
+    assert.equal(runner.ran.filter((s) => s === SCRIPTS.resume).length, 3);
+    assert.deepEqual(sleeps, [5000, 5000]);
+  });
+
+  it('tries a resume again when its cmdlet fails, and names the last error when it never succeeds', async () => {
+    const { ops, runner } = server(
+      [[SCRIPTS.resume, new ScriptError(SCRIPTS.resume, 'The ADSync service is not running.')]],
+      schedulerJson({ SyncCycleEnabled: false }),
+    );
+    const outcome = await ops.run('resume');
+    assert.equal(outcome.outcome, 'failed');
+    assert.match(
+      outcome.message,
+      /still paused on aadc01: Get-ADSyncScheduler still shows SyncCycleEnabled False after 3 attempt\(s\) of .*\(the last attempt failed: The ADSync service is not running\.\)/,
+    );
+    assert.equal(runner.ran.filter((s) => s === SCRIPTS.resume).length, 3);
+
+    const unreadable = server(
+      [[SCRIPTS.resume, new ScriptError(SCRIPTS.resume, 'The ADSync service is not running.')]],
+      new ScriptError(SCRIPTS.scheduler, 'The ADSync service is not running.'),
+    );
+    const unknown = await unreadable.ops.run('resume');
+    assert.equal(unknown.outcome, 'failed');
+    assert.match(
+      unknown.message,
+      /still paused on aadc01: the scheduler could not be read back after 3 attempt\(s\) of .*\(the last attempt failed: The ADSync service is not running\.\)/,
+    );
+    assert.equal(unknown.state.syncCycleEnabled, null);
+  });
+
+  it('does not retry a resume without PowerShell', async () => {
+    const { ops, runner, sleeps } = server([
+      [SCRIPTS.resume, new PwshUnavailableError('PowerShell executable "pwsh" was not found on PATH')],
     ]);
-    assert.equal((await ops.run('pause')).outcome, 'done');
-    assert.equal((await ops.run('resume')).outcome, 'done');
-    assert.ok(runner.ran.includes('Set-ADSyncScheduler -SyncCycleEnabled $false'));
-    assert.ok(runner.ran.includes('Set-ADSyncScheduler -SyncCycleEnabled $true'));
+    const outcome = await ops.run('resume');
+    assert.equal(outcome.outcome, 'failed');
+    assert.match(outcome.message, /was not found on PATH/);
+    assert.equal(runner.ran.filter((s) => s === SCRIPTS.resume).length, 1);
+    assert.deepEqual(sleeps, []);
   });
 
   for (const operation of ['pause', 'delta'] as const) {
@@ -191,5 +318,6 @@ describe('relay operations (allowlist and sync-server safety rules)', () => {
     assert.equal(outcome.outcome, 'failed');
     assert.match(outcome.message, /was not found on PATH/);
     assert.equal(outcome.state.syncCycleEnabled, null);
+    assert.equal(outcome.changeSent, false, 'the pause was never sent');
   });
 });

@@ -16,6 +16,8 @@ describe('relay pause lease', () => {
   let state: RelayStateFile;
   let resumes: number;
   let resumeFails: boolean;
+  /** Held before the resume runs, as the relay's one-at-a-time queue may hold it behind a job. */
+  let queueAhead: Promise<void>;
 
   function lease(): PauseLease {
     return new PauseLease({
@@ -24,9 +26,12 @@ describe('relay pause lease', () => {
       state,
       logger: pino({ level: 'silent' }),
       retryMs: 30_000,
-      resume: async () => {
+      resume: async (stillOwed) => {
+        await queueAhead;
+        // Without the question (an older lease) the queue would resume regardless.
+        if (stillOwed?.() === false) return;
         resumes++;
-        if (resumeFails) throw new Error('PowerShell executable "pwsh" was not found');
+        if (resumeFails) throw new Error('the sync scheduler is still paused on relay-1');
       },
     });
   }
@@ -37,6 +42,7 @@ describe('relay pause lease', () => {
     clock = sinon.useFakeTimers({ now: T0, toFake: ['setTimeout', 'clearTimeout', 'Date'] });
     resumes = 0;
     resumeFails = false;
+    queueAhead = Promise.resolve();
   });
   afterEach(() => {
     clock.restore();
@@ -87,6 +93,7 @@ describe('relay pause lease', () => {
     await clock.tickAsync(10 * 60_000);
     assert.equal(resumes, 0);
     await clock.tickAsync(5 * 60_000);
+    await l.idle();
     assert.equal(resumes, 1);
   });
 
@@ -137,6 +144,84 @@ describe('relay pause lease', () => {
     await clock.tickAsync(10 * 60_000 - 1);
     assert.equal(resumes, 0);
     await clock.tickAsync(1);
+    await l.idle();
     assert.equal(resumes, 1);
+  });
+
+  it('owes a resume that did not take: keeps the lease, retries every interval until one takes, then reports it', async () => {
+    resumeFails = true;
+    const l = lease();
+    await l.take('job-pause');
+    await clock.tickAsync(60_000);
+    await l.owe('job-resume');
+    const owed = (await state.read()).lease;
+    assert.deepEqual(owed, {
+      pausedAt: '2026-11-25T09:00:00.000Z',
+      expiresAt: '2026-11-25T09:01:00.000Z',
+      jobId: 'job-pause',
+      resumeOwedSince: '2026-11-25T09:01:00.000Z',
+    });
+    assert.equal(l.expiresAt, '2026-11-25T09:01:00.000Z', 'the heartbeat shows a lease that ran out');
+    await clock.tickAsync(30_000 - 1);
+    assert.equal(resumes, 0, 'the failed resume just tried: the next try waits one interval');
+    await clock.tickAsync(1);
+    assert.equal(resumes, 1);
+    await clock.tickAsync(30_000);
+    assert.equal(resumes, 2);
+    assert.notEqual((await state.read()).lease, null, 'kept while the resume does not take');
+    resumeFails = false;
+    await clock.tickAsync(30_000);
+    await l.idle();
+    assert.equal(resumes, 3);
+    assert.equal(l.expiresAt, null);
+    const stored = await state.read();
+    assert.equal(stored.lease, null);
+    assert.equal(stored.outbox.length, 1);
+    assert.equal(stored.outbox[0].kind, 'lease-resumed');
+    assert.match(
+      stored.outbox[0].message,
+      /stayed paused after a resume at 2026-11-25T09:01:00.000Z did not take \(job job-pause\); the relay resumed it by itself after 3 attempts/,
+    );
+    await clock.tickAsync(LEASE_MS * 2);
+    assert.equal(resumes, 3, 'nothing more once it took');
+  });
+
+  it('owes a resume even when it held no lease (a resume that did not take after a pause it never held)', async () => {
+    const l = lease();
+    await l.owe('job-resume');
+    assert.equal((await state.read()).lease?.resumeOwedSince, '2026-11-25T09:00:00.000Z');
+    await clock.tickAsync(30_000);
+    await l.idle();
+    assert.equal(resumes, 1);
+    assert.equal((await state.read()).lease, null);
+  });
+
+  it('honours an owed resume at once at start-up', async () => {
+    resumeFails = true;
+    const first = lease();
+    await first.owe('job-resume');
+    first.stop();
+    resumeFails = false;
+    const second = lease();
+    await second.load();
+    await clock.tickAsync(0);
+    await second.idle();
+    assert.equal(resumes, 1);
+    assert.equal((await state.read()).lease, null);
+  });
+
+  it('does not undo a pause that came in while its own resume waited in the queue', async () => {
+    const l = lease();
+    await l.take('job-1');
+    let letGo!: () => void;
+    queueAhead = new Promise((r) => (letGo = r));
+    await clock.tickAsync(LEASE_MS); // the lease runs out; its resume waits behind a job
+    await l.take('job-2'); // that job was a new pause
+    letGo();
+    await clock.tickAsync(0);
+    await l.idle();
+    assert.equal(resumes, 0, 'the new pause stands');
+    assert.equal((await state.read()).lease?.jobId, 'job-2');
+    assert.equal((await state.read()).outbox.length, 0);
   });
 });

@@ -12,22 +12,10 @@ import {
   OnPremisesMasteredError,
   UserNotFoundError,
 } from '../../entra/graph-errors';
-import type { LinkStepName } from '../link-request';
+import type { LinkStepName, LinkStepProblem } from '../link-request';
 import { PreflightSubjectError } from '../preflight/run-preflight';
 import { RelayError } from '../../relay/relay-client';
-
-/** Why a step of a run stopped, when it is Anchor's own finding rather than a service's error. */
-export type LinkStepProblem =
-  /** No relay is configured, so the scheduler cannot be paused. */
-  | 'no-relay'
-  /** The re-check found a failing check, a new unacknowledged warning or another value. */
-  | 'preflight-changed'
-  /** The cloud user already has an ImmutableId: something changed since the preflight. */
-  | 'already-set'
-  /** Entra ID did not report the user as synced with the value in time. */
-  | 'verify-timeout'
-  /** The instance running the link stopped mid-run; another instance ended it. */
-  | 'instance-stopped';
+import { PAUSE_CMDLET, stillPausedInstruction } from '../../../shared/relay-protocol/scheduler-checks';
 
 /** A step that stopped for a reason Anchor found itself; the message can be shown as is. */
 export class LinkStepError extends AdminFacingError {
@@ -45,6 +33,8 @@ export interface AdviceContext {
   cloudUserId: string;
   immutableId: string;
   correlationId: string;
+  /** The sync server, as the relay id names it (or a description when no relay is configured). */
+  server: string;
 }
 
 /**
@@ -75,6 +65,28 @@ function problemAdvice(problem: LinkStepProblem, ctx: AdviceContext): string {
         'Install the Anchor relay on the Entra Connect server and configure it in Anchor (RELAY_KEYS, ' +
         'BOT_SIGNING_KEY), then file the request again. Anchor does not link without pausing the scheduler.'
       );
+    case 'pause-not-taken':
+      return (
+        `Anchor wrote nothing. ${PAUSE_CMDLET} did not pause the scheduler on ${ctx.server}: check the ` +
+        "relay's log, that the relay's account may change the scheduler (ADSyncAdmins; ADSyncOperators may " +
+        'not be enough), that the ADSync service runs, and that no other tool or task turns the scheduler ' +
+        'back on. Then file the request again.'
+      );
+    case 'cycle-still-running':
+      return (
+        'Anchor resumed the scheduler and wrote nothing. A cycle that runs this long is usually a full ' +
+        'import or synchronization after a configuration change: watch it in the Synchronization Service ' +
+        'Manager (Operations) and file the request again once it has finished, or raise ' +
+        "LINK_CYCLE_WAIT_SECONDS (keep it well below the relay's RELAY_PAUSE_LEASE_MS)."
+      );
+    case 'pause-lost':
+      return (
+        "Anchor wrote nothing. The relay's pause lease (RELAY_PAUSE_LEASE_MS) may have run out, or an admin " +
+        'or a scheduled task resumed the scheduler: keep LINK_CYCLE_WAIT_SECONDS well below the lease, find ' +
+        'out who resumed it, then file the request again.'
+      );
+    case 'scheduler-still-paused':
+      return `${stillPausedInstruction(ctx.server)} Then file the request again.`;
     case 'preflight-changed':
       return 'Something changed since the request was approved. Fix what the checks say, then file a new request so it is approved as it is now.';
     case 'already-set':

@@ -5,11 +5,16 @@ import { GraphRequestError } from '../../entra/graph-errors';
 import { adviceFor, LinkStepError } from './advice';
 import type { LinkJournal } from './journal';
 import { recheckProblems } from './recheck';
-import type { LinkRequest, LinkStepName } from '../link-request';
+import type { LinkFailure, LinkRequest, LinkStepName } from '../link-request';
 import type { PreflightReport } from '../preflight/report';
 import { RelayError } from '../../relay/relay-client';
 import type { RelayClient } from '../../relay/relay-client';
 import type { JobResult, RelayOperation, SchedulerState } from '../../../shared/relay-protocol/messages';
+import {
+  pauseNotTakenMessage,
+  stillPausedInstruction,
+  stillPausedMessage,
+} from '../../../shared/relay-protocol/scheduler-checks';
 import { sleep } from '../../../shared/sleep';
 
 /** What a run needs besides its journal. */
@@ -19,6 +24,10 @@ export interface LinkRunDeps {
   recheck: (request: LinkRequest) => Promise<PreflightReport>;
   verifyTimeoutMs: number;
   verifyIntervalMs: number;
+  /** How long to wait, after the pause, for a sync cycle that was already running to end. */
+  cycleWaitMs: number;
+  /** How often the relay is asked meanwhile. */
+  cycleCheckIntervalMs: number;
   now: () => Date;
 }
 
@@ -43,9 +52,11 @@ interface ValueOutcome {
 }
 
 /**
- * One run of one approved request: pause → preflight → set-immutable-id → resume → delta →
- * verify. On any failure the scheduler is resumed first, then a value this run wrote is cleared
- * again (unless a sync cycle already took the user over, which is the link the admins approved).
+ * One run of one approved request: pause → (wait for a running cycle) → preflight →
+ * set-immutable-id → resume → delta → verify. The scheduler state each relay result carries is
+ * checked against what was asked: a pause or resume reported `done` is not trusted alone. On any
+ * failure the scheduler is resumed first, then a value this run wrote is cleared again (unless a
+ * sync cycle already took the user over, which is the link the admins approved).
  */
 export class LinkRun {
   private readonly request: LinkRequest;
@@ -54,8 +65,13 @@ export class LinkRun {
   private current: LinkStepName = 'pause';
   /** `unreached`: the pause certainly never got to the sync server (offline, refused). */
   private pause: 'not-tried' | 'tried' | 'unreached' = 'not-tried';
+  /** A resume read back as enabled. */
   private resumed = false;
   private cleanupResumeTried = false;
+  /** The pause's result did not rule out a sync cycle still running. */
+  private cycleMayRun = false;
+  /** `syncCycleEnabled` as the last relay answer reported it; null when it gave no state. */
+  private enabled: boolean | null = null;
   private write: WriteState = 'not-sent';
   /** The value read just before the PATCH; undefined until read. */
   private before: string | null | undefined;
@@ -106,20 +122,43 @@ export class LinkRun {
     return this.settleFailure(failure);
   }
 
-  /** After a failure: resume the scheduler, settle the value, and finish failed (or linked after all). */
+  /**
+   * After a failure: resume the scheduler, settle the value, and finish failed, or linked after
+   * all when a sync cycle completed the link and the scheduler is known to run again. A run that
+   * leaves the scheduler paused (or unconfirmed) never shows ✓ Linked.
+   */
   private async settleFailure(failure: { step: LinkStepName; error: unknown }): Promise<LinkRequest> {
     this.logFailure(failure.error);
     const schedulerNote = this.mustResume() ? await this.resumeAfterFailure() : null;
     const value = await this.settleValue();
-    if (value.linked) return this.finishLinked();
+    const scheduler = this.schedulerAfter();
+    if (value.linked && scheduler !== 'paused' && scheduler !== 'unknown') return this.finishLinked();
     const message = adminMessage(failure.error);
-    const advice = [value.note, schedulerNote, adviceFor(failure.step, failure.error, this.adviceContext())]
+    const problem = failure.error instanceof LinkStepError ? failure.error.problem : undefined;
+    const linkedNote = value.linked
+      ? `Entra ID reports the cloud user synced with onPremisesImmutableId ${this.expected}: the link itself completed.`
+      : null;
+    // A failure that is itself "still paused" already says what the scheduler note would.
+    const note = problem === 'scheduler-still-paused' ? null : schedulerNote;
+    const advice = [
+      linkedNote,
+      value.note,
+      note,
+      adviceFor(failure.step, failure.error, this.adviceContext()),
+    ]
       .filter((s): s is string => !!s)
       .join(' ');
+    const record: LinkFailure = {
+      step: failure.step,
+      message,
+      advice,
+      ...(problem ? { problem } : {}),
+      ...(scheduler ? { scheduler } : {}),
+    };
     return this.journal.finished(
       {
         state: 'failed',
-        failure: { step: failure.step, message, advice },
+        failure: record,
         immutableIdAfter: value.immutableIdAfter,
         immutableIdBefore: this.before,
       },
@@ -127,13 +166,26 @@ export class LinkRun {
     );
   }
 
+  /** The scheduler as this run leaves it; undefined when the pause never reached the sync server. */
+  private schedulerAfter(): LinkFailure['scheduler'] {
+    if (this.pause !== 'tried') return undefined;
+    if (this.resumed) return 'enabled';
+    if (this.enabled === true) return 'enabled';
+    return this.enabled === false ? 'paused' : 'unknown';
+  }
+
   private async steps(): Promise<void> {
     await this.step('pause', () => this.pauseScheduler());
+    if (this.cycleMayRun) {
+      const seconds = Math.round(this.deps.cycleWaitMs / 1000);
+      await this.step('wait-for-cycle', () => this.waitForIdle(), {
+        running: `a sync cycle started before the pause is still running; waiting up to ${seconds} s for it to end`,
+      });
+    }
     await this.step('preflight', () => this.recheck());
     await this.step('set-immutable-id', () => this.setImmutableId());
     await this.step('resume', async () => {
-      const result = await this.relayRun('resume');
-      this.resumed = true;
+      const result = await this.resumeScheduler();
       return { detail: result.message };
     });
     await this.step('delta', async () => ({ detail: (await this.relayRun('delta')).message }));
@@ -144,9 +196,13 @@ export class LinkRun {
    * Runs one step: marks it running, then done with its detail or failed with the error's
    * message (and rethrows). Recording a failure never hides the failure itself.
    */
-  private async step(name: LinkStepName, action: () => Promise<StepOutcome>): Promise<void> {
+  private async step(
+    name: LinkStepName,
+    action: () => Promise<StepOutcome>,
+    options: { running?: string } = {},
+  ): Promise<void> {
     this.current = name;
-    const startedAt = await this.journal.started(name);
+    const startedAt = await this.journal.started(name, options.running ?? null);
     let outcome: StepOutcome;
     try {
       outcome = await action();
@@ -168,19 +224,101 @@ export class LinkRun {
       );
     }
     this.pause = 'tried';
+    let result: JobResult;
     try {
-      const result = await this.relayRun('pause');
-      const lease = result.scheduler.pauseLeaseExpiresAt;
-      return {
-        detail: lease ? `${result.message}; the relay resumes it by itself at ${lease}` : result.message,
-      };
+      result = await this.relayRun('pause');
     } catch (error) {
       // Offline: nothing was queued. Refused: the relay ran nothing. Anything else may have paused it.
       if (error instanceof RelayError && (error.kind === 'offline' || error.kind === 'refused')) {
         this.pause = 'unreached';
       }
+      // The relay read the scheduler back as still enabled: whatever the cmdlet said, it did not pause.
+      if (
+        error instanceof RelayError &&
+        error.kind === 'failed' &&
+        error.result?.scheduler.syncCycleEnabled === true
+      ) {
+        throw new LinkStepError('pause-not-taken', error.message);
+      }
       throw error;
     }
+    const { scheduler } = result;
+    if (scheduler.syncCycleEnabled !== false) {
+      // Defense in depth: a relay that says `done` must also show the scheduler paused.
+      throw new LinkStepError(
+        'pause-not-taken',
+        scheduler.syncCycleEnabled === true
+          ? `${capitalized(pauseNotTakenMessage(result.relayId))} (the relay reported the pause done).`
+          : `The relay reported the pause done on ${result.relayId} but could not read the scheduler back; ` +
+              'the pause is not confirmed.',
+      );
+    }
+    this.cycleMayRun = scheduler.cycleInProgress !== false;
+    const lease = scheduler.pauseLeaseExpiresAt;
+    return {
+      detail: lease ? `${result.message}; the relay resumes it by itself at ${lease}` : result.message,
+    };
+  }
+
+  /**
+   * Pausing does not stop a cycle already running, and that cycle may export the AD user before
+   * the ImmutableId is set (the duplicate Anchor exists to prevent). Asks the relay until no cycle
+   * runs, the scheduler still paused, within {@link LinkRunDeps.cycleWaitMs}.
+   */
+  private async waitForIdle(): Promise<StepOutcome> {
+    const { cycleWaitMs, cycleCheckIntervalMs, now } = this.deps;
+    const started = now().getTime();
+    const deadline = started + cycleWaitMs;
+    const server = this.server();
+    for (;;) {
+      const left = deadline - now().getTime();
+      if (left > 0) await sleep(Math.min(cycleCheckIntervalMs, left));
+      const state = (await this.relayRun('status')).scheduler;
+      if (state.syncCycleEnabled !== false) {
+        throw new LinkStepError(
+          'pause-lost',
+          `The sync scheduler on ${server} is no longer paused (` +
+            (state.syncCycleEnabled === null
+              ? 'it could not be read back'
+              : 'it shows SyncCycleEnabled True') +
+            ') while Anchor waited for a sync cycle to end; Anchor wrote nothing.',
+        );
+      }
+      const seconds = Math.round((now().getTime() - started) / 1000);
+      if (state.cycleInProgress === false) {
+        return {
+          detail: `the sync cycle that was running when the scheduler was paused ended (after ${seconds} s)`,
+        };
+      }
+      if (now().getTime() >= deadline) {
+        throw new LinkStepError(
+          'cycle-still-running',
+          `A sync cycle was still running on ${server} ${Math.round(cycleWaitMs / 1000)} s after the scheduler ` +
+            'was paused (LINK_CYCLE_WAIT_SECONDS); Anchor wrote nothing, since that cycle could export the AD ' +
+            'user before the ImmutableId is set.',
+        );
+      }
+    }
+  }
+
+  /**
+   * Resumes the scheduler and checks the relay's read-back: only a scheduler shown enabled counts.
+   * @throws LinkStepError `scheduler-still-paused` when it is not (the relay keeps trying by itself).
+   */
+  private async resumeScheduler(): Promise<JobResult> {
+    let result: JobResult;
+    try {
+      result = await this.relayRun('resume');
+    } catch (error) {
+      // A failure whose read-back shows the scheduler enabled is an ordinary relay failure.
+      if (error instanceof RelayError && error.result && error.result.scheduler.syncCycleEnabled !== true) {
+        throw stillPaused(error.result, error.message);
+      }
+      throw error;
+    }
+    if (result.scheduler.syncCycleEnabled !== true) throw stillPaused(result, null);
+    this.resumed = true;
+    return result;
   }
 
   private async recheck(): Promise<StepOutcome> {
@@ -276,8 +414,7 @@ export class LinkRun {
       startedAt = await this.journal.started('resume');
     });
     try {
-      const result = await this.relayRun('resume');
-      this.resumed = true;
+      const result = await this.resumeScheduler();
       await this.quietly('recording the resume step', () =>
         this.journal.ended('resume', startedAt, 'done', result.message),
       );
@@ -288,6 +425,7 @@ export class LinkRun {
       await this.quietly('recording the resume step', () =>
         this.journal.ended('resume', startedAt, 'failed', message),
       );
+      if (error instanceof LinkStepError) return `${message} ${stillPausedInstruction(this.server())}`;
       const lease = await this.leaseExpiry(error);
       return (
         `The scheduler could not be resumed (${message}): the relay's pause lease resumes it by itself ` +
@@ -421,9 +559,21 @@ export class LinkRun {
   private async relayRun(operation: RelayOperation): Promise<JobResult> {
     const relay = this.deps.relay;
     if (!relay) throw new LinkStepError('no-relay', `No relay is configured to ${operation} the scheduler.`);
-    const result = await relay.run(operation, { requestId: this.request.id });
+    let result: JobResult;
+    try {
+      result = await relay.run(operation, { requestId: this.request.id });
+    } catch (error) {
+      this.enabled = error instanceof RelayError ? (error.result?.scheduler.syncCycleEnabled ?? null) : null;
+      throw error;
+    }
     this.scheduler = result.scheduler;
+    this.enabled = result.scheduler.syncCycleEnabled;
     return result;
+  }
+
+  /** The sync server as admins know it: the relay's id. */
+  private server(): string {
+    return this.deps.relay?.relayId ?? 'the Entra Connect server';
   }
 
   private adviceContext() {
@@ -431,6 +581,7 @@ export class LinkRun {
       cloudUserId: this.cloudId,
       immutableId: this.expected,
       correlationId: this.request.correlationId,
+      server: this.server(),
     };
   }
 
@@ -447,4 +598,37 @@ export class LinkRun {
       this.journal.logger.error({ err }, `${what} failed`);
     }
   }
+}
+
+/**
+ * The resume did not take: the relay's read-back shows the scheduler paused, or could not read it.
+ * `relayMessage` is the relay's own account when it reported a failure (its headline and
+ * instruction, which Anchor says itself, are left out).
+ */
+function stillPaused(result: JobResult, relayMessage: string | null): LinkStepError {
+  const server = result.relayId;
+  const detail = relayMessage
+    ?.replace(`${stillPausedMessage(server)}: `, '')
+    .replace(` ${stillPausedInstruction(server)}`, '')
+    .replace(/\.$/, '');
+  if (result.scheduler.syncCycleEnabled === false) {
+    const how = detail
+      ? `the relay: ${detail}`
+      : 'the relay reported the resume done, but Get-ADSyncScheduler shows SyncCycleEnabled False';
+    return new LinkStepError(
+      'scheduler-still-paused',
+      `${capitalized(stillPausedMessage(server))} (${how}).`,
+    );
+  }
+  const how = detail
+    ? `the relay: ${detail}`
+    : 'the relay reported the resume done but could not read the scheduler back';
+  return new LinkStepError(
+    'scheduler-still-paused',
+    `The sync scheduler may still be paused on ${server} (${how}).`,
+  );
+}
+
+function capitalized(text: string): string {
+  return text.charAt(0).toUpperCase() + text.slice(1);
 }

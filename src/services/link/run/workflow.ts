@@ -23,6 +23,10 @@ export interface LinkWorkflowOptions {
   verifyTimeoutMs: number;
   /** How often Graph is read while waiting. */
   verifyIntervalMs: number;
+  /** How long to wait after the pause for a sync cycle that was already running to end. */
+  cycleWaitMs: number;
+  /** How often the relay is asked whether that cycle still runs. */
+  cycleCheckIntervalMs?: number;
   logger: Logger;
   /** Told after every change to the request (to update the progress card); its errors are ignored. */
   onChange?: (request: LinkRequest) => Promise<void> | void;
@@ -36,8 +40,12 @@ export interface LinkWorkflowOptions {
 /** An approved request not started within this time was approved by an instance that died. */
 const UNSTARTED_AFTER_MS = 30_000;
 
+/** How often the relay is asked whether a sync cycle still runs, unless the options say otherwise. */
+export const DEFAULT_CYCLE_CHECK_INTERVAL_MS = 5000;
+
 /**
- * Runs approved link requests: pause the Entra Connect scheduler (relay) → re-check preflight →
+ * Runs approved link requests: pause the Entra Connect scheduler (relay) → wait for a sync cycle
+ * that was already running to end → re-check preflight →
  * set the cloud user's onPremisesImmutableId → resume → delta cycle → verify the user became
  * synced. Every step is recorded on the request and in the audit log. On any failure the
  * scheduler is resumed and a value the run wrote is cleared again, so a failed run leaves
@@ -130,13 +138,15 @@ export class LinkWorkflow {
   }
 
   private runDeps() {
-    const { cloud, relay, recheck, verifyTimeoutMs, verifyIntervalMs } = this.options;
+    const { cloud, relay, recheck, verifyTimeoutMs, verifyIntervalMs, cycleWaitMs } = this.options;
     return {
       cloud,
       relay,
       recheck,
       verifyTimeoutMs,
       verifyIntervalMs,
+      cycleWaitMs,
+      cycleCheckIntervalMs: this.options.cycleCheckIntervalMs ?? DEFAULT_CYCLE_CHECK_INTERVAL_MS,
       now: this.options.now ?? (() => new Date()),
     };
   }

@@ -167,6 +167,58 @@ describe('stand-in ADSync host driven by node-powershell', function () {
     );
   });
 
+  it('swallows a pause for the next N calls, and a resume until cleared, returning quietly as if it worked', async () => {
+    const ps = shell();
+    await run(ps, "$ErrorActionPreference = 'Stop'");
+    const enabled = async () =>
+      (JSON.parse(await run(ps, STATUS_SCRIPTS[0])) as { SyncCycleEnabled: boolean }).SyncCycleEnabled;
+
+    sim.ignorePause(1);
+    assert.equal(await run(ps, PAUSE), '', 'no error, no output');
+    assert.equal(await enabled(), true, 'the pause did not take');
+    assert.equal(await run(ps, PAUSE), '');
+    assert.equal(await enabled(), false, 'only the next one was swallowed');
+
+    sim.ignoreResume('always');
+    for (let i = 0; i < 3; i++) assert.equal(await run(ps, RESUME), '');
+    assert.equal(await enabled(), false, 'still paused');
+    sim.ignoreResume(0);
+    assert.equal(await run(ps, RESUME), '');
+    assert.equal(await enabled(), true);
+    assert.deepEqual(
+      sim
+        .history()
+        .filter((h) => h.cmdlet === 'Set-ADSyncScheduler')
+        .map((h) => [h.parameters.SyncCycleEnabled, h.outcome, h.ignored ?? false]),
+      [
+        [false, 'ok', true],
+        [false, 'ok', false],
+        [true, 'ok', true],
+        [true, 'ok', true],
+        [true, 'ok', true],
+        [true, 'ok', false],
+      ],
+    );
+  });
+
+  it('keeps a cycle running after a pause for a given time, or for ever', async () => {
+    const ps = shell();
+    assert.equal(await run(ps, STATUS_SCRIPTS[1]), '', 'idle (and the shell has started)');
+    sim.setCycleRunning(1500);
+    assert.equal(await run(ps, PAUSE), '');
+    assert.match(await run(ps, STATUS_SCRIPTS[1]), /"RunState":"Busy"/, 'pausing does not stop it');
+    await new Promise((r) => setTimeout(r, 1600));
+    assert.equal(await run(ps, STATUS_SCRIPTS[1]), '');
+
+    sim.setCycleRunning(Infinity);
+    assert.equal(sim.read().cycleRunningUntil, '9999-12-31T23:59:59.999Z');
+    const scheduler = JSON.parse(await run(ps, STATUS_SCRIPTS[0])) as Record<string, unknown>;
+    assert.equal(scheduler.SyncCycleInProgress, true);
+    assert.match(await run(ps, STATUS_SCRIPTS[1]), /"RunState":"Busy"/);
+    sim.setCycleRunning(0);
+    assert.equal(await run(ps, STATUS_SCRIPTS[1]), '');
+  });
+
   it('starts a delta run that shows in the run status and makes a second delta "AAD is busy" until it ends', async () => {
     const ps = shell();
     assert.equal(await run(ps, DELTA), '{"Result":"Success"}');

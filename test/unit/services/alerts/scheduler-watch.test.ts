@@ -86,7 +86,11 @@ describe('SchedulerWatch (a scheduler left paused alerts every admin until it is
   });
 
   /** A finished run whose steps end as given. */
-  function finished(state: LinkRequest['state'], resume: LinkStep['state'] | null): LinkRequest {
+  function finished(
+    state: LinkRequest['state'],
+    resume: LinkStep['state'] | null,
+    scheduler?: 'enabled' | 'paused' | 'unknown',
+  ): LinkRequest {
     const steps: LinkStep[] = [{ name: 'pause', state: 'done', startedAt: '', finishedAt: '', detail: null }];
     if (resume)
       steps.push({
@@ -100,17 +104,24 @@ describe('SchedulerWatch (a scheduler left paused alerts every admin until it is
       id: '1b2c3d4e-0000-4000-8000-000000000001',
       state,
       preflight: apesPreflight(),
-      run: { startedAt: '', finishedAt: '', steps, failure: null, owner: null, leaseUntil: null },
+      run: {
+        startedAt: '',
+        finishedAt: '',
+        steps,
+        failure: scheduler ? { step: 'resume', message: 'still paused', advice: '', scheduler } : null,
+        owner: null,
+        leaseUntil: null,
+      },
     } as unknown as LinkRequest;
   }
 
-  it('raises at once when a run ended with its last resume failed, and not for other outcomes', async () => {
+  it('raises at once when a run ended with the scheduler read back paused, and not for other outcomes', async () => {
     await poll(false);
     await watch.runEnded(finished('linked', 'done'));
-    await watch.runEnded(finished('failed', 'done'));
+    await watch.runEnded(finished('failed', 'done', 'enabled'));
     await watch.runEnded(finished('failed', null));
     assert.equal(await alerts.get('scheduler-paused'), undefined);
-    await watch.runEnded(finished('failed', 'failed'));
+    await watch.runEnded(finished('failed', 'failed', 'paused'));
     const incident = await alerts.get('scheduler-paused');
     assert.equal(incident?.state, 'open');
     assert.match(

@@ -1,5 +1,5 @@
 import assert from 'node:assert/strict';
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { AuditLog } from '../../../../../src/services/audit/audit-log';
@@ -69,7 +69,14 @@ describe('link workflow: bot → relay process → stand-in ADSync host → Grap
       graph,
       dir,
       logger,
-      relayEnv: { [GRAPH_URL_ENV]: graph.baseUrl, [AD_VIEW_ENV]: viewPath },
+      relayEnv: {
+        [GRAPH_URL_ENV]: graph.baseUrl,
+        [AD_VIEW_ENV]: viewPath,
+        // A resume that does not take: two read-back attempts per job, then the relay's own retries.
+        RELAY_RESUME_ATTEMPTS: '2',
+        RELAY_RESUME_RETRY_MS: '200',
+        RELAY_LEASE_RETRY_MS: '1000',
+      },
     });
     await h.startBot();
     cloud = h.cloud!;
@@ -81,7 +88,15 @@ describe('link workflow: bot → relay process → stand-in ADSync host → Grap
   beforeEach(() => {
     // Each scenario starts from the demo tenant's cloud-only Aaron and an idle, enabled scheduler.
     graph.state.addUser(demoCloudUsers().find((u) => u.id === APES_CLOUD_ID)!);
-    h.adsync.set({ syncCycleEnabled: true, fail: {}, hang: null, cycleRunningUntil: null, history: [] });
+    h.adsync.set({
+      syncCycleEnabled: true,
+      fail: {},
+      hang: null,
+      cycleRunningUntil: null,
+      pauseIgnored: 0,
+      resumeIgnored: 0,
+      history: [],
+    });
   });
 
   after(async () => {
@@ -90,7 +105,11 @@ describe('link workflow: bot → relay process → stand-in ADSync host → Grap
     rmSync(dir, { recursive: true, force: true });
   });
 
-  function workflow(relay: RelayClient, onChange?: (r: LinkRequest) => void): LinkWorkflow {
+  function workflow(
+    relay: RelayClient,
+    onChange?: (r: LinkRequest) => void,
+    cycleWaitMs = 20_000,
+  ): LinkWorkflow {
     return new LinkWorkflow({
       requests,
       audit,
@@ -100,6 +119,8 @@ describe('link workflow: bot → relay process → stand-in ADSync host → Grap
       recheck: async () => apesPreflight({}, { cloud: await cloud.getUser(APES_CLOUD_ID) }),
       verifyTimeoutMs: 20_000,
       verifyIntervalMs: 250,
+      cycleWaitMs,
+      cycleCheckIntervalMs: 250,
       logger,
       onChange,
     });
@@ -112,6 +133,14 @@ describe('link workflow: bot → relay process → stand-in ADSync host → Grap
   }
 
   const stepsOf = (r: LinkRequest) => r.run?.steps.map((s) => `${s.name}:${s.state}`) ?? [];
+  /** The relay's stored pause lease (its state file; none before its first write). */
+  const relayLease = (): Record<string, string> | null => {
+    const file = path.join(dir, 'relay-state.json');
+    if (!existsSync(file)) return null;
+    return (JSON.parse(readFileSync(file, 'utf8')) as { lease: Record<string, string> | null }).lease;
+  };
+  /** The scheduler as the relay's last heartbeat reported it to the bot. */
+  const heartbeat = async () => (await h.client.lastHeartbeat())?.poll?.scheduler;
   const schedulerWrites = () =>
     h.adsync
       .history()
@@ -229,6 +258,156 @@ describe('link workflow: bot → relay process → stand-in ADSync host → Grap
       assert.equal((await cloud.getUser(APES_CLOUD_ID)).onPremisesImmutableId, null);
     } finally {
       await h.startRelayAndWait();
+    }
+  });
+
+  it('a pause that does not take: ✗ at pause, nothing written, no lease held, the scheduler enabled', async () => {
+    h.adsync.ignorePause('always');
+    const id = await approvedRequest();
+    const done = await workflow(h.client).run(id);
+    assert.ok(done);
+
+    assert.equal(done.state, 'failed');
+    assert.deepEqual(stepsOf(done), ['pause:failed', 'resume:done']);
+    const failure = done.run!.failure!;
+    assert.equal(failure.step, 'pause');
+    assert.equal(failure.problem, 'pause-not-taken');
+    assert.match(
+      failure.message,
+      /the scheduler is still enabled after Set-ADSyncScheduler -SyncCycleEnabled \$false on aadc01/,
+    );
+    assert.match(failure.advice, /Anchor wrote nothing/);
+
+    assert.equal((await cloud.getUser(APES_CLOUD_ID)).onPremisesImmutableId, null, 'nothing written');
+    assert.ok(
+      h.adsync.history().some((e) => e.cmdlet === 'Set-ADSyncScheduler' && e.ignored),
+      'the stand-in swallowed the pause',
+    );
+    assert.equal(h.adsync.read().syncCycleEnabled, true);
+    assert.equal(relayLease(), null, 'the relay holds no lease for a pause that never took');
+  });
+
+  it('a resume that does not take: ✗ "still paused", never ✓ Linked; the relay keeps its lease and resumes by itself once the fault clears', async () => {
+    h.adsync.ignoreResume('always');
+    const id = await approvedRequest();
+    const seen: LinkRequest['state'][] = [];
+    const done = await workflow(h.client, (r) => void seen.push(r.state)).run(id);
+    assert.ok(done);
+
+    assert.equal(done.state, 'failed');
+    assert.ok(!seen.includes('linked'), 'never shown ✓ Linked');
+    assert.deepEqual(stepsOf(done), [
+      'pause:done',
+      'preflight:done',
+      'set-immutable-id:done',
+      'resume:failed',
+      'resume:failed',
+      'rollback:done',
+    ]);
+    const failure = done.run!.failure!;
+    assert.equal(failure.step, 'resume');
+    assert.equal(failure.problem, 'scheduler-still-paused');
+    assert.equal(failure.scheduler, 'paused');
+    assert.match(
+      failure.message,
+      /^The sync scheduler is still paused on aadc01 \(the relay: resume failed: Get-ADSyncScheduler still shows SyncCycleEnabled False after 2 attempt\(s\)/,
+    );
+    assert.match(failure.advice, /Run Set-ADSyncScheduler -SyncCycleEnabled \$true on aadc01/);
+    assert.equal(
+      (await cloud.getUser(APES_CLOUD_ID)).onPremisesImmutableId,
+      null,
+      'the value was cleared again',
+    );
+    assert.ok(!h.adsync.history().some((e) => e.cmdlet === 'Start-ADSyncSyncCycle'), 'no delta while paused');
+
+    assert.equal(h.adsync.read().syncCycleEnabled, false);
+    const owed = relayLease();
+    assert.ok(
+      owed?.resumeOwedSince,
+      `the relay keeps its lease and owes the resume: ${JSON.stringify(owed)}`,
+    );
+    await h.until(
+      'the heartbeat to report the scheduler paused',
+      async () => (await heartbeat())?.syncCycleEnabled === false,
+    );
+    const tries = () =>
+      h.adsync.history().filter((e) => e.cmdlet === 'Set-ADSyncScheduler' && e.ignored).length;
+    const before = tries();
+    await h.until('the relay to try again by itself', () => tries() > before, 10_000);
+
+    h.adsync.ignoreResume(0); // the fault clears
+    await h.until(
+      'the relay resumes the scheduler by itself',
+      () => h.adsync.read().syncCycleEnabled === true,
+      15_000,
+    );
+    await h.until('the relay releases its lease', () => relayLease() === null);
+    await h.until(
+      'the heartbeat to report the scheduler enabled and no lease',
+      async () => {
+        const state = await heartbeat();
+        return state?.syncCycleEnabled === true && state.pauseLeaseExpiresAt === null;
+      },
+      45_000,
+    );
+    await h.until('the lease-resumed event to reach the bot', async () =>
+      (await h.app!.relayEvents!.list()).some(
+        (e) => e.kind === 'lease-resumed' && /did not take/.test(e.message),
+      ),
+    );
+  });
+
+  it('a sync cycle still running after the pause: the run waits for it, then links', async () => {
+    h.adsync.setCycleRunning(3000);
+    const cycleEnds = Date.parse(h.adsync.read().cycleRunningUntil!);
+    const id = await approvedRequest();
+    const done = await workflow(h.client).run(id);
+    assert.ok(done);
+
+    assert.equal(done.state, 'linked', JSON.stringify(done.run?.failure));
+    assert.deepEqual(stepsOf(done), [
+      'pause:done',
+      'wait-for-cycle:done',
+      'preflight:done',
+      'set-immutable-id:done',
+      'resume:done',
+      'delta:done',
+      'verify:done',
+    ]);
+    const set = done.run!.steps.find((s) => s.name === 'set-immutable-id')!;
+    assert.ok(Date.parse(set.startedAt) >= cycleEnds, 'the PATCH went out only after the cycle ended');
+    assert.match(
+      done.run!.steps.find((s) => s.name === 'wait-for-cycle')!.detail ?? '',
+      /ended \(after \d+ s\)/,
+    );
+    assert.equal((await cloud.getUser(APES_CLOUD_ID)).onPremisesImmutableId, APES_IMMUTABLE_ID);
+    assert.equal(h.adsync.read().syncCycleEnabled, true);
+    assert.deepEqual(schedulerWrites(), [false, true]);
+  });
+
+  it('a sync cycle that never ends: the run resumes the scheduler and ends ✗ with the reason, writing nothing', async () => {
+    h.adsync.setCycleRunning(Infinity);
+    try {
+      const id = await approvedRequest();
+      const done = await workflow(h.client, undefined, 3000).run(id);
+      assert.ok(done);
+
+      assert.equal(done.state, 'failed');
+      assert.deepEqual(stepsOf(done), ['pause:done', 'wait-for-cycle:failed', 'resume:done']);
+      const failure = done.run!.failure!;
+      assert.equal(failure.step, 'wait-for-cycle');
+      assert.equal(failure.problem, 'cycle-still-running');
+      assert.equal(failure.scheduler, 'enabled');
+      assert.match(
+        failure.message,
+        /A sync cycle was still running on aadc01 3 s after the scheduler was paused/,
+      );
+      assert.equal((await cloud.getUser(APES_CLOUD_ID)).onPremisesImmutableId, null, 'nothing written');
+      assert.equal(h.adsync.read().syncCycleEnabled, true);
+      assert.deepEqual(schedulerWrites(), [false, true]);
+      assert.equal(relayLease(), null);
+    } finally {
+      h.adsync.setCycleRunning(0);
     }
   });
 });

@@ -19,7 +19,11 @@ import type { PreflightReport } from '../../../../../src/services/link/preflight
 import { PreflightSubjectError } from '../../../../../src/services/link/preflight/run-preflight';
 import { RelayError } from '../../../../../src/services/relay/relay-client';
 import type { RelayClient, RunOptions } from '../../../../../src/services/relay/relay-client';
-import type { JobResult, RelayOperation } from '../../../../../src/shared/relay-protocol/messages';
+import type {
+  JobResult,
+  RelayOperation,
+  SchedulerState,
+} from '../../../../../src/shared/relay-protocol/messages';
 import {
   APES_CLOUD_ID,
   APES_IMMUTABLE_ID,
@@ -52,23 +56,37 @@ class FakeCloud {
   }
 }
 
-/** The relay as the workflow sees it: each operation succeeds unless told to fail. */
+/**
+ * The relay as the workflow sees it: each operation succeeds unless told to fail, and reports the
+ * scheduler as a real sync server would (paused after a pause, enabled after a resume), unless
+ * `reads` says otherwise for an operation (one entry per call, the last one repeating).
+ */
 class FakeRelay {
+  readonly relayId = 'aadc01';
   readonly failures: Partial<Record<RelayOperation, RelayError>> = {};
+  readonly reads: Partial<Record<RelayOperation, Partial<SchedulerState>[]>> = {};
   /** Whether a delta's cycle exports to the fake cloud. */
   deltaSyncs = true;
   readonly run = sinon.stub<[RelayOperation, RunOptions?], Promise<JobResult>>();
   readonly lastHeartbeat = sinon.stub().resolves(null);
+  private paused = false;
 
   constructor(cloud: FakeCloud) {
     this.run.callsFake(async (operation) => {
       const failure = this.failures[operation];
       if (failure) throw failure;
       if (operation === 'delta' && this.deltaSyncs) cloud.syncCycle();
-      const paused = operation === 'pause';
+      if (operation === 'pause') this.paused = true;
+      if (operation === 'resume') this.paused = false;
+      const queued = this.reads[operation];
+      const read = queued && queued.length > 1 ? queued.shift() : queued?.[0];
       return jobResult(`job-${operation}`, 'aadc01', {
         message: `the scheduler was ${operation}d`,
-        scheduler: schedulerState({ syncCycleEnabled: !paused, pauseLeaseExpiresAt: paused ? LEASE : null }),
+        scheduler: schedulerState({
+          syncCycleEnabled: !this.paused,
+          pauseLeaseExpiresAt: this.paused ? LEASE : null,
+          ...read,
+        }),
       });
     });
   }
@@ -115,6 +133,8 @@ describe('LinkWorkflow', () => {
       recheck,
       verifyTimeoutMs: 50,
       verifyIntervalMs: 5,
+      cycleWaitMs: 200,
+      cycleCheckIntervalMs: 5,
       logger: log.logger,
       onChange: (r) => void changes.push(r),
       ...overrides,
@@ -380,13 +400,14 @@ describe('LinkWorkflow', () => {
     assert.equal(cloud.user.onPremisesImmutableId, null);
   });
 
-  it('when resume fails after the PATCH: tries again, rolls back, and names the lease time', async () => {
+  it('when the resume does not take after the PATCH: tries again, rolls back, ends ✗ "still paused", never linked', async () => {
     relay.failures.resume = relayError('failed', 'resume failed: The service is not running.', {
       outcome: 'failed',
       scheduler: schedulerState({ syncCycleEnabled: false, pauseLeaseExpiresAt: LEASE }),
     });
     const done = await runOne();
 
+    assert.equal(done.state, 'failed');
     assert.deepEqual(stepsOf(done), [
       'pause:done',
       'preflight:done',
@@ -400,13 +421,178 @@ describe('LinkWorkflow', () => {
     assert.equal(cloud.user.onPremisesImmutableId, null);
     const { failure } = done.run!;
     assert.equal(failure!.step, 'resume');
-    assert.equal(failure!.message, 'resume failed: The service is not running.');
-    assert.match(failure!.advice, new RegExp(`pause lease resumes it by itself at ${LEASE}`));
-    assert.match(failure!.advice, /Set-ADSyncScheduler -SyncCycleEnabled \$true/);
+    assert.equal(
+      failure!.message,
+      'The sync scheduler is still paused on aadc01 (the relay: resume failed: The service is not running).',
+    );
+    assert.equal(failure!.problem, 'scheduler-still-paused');
+    assert.equal(failure!.scheduler, 'paused');
+    assert.match(failure!.advice, /Run Set-ADSyncScheduler -SyncCycleEnabled \$true on aadc01/);
+    assert.match(failure!.advice, /keeps trying to resume it by itself/);
     assert.equal(done.immutableIdAfter, null);
     const rollback = (await auditOf(done.id)).find((e) => e.detail.startsWith('rollback'))!;
     assert.equal(rollback.immutableIdBefore, APES_IMMUTABLE_ID);
     assert.equal(rollback.immutableIdAfter, null);
+  });
+
+  it('does not trust a resume reported done while the scheduler reads back paused', async () => {
+    relay.reads.resume = [{ syncCycleEnabled: false }];
+    const done = await runOne();
+
+    assert.equal(done.state, 'failed');
+    assert.deepEqual(stepsOf(done).slice(-3), ['resume:failed', 'resume:failed', 'rollback:done']);
+    const { failure } = done.run!;
+    assert.equal(failure!.step, 'resume');
+    assert.match(
+      failure!.message,
+      /^The sync scheduler is still paused on aadc01 \(the relay reported the resume done, but Get-ADSyncScheduler shows SyncCycleEnabled False\)/,
+    );
+    assert.equal(failure!.problem, 'scheduler-still-paused');
+    assert.equal(failure!.scheduler, 'paused');
+    assert.ok(!relay.operations().includes('delta'), 'no delta while the scheduler is paused');
+    assert.equal(cloud.user.onPremisesImmutableId, null);
+    assert.ok(!changes.some((r) => r.state === 'linked'), 'never shown ✓ Linked');
+  });
+
+  it('ends ✗ "still paused" even when a cycle completed the link meanwhile, and says the link is in place', async () => {
+    relay.reads.resume = [{ syncCycleEnabled: false }];
+    cloud.setImmutableId.callsFake(async (_id, value) => {
+      cloud.user.onPremisesImmutableId = value;
+      cloud.syncCycle(); // someone ran a cycle by hand while Anchor's pause held
+    });
+    const done = await runOne();
+
+    assert.equal(done.state, 'failed');
+    assert.equal(done.run!.failure!.problem, 'scheduler-still-paused');
+    assert.match(done.run!.failure!.advice, /the link itself completed/);
+    assert.equal(done.immutableIdAfter, APES_IMMUTABLE_ID);
+    sinon.assert.notCalled(cloud.clearImmutableId);
+  });
+
+  it('records a failure as "scheduler enabled" when a later resume took after the first did not', async () => {
+    relay.reads.resume = [{ syncCycleEnabled: false }, {}];
+    const done = await runOne();
+    assert.deepEqual(stepsOf(done).slice(-3), ['resume:failed', 'resume:done', 'rollback:done']);
+    assert.equal(done.run!.failure!.problem, 'scheduler-still-paused');
+    assert.equal(done.run!.failure!.scheduler, 'enabled');
+  });
+
+  it('says the scheduler is still paused when the resume after another failure does not take', async () => {
+    recheck.resolves(apesPreflight({ 'cloud-only': 'fail' }));
+    relay.reads.resume = [{ syncCycleEnabled: false }];
+    const done = await runOne();
+
+    assert.deepEqual(stepsOf(done), ['pause:done', 'preflight:failed', 'resume:failed']);
+    const { failure } = done.run!;
+    assert.equal(failure!.step, 'preflight');
+    assert.equal(failure!.problem, 'preflight-changed');
+    assert.equal(failure!.scheduler, 'paused');
+    assert.match(failure!.advice, /The sync scheduler is still paused on aadc01/);
+    assert.match(failure!.advice, /Run Set-ADSyncScheduler -SyncCycleEnabled \$true on aadc01/);
+  });
+
+  it('does not trust a pause reported done while the scheduler reads back enabled: nothing written', async () => {
+    relay.reads.pause = [{ syncCycleEnabled: true, pauseLeaseExpiresAt: null }];
+    const done = await runOne();
+
+    assert.equal(done.state, 'failed');
+    assert.deepEqual(stepsOf(done), ['pause:failed', 'resume:done']);
+    const { failure } = done.run!;
+    assert.equal(failure!.step, 'pause');
+    assert.equal(
+      failure!.message,
+      'The scheduler is still enabled after Set-ADSyncScheduler -SyncCycleEnabled $false on aadc01 (the relay reported the pause done).',
+    );
+    assert.equal(failure!.problem, 'pause-not-taken');
+    assert.equal(failure!.scheduler, 'enabled');
+    assert.match(failure!.advice, /Anchor wrote nothing.*ADSyncAdmins/);
+    sinon.assert.notCalled(recheck);
+    sinon.assert.notCalled(cloud.setImmutableId);
+  });
+
+  it('reports a pause the relay read back as not taken with its message', async () => {
+    relay.failures.pause = relayError(
+      'failed',
+      'pause failed: the scheduler is still enabled after Set-ADSyncScheduler -SyncCycleEnabled $false on aadc01',
+      { outcome: 'failed', scheduler: schedulerState({ syncCycleEnabled: true }) },
+    );
+    const done = await runOne();
+    assert.deepEqual(stepsOf(done), ['pause:failed', 'resume:done']);
+    assert.match(done.run!.failure!.message, /still enabled after .* on aadc01$/);
+    assert.equal(done.run!.failure!.problem, 'pause-not-taken');
+    sinon.assert.notCalled(cloud.setImmutableId);
+  });
+
+  it('waits after the pause until a running sync cycle ends, showing it, then links', async () => {
+    relay.reads.pause = [{ cycleInProgress: true }];
+    relay.reads.status = [
+      { syncCycleEnabled: false, cycleInProgress: true },
+      { syncCycleEnabled: false, cycleInProgress: true },
+      { syncCycleEnabled: false },
+    ];
+    const done = await runOne();
+
+    assert.equal(done.state, 'linked', JSON.stringify(done.run?.failure));
+    assert.deepEqual(stepsOf(done), [
+      'pause:done',
+      'wait-for-cycle:done',
+      'preflight:done',
+      'set-immutable-id:done',
+      'resume:done',
+      'delta:done',
+      'verify:done',
+    ]);
+    assert.deepEqual(relay.operations(), ['pause', 'status', 'status', 'status', 'resume', 'delta']);
+    assert.match(
+      stepDetail(done, 'wait-for-cycle'),
+      /the sync cycle that was running when the scheduler was paused ended/,
+    );
+    const waiting = changes.find((r) =>
+      r.run?.steps.some((s) => s.name === 'wait-for-cycle' && s.state === 'running'),
+    );
+    assert.match(waiting!.run!.steps.at(-1)!.detail ?? '', /still running; waiting up to 0 s/);
+    assert.ok(
+      cloud.setImmutableId.calledAfter(relay.run.withArgs('status')),
+      'the PATCH comes after the last status read',
+    );
+  });
+
+  it('does not wait when the pause shows no cycle running', async () => {
+    const done = await runOne();
+    assert.ok(!stepsOf(done).some((s) => s.startsWith('wait-for-cycle')));
+    assert.ok(!relay.operations().includes('status'));
+  });
+
+  it('resumes and ends ✗ when a running sync cycle does not end in time, writing nothing', async () => {
+    relay.reads.pause = [{ cycleInProgress: true }];
+    relay.reads.status = [{ syncCycleEnabled: false, cycleInProgress: true }];
+    const done = await runOne({ cycleWaitMs: 60 });
+
+    assert.equal(done.state, 'failed');
+    assert.deepEqual(stepsOf(done), ['pause:done', 'wait-for-cycle:failed', 'resume:done']);
+    const { failure } = done.run!;
+    assert.equal(failure!.step, 'wait-for-cycle');
+    assert.equal(failure!.problem, 'cycle-still-running');
+    assert.equal(failure!.scheduler, 'enabled');
+    assert.match(
+      failure!.message,
+      /A sync cycle was still running on aadc01 0 s after the scheduler was paused \(LINK_CYCLE_WAIT_SECONDS\); Anchor wrote nothing/,
+    );
+    assert.match(failure!.advice, /Synchronization Service Manager/);
+    assert.equal(relay.operations().at(-1), 'resume');
+    assert.ok(relay.operations().filter((o) => o === 'status').length >= 2);
+    sinon.assert.notCalled(recheck);
+    sinon.assert.notCalled(cloud.setImmutableId);
+  });
+
+  it('ends ✗ when the scheduler is found running again while waiting for the cycle', async () => {
+    relay.reads.pause = [{ cycleInProgress: true }];
+    relay.reads.status = [{ syncCycleEnabled: true, cycleInProgress: true }];
+    const done = await runOne();
+    assert.equal(done.run!.failure!.step, 'wait-for-cycle');
+    assert.equal(done.run!.failure!.problem, 'pause-lost');
+    assert.match(done.run!.failure!.message, /no longer paused \(it shows SyncCycleEnabled True\)/);
+    sinon.assert.notCalled(cloud.setImmutableId);
   });
 
   it('takes the lease time from the pause when the failed resume has no result', async () => {
