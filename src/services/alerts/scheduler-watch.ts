@@ -87,7 +87,7 @@ export class SchedulerWatch {
       ...text(server),
       detail:
         `The link of ${request.preflight.cloud.userPrincipalName} (request ${request.id.slice(0, 8)}) ${why}: ` +
-        `${resume?.detail ?? failure.message}. Entra Connect exports nothing while it is paused.`,
+        `${(resume?.detail ?? failure.message).replace(/\.$/, '')}. Entra Connect exports nothing while it is paused.`,
     });
   }
 }
