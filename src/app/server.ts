@@ -4,6 +4,7 @@ import type { HealthMonitor } from '../services/health/health-monitor';
 import type { RelayGateway } from '../services/relay/gateway';
 import type { Logger } from '../shared/logger';
 import { registerHealthRoute } from './health-route';
+import { readRawBody } from './raw-body';
 import { registerRelayApi } from './relay-routes';
 
 /** What the HTTP server routes to. */
@@ -18,6 +19,9 @@ export interface ServerParts {
   healthToken?: string;
 }
 
+/** Bot Framework activities are small; a card invoke is the largest, well under this. */
+const MAX_MESSAGE_BODY = 1024 * 1024;
+
 /**
  * The HTTP surface: Bot Framework activities on `POST /api/messages`, health on `GET /healthz`
  * and the on-prem relay's `/api/relay/*`. Nothing else is exposed.
@@ -25,11 +29,15 @@ export interface ServerParts {
 export function createServer(parts: ServerParts): restify.Server {
   const server = restify.createServer({ name: 'anchor' });
   // Read raw, not parsed: the messages endpoint authenticates the sender before it parses a body
-  // (a parser's error would answer an unauthenticated caller), and the relay routes need the
-  // exact bytes the relay signed.
-  const bodyReader = restify.plugins.bodyReader({ maxBodySize: 1024 * 1024 });
-
-  server.post('/api/messages', bodyReader, async (req: restify.Request, res: restify.Response) => {
+  // (a parser's error would answer an unauthenticated caller). Not with restify's bodyReader: a
+  // compressed body that does not inflate makes it throw where nothing catches, ending the process.
+  server.post('/api/messages', async (req: restify.Request, res: restify.Response) => {
+    const body = await readRawBody(req, MAX_MESSAGE_BODY);
+    if (!body.ok) {
+      res.json(body.status, { code: 'bad-body', message: body.message, correlationId: req.getId() });
+      return;
+    }
+    req.body = body.text;
     await parts.messages.process(req, res);
   });
   registerRelayApi(server, parts.relay, parts.logger);

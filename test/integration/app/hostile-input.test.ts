@@ -315,6 +315,26 @@ describe('hostile input over HTTP against the bot as a real process', function (
       }
     });
 
+    it('compressed, huge or broken bodies on /api/messages: a clean 4xx and the bot lives', async () => {
+      const attempts: [string, string | Buffer, Record<string, string>][] = [
+        ['a gzip body that does not inflate', 'garbage', { 'content-encoding': 'gzip' }],
+        ['a deflate body', '{"type":"message"}', { 'content-encoding': 'deflate' }],
+        ['a body over 1 MB', 'x'.repeat(1_100_000), {}],
+        ['a body that is not UTF-8', Buffer.from([0xff, 0xfe, 0x00]), {}],
+      ];
+      for (const [what, body, headers] of attempts) {
+        const answer = await unchanged(what, () =>
+          rawPost(bots[0].port, 'POST', '/api/messages', body, {
+            'content-type': 'application/json',
+            ...headers,
+          }),
+        );
+        assert.ok(answer.status >= 400 && answer.status < 500, `${what}: ${answer.status} ${answer.text}`);
+        assert.doesNotMatch(answer.text, /zlib|restify|Error:|at /, what);
+      }
+      assert.ok(bots[0].process.alive, 'the bot is still running');
+    });
+
     it('left the request pending and every process alive', async () => {
       const view = await teams.click(url(), REQUESTER, LINK_VERBS.view, { requestId });
       assert.match(JSON.stringify(view.value), /waiting for approval/);
