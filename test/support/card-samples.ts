@@ -84,7 +84,7 @@ export const CARD_SAMPLES: { [N in CardName]: CardSample<CardData[N]> } = {
       ...schedulerPausedIncident(),
       state: 'resolved',
       resolvedAt: '2026-11-25T10:41:07.000Z',
-      resolution: 'The relay aadc01 reported the scheduler enabled at 2026-11-25T10:41:05.000Z.',
+      resolution: 'The relay aadc01 reported SyncCycleEnabled True at 2026-11-25 10:41:05 UTC.',
     }),
   }),
 };
@@ -96,6 +96,7 @@ function schedulerPausedIncident(): Incident {
     kind: 'scheduler-paused',
     state: 'open',
     title: 'The sync scheduler is paused on aadc01',
+    resolvedTitle: 'The sync scheduler runs again on aadc01',
     detail:
       'The link of apes@contoso.com (request 1b2c3d4e) could not resume it: the sync scheduler is still ' +
       'paused on aadc01. Entra Connect exports nothing while it is paused.',

@@ -248,6 +248,7 @@ export async function largestCards(): Promise<{ [N in CardName]: { label: string
         kind: 'scheduler-paused',
         state,
         title: `The sync scheduler is paused on ${ascii(64)}`,
+        resolvedTitle: `The sync scheduler runs again on ${ascii(64)}`,
         detail: wide(LIMITS.serviceText),
         fix: wide(400),
         openedAt: '2026-11-25T10:00:00.000Z',

@@ -4,7 +4,7 @@ import type { Mark } from './format';
 
 /** The data the `alert` card template binds. */
 export interface AlertCardData extends Mark {
-  /** `⚠ The sync scheduler is paused on aadc01`, or `✓ Resolved: …`. */
+  /** `The sync scheduler is paused on aadc01`, or once over `The sync scheduler runs again on aadc01`. */
   headline: string;
   /** When it started, and when it ended once resolved. */
   timeLine: string;
@@ -23,7 +23,7 @@ export function alertCardData(incident: Incident): AlertCardData {
   const mark = open ? STATUS_MARK.warn : STATUS_MARK.pass;
   return {
     ...mark,
-    headline: clip(open ? incident.title : `Resolved: ${incident.title}`, SHOWN_BYTES.line),
+    headline: clip(open ? incident.title : incident.resolvedTitle, SHOWN_BYTES.line),
     timeLine: open
       ? `Since ${formatTime(incident.openedAt)}`
       : `From ${formatTime(incident.openedAt)} to ${formatTime(incident.resolvedAt)}`,

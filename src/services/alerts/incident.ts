@@ -11,6 +11,8 @@ export interface IncidentCard {
 /** What the admins are told: the problem in one line, what Anchor saw, and what to do. */
 export interface IncidentText {
   title: string;
+  /** The headline once it is over: "The sync scheduler runs again on aadc01". */
+  resolvedTitle: string;
   detail: string;
   fix: string;
 }

@@ -53,7 +53,7 @@ export class SchedulerWatch {
       this.pausedSince = undefined;
       await this.options.alerts.resolve(
         'scheduler-paused',
-        `The relay ${relayId} reported the scheduler enabled at ${heartbeat.at}.`,
+        `The relay ${relayId} reported SyncCycleEnabled True at ${heartbeat.at.slice(0, 19).replace('T', ' ')} UTC.`,
       );
       return;
     }
@@ -93,5 +93,10 @@ export class SchedulerWatch {
 }
 
 function text(server: string): IncidentText {
-  return { title: TITLE(server), detail: '', fix: FIX };
+  return {
+    title: TITLE(server),
+    resolvedTitle: `The sync scheduler runs again on ${server}`,
+    detail: '',
+    fix: FIX,
+  };
 }

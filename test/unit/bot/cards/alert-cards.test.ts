@@ -4,6 +4,7 @@ import { botHarness } from '../../../support/bot-harness';
 
 const TEXT = {
   title: 'The sync scheduler is paused on aadc01',
+  resolvedTitle: 'The sync scheduler runs again on aadc01',
   detail: 'The relay aadc01 has reported SyncCycleEnabled False since 10:00.',
   fix: 'Run Set-ADSyncScheduler -SyncCycleEnabled $true on the Entra Connect server.',
 };
@@ -38,7 +39,7 @@ describe('alert cards', () => {
     await h.alerts.resolve('scheduler-paused', 'The relay aadc01 reported the scheduler enabled at 10:41.');
     const updated = h.proactive.calls.filter((c) => c.kind === 'update');
     assert.deepEqual(updated.map((c) => c.activityId).sort(), sent.map((c) => c.activityId).sort());
-    assert.match(texts(updated[0].card), /Resolved: The sync scheduler is paused on aadc01/);
+    assert.match(texts(updated[0].card), /The sync scheduler runs again on aadc01/);
     assert.doesNotMatch(texts(updated[0].card), /What to do/);
   });
 

@@ -5,7 +5,12 @@ import { AuditLog } from '../../../../src/services/audit/audit-log';
 import { MemoryStateStore } from '../../../../src/services/state/memory-state-store';
 import { memoryLogger } from '../../../support/memory-logger';
 
-const TEXT = { title: 'The sync scheduler is paused on aadc01', detail: 'paused', fix: 'resume it' };
+const TEXT = {
+  title: 'The sync scheduler is paused on aadc01',
+  resolvedTitle: 'The sync scheduler runs again on aadc01',
+  detail: 'paused',
+  fix: 'resume it',
+};
 
 describe('AlertService (incidents: raise once, remind, resolve)', () => {
   let clock: Date;

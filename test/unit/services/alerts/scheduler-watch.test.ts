@@ -82,7 +82,8 @@ describe('SchedulerWatch (a scheduler left paused alerts every admin until it is
     await watch.check();
     const incident = await alerts.get('scheduler-paused');
     assert.equal(incident?.state, 'resolved');
-    assert.match(incident!.resolution ?? '', /reported the scheduler enabled/);
+    assert.match(incident!.resolution ?? '', /reported SyncCycleEnabled True at 2026-11-25 10:02:10 UTC/);
+    assert.match(incident!.resolvedTitle, /runs again on aadc01/);
   });
 
   /** A finished run whose steps end as given. */
