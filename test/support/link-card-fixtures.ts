@@ -145,6 +145,7 @@ export function requestSamples(): Record<
           message: 'pause failed: Set-ADSyncScheduler: Access is denied.',
           advice:
             'Give the relay account the ADSyncOperators role on the Entra Connect server, then file the request again.',
+          scheduler: 'enabled',
         },
       },
     },

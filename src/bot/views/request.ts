@@ -150,7 +150,7 @@ function stateLine(request: LinkRequest): string {
     case 'linked':
       return `Approved by ${d?.by.name} at ${formatTime(d?.at)}; linked at ${formatTime(request.run?.finishedAt)} (${durationOf(request)}).`;
     case 'failed':
-      return `Approved by ${d?.by.name} at ${formatTime(d?.at)}; failed at ${formatTime(request.run?.finishedAt)}. The scheduler was resumed.`;
+      return `Approved by ${d?.by.name} at ${formatTime(d?.at)}; failed at ${formatTime(request.run?.finishedAt)}.${schedulerAfter(request)}`;
     case 'rejected':
       return `Rejected by ${d?.by.name} at ${formatTime(d?.at)}.`;
     case 'cancelled':
@@ -185,4 +185,18 @@ function durationOf(request: LinkRequest): string {
 /** Which view of a request card `actor` gets: the requester's own, or the approvers'. */
 export function viewerOf(request: LinkRequest, actor: Person): RequestViewer {
   return isRequester(request, actor) ? 'requester' : 'approvers';
+}
+
+/** What the failed run left the scheduler as, from its own read-back; nothing when it never paused it. */
+function schedulerAfter(request: LinkRequest): string {
+  switch (request.run?.failure?.scheduler) {
+    case 'enabled':
+      return ' The scheduler was resumed.';
+    case 'paused':
+      return ' The sync scheduler is STILL PAUSED: see what to do below.';
+    case 'unknown':
+      return ' Anchor could not confirm that the scheduler was resumed: check it on the sync server.';
+    default:
+      return '';
+  }
 }
