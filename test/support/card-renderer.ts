@@ -2,7 +2,7 @@ import { existsSync, mkdirSync, readFileSync } from 'node:fs';
 import path from 'node:path';
 import type { Locator, Page } from 'playwright-core';
 import { PROJECT_ROOT } from '../../src/shared/paths';
-import { SHARED_SCHEMAS } from './card-validation';
+import { SCHEMAS_DIR } from './card-validation';
 import { Browser } from './playground-driver';
 
 export type CardTheme = 'light' | 'dark';
@@ -54,13 +54,13 @@ interface HostConfigJson {
 
 const hostConfigs = new Map<CardTheme, HostConfigJson>();
 
-/** The Teams host config for a theme, from the shared schemas, with Segoe-like fallback fonts. */
+/** The Teams host config for a theme, from test/schemas, with Segoe-like fallback fonts. */
 export function teamsHostConfig(theme: CardTheme): object {
   let config = hostConfigs.get(theme);
   if (!config) {
-    const file = path.join(SHARED_SCHEMAS, 'adaptive-cards', `hostconfig-teams-${theme}.json`);
+    const file = path.join(SCHEMAS_DIR, 'adaptive-cards', `hostconfig-teams-${theme}.json`);
     if (!existsSync(file))
-      throw new Error(`Teams host config not found at ${file}; check out shared/ beside the project`);
+      throw new Error(`Teams host config not found at ${file}; it is part of the repository (test/schemas)`);
     config = JSON.parse(readFileSync(file, 'utf8')) as HostConfigJson;
     if (config.fontFamily) config.fontFamily = withSegoeFallbacks(config.fontFamily);
     const font = config.fontTypes?.default;

@@ -6,8 +6,8 @@ import draft06 from 'ajv/dist/refs/json-schema-draft-06.json';
 import type * as AdaptiveCards from 'adaptivecards';
 import { PROJECT_ROOT } from '../../src/shared/paths';
 
-/** The shared schemas folder, beside the project as CI and developers check it out. */
-export const SHARED_SCHEMAS = path.resolve(PROJECT_ROOT, '..', 'shared', 'schemas');
+/** Microsoft's schemas and Teams host configs, copied unchanged into the repository (see its README). */
+export const SCHEMAS_DIR = path.join(PROJECT_ROOT, 'test', 'schemas');
 
 // The `lib/` entry of adaptivecards fails under Node; the bundled `dist/` one works.
 // eslint-disable-next-line @typescript-eslint/no-require-imports
@@ -29,9 +29,9 @@ let schemaValidator: ValidateFunction | undefined;
 /** Problems the official Adaptive Card 1.5 JSON schema finds, or a clear error if it is missing. */
 export function schemaProblems(card: object): string[] {
   if (!schemaValidator) {
-    const file = path.join(SHARED_SCHEMAS, 'adaptive-cards', 'adaptive-card-1.5.schema.json');
+    const file = path.join(SCHEMAS_DIR, 'adaptive-cards', 'adaptive-card-1.5.schema.json');
     if (!existsSync(file))
-      throw new Error(`Adaptive Card schema not found at ${file}; check out shared/ beside the project`);
+      throw new Error(`Adaptive Card schema not found at ${file}; it is part of the repository`);
     const ajv = new Ajv({ strict: false, allErrors: true, validateFormats: false });
     ajv.addMetaSchema(draft06);
     // The upstream file declares draft-06 but names itself with draft-04's `id`; ajv wants `$id`.

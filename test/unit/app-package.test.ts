@@ -5,7 +5,7 @@ import Ajv from 'ajv-draft-04';
 import { createCommandRouter } from '../../src/bot/create-bot';
 import { PROJECT_ROOT } from '../../src/shared/paths';
 import { botHarness } from '../support/bot-harness';
-import { SHARED_SCHEMAS } from '../support/card-validation';
+import { SCHEMAS_DIR } from '../support/card-validation';
 
 const APP_PACKAGE = path.join(PROJECT_ROOT, 'appPackage');
 const manifest = JSON.parse(readFileSync(path.join(APP_PACKAGE, 'manifest.json'), 'utf8')) as {
@@ -24,7 +24,7 @@ function pngSize(file: string): { width: number; height: number } {
 describe('Teams app package', () => {
   it('validates against the official Teams manifest schema of its version', () => {
     const schemaFile = path.join(
-      SHARED_SCHEMAS,
+      SCHEMAS_DIR,
       'teams',
       `v${manifest.manifestVersion}`,
       'MicrosoftTeams.schema.json',

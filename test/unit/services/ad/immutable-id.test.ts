@@ -10,7 +10,7 @@ import {
 } from '../../../../src/services/ad/immutable-id';
 import { sourceAnchorOf } from '../../../../src/services/ad/source-anchor';
 
-// The vectors in shared/docs/domain.md.
+// Test vectors: the GUID and bytes of the ImmutableId conversion, as Microsoft documents it.
 const APES_GUID = '35918bc9-196d-40ea-9779-889d79b753f0';
 const APES_BYTES = Buffer.from('C98B91356D19EA409779889D79B753F0', 'hex');
 
