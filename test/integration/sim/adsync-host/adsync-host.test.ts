@@ -45,6 +45,15 @@ const TIMESPAN_KEYS = [
   'TotalSeconds',
 ];
 
+/** Resolves once the stand-in recorded `count` hung cmdlets (within 20 s). */
+async function hangsIn(sim: { history(): { outcome: string }[] }, count: number): Promise<void> {
+  const end = Date.now() + 20_000;
+  while (sim.history().filter((h) => h.outcome === 'hang').length < count) {
+    if (Date.now() > end) assert.fail(`the stand-in did not record ${count} hung cmdlets`);
+    await new Promise((r) => setTimeout(r, 50));
+  }
+}
+
 /** The message of the InvocationError `promise` rejects with. */
 async function invocationError(promise: Promise<unknown>): Promise<string> {
   try {
@@ -285,6 +294,9 @@ describe('stand-in ADSync host driven by node-powershell', function () {
     assert.equal(await invocationError(ps.invoke(DELTA)), '');
     assert.ok(Date.now() - started >= 500);
     assert.equal(ps.history[0].hadErrors, true);
+    // The caller gave up after 500 ms; the host may have taken longer than that to start (a loaded
+    // machine) and not have read the line yet. Clear the fault only once it did, and hung on it.
+    await hangsIn(sim, 2);
     // The shell is still stuck on the hung line: the next command waits behind it and times out too.
     sim.set({ hang: null });
     assert.equal(await invocationError(ps.invoke(STATUS_SCRIPTS[2])), '');
