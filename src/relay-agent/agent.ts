@@ -181,6 +181,7 @@ export class RelayAgent {
       relayId: this.options.relayId,
       outcome: outcome.outcome,
       message: outcome.message,
+      ...(outcome.reason ? { reason: outcome.reason } : {}),
       scheduler: this.schedulerState(outcome.state),
       startedAt,
       finishedAt: new Date().toISOString(),

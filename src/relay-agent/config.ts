@@ -29,8 +29,17 @@ export interface RelayConfig {
   resumeRetryMs: number;
   /** While a resume the relay owes has not taken (lease ran out, or Anchor's resume did not take): retry interval. */
   leaseRetryMs: number;
-  /** The PowerShell executable: a name looked up on PATH, or a full path. */
+  /**
+   * The PowerShell executable: a name looked up on PATH, or a full path. Windows PowerShell 5.1 on
+   * Windows unless RELAY_PWSH says otherwise.
+   */
   pwsh: string;
+  /** How long `Restart-Service ADSync` may take before its shell is killed. */
+  restartTimeoutMs: number;
+  /** Reads in a row that must show no sync cycle before the relay reports none runs. */
+  idleConfirmReads: number;
+  /** Wait between two of those reads. */
+  idleConfirmMs: number;
   stateFile: string;
   /** Extra certificate authorities to trust for the bot's TLS certificate (PEM). */
   ca?: Buffer;
@@ -73,7 +82,10 @@ const schema = z.object({
   RELAY_RESUME_ATTEMPTS: integer(1, 20, 3),
   RELAY_RESUME_RETRY_MS: ms(5000, 10),
   RELAY_LEASE_RETRY_MS: ms(30_000, 100),
-  RELAY_PWSH: z.preprocess(emptyToUndefined, z.string().default('pwsh')),
+  RELAY_PWSH: z.preprocess(emptyToUndefined, z.string().optional()),
+  RELAY_RESTART_TIMEOUT_MS: ms(150_000, 1000),
+  RELAY_IDLE_CONFIRM_READS: integer(1, 10, 3),
+  RELAY_IDLE_CONFIRM_MS: ms(2000, 0),
   RELAY_STATE_FILE: z.preprocess(
     emptyToUndefined,
     z.string().default(path.join(PROJECT_ROOT, '.data', 'relay-state.json')),
@@ -82,10 +94,28 @@ const schema = z.object({
 });
 
 /**
+ * The PowerShell the relay runs when RELAY_PWSH is not set: Windows PowerShell 5.1, the only one
+ * Microsoft documents for the ADSync module (a .NET Framework module that PowerShell 7 loads
+ * in-process, unsupported). Off Windows there is no sensible default: undefined.
+ */
+export function defaultPwsh(
+  env: Record<string, string | undefined>,
+  platform: NodeJS.Platform,
+): string | undefined {
+  if (platform !== 'win32') return undefined;
+  const systemRoot = env.SystemRoot ?? env.SYSTEMROOT ?? env.windir ?? 'C:\\Windows';
+  return path.win32.join(systemRoot, 'System32', 'WindowsPowerShell', 'v1.0', 'powershell.exe');
+}
+
+/**
  * Validates the relay's environment.
+ * @param platform where the relay runs; RELAY_PWSH defaults to Windows PowerShell only on Windows.
  * @throws RelayConfigError naming every missing or invalid setting (never printing a key).
  */
-export function loadRelayConfig(env: Record<string, string | undefined>): RelayConfig {
+export function loadRelayConfig(
+  env: Record<string, string | undefined>,
+  platform: NodeJS.Platform = process.platform,
+): RelayConfig {
   const parsed = schema.safeParse(env);
   const problems: SettingProblem[] = parsed.success
     ? []
@@ -110,7 +140,15 @@ export function loadRelayConfig(env: Record<string, string | undefined>): RelayC
       return undefined;
     }
   });
-  if (!parsed.success || problems.length > 0 || !botUrl || !privateKey || !botPublicKey) {
+  const pwsh = raw('RELAY_PWSH') ?? defaultPwsh(env, platform);
+  if (!pwsh) {
+    note(
+      'RELAY_PWSH',
+      'is required off Windows (on the Entra Connect server it defaults to Windows PowerShell 5.1, ' +
+        '%SystemRoot%\\System32\\WindowsPowerShell\\v1.0\\powershell.exe)',
+    );
+  }
+  if (!parsed.success || problems.length > 0 || !botUrl || !privateKey || !botPublicKey || !pwsh) {
     throw new RelayConfigError(problems);
   }
   const e = parsed.data;
@@ -128,7 +166,10 @@ export function loadRelayConfig(env: Record<string, string | undefined>): RelayC
     resumeAttempts: e.RELAY_RESUME_ATTEMPTS,
     resumeRetryMs: e.RELAY_RESUME_RETRY_MS,
     leaseRetryMs: e.RELAY_LEASE_RETRY_MS,
-    pwsh: e.RELAY_PWSH,
+    pwsh,
+    restartTimeoutMs: e.RELAY_RESTART_TIMEOUT_MS,
+    idleConfirmReads: e.RELAY_IDLE_CONFIRM_READS,
+    idleConfirmMs: e.RELAY_IDLE_CONFIRM_MS,
     stateFile: path.resolve(e.RELAY_STATE_FILE),
     ca,
     logLevel: e.LOG_LEVEL,

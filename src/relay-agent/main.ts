@@ -61,6 +61,9 @@ async function run(config: RelayConfig, logger: Logger): Promise<void> {
     server: config.relayId,
     resumeAttempts: config.resumeAttempts,
     resumeRetryMs: config.resumeRetryMs,
+    idleConfirmReads: config.idleConfirmReads,
+    idleConfirmMs: config.idleConfirmMs,
+    restartTimeoutMs: config.restartTimeoutMs,
   });
   const state = new RelayStateFile(config.stateFile);
   const outbox = new EventOutbox(state);
@@ -104,7 +107,8 @@ async function run(config: RelayConfig, logger: Logger): Promise<void> {
   });
 
   await runner.start();
-  if (runner.ready) logger.info({ pwsh: config.pwsh }, 'PowerShell ready with the ADSync module');
+  if (runner.ready)
+    logger.info({ pwsh: config.pwsh }, 'PowerShell ready with the ADSync module (scheduler read)');
   else
     logger.error(
       { pwsh: config.pwsh, problem: runner.problem },

@@ -1,8 +1,9 @@
-import type { RelayOperation } from '../shared/relay-protocol/messages';
+import type { JobFailureReason, RelayOperation } from '../shared/relay-protocol/messages';
 import {
   PAUSE_CMDLET,
   RESUME_CMDLET,
   pauseNotTakenMessage,
+  schedulerAccessDeniedMessage,
   stillPausedInstruction,
   stillPausedMessage,
 } from '../shared/relay-protocol/scheduler-checks';
@@ -10,7 +11,7 @@ import { sleep } from '../shared/sleep';
 import { PwshUnavailableError, ScriptError, firstLine, parseJsonOutput } from './powershell-runner';
 import type { ScriptRunner } from './powershell-runner';
 import { SCRIPTS } from './scripts';
-import { UNKNOWN_STATE, readSyncServerState } from './sync-server-state';
+import { UNKNOWN_STATE, readCycleInProgress, readSyncServerState } from './sync-server-state';
 import type { SyncServerState } from './sync-server-state';
 
 /** What running one allowlisted operation gave. */
@@ -26,6 +27,8 @@ export interface OperationOutcome {
    * server is as it was.
    */
   changeSent: boolean;
+  /** Why it failed, when the bot has its own words for it (e.g. the account may not pause). */
+  reason?: JobFailureReason;
 }
 
 /** Options of {@link SyncServerOperations}. */
@@ -40,12 +43,28 @@ export interface OperationOptions {
   resumeAttempts: number;
   /** Wait between two attempts of one resume. */
   resumeRetryMs: number;
+  /**
+   * How many reads in a row must show no sync cycle before the relay says none runs: between two
+   * steps of a cycle (connector to connector) Get-ADSyncConnectorRunStatus may return nothing.
+   */
+  idleConfirmReads: number;
+  /** Wait between two of those reads. */
+  idleConfirmMs: number;
+  /** How long `Restart-Service ADSync` may take (stopping the sync engine can take minutes). */
+  restartTimeoutMs: number;
   sleep?: (ms: number) => Promise<void>;
   now?: () => number;
 }
 
-/** Start-ADSyncSyncCycle's error while a cycle runs: "…Connector: <tenant> - AAD is busy." */
-const AAD_BUSY = /AAD is busy/i;
+/**
+ * Start-ADSyncSyncCycle's errors while a cycle runs; both are seen in the field:
+ * "Connector: <tenant> - AAD is busy." and "Sync is already running. Cannot start a new run till
+ * this one completes."
+ */
+const SYNC_BUSY = /AAD is busy|Sync is already running/i;
+
+/** An ADSync cmdlet refused for the account's rights (UnauthorizedAccessException, "Access is denied"). */
+const ACCESS_DENIED = /UnauthorizedAccess|Access is denied|access denied/i;
 
 /** Set once an operation has sent the cmdlet that changes the server. */
 interface Progress {
@@ -107,8 +126,21 @@ export class SyncServerOperations {
     }
   }
 
-  private async status(): Promise<OperationOutcome> {
+  /**
+   * The state, with "no cycle runs" confirmed by {@link OperationOptions.idleConfirmReads} reads in
+   * a row: one empty run status may be a gap between two steps of a cycle that goes on.
+   */
+  private async confirmedState(): Promise<SyncServerState> {
     const state = await readSyncServerState(this.runner);
+    for (let read = 2; read <= this.options.idleConfirmReads && state.cycleInProgress === false; read++) {
+      await this.sleep(this.options.idleConfirmMs);
+      if (await readCycleInProgress(this.runner)) return { ...state, cycleInProgress: true };
+    }
+    return state;
+  }
+
+  private async status(): Promise<OperationOutcome> {
+    const state = await this.confirmedState();
     const message =
       `scheduler ${state.syncCycleEnabled ? 'enabled' : 'paused'}` +
       `, staging mode ${state.stagingModeEnabled ? 'on' : 'off'}` +
@@ -122,8 +154,13 @@ export class SyncServerOperations {
     const before = await readSyncServerState(this.runner);
     if (before.stagingModeEnabled !== false) return refusedInStaging('pause', before);
     progress.changeSent = true;
-    await this.runner.run(SCRIPTS.pause);
-    const state = await readSyncServerState(this.runner);
+    try {
+      await this.runner.run(SCRIPTS.pause);
+    } catch (err) {
+      if (!isAccessDenied(err)) throw err;
+      return this.denied(err);
+    }
+    const state = await this.confirmedState();
     if (state.syncCycleEnabled === false) {
       // Pausing does not stop a cycle already running; the bot waits for it before it writes.
       const cycle = state.cycleInProgress ? '; a sync cycle started before the pause is still running' : '';
@@ -134,6 +171,17 @@ export class SyncServerOperations {
         ? pauseNotTakenMessage(this.options.server)
         : `could not read the scheduler back after ${PAUSE_CMDLET} on ${this.options.server}; the pause is not confirmed`;
     return { outcome: 'failed', message, state, changeSent: true };
+  }
+
+  /** Set-ADSyncScheduler was refused for the account's rights: the bot words that on its own. */
+  private async denied(err: unknown): Promise<OperationOutcome> {
+    return {
+      outcome: 'failed',
+      message: `${schedulerAccessDeniedMessage(this.options.server)} (${oneLine(err)})`,
+      state: await this.stateOrUnknown(),
+      changeSent: true,
+      reason: 'scheduler-access-denied',
+    };
   }
 
   /**
@@ -167,20 +215,16 @@ export class SyncServerOperations {
         ? 'Get-ADSyncScheduler still shows SyncCycleEnabled False'
         : 'the scheduler could not be read back';
     const lastError = error ? ` (the last attempt failed: ${oneLine(error)})` : '';
+    const denied = isAccessDenied(error) ? ` ${schedulerAccessDeniedMessage(server)}.` : '';
     return {
       outcome: 'failed',
       message:
         `${stillPausedMessage(server)}: ${seen} after ${resumeAttempts} attempt(s) of ${RESUME_CMDLET}` +
-        `${lastError}. ${stillPausedInstruction(server)}`,
+        `${lastError}.${denied} ${stillPausedInstruction(server)}`,
       state,
       changeSent: true,
+      ...(denied ? { reason: 'scheduler-access-denied' as const } : {}),
     };
-  }
-
-  private async simple(script: string, message: string, progress: Progress): Promise<OperationOutcome> {
-    progress.changeSent = true;
-    await this.runner.run(script);
-    return { outcome: 'done', message, state: await readSyncServerState(this.runner), changeSent: true };
   }
 
   private async delta(progress: Progress): Promise<OperationOutcome> {
@@ -191,9 +235,8 @@ export class SyncServerOperations {
       try {
         progress.changeSent = true;
         const result = parseJsonOutput(SCRIPTS.delta, await this.runner.run(SCRIPTS.delta));
-        const text = (result as { Result?: unknown } | null)?.Result;
         const state = await readSyncServerState(this.runner);
-        if (text === 'Success') {
+        if (startedCycle(result)) {
           const retried = attempt > 1 ? ` after ${attempt - 1} busy answer(s)` : '';
           return {
             outcome: 'done',
@@ -209,13 +252,14 @@ export class SyncServerOperations {
           changeSent: true,
         };
       } catch (err) {
-        if (!(err instanceof ScriptError) || !AAD_BUSY.test(err.message)) throw err;
+        if (!(err instanceof ScriptError) || !SYNC_BUSY.test(err.message)) throw err;
         if (this.now() + this.options.busyRetryMs > deadline) {
           return {
             outcome: 'failed',
             message:
               `a sync cycle was still running after ${attempt} attempt(s) within ` +
-              `${Math.round(this.options.deltaDeadlineMs / 1000)} s (AAD is busy); try again later`,
+              `${Math.round(this.options.deltaDeadlineMs / 1000)} s (${SYNC_BUSY.exec(err.message)?.[0] ?? 'busy'}); ` +
+              'try again later',
             state: await readSyncServerState(this.runner),
             changeSent: true,
           };
@@ -226,7 +270,7 @@ export class SyncServerOperations {
   }
 
   private async restartService(progress: Progress): Promise<OperationOutcome> {
-    const before = await readSyncServerState(this.runner);
+    const before = await this.confirmedState();
     if (before.cycleInProgress !== false) {
       return refused(
         before.cycleInProgress
@@ -235,8 +279,25 @@ export class SyncServerOperations {
         before,
       );
     }
-    return this.simple(SCRIPTS.restartService, 'the ADSync service was restarted', progress);
+    progress.changeSent = true;
+    await this.runner.run(SCRIPTS.restartService, { timeoutMs: this.options.restartTimeoutMs });
+    const state = await readSyncServerState(this.runner);
+    return { outcome: 'done', message: 'the ADSync service was restarted', state, changeSent: true };
   }
+}
+
+/**
+ * Whether Start-ADSyncSyncCycle's `Result` says it started a cycle. It is an enum: 5.1 prints its
+ * number (`{"Result":0}`), PowerShell 7 or -EnumsAsStrings its name. Neither the type's numbers
+ * nor its names are documented; 0 = Success is the usual convention and what the field shows.
+ */
+function startedCycle(result: unknown): boolean {
+  const value = (result as { Result?: unknown } | null)?.Result;
+  return value !== undefined && value !== null && ['Success', '0'].includes(String(value));
+}
+
+function isAccessDenied(err: unknown): boolean {
+  return err instanceof ScriptError && ACCESS_DENIED.test(err.message);
 }
 
 function refusedInStaging(operation: 'pause' | 'delta', state: SyncServerState): OperationOutcome {

@@ -2,7 +2,13 @@ import { accessSync, constants, statSync } from 'node:fs';
 import type { ChildProcess } from 'node:child_process';
 import path from 'node:path';
 import { InvocationError, PowerShell, ProcessError } from 'node-powershell';
-import { SCRIPTS } from './scripts';
+import { QUIET, SCRIPTS } from './scripts';
+
+/** Options of one {@link ScriptRunner.run}. */
+export interface RunOptions {
+  /** This script's own timeout, instead of the runner's (a service restart takes longer). */
+  timeoutMs?: number;
+}
 
 /** Runs one fixed PowerShell script and returns what it printed to stdout. */
 export interface ScriptRunner {
@@ -12,7 +18,7 @@ export interface ScriptRunner {
    * Runs `script` in the shell.
    * @throws PwshUnavailableError, ScriptTimeoutError or ScriptError.
    */
-  run(script: string): Promise<string>;
+  run(script: string, options?: RunOptions): Promise<string>;
   /** True when a shell with the ADSync module is up. */
   readonly ready: boolean;
   /** Why the runner is not ready, in one line for the heartbeat; null when ready. */
@@ -34,7 +40,7 @@ export class ScriptTimeoutError extends Error {
     readonly script: string,
     readonly timeoutMs: number,
   ) {
-    super(`PowerShell did not answer "${script}" within ${timeoutMs} ms; the shell was killed`);
+    super(`PowerShell did not answer "${withoutQuiet(script)}" within ${timeoutMs} ms; the shell was killed`);
     this.name = 'ScriptTimeoutError';
   }
 }
@@ -52,6 +58,13 @@ export class ScriptError extends Error {
 
 /** The first script of every fresh shell. */
 export const IMPORT_MODULE_SCRIPT = SCRIPTS.importModule;
+
+/**
+ * The second: a real read. An import that "worked" proves little (PowerShell 7 loads this .NET
+ * Framework module in-process and fails only at a later call); a shell is ready once it can read
+ * the scheduler.
+ */
+export const PROBE_SCRIPT = SCRIPTS.scheduler;
 
 /** Options of {@link PowerShellRunner}. */
 export interface PowerShellRunnerOptions {
@@ -75,8 +88,9 @@ interface ShellInternals {
 }
 
 /**
- * A node-powershell shell run as `pwsh -NoLogo -NoProfile -NonInteractive -NoExit -Command -`,
- * with `Import-Module ADSync` run once per fresh shell. An invocation that outlives the timeout
+ * A node-powershell shell run as `<executable> -NoLogo -NoProfile -NonInteractive -NoExit -Command -`
+ * (Windows PowerShell 5.1 on a server), with the ADSync module imported and the scheduler read once
+ * per fresh shell. An invocation that outlives the timeout
  * kills the shell and starts a fresh one (a hung cmdlet would otherwise block every later job).
  */
 export class PowerShellRunner implements ScriptRunner {
@@ -104,12 +118,12 @@ export class PowerShellRunner implements ScriptRunner {
     return this.starting;
   }
 
-  async run(script: string): Promise<string> {
+  async run(script: string, options: RunOptions = {}): Promise<string> {
     await this.start();
     const shell = this.shell;
     if (!shell) throw new PwshUnavailableError(this.lastProblem ?? 'PowerShell is not available');
     try {
-      return await this.invoke(shell, script);
+      return await this.invoke(shell, script, options.timeoutMs ?? this.options.timeoutMs);
     } catch (err) {
       // A fresh shell now, so the next job does not pay for the start (or learns pwsh is gone).
       if (err instanceof ScriptTimeoutError) await this.start();
@@ -142,36 +156,52 @@ export class PowerShellRunner implements ScriptRunner {
       }
       this.options.onShellEvent?.('exited', `code ${String(code)}, signal ${String(signal)}`);
     });
-    try {
-      await this.invoke(shell, IMPORT_MODULE_SCRIPT);
-    } catch (err) {
-      await this.kill(shell, 'disposed');
-      if (err instanceof ScriptError && err.cause instanceof ProcessError) {
-        const code = err.cause.exitCode ?? err.cause.signalCode ?? 'unknown';
-        throw new PwshUnavailableError(`"${executable}" exited at start-up (exit code ${String(code)})`);
-      }
-      const why = err instanceof Error ? firstLine(err.message) : String(err);
-      throw new PwshUnavailableError(`${IMPORT_MODULE_SCRIPT} failed: ${why}`);
-    }
+    await this.prepare(shell, executable);
     this.shell = shell;
     this.lastProblem = null;
     this.options.onShellEvent?.('started', `${executable} (pid ${String(internals.process.pid)})`);
   }
 
-  private async invoke(shell: PowerShell, script: string): Promise<string> {
+  /** Imports the module and reads the scheduler once; a failure kills the shell and says which step. */
+  private async prepare(shell: PowerShell, executable: string): Promise<void> {
+    for (const [step, script] of [
+      ['import', IMPORT_MODULE_SCRIPT],
+      ['probe', PROBE_SCRIPT],
+    ] as const) {
+      try {
+        const output = await this.invoke(shell, script, this.options.timeoutMs);
+        if (step === 'probe') parseJsonOutput(script, output);
+      } catch (err) {
+        await this.kill(shell, 'disposed');
+        if (err instanceof ScriptError && err.cause instanceof ProcessError) {
+          const code = err.cause.exitCode ?? err.cause.signalCode ?? 'unknown';
+          throw new PwshUnavailableError(`"${executable}" exited at start-up (exit code ${String(code)})`);
+        }
+        const why = err instanceof Error ? firstLine(err.message) : String(err);
+        throw new PwshUnavailableError(
+          step === 'import'
+            ? `importing the ADSync module failed: ${why}`
+            : `the ADSync module loaded but Get-ADSyncScheduler failed, so the relay cannot read the ` +
+                `scheduler (is the ADSync service running, and is the relay's account in ADSyncOperators?): ${why}`,
+        );
+      }
+    }
+  }
+
+  private async invoke(shell: PowerShell, script: string, timeoutMs: number): Promise<string> {
     const invocation = shell.invoke(script);
     // If the timeout wins, the invocation still settles later (when the shell is killed).
     invocation.catch(() => undefined);
     let timer: NodeJS.Timeout | undefined;
     const timeout = new Promise<'timeout'>((resolve) => {
-      timer = setTimeout(() => resolve('timeout'), this.options.timeoutMs);
+      timer = setTimeout(() => resolve('timeout'), timeoutMs);
     });
     try {
       const result = await Promise.race([invocation, timeout]);
       if (result === 'timeout') {
         if (this.shell === shell) this.shell = null;
         await this.kill(shell, 'disposed');
-        throw new ScriptTimeoutError(script, this.options.timeoutMs);
+        throw new ScriptTimeoutError(script, timeoutMs);
       }
       return result.raw;
     } catch (err) {
@@ -228,7 +258,8 @@ export function resolveExecutable(executable: string, env: NodeJS.ProcessEnv): s
   if (found) return found;
   throw new PwshUnavailableError(
     `PowerShell executable "${executable}" was not found${onPath ? ' on PATH' : ''}` +
-      '; install PowerShell 7 or set RELAY_PWSH to the full path of pwsh',
+      '; set RELAY_PWSH to the full path of Windows PowerShell ' +
+      '(%SystemRoot%\\System32\\WindowsPowerShell\\v1.0\\powershell.exe)',
   );
 }
 
@@ -246,6 +277,11 @@ function isExecutableFile(file: string): boolean {
   } catch {
     return false;
   }
+}
+
+/** A script as an admin would type it: without the stream preferences every script starts with. */
+export function withoutQuiet(script: string): string {
+  return script.startsWith(QUIET) ? script.slice(QUIET.length) : script;
 }
 
 /** The first line of `text` once trimmed: the gist of a PowerShell error, which runs on for lines. */

@@ -16,20 +16,35 @@ export const UNKNOWN_STATE: SyncServerState = {
 };
 
 /**
- * Runs the three status scripts: Get-ADSyncScheduler, Get-ADSyncConnectorRunStatus and the ADSync
- * service. Throws the runner's errors.
+ * Runs the status scripts: Get-ADSyncScheduler, its next start as UTC text,
+ * Get-ADSyncConnectorRunStatus and the ADSync service. Throws the runner's errors.
  */
 export async function readSyncServerState(runner: ScriptRunner): Promise<SyncServerState> {
-  const scheduler = asRecord(parseJsonOutput(SCRIPTS.scheduler, await runner.run(SCRIPTS.scheduler)));
+  const scheduler = await readScheduler(runner);
   const runStatus = parseJsonOutput(SCRIPTS.runStatus, await runner.run(SCRIPTS.runStatus));
+  const nextCycle = (await runner.run(SCRIPTS.nextCycleTime)).trim();
   const service = asRecord(parseJsonOutput(SCRIPTS.service, await runner.run(SCRIPTS.service)));
   return {
     syncCycleEnabled: bool(scheduler.SyncCycleEnabled),
     stagingModeEnabled: bool(scheduler.StagingModeEnabled),
     cycleInProgress: runInProgress(runStatus) || scheduler.SyncCycleInProgress === true,
     serviceState: serviceState(service.Status),
-    nextSyncCycleStartTimeInUTC: dateText(scheduler.NextSyncCycleStartTimeInUTC),
+    nextSyncCycleStartTimeInUTC: isoText(nextCycle),
   };
+}
+
+/**
+ * Whether a sync cycle runs, from the scheduler's SyncCycleInProgress and the run status only (the
+ * two reads an idle confirmation repeats). Throws the runner's errors.
+ */
+export async function readCycleInProgress(runner: ScriptRunner): Promise<boolean> {
+  const scheduler = await readScheduler(runner);
+  const runStatus = parseJsonOutput(SCRIPTS.runStatus, await runner.run(SCRIPTS.runStatus));
+  return runInProgress(runStatus) || scheduler.SyncCycleInProgress === true;
+}
+
+async function readScheduler(runner: ScriptRunner): Promise<Record<string, unknown>> {
+  return asRecord(parseJsonOutput(SCRIPTS.scheduler, await runner.run(SCRIPTS.scheduler)));
 }
 
 /**
@@ -48,13 +63,15 @@ function serviceState(status: unknown): string | null {
   return null;
 }
 
-/** PowerShell 7 prints a DateTime as ISO text; Windows PowerShell 5.1 as `\/Date(ms)\/`. */
-function dateText(value: unknown): string | null {
-  if (typeof value !== 'string' || value === '') return null;
-  const legacy = /^\/Date\((-?\d+)[^)]*\)\/$/.exec(value);
-  if (legacy) return new Date(Number(legacy[1])).toISOString();
-  const parsed = new Date(value);
-  return Number.isNaN(parsed.getTime()) ? value : parsed.toISOString();
+/**
+ * The next start as the script formats it (`o`, kind Utc: `2026-11-25T10:10:00.0000000Z`). Only
+ * text that names UTC is taken: a time without a zone (or `\/Date(ms)\/`, shifted by 5.1's
+ * serializer) would be off by the server's UTC offset, so it reads as unknown.
+ */
+function isoText(text: string): string | null {
+  if (!/^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d(\.\d+)?Z$/.test(text)) return null;
+  const parsed = new Date(text);
+  return Number.isNaN(parsed.getTime()) ? null : parsed.toISOString();
 }
 
 function bool(value: unknown): boolean | null {

@@ -123,6 +123,7 @@ export class RelayHarness {
         RELAY_BUSY_RETRY_MS: '300',
         RELAY_DELTA_DEADLINE_MS: '15000',
         RELAY_PWSH: STAND_IN_PWSH,
+        RELAY_IDLE_CONFIRM_MS: '200',
         RELAY_STATE_FILE: path.join(dir, 'relay-state.json'),
         [STATE_ENV]: this.adsync.path,
         ...this.options.relayEnv,

@@ -38,6 +38,7 @@ export function startRelayProcess(
       RELAY_BOT_PUBLIC_KEY: pairing.bot.publicKey,
       RELAY_POLL_INTERVAL_MS: '300',
       RELAY_PWSH: STAND_IN_PWSH,
+      RELAY_IDLE_CONFIRM_MS: '200',
       RELAY_STATE_FILE: path.join(dir, 'relay-state.json'),
       [STATE_ENV]: adsyncStatePath,
       ...extraEnv,

@@ -78,6 +78,8 @@ export type LinkStepProblem =
   | 'no-relay'
   /** The scheduler still read back enabled after the pause. */
   | 'pause-not-taken'
+  /** Set-ADSyncScheduler was refused for the relay account's rights (access denied). */
+  | 'scheduler-access-denied'
   /** A sync cycle started before the pause was still running when the wait for it ran out. */
   | 'cycle-still-running'
   /** The scheduler was found running again while the run waited for a sync cycle to end. */

@@ -84,6 +84,12 @@ export interface PollResponse {
   job: SignedJob | null;
 }
 
+/**
+ * A failure the bot words on its own: `scheduler-access-denied` when Set-ADSyncScheduler was
+ * refused for the relay account's rights.
+ */
+export type JobFailureReason = 'scheduler-access-denied';
+
 /** What running a job gave. */
 export interface JobResult {
   jobId: string;
@@ -91,6 +97,8 @@ export interface JobResult {
   outcome: 'done' | 'failed' | 'refused';
   /** One line an admin can act on (the PowerShell error, the refusal reason). */
   message: string;
+  /** Set on a failure the bot has its own words for; absent otherwise (and from older relays). */
+  reason?: JobFailureReason;
   /**
    * The scheduler as read back after the job. The bot compares it with what it asked for: a pause
    * or resume reported `done` is not trusted alone.

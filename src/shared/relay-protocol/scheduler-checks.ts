@@ -27,3 +27,14 @@ export function stillPausedInstruction(server: string): string {
     'until it is, no changes reach Entra ID. The relay keeps trying to resume it by itself.'
   );
 }
+
+/**
+ * Set-ADSyncScheduler was refused for the relay account's rights. Microsoft documents
+ * ADSyncOperators for running sync cycles, not for changing the scheduler; ADSyncAdmins may.
+ */
+export function schedulerAccessDeniedMessage(server: string): string {
+  return (
+    `the relay's account may not pause the scheduler on ${server} (access denied to ${PAUSE_CMDLET}): ` +
+    'add it to ADSyncAdmins (or the group Entra Connect was installed with in its place)'
+  );
+}

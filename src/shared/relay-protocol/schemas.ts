@@ -60,6 +60,7 @@ export const jobResultSchema: z.ZodType<JobResult> = z.object({
   relayId,
   outcome: z.enum(['done', 'failed', 'refused']),
   message: text(4000),
+  reason: z.enum(['scheduler-access-denied']).optional(),
   scheduler: schedulerStateSchema,
   startedAt: instant,
   finishedAt: instant,

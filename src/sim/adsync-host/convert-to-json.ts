@@ -1,33 +1,32 @@
 import { PsDateTime, PsDouble, PsEnum, isPsObject } from './ps-values';
 import type { PsValue } from './ps-values';
 
-/** The `ConvertTo-Json` switches the stand-in honours. */
+/** The `ConvertTo-Json` switches the stand-in honours (5.1 has no -EnumsAsStrings or -AsArray). */
 export interface ConvertToJsonOptions {
   compress: boolean;
   /** Levels of nested objects written as objects; deeper ones become their type name, as in PS. */
   depth: number;
-  enumsAsStrings: boolean;
 }
 
-/** PowerShell 7 writes a double with a decimal point (`30.0`) and in round-trip form otherwise. */
+/** JavaScriptSerializer writes a whole double without a decimal point (`30`), others in R form. */
 function doubleText(value: number): string {
   if (!Number.isFinite(value))
     return `"${value === Infinity ? 'Infinity' : value < 0 ? '-Infinity' : 'NaN'}"`;
-  return Number.isInteger(value) ? `${value}.0` : String(value);
+  return String(value);
 }
 
-function scalar(value: PsValue, options: ConvertToJsonOptions): string | undefined {
+function scalar(value: PsValue): string | undefined {
   if (value === null) return 'null';
   if (value instanceof PsDouble) return doubleText(value.value);
-  if (value instanceof PsEnum)
-    return options.enumsAsStrings ? JSON.stringify(value.name) : String(value.value);
-  if (value instanceof PsDateTime) return JSON.stringify(value.toJson());
+  // 5.1 writes an enum as its number, always.
+  if (value instanceof PsEnum) return String(value.value);
+  if (value instanceof PsDateTime) return value.toJson();
   if (typeof value === 'object') return undefined;
   return JSON.stringify(value);
 }
 
 function write(value: PsValue, options: ConvertToJsonOptions, level: number): string {
-  const text = scalar(value, options);
+  const text = scalar(value);
   if (text !== undefined) return text;
   if (!isPsObject(value)) return 'null';
   // Past -Depth, PowerShell writes the object's ToString(); a property bag's is its type name.

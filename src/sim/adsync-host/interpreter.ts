@@ -3,9 +3,10 @@ import type { BoundParameters } from './binder';
 import { CmdletError, commandNotFound } from './errors';
 import { formatOutput } from './format-output';
 import { parseLine, PsParseError } from './parser';
-import type { ParsedCommand, PsLiteral } from './parser';
+import type { ParsedCommand, PsLiteral, Statement } from './parser';
 import { PIPELINE_CMDLETS } from './pipeline-cmdlets';
 import type { PipelineCmdlet } from './pipeline-cmdlets';
+import { PsDateTime, isPsObject } from './ps-values';
 import type { PsValue } from './ps-values';
 import { SERVER_CMDLETS } from './server-cmdlets';
 import type { HostContext, ServerCmdlet } from './server-cmdlets';
@@ -17,10 +18,11 @@ export interface OutputSink {
   err(text: string): void;
 }
 
-/** The host's reach, plus how to wait (replaceable in unit tests). */
-export interface SessionContext extends HostContext {
-  sleep(ms: number): Promise<void>;
-}
+/** The host's reach (its `sleep` replaceable in unit tests). */
+export type SessionContext = HostContext;
+
+/** Preference values under which a stream's records are dropped. */
+const SILENT = new Set(['silentlycontinue', 'ignore']);
 
 type Resolved =
   | { kind: 'server'; cmdlet: ServerCmdlet; params: BoundParameters }
@@ -70,7 +72,7 @@ export class PsSession {
   async runLine(line: string): Promise<void> {
     let statements;
     try {
-      statements = parseLine(line);
+      statements = parseLine(line, this.ctx.env);
     } catch (error) {
       if (!(error instanceof PsParseError)) throw error;
       this.sink.err(`ParserError: ${error.message}`);
@@ -82,10 +84,43 @@ export class PsSession {
         else this.sink.err(statement.text);
       } else if (statement.kind === 'assign') {
         this.variables.set(statement.variable.toLowerCase(), statement.value);
-      } else if (!(await this.runPipeline(statement.commands)) && this.stopOnError()) {
+      } else if (statement.kind === 'date-text') {
+        if (!(await this.runDateText(statement, line)) && this.stopOnError()) return;
+      } else if (!(await this.runPipeline(statement.commands, line)) && this.stopOnError()) {
         return;
       }
     }
+  }
+
+  /** `[DateTime]::SpecifyKind((…).Property,'Kind').ToString('o')`; false when it failed. */
+  private async runDateText(
+    statement: Extract<Statement, { kind: 'date-text' }>,
+    line: string,
+  ): Promise<boolean> {
+    const values = await this.runCommands(statement.commands, line);
+    if (values === null) return false;
+    const first = values[0];
+    const key =
+      first !== undefined && isPsObject(first)
+        ? Object.keys(first).find((k) => k.toLowerCase() === statement.property.toLowerCase())
+        : undefined;
+    const value = key !== undefined && first !== undefined && isPsObject(first) ? first[key] : null;
+    if (!(value instanceof PsDateTime)) {
+      const error = new CmdletError(
+        'SpecifyKind',
+        `Cannot convert argument "value", with value: "${String(value)}", for "SpecifyKind" to type "System.DateTime".`,
+        'MethodException',
+      );
+      this.sink.err(error.render(line));
+      return false;
+    }
+    this.sink.out(value.withKind(statement.dateKind).toRoundTrip());
+    return true;
+  }
+
+  /** A stream's records are written unless its preference variable silences them. */
+  private writes(preference: 'warningpreference' | 'progresspreference'): boolean {
+    return !SILENT.has(String(this.variables.get(preference) ?? 'Continue').toLowerCase());
   }
 
   private stopOnError(): boolean {
@@ -93,7 +128,15 @@ export class PsSession {
   }
 
   /** Runs a pipeline; false when it failed (the error is already written). */
-  private async runPipeline(commands: ParsedCommand[]): Promise<boolean> {
+  private async runPipeline(commands: ParsedCommand[], line: string): Promise<boolean> {
+    const values = await this.runCommands(commands, line);
+    if (values === null) return false;
+    if (values.length) this.sink.out(formatOutput(values));
+    return true;
+  }
+
+  /** The pipeline's output, or null when it failed (the error is already written). */
+  private async runCommands(commands: ParsedCommand[], line: string): Promise<PsValue[] | null> {
     try {
       // PowerShell finds every command and binds named parameters before running any of them.
       const resolved = commands.map(resolve);
@@ -104,12 +147,30 @@ export class PsSession {
             ? await this.runServer(step.cmdlet, step.params)
             : step.cmdlet.run(step.params, values);
       }
-      if (values.length) this.sink.out(formatOutput(values));
-      return true;
+      return values;
     } catch (error) {
       if (!(error instanceof CmdletError)) throw error;
-      this.sink.err(error.render());
-      return false;
+      this.sink.err(error.render(line));
+      return null;
+    }
+  }
+
+  /**
+   * Writes what a cmdlet put on the warning and progress streams, as 5.1 does with its output
+   * redirected: warnings as `WARNING: …` lines among the output (stdout), progress records as
+   * serialized CLIXML on stderr. Either corrupts what the relay reads unless the script silences it.
+   */
+  private writeStreams(cmdlet: string, warnings: string[]): void {
+    const noisy = this.ctx.state.read().noisyCmdlet?.toLowerCase() === cmdlet.toLowerCase();
+    const all = noisy ? [...warnings, `${cmdlet} is running on a server with pending updates.`] : warnings;
+    if (this.writes('warningpreference')) for (const text of all) this.sink.out(`WARNING: ${text}`);
+    if (noisy && this.writes('progresspreference')) {
+      this.sink.err(
+        '#< CLIXML <Objs Version="1.1.0.1" xmlns="http://schemas.microsoft.com/powershell/2004/04">' +
+          `<Obj S="progress" RefId="0"><TN RefId="0"><T>System.Management.Automation.PSCustomObject</T></TN>` +
+          `<MS><I64 N="SourceId">1</I64><PR N="Record"><AV>${cmdlet}</AV><AI>0</AI><Nil /><PI>-1</PI><PC>-1</PC>` +
+          '<T>Processing</T><SR>-1</SR><SD> </SD></PR></MS></Obj></Objs>',
+      );
     }
   }
 
@@ -125,6 +186,7 @@ export class PsSession {
     try {
       if (failure !== undefined) throw new CmdletError(cmdlet.name, failure);
       const result = await cmdlet.run(this.ctx, params);
+      this.writeStreams(cmdlet.name, result.warnings ?? []);
       this.record({ ...entry, outcome: 'ok', ...result.history });
       return result.output;
     } catch (error) {

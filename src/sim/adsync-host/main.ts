@@ -6,13 +6,17 @@
  * Arguments as pwsh takes them; only `-Command -` (read stdin, the node-powershell way) and
  * `-Command <text>` matter, the rest (`-NoLogo`, `-NoExit`, `-NoProfile`, …) are accepted.
  *
- * Fidelity notes (PowerShell 7.4 on .NET 8 as the model):
- * - ConvertTo-Json: TimeSpans are objects (Ticks, Days, …, TotalSeconds; Total* as doubles written
- *   `30.0`), enums are numbers (service Status 4 = Running, 1 = Stopped; NextSyncCyclePolicyType
- *   1 = Delta, a best guess at ADSync's enum values) unless -EnumsAsStrings, DateTimes are ISO
- *   strings; no input prints nothing. Start-ADSyncSyncCycle gives `{"Result":"Success"}`.
- * - Errors go to stderr in ConciseView, `<Cmdlet>: <message>`, without ANSI colours; the
- *   not-recognized message keeps PowerShell's line break before "Check the spelling…".
+ * Fidelity notes (Windows PowerShell 5.1 on .NET Framework 4.x as the model, the PowerShell the
+ * ADSync module is documented for):
+ * - ConvertTo-Json (JavaScriptSerializer): TimeSpans are objects (Ticks, Days, …, TotalSeconds;
+ *   Total* as doubles, whole ones written `30`), enums are always numbers (service Status
+ *   4 = Running, 1 = Stopped; NextSyncCyclePolicyType 1 = Delta and Start-ADSyncSyncCycle's
+ *   `{"Result":0}` = Success are best guesses at ADSync's enum values), DateTimes are
+ *   `\/Date(ms)\/` (a DateTime of kind Unspecified shifted by the server's UTC offset); no input
+ *   prints nothing; -EnumsAsStrings and -AsArray do not exist.
+ * - Errors go to stderr in NormalView: `<Cmdlet> : <message>`, the position, CategoryInfo and
+ *   FullyQualifiedErrorId. Warnings go to stdout as `WARNING: …`, progress records to stderr as
+ *   CLIXML, unless $WarningPreference / $ProgressPreference silence them.
  * - Every line of stdin runs on its own, in order, as pwsh does with `-Command -`; a hung cmdlet
  *   blocks all later lines (including node-powershell's end markers) until the process is killed.
  */
@@ -22,7 +26,7 @@ import { PsSession } from './interpreter';
 import { AdSyncSimState, defaultStatePath } from './state';
 
 /** Version line for `-Version`: says what it is, so nobody mistakes it for PowerShell. */
-const VERSION = 'PowerShell 7.4.6 (Anchor stand-in ADSync host)';
+const VERSION = 'Windows PowerShell 5.1.17763 (Anchor stand-in ADSync host)';
 
 function commandArgument(argv: string[]): string | undefined {
   const index = argv.findIndex((a) => /^-(c|command)$/i.test(a));
@@ -33,7 +37,8 @@ function startSession(): PsSession {
   return new PsSession(
     {
       state: new AdSyncSimState(defaultStatePath()),
-      env: process.env,
+      // The stand-in is a Windows server: $env:ProgramFiles is set there.
+      env: { ProgramFiles: 'C:\\Program Files', ...process.env },
       now: () => new Date(),
       sleep,
     },

@@ -1,8 +1,13 @@
 /**
  * A parser for the few PowerShell lines the relay and node-powershell send: the framing markers
- * `[Console]::Out.WriteLine("…")`, variable assignments, and pipelines of cmdlets with named or
- * positional arguments. Anything else is refused with a parse error rather than guessed at.
+ * `[Console]::Out.WriteLine("…")`, variable assignments, pipelines of cmdlets with named or
+ * positional arguments, `$env:NAME` inside double quotes, and one expression form,
+ * `[DateTime]::SpecifyKind((<pipeline>).<Property>,'<Kind>').ToString('o')`. Anything else is
+ * refused with a parse error rather than guessed at.
  */
+
+/** Environment variables `$env:NAME` expands to inside double-quoted strings. */
+export type ParseEnv = Record<string, string | undefined>;
 
 /** A literal argument value: quoted or bare strings, numbers, `$true`/`$false`/`$null`, or `a,b`. */
 export type PsLiteral = string | number | boolean | null | PsLiteral[];
@@ -20,7 +25,9 @@ export interface ParsedCommand {
 export type Statement =
   | { kind: 'console'; stream: 'Out' | 'Error'; text: string }
   | { kind: 'assign'; variable: string; value: PsLiteral }
-  | { kind: 'pipeline'; commands: ParsedCommand[] };
+  | { kind: 'pipeline'; commands: ParsedCommand[] }
+  /** `[DateTime]::SpecifyKind((<commands>).<property>,'<dateKind>').ToString('o')`. */
+  | { kind: 'date-text'; commands: ParsedCommand[]; property: string; dateKind: 'Utc' | 'Unspecified' };
 
 /** A line the stand-in cannot parse; the message reads like PowerShell's ParserError. */
 export class PsParseError extends Error {
@@ -30,6 +37,8 @@ export class PsParseError extends Error {
 const CONSOLE_CALL = /^\[Console\]::(Out|Error)\.WriteLine\(\s*(".*"|'.*')\s*\)$/i;
 const ASSIGNMENT = /^\$([A-Za-z_][\w:]*)\s*=\s*(.+)$/s;
 const VARIABLES: Record<string, boolean | null> = { true: true, false: false, null: null };
+const DATE_TEXT =
+  /^\[DateTime\]::SpecifyKind\(\s*\((.+)\)\.([A-Za-z_]\w*)\s*,\s*'(Utc|Unspecified)'\s*\)\.ToString\(\s*'o'\s*\)$/is;
 
 /** Splits on `separator` outside quotes; drops a trailing `#` comment. */
 export function splitOutsideQuotes(text: string, separator: string): string[] {
@@ -60,13 +69,20 @@ export function splitOutsideQuotes(text: string, separator: string): string[] {
 }
 
 /** The value of a quoted string token (single quotes: `''` escapes; double: backtick escapes). */
-function unquote(token: string): string {
-  const body = token.slice(1, -1);
+function unquote(token: string, env: ParseEnv): string {
+  let body = token.slice(1, -1);
   if (token[0] === "'") return body.replace(/''/g, "'");
+  body = body.replace(/(?<!`)\$env:([A-Za-z_]\w*)/gi, (_m, name: string) => envValue(env, name));
   if (/\$[A-Za-z({]/.test(body)) {
     throw new PsParseError(`The stand-in ADSync host does not expand variables in strings: ${token}`);
   }
   return body.replace(/`(.)/g, (_m, c: string) => ({ n: '\n', r: '\r', t: '\t', '0': '\0' })[c] ?? c);
+}
+
+/** `$env:NAME`: names match case-insensitively, as on Windows; an unset one is empty. */
+function envValue(env: ParseEnv, name: string): string {
+  const key = Object.keys(env).find((k) => k.toLowerCase() === name.toLowerCase());
+  return key === undefined ? '' : (env[key] ?? '');
 }
 
 /** Splits a command into words: quoted strings stay whole; commas bind list items together. */
@@ -96,12 +112,12 @@ function joinLists(items: string[]): string[] {
 }
 
 /** One literal: a quoted string, `$true`, a number, a bare word, or a comma list of those. */
-export function parseLiteral(token: string): PsLiteral {
+export function parseLiteral(token: string, env: ParseEnv = {}): PsLiteral {
   const items = splitOutsideQuotes(token, ',');
-  if (items.length > 1) return items.map((item) => parseLiteral(item.trim()));
+  if (items.length > 1) return items.map((item) => parseLiteral(item.trim(), env));
   const t = token.trim();
   if (t === '') throw new PsParseError("Missing expression after ','.");
-  if (t[0] === "'" || t[0] === '"') return unquote(t);
+  if (t[0] === "'" || t[0] === '"') return unquote(t, env);
   if (t[0] === '$') {
     const name = t.slice(1).toLowerCase();
     if (name in VARIABLES) return VARIABLES[name];
@@ -112,35 +128,46 @@ export function parseLiteral(token: string): PsLiteral {
   return t;
 }
 
-function parseCommand(text: string): ParsedCommand {
+function parseCommand(text: string, env: ParseEnv): ParsedCommand {
   const [name, ...rest] = words(text.trim());
   if (!name) throw new PsParseError('An empty pipe element is not allowed.');
   if (/^[$'"[(@{]/.test(name)) throw new PsParseError(`The stand-in ADSync host does not support '${name}'.`);
   const args = rest.map((word): ParsedArgument => {
     const param = /^-([A-Za-z_]\w*)(?::(.+))?$/s.exec(word);
-    if (!param) return { value: parseLiteral(word) };
+    if (!param) return { value: parseLiteral(word, env) };
     return param[2] === undefined
       ? { parameter: param[1] }
-      : { parameter: param[1], value: parseLiteral(param[2]) };
+      : { parameter: param[1], value: parseLiteral(param[2], env) };
   });
   return { name, arguments: args };
 }
 
-function parseStatement(text: string): Statement {
+function parseStatement(text: string, env: ParseEnv): Statement {
   const consoleCall = CONSOLE_CALL.exec(text);
   if (consoleCall) {
     const stream = consoleCall[1].toLowerCase() === 'out' ? 'Out' : 'Error';
-    return { kind: 'console', stream, text: unquote(consoleCall[2]) };
+    return { kind: 'console', stream, text: unquote(consoleCall[2], env) };
   }
   const assignment = ASSIGNMENT.exec(text);
-  if (assignment) return { kind: 'assign', variable: assignment[1], value: parseLiteral(assignment[2]) };
-  return { kind: 'pipeline', commands: splitOutsideQuotes(text, '|').map(parseCommand) };
+  if (assignment) {
+    return { kind: 'assign', variable: assignment[1], value: parseLiteral(assignment[2], env) };
+  }
+  const dateText = DATE_TEXT.exec(text);
+  if (dateText) {
+    const dateKind = dateText[3].toLowerCase() === 'utc' ? 'Utc' : 'Unspecified';
+    const commands = splitOutsideQuotes(dateText[1], '|').map((c) => parseCommand(c, env));
+    return { kind: 'date-text', commands, property: dateText[2], dateKind };
+  }
+  return { kind: 'pipeline', commands: splitOutsideQuotes(text, '|').map((c) => parseCommand(c, env)) };
 }
 
-/** Parses one input line into its `;`-separated statements (none for a blank or comment line). */
-export function parseLine(line: string): Statement[] {
+/**
+ * Parses one input line into its `;`-separated statements (none for a blank or comment line);
+ * `$env:NAME` in double quotes reads `env`.
+ */
+export function parseLine(line: string, env: ParseEnv = {}): Statement[] {
   return splitOutsideQuotes(line, ';')
     .map((part) => part.trim())
     .filter((part) => part !== '')
-    .map(parseStatement);
+    .map((part) => parseStatement(part, env));
 }

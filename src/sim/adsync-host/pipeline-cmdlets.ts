@@ -53,19 +53,12 @@ const convertTo: PipelineCmdlet = {
   parameters: [
     { name: 'Depth', type: 'int', typeName: 'System.Int32' },
     { name: 'Compress', type: 'switch' },
-    { name: 'EnumsAsStrings', type: 'switch' },
-    { name: 'AsArray', type: 'switch' },
   ],
   run(params, input) {
     const options = {
       compress: params.Compress === true,
       depth: typeof params.Depth === 'number' ? params.Depth : 2,
-      enumsAsStrings: params.EnumsAsStrings === true,
     };
-    if (params.AsArray && input.length === 1) {
-      const inner = convertToJson(input, options) ?? '';
-      return [options.compress ? `[${inner}]` : `[\n  ${inner.replace(/\n/g, '\n  ')}\n]`];
-    }
     const json = convertToJson(input, options);
     return json === undefined ? [] : [json];
   },

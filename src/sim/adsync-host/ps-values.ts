@@ -1,9 +1,10 @@
 /**
- * .NET values as PowerShell 7's `ConvertTo-Json` (Newtonsoft.Json underneath) writes them, so the
- * stand-in host prints what a real Entra Connect server prints.
+ * .NET values as Windows PowerShell 5.1's `ConvertTo-Json` (JavaScriptSerializer underneath) writes
+ * them, so the stand-in host prints what a real Entra Connect server prints: the relay runs there
+ * under Windows PowerShell 5.1, the only PowerShell Microsoft documents for the ADSync module.
  */
 
-/** A System.Double: written with a decimal point even when whole (`1800.0`), as Newtonsoft does. */
+/** A System.Double: written as JavaScriptSerializer does, without a decimal point when whole (`1800`). */
 export class PsDouble {
   constructor(readonly value: number) {}
 }
@@ -16,13 +17,41 @@ export class PsEnum {
   ) {}
 }
 
-/** A System.DateTime; `ConvertTo-Json` writes ISO 8601 with up to 7 fraction digits. */
+/**
+ * A System.DateTime whose wall-clock reading is `date` in UTC. 5.1's `ConvertTo-Json` writes it as
+ * `\/Date(ms)\/`, ms since 1970 UTC; JavaScriptSerializer takes a DateTime of kind Unspecified for
+ * local time and shifts it by the server's UTC offset on the way (hence the relay's script that
+ * sets the kind to Utc before it formats the time).
+ */
 export class PsDateTime {
-  constructor(readonly date: Date) {}
+  constructor(
+    readonly date: Date,
+    /** `Unspecified` is shifted by {@link utcOffsetMinutes} when serialised; `Utc` is not. */
+    readonly kind: 'Utc' | 'Unspecified' = 'Utc',
+    /** The sync server's offset from UTC (e.g. 60 for Central European Time in winter). */
+    readonly utcOffsetMinutes = 0,
+  ) {}
 
-  /** `2026-11-25T10:30:00.123Z`: trailing fraction zeros dropped (format `FFFFFFFK`). */
+  /** Milliseconds since 1970 UTC as JavaScriptSerializer computes them. */
+  serializedMs(): number {
+    const shift = this.kind === 'Unspecified' ? this.utcOffsetMinutes * 60_000 : 0;
+    return this.date.getTime() - shift;
+  }
+
+  /** The JSON text 5.1 writes, quotes included: `"\/Date(1764066600123)\/"`. */
   toJson(): string {
-    return this.date.toISOString().replace(/\.?0+Z$/, 'Z');
+    return `"\\/Date(${this.serializedMs()})\\/"`;
+  }
+
+  /** `[DateTime]::SpecifyKind(value, kind)`: the same reading, another kind. */
+  withKind(kind: 'Utc' | 'Unspecified'): PsDateTime {
+    return new PsDateTime(this.date, kind, this.utcOffsetMinutes);
+  }
+
+  /** `.ToString('o')`: round-trip ISO 8601 with 7 fraction digits; `Z` only for kind Utc. */
+  toRoundTrip(): string {
+    const iso = this.date.toISOString().replace(/Z$/, '0000');
+    return this.kind === 'Utc' ? `${iso}Z` : iso;
   }
 
   /** How the console shows it (`en-US`: `11/25/2026 10:30:00 AM`). */
@@ -40,8 +69,8 @@ export type PsValue = string | number | boolean | null | PsDouble | PsEnum | PsD
 const TICKS_PER_MS = 10_000;
 
 /**
- * A System.TimeSpan as `ConvertTo-Json` serializes it on PowerShell 7.4 (.NET 8): every public
- * property in declaration order, the Total* ones as doubles.
+ * A System.TimeSpan as 5.1's `ConvertTo-Json` serializes it (.NET Framework 4.x: no Microseconds or
+ * Nanoseconds, which .NET 7 added): every public property in declaration order, Total* as doubles.
  */
 export function timeSpan(milliseconds: number): PsObject {
   const ms = Math.trunc(milliseconds);
@@ -53,15 +82,11 @@ export function timeSpan(milliseconds: number): PsObject {
     Days: sign * Math.floor(abs / 86_400_000),
     Hours: part(3_600_000, 24),
     Milliseconds: part(1, 1000),
-    Microseconds: 0,
-    Nanoseconds: 0,
     Minutes: part(60_000, 60),
     Seconds: part(1000, 60),
     TotalDays: new PsDouble(ms / 86_400_000),
     TotalHours: new PsDouble(ms / 3_600_000),
     TotalMilliseconds: new PsDouble(ms),
-    TotalMicroseconds: new PsDouble(ms * 1000),
-    TotalNanoseconds: new PsDouble(ms * 1_000_000),
     TotalMinutes: new PsDouble(ms / 60_000),
     TotalSeconds: new PsDouble(ms / 1000),
   };

@@ -1,4 +1,4 @@
-import { aadIsBusy, CmdletError, serviceNotFound } from './errors';
+import { aadIsBusy, accessDenied, CmdletError, serviceNotFound } from './errors';
 import type { BoundParameters, ParameterSpec } from './binder';
 import { runGraphSync } from './graph-sync';
 import { PsDateTime, PsEnum, timeSpan } from './ps-values';
@@ -11,12 +11,15 @@ export interface HostContext {
   state: AdSyncSimState;
   env: NodeJS.ProcessEnv;
   now(): Date;
+  sleep(ms: number): Promise<void>;
 }
 
 /** What a server cmdlet gives back: pipeline output and extra history fields. */
 export interface ServerResult {
   output: PsValue[];
   history?: Partial<AdSyncHistoryEntry>;
+  /** Warning records (the host prints them unless $WarningPreference silences them). */
+  warnings?: string[];
 }
 
 /** A cmdlet that acts on the simulated sync server (slow/hang/fail modes and history apply). */
@@ -35,6 +38,10 @@ const SERVICE_STATUS: Record<SimServiceState, number> = {
   Running: 4,
 };
 const ADSYNC = 'ADSync';
+/** Where Entra Connect installs the module; `$env:ProgramFiles` is `C:\Program Files` on a server. */
+export const ADSYNC_MODULE_PATH = 'C:\\Program Files\\Microsoft Azure AD Sync\\Bin\\ADSync\\ADSync.psd1';
+/** How often Restart-Service says it is still waiting (ServiceController polls every 2 s). */
+const RESTART_WARNING_MS = 2000;
 
 /** The scheduler's next start, rolled forward by whole intervals when the stored one has passed. */
 function nextStart(data: AdSyncSimData, now: Date): Date {
@@ -51,13 +58,14 @@ export function schedulerObject(data: AdSyncSimData, now: Date): PsObject {
     CurrentlyEffectiveSyncCycleInterval: timeSpan(SYNC_INTERVAL_MS),
     CustomizedSyncCycleInterval: null,
     NextSyncCyclePolicyType: new PsEnum('Delta', 1),
-    NextSyncCycleStartTimeInUTC: new PsDateTime(nextStart(data, now)),
+    // Taken to be of kind Unspecified (not confirmed): 5.1's ConvertTo-Json then shifts it.
+    NextSyncCycleStartTimeInUTC: new PsDateTime(nextStart(data, now), 'Unspecified', data.utcOffsetMinutes),
     PurgeRunHistoryInterval: timeSpan(7 * 86_400_000),
     SyncCycleEnabled: data.syncCycleEnabled,
     MaintenanceEnabled: data.maintenanceEnabled,
     StagingModeEnabled: data.stagingModeEnabled,
     SchedulerSuspended: false,
-    SyncCycleInProgress: AdSyncSimState.cycleInProgress(data, now),
+    SyncCycleInProgress: AdSyncSimState.cycleVisible(data, now),
   };
 }
 
@@ -84,9 +92,12 @@ const importModule: ServerCmdlet = {
     { name: 'Name', type: 'string[]', position: 0 },
     { name: 'Force', type: 'switch' },
   ],
-  async run(_ctx, params) {
+  async run(ctx, params) {
+    const onPath = ctx.state.read().moduleOnPath;
     for (const name of (params.Name as string[] | undefined) ?? []) {
-      if (name.toLowerCase() !== ADSYNC.toLowerCase()) {
+      const byPath = name.toLowerCase() === ADSYNC_MODULE_PATH.toLowerCase();
+      const byName = name.toLowerCase() === ADSYNC.toLowerCase() && onPath;
+      if (!byPath && !byName) {
         throw new CmdletError(
           'Import-Module',
           `The specified module '${name}' was not loaded because no valid module file was found in any module directory.`,
@@ -113,6 +124,7 @@ const setScheduler: ServerCmdlet = {
     { name: 'Force', type: 'switch' },
   ],
   async run(ctx, params) {
+    if (ctx.state.read().schedulerAccessDenied) throw accessDenied('Set-ADSyncScheduler');
     let ignored = false;
     ctx.state.update((data) => {
       const enabled = params.SyncCycleEnabled;
@@ -141,10 +153,11 @@ const startSyncCycle: ServerCmdlet = {
       if (d.busyCycles > 0) d.busyCycles -= 1;
       if (!busy) d.cycleRunningUntil = new Date(now.getTime() + d.cycleDurationMs).toISOString();
     });
-    if (busy) throw aadIsBusy(data.aadConnectorName);
+    if (busy) throw aadIsBusy(data.aadConnectorName, data.busyText);
     // A staging server imports and synchronizes but never exports, so Entra ID sees nothing.
     const graphSync = data.stagingModeEnabled ? undefined : await runGraphSync(ctx.env);
-    return { output: [{ Result: 'Success' }], history: graphSync ? { graphSync } : {} };
+    // Result is an enum (SchedulerOperationResult); 0 = Success is a best guess, not documented.
+    return { output: [{ Result: new PsEnum('Success', 0) }], history: graphSync ? { graphSync } : {} };
   },
 };
 
@@ -153,8 +166,9 @@ const connectorRunStatus: ServerCmdlet = {
   parameters: [],
   async run(ctx) {
     const data = ctx.state.read();
-    if (!AdSyncSimState.cycleInProgress(data, ctx.now())) return { output: [] };
-    return { output: [{ RunState: 'Busy', ConnectorName: data.aadConnectorName }] };
+    if (!AdSyncSimState.cycleVisible(data, ctx.now())) return { output: [] };
+    // RunState is an enum whose numbers are not documented: 5.1 prints a number, 1 is a guess.
+    return { output: [{ RunState: new PsEnum('Busy', 1), ConnectorName: data.aadConnectorName }] };
   },
 };
 
@@ -176,6 +190,15 @@ const restartService: ServerCmdlet = {
   ],
   async run(ctx, params) {
     serviceNames('Restart-Service', params);
+    const { restartMs } = ctx.state.read();
+    const warnings: string[] = [];
+    // Restart-Service writes this every couple of seconds while the service stops and starts.
+    for (let waited = RESTART_WARNING_MS; waited <= restartMs; waited += RESTART_WARNING_MS) {
+      warnings.push(
+        `Waiting for service 'Microsoft Azure AD Sync (ADSync)' to ${waited * 2 <= restartMs ? 'stop' : 'start'}...`,
+      );
+    }
+    if (restartMs > 0) await ctx.sleep(restartMs);
     const now = ctx.now();
     let duringRun = false;
     const data = ctx.state.update((d) => {
@@ -184,7 +207,11 @@ const restartService: ServerCmdlet = {
       d.cycleRunningUntil = null;
       d.serviceState = 'Running';
     });
-    return { output: params.PassThru ? [serviceObject(data.serviceState)] : [], history: { duringRun } };
+    return {
+      output: params.PassThru ? [serviceObject(data.serviceState)] : [],
+      history: { duringRun },
+      warnings,
+    };
   },
 };
 

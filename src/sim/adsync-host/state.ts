@@ -3,6 +3,7 @@ import { mkdirSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
 import { lockSync } from 'proper-lockfile';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
+import type { BusyText } from './errors';
 
 /** States of the ADSync Windows service the stand-in models (names of ServiceControllerStatus). */
 export type SimServiceState = 'Running' | 'Stopped' | 'StartPending' | 'StopPending';
@@ -36,6 +37,32 @@ export interface AdSyncSimData {
   serviceState: SimServiceState;
   /** The next N `Start-ADSyncSyncCycle` calls fail with "AAD is busy". */
   busyCycles: number;
+  /** Which of the two texts a busy `Start-ADSyncSyncCycle` throws. */
+  busyText: BusyText;
+  /**
+   * False on a server where `Import-Module ADSync` (by name) fails because the module folder is not
+   * on PSModulePath; the import by full path works either way.
+   */
+  moduleOnPath: boolean;
+  /**
+   * The shell runs as an account without rights on the sync engine's scheduler:
+   * `Set-ADSyncScheduler` fails with access denied (reads still work).
+   */
+  schedulerAccessDenied: boolean;
+  /** How long `Restart-Service ADSync` takes; it writes "WARNING: Waiting for service…" meanwhile. */
+  restartMs: number;
+  /**
+   * ISO time until which a running cycle is between two connector steps: Get-ADSyncConnectorRunStatus
+   * returns nothing and SyncCycleInProgress reads False (the worst case), though the cycle goes on.
+   */
+  runStatusGapUntil: string | null;
+  /** Name of a cmdlet that writes a warning and a progress record each time it runs. */
+  noisyCmdlet: string | null;
+  /**
+   * The sync server's offset from UTC in minutes: 5.1's ConvertTo-Json shifts a DateTime of kind
+   * Unspecified (as NextSyncCycleStartTimeInUTC is taken to be) by it.
+   */
+  utcOffsetMinutes: number;
   /**
    * The next N `Set-ADSyncScheduler -SyncCycleEnabled $false` return as if they worked but leave
    * the scheduler enabled (a pause that silently does not take).
@@ -80,6 +107,13 @@ export function defaultAdSyncSimData(now: Date = new Date()): AdSyncSimData {
     maintenanceEnabled: true,
     serviceState: 'Running',
     busyCycles: 0,
+    busyText: 'connector-busy',
+    moduleOnPath: true,
+    schedulerAccessDenied: false,
+    restartMs: 0,
+    runStatusGapUntil: null,
+    noisyCmdlet: null,
+    utcOffsetMinutes: 0,
     pauseIgnored: 0,
     resumeIgnored: 0,
     cycleRunningUntil: null,
@@ -180,9 +214,14 @@ export class AdSyncSimState {
     return data;
   }
 
-  /** The next `count` deltas answer "AAD is busy". */
-  setBusy(count: number): AdSyncSimData {
-    return this.set({ busyCycles: count });
+  /** The next `count` deltas answer "AAD is busy" (or the other busy text). */
+  setBusy(count: number, text: BusyText = 'connector-busy'): AdSyncSimData {
+    return this.set({ busyCycles: count, busyText: text });
+  }
+
+  /** For the next `ms`, a running cycle is between two steps: run status empty, not in progress. */
+  setRunStatusGap(ms: number, now: Date = new Date()): AdSyncSimData {
+    return this.set({ runStatusGapUntil: new Date(now.getTime() + ms).toISOString() });
   }
 
   /** Marks a sync cycle as running for `ms` from now (0 ends it, `Infinity` never ends it). */
@@ -233,8 +272,14 @@ export class AdSyncSimState {
     return this.read().history;
   }
 
-  /** True while a sync cycle runs at `now`. */
+  /** True while a sync cycle runs at `now` (also between two of its steps). */
   static cycleInProgress(data: AdSyncSimData, now: Date = new Date()): boolean {
     return data.cycleRunningUntil !== null && Date.parse(data.cycleRunningUntil) > now.getTime();
+  }
+
+  /** True while a sync cycle runs and shows it: not in a gap between two steps. */
+  static cycleVisible(data: AdSyncSimData, now: Date = new Date()): boolean {
+    const inGap = data.runStatusGapUntil !== null && Date.parse(data.runStatusGapUntil) > now.getTime();
+    return AdSyncSimState.cycleInProgress(data, now) && !inGap;
   }
 }

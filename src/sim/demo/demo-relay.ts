@@ -44,6 +44,8 @@ export function startDemoRelay(options: DemoRelayOptions): () => Promise<void> {
         RELAY_BOT_PUBLIC_KEY: options.keys.botPublicKey,
         RELAY_BOT_KEY_ID: options.keys.botKeyId,
         RELAY_PWSH: STAND_IN_PWSH,
+        // A short idle confirmation keeps the demo quick (the default, 2 s, suits a real server).
+        RELAY_IDLE_CONFIRM_MS: '500',
         RELAY_STATE_FILE: path.join(options.workDir, 'relay-state.json'),
         // A state path of the caller's lets tests and demo users inject faults into the sync server.
         [STATE_ENV]: process.env[STATE_ENV] || path.join(options.workDir, 'adsync-state.json'),

@@ -8,12 +8,15 @@ import os from 'node:os';
 import path from 'node:path';
 import { PROJECT_ROOT } from '../../../src/shared/paths';
 import {
+  IMPORT_MODULE_SCRIPT,
+  PROBE_SCRIPT,
   PowerShellRunner,
   PwshUnavailableError,
   ScriptError,
   ScriptTimeoutError,
   parseJsonOutput,
 } from '../../../src/relay-agent/powershell-runner';
+import { SCRIPTS } from '../../../src/relay-agent/scripts';
 import type { PollRequest } from '../../../src/shared/relay-protocol/messages';
 import {
   NonceCache,
@@ -81,7 +84,14 @@ class FramedShell {
   }
 
   setTable(table: Record<string, Answer>): void {
-    writeFileSync(this.tableFile, JSON.stringify({ 'Import-Module ADSync': {}, ...table }));
+    writeFileSync(
+      this.tableFile,
+      JSON.stringify({
+        [IMPORT_MODULE_SCRIPT]: {},
+        [PROBE_SCRIPT]: { out: '{"SyncCycleEnabled":true}' },
+        ...table,
+      }),
+    );
   }
 
   get env(): NodeJS.ProcessEnv {
@@ -132,7 +142,7 @@ describe('relay PowerShell runner (real child processes)', function () {
   });
 
   it('reports an executable that exits at start-up, without an unhandled rejection', async () => {
-    shell = new FramedShell({ 'Import-Module ADSync': { exit: 3 } });
+    shell = new FramedShell({ [IMPORT_MODULE_SCRIPT]: { exit: 3 } });
     runner = new PowerShellRunner({ executable: shell.executable, timeoutMs: 2000, env: shell.env });
     await runner.start();
     assert.equal(runner.ready, false);
@@ -146,45 +156,80 @@ describe('relay PowerShell runner (real child processes)', function () {
     assert.match(runner.problem ?? '', /"pwsh" was not found on PATH/);
   });
 
-  it('starts the shell with -NoProfile -NonInteractive, imports ADSync once and parses JSON output', async () => {
-    shell = new FramedShell({
-      'Get-ADSyncScheduler | ConvertTo-Json -Compress': { out: '{"SyncCycleEnabled":true}' },
-      'Get-ADSyncConnectorRunStatus | ConvertTo-Json -Compress': {},
-    });
+  it('starts the shell with -NoProfile -NonInteractive, imports ADSync and reads the scheduler once, and parses JSON output', async () => {
+    const scheduler = SCRIPTS.scheduler;
+    const runStatus = SCRIPTS.runStatus;
+    shell = new FramedShell({ [runStatus]: {} });
     runner = new PowerShellRunner({ executable: shell.executable, timeoutMs: 5000, env: shell.env });
     await runner.start();
     assert.equal(runner.ready, true, String(runner.problem));
-    const scheduler = 'Get-ADSyncScheduler | ConvertTo-Json -Compress';
     assert.deepEqual(parseJsonOutput(scheduler, await runner.run(scheduler)), { SyncCycleEnabled: true });
-    const runStatus = 'Get-ADSyncConnectorRunStatus | ConvertTo-Json -Compress';
     assert.equal(parseJsonOutput(runStatus, await runner.run(runStatus)), null);
     const [start, ...runs] = shell.log;
     assert.match(start, /-NoLogo -NoProfile -NonInteractive -NoExit -Command -$/);
-    assert.deepEqual(runs, ['run Import-Module ADSync', `run ${scheduler}`, `run ${runStatus}`]);
+    assert.deepEqual(runs, [
+      `run ${IMPORT_MODULE_SCRIPT}`,
+      `run ${PROBE_SCRIPT}`,
+      `run ${scheduler}`,
+      `run ${runStatus}`,
+    ]);
+  });
+
+  it('is not ready when the module loads but Get-ADSyncScheduler fails, and says so', async () => {
+    shell = new FramedShell({
+      [PROBE_SCRIPT]: {
+        err: 'Get-ADSyncScheduler : Retrieving the COM class factory for component failed due to the following error: 80070422',
+      },
+    });
+    runner = new PowerShellRunner({ executable: shell.executable, timeoutMs: 5000, env: shell.env });
+    await runner.start();
+    assert.equal(runner.ready, false);
+    assert.match(
+      runner.problem ?? '',
+      /^the ADSync module loaded but Get-ADSyncScheduler failed, so the relay cannot read the scheduler .*: Get-ADSyncScheduler : Retrieving the COM class factory/,
+    );
+    await assert.rejects(runner.run(SCRIPTS.scheduler), PwshUnavailableError);
+  });
+
+  it('is not ready when Get-ADSyncScheduler prints something that is not JSON', async () => {
+    shell = new FramedShell({ [PROBE_SCRIPT]: { out: 'WARNING: something' } });
+    runner = new PowerShellRunner({ executable: shell.executable, timeoutMs: 5000, env: shell.env });
+    await runner.start();
+    assert.equal(runner.ready, false);
+    assert.match(runner.problem ?? '', /Get-ADSyncScheduler failed.*not JSON: WARNING: something/);
+  });
+
+  it('gives one script its own timeout when asked', async () => {
+    shell = new FramedShell({ [SCRIPTS.restartService]: { hang: true } });
+    runner = new PowerShellRunner({ executable: shell.executable, timeoutMs: 5000, env: shell.env });
+    await runner.start();
+    const began = Date.now();
+    await assert.rejects(runner.run(SCRIPTS.restartService, { timeoutMs: 500 }), ScriptTimeoutError);
+    assert.ok(Date.now() - began < 4000, "the script's own timeout, not the runner's");
   });
 
   it('turns error output into a ScriptError carrying the message', async () => {
     shell = new FramedShell({
-      'Start-ADSyncSyncCycle -PolicyType Delta | ConvertTo-Json -Compress': {
+      [SCRIPTS.delta]: {
         err: 'Start-ADSyncSyncCycle: System.InvalidOperationException: Connector: contoso.onmicrosoft.com - AAD is busy.',
       },
     });
     runner = new PowerShellRunner({ executable: shell.executable, timeoutMs: 5000, env: shell.env });
     await assert.rejects(
-      runner.run('Start-ADSyncSyncCycle -PolicyType Delta | ConvertTo-Json -Compress'),
+      runner.run(SCRIPTS.delta),
       (err: unknown) => err instanceof ScriptError && /AAD is busy/.test(err.message),
     );
     assert.equal(runner.ready, true, 'an error from a cmdlet leaves the shell usable');
   });
 
-  it('is not ready when Import-Module ADSync fails', async () => {
+  it('is not ready when importing the ADSync module fails', async () => {
     shell = new FramedShell({
-      'Import-Module ADSync': { err: "Import-Module: The specified module 'ADSync' was not loaded" },
+      [IMPORT_MODULE_SCRIPT]: { err: "Import-Module : The specified module 'ADSync' was not loaded" },
     });
     runner = new PowerShellRunner({ executable: shell.executable, timeoutMs: 5000, env: shell.env });
     await runner.start();
     assert.equal(runner.ready, false);
-    assert.match(runner.problem ?? '', /^Import-Module ADSync failed: .*'ADSync' was not loaded/);
+    assert.match(runner.problem ?? '', /^importing the ADSync module failed: .*'ADSync' was not loaded/);
   });
 
   it('kills a hung shell after the timeout and starts a fresh one', async () => {

@@ -213,6 +213,7 @@ describe('relay agent against the bot and the stand-in ADSync host (real process
         RELAY_BOT_PUBLIC_KEY: botKeys.publicKey,
         RELAY_POLL_INTERVAL_MS: '300',
         RELAY_PWSH: STAND_IN_PWSH,
+        RELAY_IDLE_CONFIRM_MS: '200',
         RELAY_STATE_FILE: path.join(dir, 'relay-state.json'),
         RELAY_BUSY_RETRY_MS: '500',
         RELAY_DELTA_DEADLINE_MS: '20000',

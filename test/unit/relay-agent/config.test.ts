@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { sign, verify } from 'node:crypto';
-import { RelayConfigError, loadRelayConfig } from '../../../src/relay-agent/config';
+import { RelayConfigError, loadRelayConfig as loadOn } from '../../../src/relay-agent/config';
 import { keygenOptions, keygenText } from '../../../src/relay-agent/keygen';
 import {
   generateSigningKeyPair,
@@ -16,6 +16,11 @@ const GOOD = {
   RELAY_PRIVATE_KEY: relay.privateKey,
   RELAY_BOT_PUBLIC_KEY: bot.publicKey,
 };
+
+/** The relay runs on the Entra Connect server: Windows. */
+function loadRelayConfig(env: Record<string, string | undefined>) {
+  return loadOn(env, 'win32');
+}
 
 function problems(env: Record<string, string | undefined>): RelayConfigError {
   try {
@@ -40,9 +45,34 @@ describe('relay configuration', () => {
     assert.equal(config.resumeAttempts, 3);
     assert.equal(config.resumeRetryMs, 5000);
     assert.equal(config.leaseRetryMs, 30_000);
-    assert.equal(config.pwsh, 'pwsh');
+    // No SystemRoot in GOOD: the usual one.
+    assert.equal(config.pwsh, 'C:\\Windows\\System32\\WindowsPowerShell\\v1.0\\powershell.exe');
+    assert.equal(config.restartTimeoutMs, 150_000);
+    assert.equal(config.idleConfirmReads, 3);
+    assert.equal(config.idleConfirmMs, 2000);
     assert.equal(config.privateKey.asymmetricKeyType, 'ed25519');
     assert.match(config.stateFile, /relay-state\.json$/);
+  });
+
+  it('defaults RELAY_PWSH to Windows PowerShell 5.1 under SystemRoot, and requires it off Windows', () => {
+    assert.equal(
+      loadRelayConfig({ ...GOOD, SystemRoot: 'D:\\WINDOWS' }).pwsh,
+      'D:\\WINDOWS\\System32\\WindowsPowerShell\\v1.0\\powershell.exe',
+    );
+    assert.equal(loadRelayConfig({ ...GOOD, RELAY_PWSH: 'C:\\pwsh\\pwsh.exe' }).pwsh, 'C:\\pwsh\\pwsh.exe');
+    assert.equal(loadOn({ ...GOOD, RELAY_PWSH: '/opt/stand-in/pwsh' }, 'linux').pwsh, '/opt/stand-in/pwsh');
+    let err: unknown;
+    try {
+      loadOn(GOOD, 'linux');
+    } catch (e) {
+      err = e;
+    }
+    assert.ok(err instanceof RelayConfigError);
+    assert.deepEqual(
+      err.problems.map((p) => p.name),
+      ['RELAY_PWSH'],
+    );
+    assert.match(err.message, /RELAY_PWSH: is required off Windows .*Windows PowerShell 5\.1/);
   });
 
   it('names every missing setting at once', () => {

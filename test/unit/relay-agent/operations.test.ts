@@ -1,7 +1,8 @@
 import assert from 'node:assert/strict';
 import { SyncServerOperations } from '../../../src/relay-agent/operations';
-import { PwshUnavailableError, ScriptError } from '../../../src/relay-agent/powershell-runner';
-import type { ScriptRunner } from '../../../src/relay-agent/powershell-runner';
+import type { OperationOptions } from '../../../src/relay-agent/operations';
+import { PwshUnavailableError, ScriptError, withoutQuiet } from '../../../src/relay-agent/powershell-runner';
+import type { RunOptions, ScriptRunner } from '../../../src/relay-agent/powershell-runner';
 import { SCRIPTS } from '../../../src/relay-agent/scripts';
 import type { RelayOperation } from '../../../src/shared/relay-protocol/messages';
 
@@ -10,13 +11,16 @@ type Answer = string | Error | (() => string);
 /** A scripted runner: answers each fixed script from a table and records what ran. */
 class FakeRunner implements ScriptRunner {
   readonly ran: string[] = [];
+  /** The timeout each script was given, when it was given its own. */
+  readonly timeouts = new Map<string, number>();
   ready = true;
   problem: string | null = null;
   constructor(readonly answers: Map<string, Answer[] | Answer>) {}
   async start(): Promise<void> {}
   async dispose(): Promise<void> {}
-  async run(script: string): Promise<string> {
+  async run(script: string, options: RunOptions = {}): Promise<string> {
     this.ran.push(script);
+    if (options.timeoutMs !== undefined) this.timeouts.set(script, options.timeoutMs);
     const entry = this.answers.get(script);
     if (entry === undefined) throw new Error(`unexpected script: ${script}`);
     const answer = Array.isArray(entry) ? (entry.length > 1 ? entry.shift() : entry[0]) : entry;
@@ -26,15 +30,15 @@ class FakeRunner implements ScriptRunner {
   }
 }
 
-/** Real PowerShell 7 ConvertTo-Json shapes: TimeSpans as objects, the service status as a number. */
+/** Windows PowerShell 5.1 ConvertTo-Json shapes: TimeSpans as objects, enums as numbers, \/Date(ms)\/. */
 function schedulerJson(overrides: Record<string, unknown> = {}): string {
   const span = { Ticks: 18000000000, Days: 0, Hours: 0, Milliseconds: 0, Minutes: 30, Seconds: 0 };
   return JSON.stringify({
     AllowedSyncCycleInterval: span,
     CurrentlyEffectiveSyncCycleInterval: span,
     CustomizedSyncCycleInterval: null,
-    NextSyncCyclePolicyType: 'Delta',
-    NextSyncCycleStartTimeInUTC: '2026-11-25T10:30:00.1234567Z',
+    NextSyncCyclePolicyType: 1,
+    NextSyncCycleStartTimeInUTC: '/Date(1795599000123)/',
     PurgeRunHistoryInterval: { Ticks: 6048000000000, Days: 7 },
     SyncCycleEnabled: true,
     MaintenanceEnabled: true,
@@ -46,18 +50,25 @@ function schedulerJson(overrides: Record<string, unknown> = {}): string {
 }
 
 const RUNNING_SERVICE = '{"Name":"ADSync","Status":4}';
+/** What the next-cycle script prints: `.ToString('o')` of a DateTime of kind Utc. */
+const NEXT_CYCLE = '2026-11-25T10:30:00.1234567Z';
 const BUSY =
-  'Start-ADSyncSyncCycle: System.InvalidOperationException: Connector: contoso.onmicrosoft.com - AAD is busy.';
+  'Start-ADSyncSyncCycle : System.InvalidOperationException: Connector: contoso.onmicrosoft.com - AAD is busy.';
+const ALREADY_RUNNING =
+  'Start-ADSyncSyncCycle : System.InvalidOperationException: Sync is already running. Cannot start a new run till this one completes.';
+const ACCESS_DENIED = 'Set-ADSyncScheduler : System.UnauthorizedAccessException: Access is denied.';
 
 function server(
   extra: [string, Answer[] | Answer][] = [],
   scheduler: Answer[] | Answer = schedulerJson(),
   runStatus: Answer[] | Answer = '',
+  options: Partial<OperationOptions> = {},
 ) {
   const runner = new FakeRunner(
     new Map<string, Answer[] | Answer>([
       [SCRIPTS.scheduler, scheduler],
       [SCRIPTS.runStatus, runStatus],
+      [SCRIPTS.nextCycleTime, NEXT_CYCLE],
       [SCRIPTS.service, RUNNING_SERVICE],
       ...extra,
     ]),
@@ -70,6 +81,10 @@ function server(
     server: 'aadc01',
     resumeAttempts: 3,
     resumeRetryMs: 5000,
+    idleConfirmReads: 1,
+    idleConfirmMs: 2000,
+    restartTimeoutMs: 150_000,
+    ...options,
     sleep: async (ms) => {
       sleeps.push(ms);
       clock += ms;
@@ -80,7 +95,7 @@ function server(
 }
 
 describe('relay operations (allowlist and sync-server safety rules)', () => {
-  it('status reads the scheduler, the run status and the service, in PowerShell 7 shapes', async () => {
+  it('status reads the scheduler, the run status, the next start and the service, in 5.1 shapes', async () => {
     const { ops, runner } = server();
     const outcome = await ops.run('status');
     assert.equal(outcome.outcome, 'done');
@@ -91,7 +106,12 @@ describe('relay operations (allowlist and sync-server safety rules)', () => {
       serviceState: 'Running',
       nextSyncCycleStartTimeInUTC: '2026-11-25T10:30:00.123Z',
     });
-    assert.deepEqual(runner.ran, [SCRIPTS.scheduler, SCRIPTS.runStatus, SCRIPTS.service]);
+    assert.deepEqual(runner.ran, [
+      SCRIPTS.scheduler,
+      SCRIPTS.runStatus,
+      SCRIPTS.nextCycleTime,
+      SCRIPTS.service,
+    ]);
     assert.match(
       outcome.message,
       /scheduler enabled, staging mode off, no sync cycle running, ADSync service Running/,
@@ -130,13 +150,15 @@ describe('relay operations (allowlist and sync-server safety rules)', () => {
     assert.equal(resume.outcome, 'done', resume.message);
     assert.equal(resume.state.syncCycleEnabled, true);
     assert.deepEqual(
-      runner.ran.filter((s) => s.startsWith('Set-') || s === SCRIPTS.scheduler),
+      runner.ran
+        .map(withoutQuiet)
+        .filter((s) => s.startsWith('Set-') || s === withoutQuiet(SCRIPTS.scheduler)),
       [
-        SCRIPTS.scheduler,
+        withoutQuiet(SCRIPTS.scheduler),
         'Set-ADSyncScheduler -SyncCycleEnabled $false',
-        SCRIPTS.scheduler,
+        withoutQuiet(SCRIPTS.scheduler),
         'Set-ADSyncScheduler -SyncCycleEnabled $true',
-        SCRIPTS.scheduler,
+        withoutQuiet(SCRIPTS.scheduler),
       ],
     );
   });
@@ -299,7 +321,118 @@ describe('relay operations (allowlist and sync-server safety rules)', () => {
   it('restarts the ADSync service when no cycle runs', async () => {
     const { ops, runner } = server([[SCRIPTS.restartService, '']]);
     assert.equal((await ops.run('restart-service')).outcome, 'done');
-    assert.ok(runner.ran.includes('Restart-Service -Name ADSync'));
+    assert.ok(runner.ran.map(withoutQuiet).includes('Restart-Service -Name ADSync'));
+  });
+
+  it('gives Restart-Service its own, longer timeout', async () => {
+    const { ops, runner } = server([[SCRIPTS.restartService, '']], schedulerJson(), '', {
+      restartTimeoutMs: 240_000,
+    });
+    assert.equal((await ops.run('restart-service')).outcome, 'done');
+    assert.equal(runner.timeouts.get(SCRIPTS.restartService), 240_000);
+    assert.deepEqual([...runner.timeouts.keys()], [SCRIPTS.restartService], 'only the restart');
+  });
+
+  it('starts every script with the stream preferences and imports nothing by name', () => {
+    for (const [name, script] of Object.entries(SCRIPTS)) {
+      assert.ok(
+        script.startsWith("$WarningPreference='SilentlyContinue'; $ProgressPreference='SilentlyContinue'; "),
+        name,
+      );
+    }
+    assert.equal(
+      withoutQuiet(SCRIPTS.importModule),
+      'Import-Module "$env:ProgramFiles\\Microsoft Azure AD Sync\\Bin\\ADSync\\ADSync.psd1"',
+    );
+  });
+
+  it('takes the next start only as UTC text: a \\/Date\\/ or a time without a zone reads as unknown', async () => {
+    for (const [printed, expected] of [
+      ['2026-11-25T10:30:00.1234567Z', '2026-11-25T10:30:00.123Z'],
+      ['\\/Date(1795599000123)\\/', null],
+      ['2026-11-25T10:30:00.1234567', null],
+      ['', null],
+    ] as const) {
+      const { ops } = server([[SCRIPTS.nextCycleTime, printed]]);
+      assert.equal((await ops.run('status')).state.nextSyncCycleStartTimeInUTC, expected, printed);
+    }
+  });
+
+  it('counts {"Result":0} (5.1 prints the enum as a number) and {"Result":"Success"} as a started cycle', async () => {
+    for (const printed of ['{"Result":0}', '{"Result":"Success"}']) {
+      const { ops } = server([[SCRIPTS.delta, printed]]);
+      const outcome = await ops.run('delta');
+      assert.equal(outcome.outcome, 'done', `${printed}: ${outcome.message}`);
+    }
+    for (const printed of ['{"Result":1}', '{"Result":"Failure"}', '{}', '']) {
+      const { ops } = server([[SCRIPTS.delta, printed]]);
+      assert.equal((await ops.run('delta')).outcome, 'failed', printed);
+    }
+  });
+
+  it('retries a delta on both busy texts', async () => {
+    const { ops, sleeps } = server([
+      [
+        SCRIPTS.delta,
+        [
+          new ScriptError(SCRIPTS.delta, ALREADY_RUNNING),
+          new ScriptError(SCRIPTS.delta, BUSY),
+          '{"Result":0}',
+        ],
+      ],
+    ]);
+    const outcome = await ops.run('delta');
+    assert.equal(outcome.outcome, 'done', outcome.message);
+    assert.deepEqual(sleeps, [10_000, 10_000]);
+    const stuck = server([[SCRIPTS.delta, new ScriptError(SCRIPTS.delta, ALREADY_RUNNING)]]);
+    assert.match((await stuck.ops.run('delta')).message, /within 30 s \(Sync is already running\)/);
+  });
+
+  it("says the relay's account may not pause the scheduler when Set-ADSyncScheduler is denied", async () => {
+    const { ops } = server([[SCRIPTS.pause, new ScriptError(SCRIPTS.pause, ACCESS_DENIED)]]);
+    const outcome = await ops.run('pause');
+    assert.equal(outcome.outcome, 'failed');
+    assert.equal(outcome.reason, 'scheduler-access-denied');
+    assert.match(
+      outcome.message,
+      /^the relay's account may not pause the scheduler on aadc01 \(access denied to Set-ADSyncScheduler -SyncCycleEnabled \$false\): add it to ADSyncAdmins/,
+    );
+    assert.equal(outcome.state.syncCycleEnabled, true, 'read back: nothing changed');
+    const resume = server(
+      [[SCRIPTS.resume, new ScriptError(SCRIPTS.resume, ACCESS_DENIED)]],
+      schedulerJson({ SyncCycleEnabled: false }),
+    );
+    const resumed = await resume.ops.run('resume');
+    assert.equal(resumed.reason, 'scheduler-access-denied');
+    assert.match(resumed.message, /may not pause the scheduler/);
+    const other = server([
+      [SCRIPTS.pause, new ScriptError(SCRIPTS.pause, 'The ADSync service is not running.')],
+    ]);
+    assert.equal((await other.ops.run('pause')).reason, undefined, 'only access denied is typed');
+  });
+
+  it('confirms "no cycle runs" with reads in a row: an empty run status between two steps is not idle', async () => {
+    // A cycle between two connector steps: empty once, then busy again.
+    const gap = server([], schedulerJson(), ['', '{"RunState":1}'], {
+      idleConfirmReads: 3,
+      idleConfirmMs: 1500,
+    });
+    const status = await gap.ops.run('status');
+    assert.equal(status.state.cycleInProgress, true);
+    assert.match(status.message, /a sync cycle is running/);
+    assert.deepEqual(gap.sleeps, [1500]);
+    const pause = server(
+      [[SCRIPTS.pause, '']],
+      [schedulerJson(), schedulerJson({ SyncCycleEnabled: false })],
+      ['', '', '{"RunState":1}'],
+      { idleConfirmReads: 3, idleConfirmMs: 1500 },
+    );
+    const paused = await pause.ops.run('pause');
+    assert.equal(paused.outcome, 'done');
+    assert.equal(paused.state.cycleInProgress, true, 'the bot is told to wait for the cycle');
+    const idle = server([], schedulerJson(), '', { idleConfirmReads: 3, idleConfirmMs: 1500 });
+    assert.equal((await idle.ops.run('status')).state.cycleInProgress, false);
+    assert.deepEqual(idle.sleeps, [1500, 1500], 'three reads, all idle');
   });
 
   it('refuses an operation outside the allowlist without running anything', async () => {

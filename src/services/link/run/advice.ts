@@ -72,6 +72,14 @@ function problemAdvice(problem: LinkStepProblem, ctx: AdviceContext): string {
         'not be enough), that the ADSync service runs, and that no other tool or task turns the scheduler ' +
         'back on. Then file the request again.'
       );
+    case 'scheduler-access-denied':
+      return (
+        `Anchor wrote nothing. On ${ctx.server}, add the relay's account (its gMSA) to ADSyncAdmins, or to ` +
+        'the group Entra Connect uses in its place (a domain group when Entra Connect runs on a domain ' +
+        'controller or was installed with custom groups), restart the relay service so it logs on again, ' +
+        'and check with install-relay.ps1 -TestSchedulerRights that it may pause and resume. Then file the ' +
+        'request again.'
+      );
     case 'cycle-still-running':
       return (
         'Anchor resumed the scheduler and wrote nothing. A cycle that runs this long is usually a full ' +

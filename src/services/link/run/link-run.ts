@@ -232,6 +232,10 @@ export class LinkRun {
       if (error instanceof RelayError && (error.kind === 'offline' || error.kind === 'refused')) {
         this.pause = 'unreached';
       }
+      // The relay's account lacks the rights: the admin has a group to change, not a fault to chase.
+      if (error instanceof RelayError && error.result?.reason === 'scheduler-access-denied') {
+        throw new LinkStepError('scheduler-access-denied', `${capitalized(error.result.message)}.`);
+      }
       // The relay read the scheduler back as still enabled: whatever the cmdlet said, it did not pause.
       if (
         error instanceof RelayError &&

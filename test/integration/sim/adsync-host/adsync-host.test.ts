@@ -32,15 +32,11 @@ const TIMESPAN_KEYS = [
   'Days',
   'Hours',
   'Milliseconds',
-  'Microseconds',
-  'Nanoseconds',
   'Minutes',
   'Seconds',
   'TotalDays',
   'TotalHours',
   'TotalMilliseconds',
-  'TotalMicroseconds',
-  'TotalNanoseconds',
   'TotalMinutes',
   'TotalSeconds',
 ];
@@ -128,13 +124,16 @@ describe('stand-in ADSync host driven by node-powershell', function () {
     assert.equal((scheduler.PurgeRunHistoryInterval as Record<string, number>).Days, 7);
     assert.equal(scheduler.CustomizedSyncCycleInterval, null);
     assert.equal(scheduler.NextSyncCyclePolicyType, 1, 'enums serialize as numbers');
-    const next = Date.parse(scheduler.NextSyncCycleStartTimeInUTC as string);
+    // 5.1 writes a DateTime as \/Date(ms)\/ (JSON.parse leaves /Date(ms)/).
+    const date = /^\/Date\((\d+)\)\/$/.exec(scheduler.NextSyncCycleStartTimeInUTC as string);
+    assert.ok(date, String(scheduler.NextSyncCycleStartTimeInUTC));
+    const next = Number(date[1]);
     assert.ok(next > Date.now() && next <= Date.now() + 30 * 60_000);
     assert.equal(scheduler.SyncCycleEnabled, true);
     assert.equal(scheduler.StagingModeEnabled, false);
     assert.equal(scheduler.SyncCycleInProgress, false);
-    // Doubles keep their decimal point, as Newtonsoft writes them.
-    assert.match(await run(ps, STATUS_SCRIPTS[0]), /"TotalMinutes":30\.0,/);
+    // JavaScriptSerializer writes a whole double without a decimal point.
+    assert.match(await run(ps, STATUS_SCRIPTS[0]), /"TotalMinutes":30,/);
 
     assert.equal(await run(ps, STATUS_SCRIPTS[1]), '', 'no run in progress prints nothing');
     assert.equal(await run(ps, STATUS_SCRIPTS[2]), '{"Name":"ADSync","Status":4}');
@@ -215,7 +214,7 @@ describe('stand-in ADSync host driven by node-powershell', function () {
     assert.equal(await run(ps, STATUS_SCRIPTS[1]), '', 'idle (and the shell has started)');
     sim.setCycleRunning(1500);
     assert.equal(await run(ps, PAUSE), '');
-    assert.match(await run(ps, STATUS_SCRIPTS[1]), /"RunState":"Busy"/, 'pausing does not stop it');
+    assert.match(await run(ps, STATUS_SCRIPTS[1]), /"RunState":1/, 'pausing does not stop it');
     await new Promise((r) => setTimeout(r, 1600));
     assert.equal(await run(ps, STATUS_SCRIPTS[1]), '');
 
@@ -223,17 +222,17 @@ describe('stand-in ADSync host driven by node-powershell', function () {
     assert.equal(sim.read().cycleRunningUntil, '9999-12-31T23:59:59.999Z');
     const scheduler = JSON.parse(await run(ps, STATUS_SCRIPTS[0])) as Record<string, unknown>;
     assert.equal(scheduler.SyncCycleInProgress, true);
-    assert.match(await run(ps, STATUS_SCRIPTS[1]), /"RunState":"Busy"/);
+    assert.match(await run(ps, STATUS_SCRIPTS[1]), /"RunState":1/);
     sim.setCycleRunning(0);
     assert.equal(await run(ps, STATUS_SCRIPTS[1]), '');
   });
 
   it('starts a delta run that shows in the run status and makes a second delta "AAD is busy" until it ends', async () => {
     const ps = shell();
-    assert.equal(await run(ps, DELTA), '{"Result":"Success"}');
+    assert.equal(await run(ps, DELTA), '{"Result":0}');
     assert.equal(
       await run(ps, STATUS_SCRIPTS[1]),
-      '{"RunState":"Busy","ConnectorName":"contoso.onmicrosoft.com - AAD"}',
+      '{"RunState":1,"ConnectorName":"contoso.onmicrosoft.com - AAD"}',
     );
     assert.equal(
       (JSON.parse(await run(ps, STATUS_SCRIPTS[0])) as Record<string, unknown>).SyncCycleInProgress,
@@ -242,11 +241,11 @@ describe('stand-in ADSync host driven by node-powershell', function () {
     const busy = await invocationError(ps.invoke(DELTA));
     assert.match(
       busy,
-      /^Start-ADSyncSyncCycle: System\.InvalidOperationException: Connector: contoso\.onmicrosoft\.com - AAD is busy\.\n {3}at /,
+      /^Start-ADSyncSyncCycle : System\.InvalidOperationException: Connector: contoso\.onmicrosoft\.com - AAD is busy\.\n {3}at /,
     );
     await new Promise((r) => setTimeout(r, 700));
     assert.equal(await run(ps, STATUS_SCRIPTS[1]), '');
-    assert.equal(await run(ps, DELTA), '{"Result":"Success"}');
+    assert.equal(await run(ps, DELTA), '{"Result":0}');
   });
 
   it('answers "AAD is busy" for the next N deltas when told to be busy, then succeeds', async () => {
@@ -254,7 +253,7 @@ describe('stand-in ADSync host driven by node-powershell', function () {
     const ps = shell();
     assert.match(await invocationError(ps.invoke(DELTA)), /AAD is busy\./);
     assert.match(await invocationError(ps.invoke(DELTA)), /AAD is busy\./);
-    assert.equal(await run(ps, DELTA), '{"Result":"Success"}');
+    assert.equal(await run(ps, DELTA), '{"Result":0}');
     assert.equal(sim.read().busyCycles, 0);
     assert.deepEqual(
       sim.history().map((h) => h.outcome),
@@ -314,23 +313,29 @@ describe('stand-in ADSync host driven by node-powershell', function () {
   it('fails a cmdlet told to fail with its message, as PowerShell writes errors', async () => {
     sim.setFailing('Set-ADSyncScheduler', 'Access is denied.');
     const ps = shell();
-    assert.equal(await invocationError(ps.invoke(PAUSE)), 'Set-ADSyncScheduler: Access is denied.');
+    const denied = 'Set-ADSyncScheduler : Access is denied.\nAt line:1 char:1\n+ ' + PAUSE;
+    assert.ok((await invocationError(ps.invoke(PAUSE))).startsWith(denied));
     assert.equal(sim.read().syncCycleEnabled, true);
     const quiet = shell({}, { throwOnInvocationError: false });
     const result = await quiet.invoke(PAUSE);
     assert.equal(result.hadErrors, true);
-    assert.equal(result.raw, 'Set-ADSyncScheduler: Access is denied.');
+    assert.ok(result.raw.startsWith(denied), result.raw);
     sim.setFailing('Set-ADSyncScheduler', null);
     assert.equal(await run(ps, PAUSE), '');
     assert.equal(sim.read().syncCycleEnabled, false);
   });
 
-  it('refuses an unknown cmdlet with PowerShell 7 text and keeps the shell usable', async () => {
+  it('refuses an unknown cmdlet with Windows PowerShell 5.1 text and keeps the shell usable', async () => {
     const ps = shell();
     assert.equal(
       await invocationError(ps.invoke('Set-MsolDirSyncEnabled -EnableDirSync $false')),
-      "Set-MsolDirSyncEnabled: The term 'Set-MsolDirSyncEnabled' is not recognized as a name of a cmdlet, function, script file, or executable program.\n" +
-        'Check the spelling of the name, or if a path was included, verify that the path is correct and try again.',
+      "Set-MsolDirSyncEnabled : The term 'Set-MsolDirSyncEnabled' is not recognized as the name of a cmdlet, function, script file, or operable program. " +
+        'Check the spelling of the name, or if a path was included, verify that the path is correct and try again.\n' +
+        'At line:1 char:1\n' +
+        '+ Set-MsolDirSyncEnabled -EnableDirSync $false\n' +
+        '+ ~~~~~~~~~~~~~~~~~~~~~~\n' +
+        '    + CategoryInfo          : ObjectNotFound: (:) [Set-MsolDirSyncEnabled], CommandNotFoundException\n' +
+        '    + FullyQualifiedErrorId : CommandNotFoundException,Set-MsolDirSyncEnabled',
     );
     assert.equal(await run(ps, STATUS_SCRIPTS[2]), '{"Name":"ADSync","Status":4}');
   });
@@ -374,7 +379,7 @@ describe('stand-in ADSync host driven by node-powershell', function () {
       },
     });
     shells.push(ps);
-    assert.equal(await run(ps, DELTA), '{"Result":"Success"}');
+    assert.equal(await run(ps, DELTA), '{"Result":0}');
   });
 
   describe('node-powershell without a pwsh (what the relay must guard against)', () => {
@@ -448,7 +453,7 @@ describe('stand-in ADSync host driven by node-powershell', function () {
 
     it('runs the sync engine on a delta: the linked user turns synced', async () => {
       assert.equal((await cloudUser()).onPremisesSyncEnabled, null);
-      assert.equal(await run(shell(graphEnv), DELTA), '{"Result":"Success"}');
+      assert.equal(await run(shell(graphEnv), DELTA), '{"Result":0}');
       const user = await cloudUser();
       assert.equal(user.onPremisesSyncEnabled, true);
       assert.equal(user.onPremisesSamAccountName, 'apes');
@@ -467,7 +472,7 @@ describe('stand-in ADSync host driven by node-powershell', function () {
 
     it('exports nothing from a staging server, and nothing on a busy delta', async () => {
       sim.set({ stagingModeEnabled: true });
-      assert.equal(await run(shell(graphEnv), DELTA), '{"Result":"Success"}');
+      assert.equal(await run(shell(graphEnv), DELTA), '{"Result":0}');
       assert.equal((await cloudUser()).onPremisesSyncEnabled, null);
       sim.set({ stagingModeEnabled: false, cycleRunningUntil: null, busyCycles: 1 });
       assert.match(await invocationError(shell(graphEnv).invoke(DELTA)), /AAD is busy/);

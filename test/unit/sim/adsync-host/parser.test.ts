@@ -11,6 +11,11 @@ import { parseLine, PsParseError } from '../../../../src/sim/adsync-host/parser'
 import { PsDateTime, PsDouble, PsEnum, timeSpan } from '../../../../src/sim/adsync-host/ps-values';
 import { AdSyncSimState } from '../../../../src/sim/adsync-host/state';
 
+/** The first line of an error as the host wrote it. */
+function firstLine(text: string): string {
+  return text.split('\n')[0] ?? '';
+}
+
 describe('stand-in ADSync host: parser', () => {
   it('parses node-powershell framing lines', () => {
     assert.deepEqual(parseLine('[Console]::Error.WriteLine("k3Jd9sPq0aZx1LmN")'), [
@@ -142,9 +147,9 @@ describe('stand-in ADSync host: parameter binding', () => {
 });
 
 describe('stand-in ADSync host: ConvertTo-Json', () => {
-  const compress = { compress: true, depth: 2, enumsAsStrings: false };
+  const compress = { compress: true, depth: 2 };
 
-  it('writes doubles with a decimal point, enums as numbers, dates in ISO form', () => {
+  it('writes doubles as JavaScriptSerializer does, enums as numbers, dates as \\/Date(ms)\\/ (5.1)', () => {
     assert.equal(
       convertToJson(
         [
@@ -160,12 +165,15 @@ describe('stand-in ADSync host: ConvertTo-Json', () => {
         ],
         compress,
       ),
-      '{"D":30.0,"H":0.5,"E":4,"T":"2026-11-25T10:30:00Z","F":"2026-11-25T10:30:00.12Z","N":null,"S":"x\\"y"}',
+      '{"D":30,"H":0.5,"E":4,"T":"\\/Date(1795602600000)\\/","F":"\\/Date(1795602600120)\\/","N":null,"S":"x\\"y"}',
     );
-    assert.equal(
-      convertToJson([{ E: new PsEnum('Running', 4) }], { ...compress, enumsAsStrings: true }),
-      '{"E":"Running"}',
-    );
+  });
+
+  it('shifts a DateTime of kind Unspecified by the server offset, as JavaScriptSerializer does', () => {
+    const wall = new Date('2026-11-25T10:30:00.000Z');
+    const unspecified = new PsDateTime(wall, 'Unspecified', 60);
+    assert.equal(convertToJson([{ T: unspecified }], compress), '{"T":"\\/Date(1795599000000)\\/"}');
+    assert.equal(unspecified.withKind('Utc').toRoundTrip(), '2026-11-25T10:30:00.0000000Z');
   });
 
   it('prints nothing for no input, an array for several, and indents like PowerShell 7', () => {
@@ -177,8 +185,9 @@ describe('stand-in ADSync host: ConvertTo-Json', () => {
     );
   });
 
-  it('serializes a TimeSpan as its .NET 8 properties', () => {
+  it('serializes a TimeSpan as its .NET Framework properties', () => {
     const span = timeSpan(7 * 86_400_000 + 90_061_001);
+    assert.ok(!('Microseconds' in span) && !('TotalNanoseconds' in span), 'no .NET 7 properties');
     assert.equal(span.Days, 8);
     assert.equal(span.Hours, 1);
     assert.equal(span.Minutes, 1);
@@ -234,13 +243,13 @@ describe('stand-in ADSync host: session', () => {
     await session.runLine('Get-Nothing; [Console]::Out.WriteLine("after")');
     assert.deepEqual(out, ['after']);
     assert.equal(err.length, 2);
-    assert.match(err[1], /^Get-Nothing: The term 'Get-Nothing' is not recognized/);
+    assert.match(err[1], /^Get-Nothing : The term 'Get-Nothing' is not recognized as the name of a cmdlet/);
   });
 
   it('binds every command before running any, so a bad pipeline changes nothing', async () => {
     await session.runLine('Set-ADSyncScheduler -SyncCycleEnabled $false | ConvertTo-Json -Bogus');
-    assert.deepEqual(err, [
-      "ConvertTo-Json: A parameter cannot be found that matches parameter name 'Bogus'.",
+    assert.deepEqual(err.map(firstLine), [
+      "ConvertTo-Json : A parameter cannot be found that matches parameter name 'Bogus'.",
     ]);
     assert.equal(state.read().syncCycleEnabled, true);
     assert.deepEqual(state.history(), []);
@@ -257,11 +266,95 @@ describe('stand-in ADSync host: session', () => {
     await session.runLine('Import-Module MSOnline');
     await session.runLine('Get-Service -Name Spooler');
     await session.runLine('Restart-Service W32Time');
-    assert.deepEqual(err, [
-      "Import-Module: The specified module 'MSOnline' was not loaded because no valid module file was found in any module directory.",
-      "Get-Service: Cannot find any service with service name 'Spooler'.",
-      "Restart-Service: Cannot find any service with service name 'W32Time'.",
+    assert.deepEqual(err.map(firstLine), [
+      "Import-Module : The specified module 'MSOnline' was not loaded because no valid module file was found in any module directory.",
+      "Get-Service : Cannot find any service with service name 'Spooler'.",
+      "Restart-Service : Cannot find any service with service name 'W32Time'.",
     ]);
+  });
+
+  it('writes errors in 5.1 NormalView: message, position, CategoryInfo, FullyQualifiedErrorId', async () => {
+    state.set({ schedulerAccessDenied: true });
+    await session.runLine('Set-ADSyncScheduler -SyncCycleEnabled $false');
+    assert.equal(
+      err[0],
+      'Set-ADSyncScheduler : System.UnauthorizedAccessException: Access is denied.\n' +
+        'At line:1 char:1\n' +
+        '+ Set-ADSyncScheduler -SyncCycleEnabled $false\n' +
+        '+ ~~~~~~~~~~~~~~~~~~~\n' +
+        '    + CategoryInfo          : PermissionDenied: (:) [Set-ADSyncScheduler], UnauthorizedAccessException\n' +
+        '    + FullyQualifiedErrorId : UnauthorizedAccessException,Set-ADSyncScheduler',
+    );
+    assert.equal(state.read().syncCycleEnabled, true, 'nothing changed');
+    await session.runLine('Get-ADSyncScheduler | Select-Object SyncCycleEnabled | ConvertTo-Json -Compress');
+    assert.deepEqual(out, ['{"SyncCycleEnabled":true}'], 'reads still work');
+  });
+
+  it('imports ADSync by full path with $env:ProgramFiles, and by name only when it is on PSModulePath', async () => {
+    const windows = new PsSession(
+      { state, env: { PROGRAMFILES: 'C:\\Program Files' }, now: () => now, sleep },
+      { out: (t) => out.push(t), err: (t) => err.push(t) },
+    );
+    state.set({ moduleOnPath: false });
+    await windows.runLine(
+      'Import-Module "$env:ProgramFiles\\Microsoft Azure AD Sync\\Bin\\ADSync\\ADSync.psd1"',
+    );
+    assert.deepEqual(err, []);
+    await windows.runLine('Import-Module ADSync');
+    assert.match(err[0] ?? '', /^Import-Module : The specified module 'ADSync' was not loaded/);
+  });
+
+  it('writes warnings to stdout and progress to stderr unless the preferences silence them', async () => {
+    state.set({ noisyCmdlet: 'Get-ADSyncScheduler' });
+    const script = 'Get-ADSyncScheduler | Select-Object SyncCycleEnabled | ConvertTo-Json -Compress';
+    await session.runLine(script);
+    assert.deepEqual(out, [
+      'WARNING: Get-ADSyncScheduler is running on a server with pending updates.',
+      '{"SyncCycleEnabled":true}',
+    ]);
+    assert.match(err[0] ?? '', /^#< CLIXML .*S="progress"/);
+    out.length = 0;
+    err.length = 0;
+    await session.runLine(
+      `$WarningPreference='SilentlyContinue'; $ProgressPreference='SilentlyContinue'; ${script}`,
+    );
+    assert.deepEqual(out, ['{"SyncCycleEnabled":true}']);
+    assert.deepEqual(err, []);
+  });
+
+  it("formats a DateTime property with an explicit kind: [DateTime]::SpecifyKind((…).P,'Utc').ToString('o')", async () => {
+    state.set({ utcOffsetMinutes: 120 });
+    await session.runLine(
+      "[DateTime]::SpecifyKind((Get-ADSyncScheduler).NextSyncCycleStartTimeInUTC,'Utc').ToString('o')",
+    );
+    assert.deepEqual(err, []);
+    assert.deepEqual(out, ['2026-11-25T10:10:00.0000000Z']);
+  });
+
+  it('throws either busy text on a delta while a cycle runs', async () => {
+    state.setBusy(2, 'already-running');
+    await session.runLine('Start-ADSyncSyncCycle -PolicyType Delta');
+    state.setBusy(1, 'connector-busy');
+    await session.runLine('Start-ADSyncSyncCycle -PolicyType Delta');
+    assert.match(
+      err[0] ?? '',
+      /^Start-ADSyncSyncCycle : System\.InvalidOperationException: Sync is already running\. Cannot start a new run till this one completes\./,
+    );
+    assert.match(
+      err[1] ?? '',
+      /^Start-ADSyncSyncCycle : System\.InvalidOperationException: Connector: contoso\.onmicrosoft\.com - AAD is busy\./,
+    );
+  });
+
+  it('hides a running cycle in a gap between two steps: no run status, SyncCycleInProgress False', async () => {
+    state.setCycleRunning(60_000, now);
+    state.setRunStatusGap(1000, now);
+    await session.runLine('Get-ADSyncConnectorRunStatus | ConvertTo-Json -Compress');
+    await session.runLine(
+      'Get-ADSyncScheduler | Select-Object SyncCycleInProgress | ConvertTo-Json -Compress',
+    );
+    assert.deepEqual(out, ['{"SyncCycleInProgress":false}']);
+    assert.equal(AdSyncSimState.cycleInProgress(state.read(), now), true, 'the cycle goes on');
   });
 
   it('writes a parse error for syntax it does not implement', async () => {

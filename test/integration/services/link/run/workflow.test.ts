@@ -261,6 +261,39 @@ describe('link workflow: bot → relay process → stand-in ADSync host → Grap
     }
   });
 
+  it("an account without rights on the scheduler: ✗ at pause saying the relay's account may not pause it, nothing written", async () => {
+    h.adsync.set({ schedulerAccessDenied: true });
+    try {
+      const id = await approvedRequest();
+      const done = await workflow(h.client).run(id);
+      assert.ok(done);
+
+      assert.equal(done.state, 'failed');
+      assert.deepEqual(stepsOf(done), ['pause:failed', 'resume:done']);
+      const failure = done.run!.failure!;
+      assert.equal(failure.step, 'pause');
+      assert.equal(failure.problem, 'scheduler-access-denied');
+      assert.match(
+        failure.message,
+        /^The relay's account may not pause the scheduler on aadc01 .*ADSyncAdmins/,
+      );
+      assert.match(failure.message, /Access is denied/);
+      assert.match(failure.advice, /ADSyncAdmins.*-TestSchedulerRights/s);
+
+      assert.equal((await cloud.getUser(APES_CLOUD_ID)).onPremisesImmutableId, null, 'nothing written');
+      assert.ok(
+        h.adsync
+          .history()
+          .some((e) => e.cmdlet === 'Set-ADSyncScheduler' && /Access is denied/.test(e.message ?? '')),
+        'the stand-in refused the pause',
+      );
+      assert.equal(h.adsync.read().syncCycleEnabled, true);
+      assert.equal(relayLease(), null, 'no lease for a pause that was refused');
+    } finally {
+      h.adsync.set({ schedulerAccessDenied: false });
+    }
+  });
+
   it('a pause that does not take: ✗ at pause, nothing written, no lease held, the scheduler enabled', async () => {
     h.adsync.ignorePause('always');
     const id = await approvedRequest();

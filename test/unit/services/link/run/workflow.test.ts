@@ -523,6 +523,34 @@ describe('LinkWorkflow', () => {
     sinon.assert.notCalled(cloud.setImmutableId);
   });
 
+  it("says the relay's account may not pause the scheduler when the relay reports access denied", async () => {
+    relay.failures.pause = relayError(
+      'failed',
+      "pause failed: the relay's account may not pause the scheduler on aadc01 (access denied to Set-ADSyncScheduler -SyncCycleEnabled $false): add it to ADSyncAdmins (or the group Entra Connect was installed with in its place) (Set-ADSyncScheduler : System.UnauthorizedAccessException: Access is denied.)",
+      {
+        outcome: 'failed',
+        reason: 'scheduler-access-denied',
+        message:
+          "the relay's account may not pause the scheduler on aadc01 (access denied to Set-ADSyncScheduler -SyncCycleEnabled $false): add it to ADSyncAdmins (or the group Entra Connect was installed with in its place) (Set-ADSyncScheduler : System.UnauthorizedAccessException: Access is denied.)",
+        scheduler: schedulerState({ syncCycleEnabled: true }),
+      },
+    );
+    const done = await runOne();
+    assert.deepEqual(stepsOf(done), ['pause:failed', 'resume:done']);
+    const failure = done.run!.failure!;
+    assert.equal(failure.problem, 'scheduler-access-denied');
+    assert.match(
+      failure.message,
+      /^The relay's account may not pause the scheduler on aadc01 .*add it to ADSyncAdmins/,
+    );
+    assert.match(
+      failure.advice,
+      /^Anchor wrote nothing\. On aadc01, add the relay's account .* to ADSyncAdmins/,
+    );
+    assert.match(failure.advice, /-TestSchedulerRights/);
+    sinon.assert.notCalled(cloud.setImmutableId);
+  });
+
   it('waits after the pause until a running sync cycle ends, showing it, then links', async () => {
     relay.reads.pause = [{ cycleInProgress: true }];
     relay.reads.status = [
