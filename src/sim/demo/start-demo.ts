@@ -90,7 +90,7 @@ export async function startDemo(config: AnchorConfig, logger: Logger): Promise<D
     const graph = new GraphSimulator(demoGraphSeed(DEMO_TENANT.tenantId));
     const graphUrl = await graph.start(config.demo.graphSimulatorPort);
     stops.push(() => graph.stop());
-    const { cloud } = createGraphServices(config.graph, {
+    const { cloud, teams } = createGraphServices(config.graph, {
       baseUrl: graphUrl,
       authorityHost: await graph.startAuthority(),
       authorityCaPem: graph.authorityCaPem,
@@ -104,7 +104,7 @@ export async function startDemo(config: AnchorConfig, logger: Logger): Promise<D
     logger.info({ storage: store.describe() }, 'demo state store');
     const app = createApp(
       { ...config, relay: config.relay ?? generated?.settings },
-      { directory, store, cloud },
+      { directory, store, cloud, teams },
       logger,
     );
     const port = await app.start();
