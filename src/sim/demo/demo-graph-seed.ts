@@ -2,7 +2,6 @@ import { guidToImmutableId } from '../../services/ad/immutable-id';
 import { BUILT_IN_ROLES } from '../graph/role-definitions';
 import type { GraphSimulatorSeed } from '../graph/graph-simulator';
 import { DEMO_TENANT, cloudOnlyUser, demoCloudUsers, demoOrganization } from './demo-tenant';
-import { demoAdminCloudUsers, demoTeamwork } from './demo-teams';
 
 /** Cloud users of the demo tenant that exist to show one preflight check each. */
 export const DEMO_GRAPH_USERS = {
@@ -35,7 +34,6 @@ export function demoGraphSeed(
     organization: demoOrganization(tenantId, now),
     users: [
       ...demoCloudUsers(),
-      ...demoAdminCloudUsers(),
       cloudOnlyUser(u.privileged, 'nestorw@contoso.com', 'Nestor Wilke'),
       cloudOnlyUser(u.eligible, 'jonis@contoso.com', 'Joni Sherman'),
       cloudOnlyUser(u.federated, 'gradya@fabrikam.com', 'Grady Archie'),
@@ -61,6 +59,5 @@ export function demoGraphSeed(
     roleEligibilities: [
       { principalId: u.eligible, roleDefinitionId: BUILT_IN_ROLES.privilegedRoleAdministrator.id },
     ],
-    teamwork: demoTeamwork(),
   };
 }

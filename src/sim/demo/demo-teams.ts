@@ -1,3 +1,4 @@
+import type { GraphSimulatorSeed } from '../graph/graph-simulator';
 import type { SimCloudUser } from '../graph/model';
 import type { TeamworkSeed } from '../graph/teamwork-state';
 import { playgroundPersonalChatId } from './playground';
@@ -27,4 +28,12 @@ export function demoTeamwork(): TeamworkSeed {
     apps: [{ ...DEMO_TEAMS_APP }],
     chatIds: Object.fromEntries(people.map((p) => [p.aadObjectId, playgroundPersonalChatId(p)])),
   };
+}
+
+/**
+ * The demo tenant with its Teams side: the demo seed, the two admins as Entra users (Anchor reads
+ * their names and installs itself for them) and the Teams app catalog. What `npm start` serves.
+ */
+export function withDemoTeams(seed: GraphSimulatorSeed): GraphSimulatorSeed {
+  return { ...seed, users: [...seed.users, ...demoAdminCloudUsers()], teamwork: demoTeamwork() };
 }

@@ -19,6 +19,7 @@ import {
   publicKeyFrom,
 } from '../../shared/relay-protocol/request-signing';
 import { demoGraphSeed } from './demo-graph-seed';
+import { withDemoTeams } from './demo-teams';
 import { DEMO_TENANT, demoDirectoryUsers, demoTeamsUsers } from './demo-tenant';
 import { startDemoRelay } from './demo-relay';
 import { GraphSimulator } from '../graph/graph-simulator';
@@ -87,7 +88,7 @@ export async function startDemo(config: AnchorConfig, logger: Logger): Promise<D
     rmSync(workDir, { recursive: true, force: true });
   };
   try {
-    const graph = new GraphSimulator(demoGraphSeed(DEMO_TENANT.tenantId));
+    const graph = new GraphSimulator(withDemoTeams(demoGraphSeed(DEMO_TENANT.tenantId)));
     const graphUrl = await graph.start(config.demo.graphSimulatorPort);
     stops.push(() => graph.stop());
     const { cloud, teams } = createGraphServices(config.graph, {

@@ -3,7 +3,7 @@ import { createGraphServices } from '../../../../src/services/entra/graph-servic
 import type { GraphTeamsApps } from '../../../../src/services/entra/graph-teams-apps';
 import { demoGraphSeed } from '../../../../src/sim/demo/demo-graph-seed';
 import { DEMO_TENANT } from '../../../../src/sim/demo/demo-tenant';
-import { DEMO_TEAMS_APP } from '../../../../src/sim/demo/demo-teams';
+import { DEMO_TEAMS_APP, withDemoTeams } from '../../../../src/sim/demo/demo-teams';
 import { playgroundPersonalChatId } from '../../../../src/sim/demo/playground';
 import { GraphSimulator } from '../../../../src/sim/graph/graph-simulator';
 import type { GraphSimulatorSeed } from '../../../../src/sim/graph/graph-simulator';
@@ -18,7 +18,7 @@ describe('GraphTeamsApps on the Graph simulator (real Graph client, token, retry
   let teams: GraphTeamsApps;
 
   async function start(extra: Partial<GraphSimulatorSeed> = {}) {
-    const seed = demoGraphSeed();
+    const seed = withDemoTeams(demoGraphSeed());
     sim = new GraphSimulator({
       ...seed,
       users: [
