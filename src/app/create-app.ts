@@ -243,6 +243,7 @@ function linkServices(
     channel,
     alerts,
     adminObjectIds: config.adminObjectIds,
+    admins: () => parts.roster.admins(),
     logger,
   });
   const schedulerWatch = new SchedulerWatch({

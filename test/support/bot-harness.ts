@@ -136,6 +136,7 @@ export function botHarness(options: BotHarnessOptions = {}) {
     channel,
     alerts,
     adminObjectIds: [DEMO_TENANT.requester.aadObjectId, DEMO_TENANT.approver.aadObjectId],
+    admins: options.cards?.admins,
     logger,
   });
   const preflight = sinon.spy(options.preflight ?? (async () => apesPreflight()));
