@@ -22,6 +22,9 @@ import { LinkService } from '../services/link/link-service';
 import { LinkWorkflow } from '../services/link/run/workflow';
 import { runPreflight } from '../services/link/preflight/run-preflight';
 import type { CloudDirectory } from '../services/entra/cloud-directory';
+import type { GroupDirectory, TeamsApps } from '../services/entra/teams-apps';
+import { AdminRoster } from '../services/access/admin-roster';
+import { AdminReach } from '../services/conversations/admin-reach';
 import type { DirectoryService } from '../services/ad/ad-directory';
 import { HealthMonitor } from '../services/health/health-monitor';
 import { PingProbe } from '../services/health/ping-probe';
@@ -43,6 +46,8 @@ export interface AppServices {
   store: StateStore;
   /** Entra ID over Microsoft Graph (the simulator in demo mode). */
   cloud: CloudDirectory;
+  /** Anchor's Teams app and the admin group through Graph; absent: admins by id, reached by saved chats only. */
+  teams?: TeamsApps & GroupDirectory;
 }
 
 /** A composed Anchor instance, not yet listening. */
@@ -80,15 +85,22 @@ export function createApp(config: AnchorConfig, services: AppServices, logger: L
     ],
   });
 
+  const roster = new AdminRoster({
+    adminObjectIds: config.adminObjectIds,
+    groupId: config.adminGroupId,
+    groups: services.teams,
+    logger,
+  });
   const policy = new AccessPolicy({
     allowedTenantId: config.allowedTenantId,
     adminObjectIds: config.adminObjectIds,
+    roster,
   });
   const adapter = createAdapter(config.botAuth, logger);
   const link = linkServices(
     config,
     services,
-    { adapter, policy, presence: relay, relayClient: relayParts?.client ?? null },
+    { adapter, policy, roster, presence: relay, relayClient: relayParts?.client ?? null },
     logger,
   );
   const { bot, middleware } = createBot({
@@ -161,6 +173,7 @@ function linkServices(
   parts: {
     adapter: ProactiveChannel;
     policy: AccessPolicy;
+    roster: AdminRoster;
     presence: RelayPresence;
     relayClient: RelayClient | null;
   },
@@ -184,6 +197,15 @@ function linkServices(
     channel,
     link,
     adminObjectIds: config.adminObjectIds,
+    admins: () => parts.roster.admins(),
+    reach: new AdminReach({
+      conversations,
+      teams: services.teams,
+      catalogAppId: config.teamsAppCatalogId,
+      audit,
+      logger,
+    }),
+    nameOf: async (id) => (await cloud.getUser(id)).displayName ?? undefined,
     logger,
   });
   const relayPresence = config.relay ? parts.presence : null;
@@ -221,6 +243,7 @@ function linkServices(
     channel,
     alerts,
     adminObjectIds: config.adminObjectIds,
+    admins: () => parts.roster.admins(),
     logger,
   });
   const schedulerWatch = new SchedulerWatch({

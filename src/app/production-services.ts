@@ -18,7 +18,7 @@ export function productionServices(config: AnchorConfig, logger: Logger): AppSer
       'LDAP_TLS_INSECURE=true: the domain controller certificate is NOT checked. Use this in a lab only.',
     );
   }
-  const { cloud, credential } = createGraphServices(config.graph);
+  const { cloud, credential, teams } = createGraphServices(config.graph);
   logger.info(
     { graph: config.graph.baseUrl, credential: config.graph.credential.kind },
     'Graph: credential chosen from configuration',
@@ -30,5 +30,5 @@ export function productionServices(config: AnchorConfig, logger: Logger): AppSer
       'STATE_STORE=memory: pending approvals, relay jobs and the audit log are lost on restart and not shared between instances.',
     );
   }
-  return { directory: new LdapDirectory(config.ldap), store, cloud };
+  return { directory: new LdapDirectory(config.ldap), store, cloud, teams };
 }

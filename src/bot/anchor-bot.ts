@@ -23,6 +23,8 @@ export class AnchorBot extends TeamsActivityHandler {
     private readonly router: CommandRouter,
     private readonly conversations: AdminConversations,
     actions: CardAction[] = [],
+    /** Told when an admin's chat becomes known, so cards that waited for it can be sent. */
+    private readonly chatKnown?: (adminId: string, reference: object) => Promise<void>,
   ) {
     super();
     this.cardActions = actions;
@@ -66,12 +68,21 @@ export class AnchorBot extends TeamsActivityHandler {
     return action.run(context, cardData(invokeValue.action.data));
   }
 
-  /** Keeps the admin's conversation so approval cards can be sent to them later. */
+  /**
+   * Keeps the admin's conversation so approval cards can be sent to them later, then sends the
+   * cards that were waiting for it (an admin Anchor was installed for, or who opened it late).
+   */
   private async remember(context: TurnContext): Promise<void> {
     const adminId = context.activity.from?.aadObjectId;
     if (!adminId || context.activity.conversation?.conversationType !== 'personal') return;
     const reference: Partial<ConversationReference> = TurnContext.getConversationReference(context.activity);
     await this.conversations.save(adminId, reference);
+    try {
+      await this.chatKnown?.(adminId, reference);
+    } catch (err) {
+      // The welcome and the saved chat matter more than a late card, which `pending` still shows.
+      turnLogger(context)?.error({ err }, 'sending the cards that waited for this chat failed');
+    }
   }
 }
 

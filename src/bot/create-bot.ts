@@ -88,7 +88,9 @@ export function createBot(services: BotServices): BotParts {
     new ViewRequestAction(services),
   ];
   return {
-    bot: new AnchorBot(router, services.conversations, actions),
+    bot: new AnchorBot(router, services.conversations, actions, (adminId, reference) =>
+      services.cards.deliverOwed(adminId, reference),
+    ),
     // Correlation first, so even refused activities are logged with an id.
     // Refused activities are not recorded as delivered: only an admin's activity can be a retry worth catching.
     middleware: [

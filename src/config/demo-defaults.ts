@@ -9,4 +9,6 @@ export interface DemoDefaults {
   adminObjectIds: readonly string[];
   /** The app registration Anchor signs in to the simulated Graph with. */
   graphApp: { clientId: string; clientSecret: string };
+  /** Anchor's id in the simulated Teams app catalog. */
+  teamsAppCatalogId?: string;
 }

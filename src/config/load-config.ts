@@ -47,6 +47,13 @@ export interface AnchorConfig {
   allowedTenantId: string;
   /** Entra object ids of the admins who may use Anchor (lower case). */
   adminObjectIds: string[];
+  /** An Entra group whose users (nested groups included) are admins as well (ANCHOR_ADMIN_GROUP_ID). */
+  adminGroupId?: string;
+  /**
+   * Anchor's id in the Teams app catalog (TEAMS_APP_CATALOG_ID): lets Anchor install itself for an
+   * admin it cannot reach yet. Unset: such an admin is named on the requester's card instead.
+   */
+  teamsAppCatalogId?: string;
   /** How to reach and authenticate to Graph; demo mode points it at the simulator. */
   graph: GraphOptions;
   /** Which AD attribute gives the ImmutableId. */
@@ -96,6 +103,9 @@ const EXAMPLES: Record<string, string> = {
   MicrosoftAppTenantId: '11111111-1111-1111-1111-111111111111',
   ANCHOR_TENANT_ID: '11111111-1111-1111-1111-111111111111',
   ANCHOR_ADMIN_IDS: '22222222-2222-2222-2222-222222222222,33333333-3333-3333-3333-333333333333',
+  ANCHOR_ADMIN_GROUP_ID: '55555555-5555-5555-5555-555555555555 (an Entra security group)',
+  TEAMS_APP_CATALOG_ID:
+    '66666666-6666-6666-6666-666666666666 (Teams admin center: Manage apps, Anchor, App ID)',
   GRAPH_BASE_URL: 'https://graph.microsoft.com',
   GRAPH_SIM_PORT: '3979',
   PLAYGROUND_REQUESTER_PORT: '56150',
@@ -128,6 +138,8 @@ const commonSchema = sourceAnchorSchema.extend(linkSchema.shape).extend({
   GRAPH_SIM_PORT: optional(port),
   PLAYGROUND_REQUESTER_PORT: optional(port),
   PLAYGROUND_APPROVER_PORT: optional(port),
+  ANCHOR_ADMIN_GROUP_ID: optional(guid),
+  TEAMS_APP_CATALOG_ID: optional(guid),
   // Guessable tokens would hand the health details to anyone; whitespace is a pasting mistake.
   HEALTH_TOKEN: optional(
     z
@@ -239,6 +251,8 @@ function productionConfig(common: CommonEnv, prod: ProductionEnv): Omit<AnchorCo
     },
     allowedTenantId: prod.ANCHOR_TENANT_ID.toLowerCase(),
     adminObjectIds: prod.ANCHOR_ADMIN_IDS,
+    adminGroupId: common.ANCHOR_ADMIN_GROUP_ID?.toLowerCase(),
+    teamsAppCatalogId: common.TEAMS_APP_CATALOG_ID?.toLowerCase(),
     graph: graphOptionsFrom(prod, graphBaseUrl, prod.ANCHOR_TENANT_ID),
     sourceAnchor: common.SOURCE_ANCHOR,
     ldap: ldapOptionsFrom(prod, common.SOURCE_ANCHOR),
@@ -263,6 +277,8 @@ function demoConfig(common: CommonEnv, demo: DemoDefaults): Omit<AnchorConfig, '
     },
     allowedTenantId: demo.tenantId,
     adminObjectIds: [...demo.adminObjectIds],
+    adminGroupId: common.ANCHOR_ADMIN_GROUP_ID?.toLowerCase(),
+    teamsAppCatalogId: (common.TEAMS_APP_CATALOG_ID ?? demo.teamsAppCatalogId)?.toLowerCase(),
     graph: demoGraphOptions(`http://127.0.0.1:${graphSimulatorPort}`, demo),
     sourceAnchor: common.SOURCE_ANCHOR,
     link: linkSettingsFrom(common),

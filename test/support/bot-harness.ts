@@ -6,6 +6,7 @@ import { createBot } from '../../src/bot/create-bot';
 import type { BotServices } from '../../src/bot/create-bot';
 import type { PreflightRunner } from '../../src/bot/actions/check-pair';
 import { RequestCards } from '../../src/bot/cards/request-cards';
+import type { RequestCardsOptions } from '../../src/bot/cards/request-cards';
 import { AlertCards } from '../../src/bot/cards/alert-cards';
 import { AlertService } from '../../src/services/alerts/alert-service';
 import { AccessPolicy } from '../../src/services/access/access-policy';
@@ -88,6 +89,8 @@ export interface BotHarnessOptions {
   now?: () => Date;
   /** The state store; a fresh memory store by default. */
   store?: StateStore;
+  /** How the approval cards find admins (reach, names, the install wait); chats only by default. */
+  cards?: Pick<RequestCardsOptions, 'reach' | 'nameOf' | 'installWaitMs' | 'admins'>;
 }
 
 /** The bot as the app composes it, on a TestAdapter, with fakes only at the edges (Graph, the run, the channel). */
@@ -119,6 +122,7 @@ export function botHarness(options: BotHarnessOptions = {}) {
     link,
     adminObjectIds: [DEMO_TENANT.requester.aadObjectId, DEMO_TENANT.approver.aadObjectId],
     logger,
+    ...options.cards,
   });
   // The run itself is a fake: an approval starts it, as the app wires it.
   const runner = { run: sinon.stub<[string], Promise<unknown>>().resolves(undefined) };
@@ -132,6 +136,7 @@ export function botHarness(options: BotHarnessOptions = {}) {
     channel,
     alerts,
     adminObjectIds: [DEMO_TENANT.requester.aadObjectId, DEMO_TENANT.approver.aadObjectId],
+    admins: options.cards?.admins,
     logger,
   });
   const preflight = sinon.spy(options.preflight ?? (async () => apesPreflight()));

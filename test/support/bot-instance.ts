@@ -18,13 +18,19 @@ async function main(): Promise<void> {
   const env = process.env;
   const config = loadConfig(env, DEMO_DEFAULTS);
   const logger = createLogger({ level: config.logLevel, name: `anchor-${env.INSTANCE_NAME ?? 'instance'}` });
-  const { cloud } = createGraphServices(config.graph, {
+  const { cloud, teams } = createGraphServices(config.graph, {
     baseUrl: required('INSTANCE_GRAPH_URL'),
     authorityHost: required('INSTANCE_AUTHORITY_URL'),
     authorityCaPem: readFileSync(required('INSTANCE_AUTHORITY_CA_FILE'), 'utf8'),
   });
   const store = createStateStore(config.storage);
-  const app = createApp(config, { directory: new DemoDirectory(scaleOutDirectory()), store, cloud }, logger);
+  // INSTANCE_TEAMS=1: Teams installs and the admin group through Graph too (the approver tests).
+  const withTeams = env.INSTANCE_TEAMS === '1' ? { teams } : {};
+  const app = createApp(
+    config,
+    { directory: new DemoDirectory(scaleOutDirectory()), store, cloud, ...withTeams },
+    logger,
+  );
   const port = await app.start();
   logger.info({ port, store: store.describe() }, 'instance listening');
   process.once('SIGTERM', () => void app.stop().then(() => process.exit(0)));

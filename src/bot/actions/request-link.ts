@@ -11,6 +11,7 @@ import { expandCard } from '../cards/card-templates';
 import { correlationIdOf, turnLogger } from '../middleware/correlation-middleware';
 import type { LinkChatServices } from '../link-services';
 import { requestCard } from '../cards/request-cards';
+import { approvalNotice } from '../cards/approval-notice';
 import { LINK_VERBS } from '../verbs';
 import { acknowledgementInput, preflightCardData } from '../views/preflight';
 
@@ -62,17 +63,12 @@ export class RequestLinkAction implements CardAction {
     return cardResponse(requestCard(request, 'requester', 'Sending the approval card to the other admins…'));
   }
 
-  /** Sends the approval cards, then tells the requester (on their card) where they went. */
+  /** Sends the approval cards, then tells the requester (on their card) where they went and who was not reached. */
   private async publish(request: LinkRequest, log: ReturnType<typeof turnLogger>): Promise<void> {
-    const { cards, messenger } = this.services;
+    const { cards } = this.services;
     try {
-      const { request: current, sentTo } = await cards.publish(request);
-      const notice = sentTo.length
-        ? `Approval card sent to ${sentTo.join(', ')}.`
-        : 'No other admin has a chat with Anchor yet and no admin channel is registered: ask another admin to open Anchor and type "pending".';
-      for (const location of current.cards.filter((c) => c.audience === 'requester')) {
-        await messenger.update(location, requestCard(current, 'requester', notice));
-      }
+      const publication = await cards.publish(request);
+      await cards.noticeToRequester(publication.request, approvalNotice(publication));
     } catch (err) {
       log?.error({ err, requestId: request.id }, 'publishing the approval card failed');
     }

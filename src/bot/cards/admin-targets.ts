@@ -13,18 +13,21 @@ export interface AdminAudience {
   conversations: AdminConversations;
   channel: ApprovalChannel;
   adminObjectIds: readonly string[];
+  /** Every admin, by id and by group; `adminObjectIds` when absent. */
+  admins?: () => Promise<{ id: string }[]>;
 }
 
 /**
  * Where a card for the admins goes: the admin channel registered with `approvals here`, or else
- * the personal chat of every admin who ever talked to Anchor, but `except` (the requester).
+ * the personal chat of every admin (by id or by group) who ever talked to Anchor, but `except`.
  */
 export async function adminTargets(audience: AdminAudience, except?: string): Promise<AdminTarget[]> {
   const registered = await audience.channel.get();
   if (registered)
     return [{ conversation: registered.conversation, name: `the admin channel ${registered.name}` }];
   const targets: AdminTarget[] = [];
-  for (const adminId of audience.adminObjectIds) {
+  const admins = audience.admins ? (await audience.admins()).map((a) => a.id) : audience.adminObjectIds;
+  for (const adminId of admins) {
     if (except && sameObjectId(adminId, except)) continue;
     const reference = (await audience.conversations.get(adminId)) as { user?: { name?: string } } | undefined;
     if (reference)

@@ -22,6 +22,7 @@ export class AccessMiddleware implements Middleware {
 
   async onTurn(context: TurnContext, next: () => Promise<void>): Promise<void> {
     const activity = context.activity;
+    await this.policy.ready();
     const decision = this.policy.check({
       aadObjectId: activity.from?.aadObjectId,
       tenantId: activity.channelData?.tenant?.id ?? activity.conversation?.tenantId,

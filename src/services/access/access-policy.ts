@@ -1,3 +1,5 @@
+import type { AdminRoster } from './admin-roster';
+
 /** Who is acting, as the chat platform reports it. */
 export interface Actor {
   /** Entra object id of the user (Teams `from.aadObjectId`); absent for anonymous channels. */
@@ -16,6 +18,8 @@ export type AccessDecision = { allowed: true } | { allowed: false; reason: Acces
 export interface AccessPolicyOptions {
   allowedTenantId: string;
   adminObjectIds: readonly string[];
+  /** The admins by group as well as by id; without it only `adminObjectIds` are admins. */
+  roster?: AdminRoster;
 }
 
 /**
@@ -26,15 +30,25 @@ export interface AccessPolicyOptions {
 export class AccessPolicy {
   private readonly tenantId: string;
   private readonly admins: ReadonlySet<string>;
+  private readonly roster?: AdminRoster;
 
   constructor(options: AccessPolicyOptions) {
     this.tenantId = options.allowedTenantId.toLowerCase();
     this.admins = new Set(options.adminObjectIds.map((id) => id.toLowerCase()));
+    this.roster = options.roster;
   }
 
-  /** True when the Entra object id is one of the configured admins. */
+  /**
+   * Brings the admin group up to date when its cache has run out. Call before {@link check} in
+   * each turn; it never throws (an unreadable group grants nobody).
+   */
+  async ready(): Promise<void> {
+    await this.roster?.refresh();
+  }
+
+  /** True when the Entra object id is one of the configured admins, by id or by group. */
   isAdmin(aadObjectId: string): boolean {
-    return this.admins.has(aadObjectId.toLowerCase());
+    return this.admins.has(aadObjectId.toLowerCase()) || Boolean(this.roster?.has(aadObjectId));
   }
 
   /** Checks tenant first: a user of another tenant is not asked about, whatever their id. */

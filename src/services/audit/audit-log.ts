@@ -13,7 +13,9 @@ export type AuditAction =
   | 'link.linked'
   | 'link.failed'
   | 'alert.raised'
-  | 'alert.resolved';
+  | 'alert.resolved'
+  /** Anchor installed itself in Teams for an admin it could not reach otherwise. */
+  | 'teams.installed';
 
 /** One audit entry: who did what, when, to which request, and the ImmutableId before and after. */
 export interface AuditEntry {

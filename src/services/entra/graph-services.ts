@@ -5,11 +5,14 @@ import { createGraphClient } from './graph-client';
 import { createGraphCredential } from './graph-credential';
 import { GraphCloudDirectory } from './graph-cloud-directory';
 import type { GraphOptions } from './graph-options';
+import { GraphTeamsApps } from './graph-teams-apps';
 
 /** The Graph side of Anchor, built from configuration. */
 export interface GraphServices {
   cloud: CloudDirectory;
   credential: TokenCredential;
+  /** Anchor's Teams app in users' personal scope, and the admin group's members. */
+  teams: GraphTeamsApps;
 }
 
 /**
@@ -25,8 +28,8 @@ export function createGraphServices(
   const effective = { ...options, ...overrides };
   const credential = createGraphCredential(effective);
   const client = createGraphClient(effective, credential);
-  const cloud = new GraphCloudDirectory(new GraphApi(client, effective.baseUrl), {
-    timeoutMs: effective.timeoutMs,
-  });
-  return { cloud, credential };
+  const api = new GraphApi(client, effective.baseUrl);
+  const cloud = new GraphCloudDirectory(api, { timeoutMs: effective.timeoutMs });
+  const teams = new GraphTeamsApps(api, { timeoutMs: effective.timeoutMs });
+  return { cloud, credential, teams };
 }

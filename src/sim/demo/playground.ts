@@ -145,6 +145,11 @@ function listeningPort(child: ChildProcess, logFile: string): Promise<number> {
   });
 }
 
+/** The id of the user's personal chat with the bot in their Playground (the bot's conversation id). */
+export function playgroundPersonalChatId(user: Pick<PlaygroundUser, 'id'>): string {
+  return `personal-chat-${user.id}`;
+}
+
 /** The Playground's YAML configuration. JSON is valid YAML, so no YAML library is needed. */
 function playgroundConfig(options: PlaygroundOptions): string {
   const user = (u: PlaygroundUser) => {
@@ -167,7 +172,7 @@ function playgroundConfig(options: PlaygroundOptions): string {
       bot: { id: 'anchor-bot', name: 'Anchor' },
       currentUser: user(options.currentUser),
       users: options.otherUsers.map(user),
-      personalChat: { id: `personal-chat-${options.currentUser.id}` },
+      personalChat: { id: playgroundPersonalChatId(options.currentUser) },
       groupChat: { id: 'group-chat-admins', name: 'Directory admins' },
       team: {
         id: 'team-it',

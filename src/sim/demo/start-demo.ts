@@ -19,6 +19,7 @@ import {
   publicKeyFrom,
 } from '../../shared/relay-protocol/request-signing';
 import { demoGraphSeed } from './demo-graph-seed';
+import { withDemoTeams } from './demo-teams';
 import { DEMO_TENANT, demoDirectoryUsers, demoTeamsUsers } from './demo-tenant';
 import { startDemoRelay } from './demo-relay';
 import { GraphSimulator } from '../graph/graph-simulator';
@@ -87,10 +88,10 @@ export async function startDemo(config: AnchorConfig, logger: Logger): Promise<D
     rmSync(workDir, { recursive: true, force: true });
   };
   try {
-    const graph = new GraphSimulator(demoGraphSeed(DEMO_TENANT.tenantId));
+    const graph = new GraphSimulator(withDemoTeams(demoGraphSeed(DEMO_TENANT.tenantId)));
     const graphUrl = await graph.start(config.demo.graphSimulatorPort);
     stops.push(() => graph.stop());
-    const { cloud } = createGraphServices(config.graph, {
+    const { cloud, teams } = createGraphServices(config.graph, {
       baseUrl: graphUrl,
       authorityHost: await graph.startAuthority(),
       authorityCaPem: graph.authorityCaPem,
@@ -104,7 +105,7 @@ export async function startDemo(config: AnchorConfig, logger: Logger): Promise<D
     logger.info({ storage: store.describe() }, 'demo state store');
     const app = createApp(
       { ...config, relay: config.relay ?? generated?.settings },
-      { directory, store, cloud },
+      { directory, store, cloud, teams },
       logger,
     );
     const port = await app.start();

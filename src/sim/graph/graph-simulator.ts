@@ -23,6 +23,8 @@ import { handleLoginRequest } from './token-endpoint';
 import { TokenIssuer } from './token-issuer';
 import { createSelfSignedCertificate } from '../self-signed';
 import { registerUserRoutes } from './routes/users-routes';
+import { registerGroupRoutes } from './routes/group-routes';
+import { registerTeamworkRoutes } from './routes/teamwork-routes';
 
 export type { SimAdUser, SimSyncError, SyncReport } from './model';
 export type { FaultRule } from './faults';
@@ -79,6 +81,8 @@ export class GraphSimulator {
     registerDeletedItemsRoutes(this.graph, ctx);
     registerDirectoryRoutes(this.graph, ctx);
     registerRoleRoutes(this.graph, ctx);
+    registerGroupRoutes(this.graph, ctx);
+    registerTeamworkRoutes(this.graph, ctx);
     registerAdminRoutes(this.admin, {
       state: this.state,
       faults: this.faults,

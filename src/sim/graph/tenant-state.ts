@@ -1,5 +1,8 @@
 import { randomUUID } from 'node:crypto';
 import { builtInRoleDefinitions } from './role-definitions';
+import type { SimGroup } from './groups';
+import { TeamworkState } from './teamwork-state';
+import type { TeamworkSeed } from './teamwork-state';
 import type {
   SimClientApp,
   SimCloudUser,
@@ -36,6 +39,10 @@ export interface TenantSeed {
   };
   /** When set, only these apps get tokens and their secrets are checked. */
   clients?: SimClientApp[];
+  /** Security groups (Anchor's admin group). */
+  groups?: SimGroup[];
+  /** The Teams app catalog, licences and installations. */
+  teamwork?: TeamworkSeed;
 }
 
 /** A hardened tenant: hard-match takeover allowed (Graph's default), soft match blocked. */
@@ -73,6 +80,8 @@ export class TenantState {
   readonly syncFeatures: SimSyncFeatures;
   onPremisesSyncReadableByApps: boolean;
   readonly clients: SimClientApp[];
+  readonly groups: Map<string, SimGroup>;
+  readonly teamwork: TeamworkState;
   /** Current sync errors by source anchor, replaced by each cycle. */
   syncErrors: SimSyncError[] = [];
 
@@ -98,6 +107,8 @@ export class TenantState {
     this.syncFeatures = { ...DEFAULT_FEATURES, ...seed.onPremisesSynchronization?.features };
     this.onPremisesSyncReadableByApps = seed.onPremisesSynchronization?.readableByApps ?? false;
     this.clients = seed.clients ?? [];
+    this.groups = new Map((seed.groups ?? []).map((g) => [g.id, { ...g, members: [...g.members] }]));
+    this.teamwork = new TeamworkState(seed.teamwork);
   }
 
   /** Finds an active user by object id or (case-insensitive) UPN, as `/users/{id|upn}` does. */

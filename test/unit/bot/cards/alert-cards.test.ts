@@ -49,4 +49,22 @@ describe('alert cards', () => {
     await h.alerts.remindIfDue('scheduler-paused', 0);
     assert.equal(h.proactive.calls.filter((c) => c.kind === 'send').length, 4);
   });
+
+  it('tells the admins named by the admin group too', async () => {
+    const lidia = DEMO_TENANT.others[3];
+    const h = botHarness({
+      cards: { admins: async () => [{ id: DEMO_TENANT.requester.aadObjectId }, { id: lidia.aadObjectId }] },
+    });
+    for (const admin of [DEMO_TENANT.requester, lidia]) {
+      await h.conversations.save(admin.aadObjectId, { conversation: { id: `chat-${admin.aadObjectId}` } });
+    }
+    await h.alerts.raise('scheduler-paused', TEXT);
+    assert.deepEqual(
+      h.proactive.calls
+        .filter((c) => c.kind === 'send')
+        .map((c) => c.conversationId)
+        .sort(),
+      [DEMO_TENANT.requester, lidia].map((a) => `chat-${a.aadObjectId}`).sort(),
+    );
+  });
 });
