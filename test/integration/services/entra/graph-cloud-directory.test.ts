@@ -123,9 +123,12 @@ describe('Graph service against the simulator (HTTP)', () => {
       );
       assert.deepEqual(Object.keys(result.items[0]).sort(), [
         'accountEnabled',
+        'department',
         'displayName',
+        'employeeId',
         'givenName',
         'id',
+        'jobTitle',
         'mail',
         'onPremisesSyncEnabled',
         'proxyAddresses',
