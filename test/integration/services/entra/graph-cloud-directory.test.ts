@@ -224,6 +224,25 @@ describe('Graph service against the simulator (HTTP)', () => {
       assert.equal(domain.authenticationType, 'Managed');
     });
 
+    it('lists the verified domains only, lower-case, for pair matching', async () => {
+      sim.state.domains.push({
+        id: 'Pending.Contoso.net',
+        authenticationType: 'Managed',
+        isDefault: false,
+        isInitial: false,
+        isVerified: false,
+      });
+      try {
+        assert.deepEqual((await cloud.listVerifiedDomains()).sort(), [
+          'contoso.com',
+          'contoso.onmicrosoft.com',
+          'fabrikam.com',
+        ]);
+      } finally {
+        sim.state.domains.pop();
+      }
+    });
+
     it('lists active and eligible role assignments (none for a plain user)', async () => {
       const roles = await cloud.getUserRoles(AARON);
       assert.deepEqual(roles, { active: [], eligible: [], truncated: false });
