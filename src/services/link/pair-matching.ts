@@ -161,7 +161,8 @@ function identityEvidence(ad: DirectoryUser, cloud: CloudUser, context: MatchCon
   const shared = adAddresses.find((a) => a !== cloudUpn && cloudAddresses.includes(a));
   if (shared) add('shared-address', `both have the address ${shared}`);
   else if (!adAddresses.includes(cloudUpn)) {
-    const mailbox = sameMailboxName(adAddresses, [cloudUpn, ...cloudAddresses], context);
+    const onPrem = split(adUpn)[1];
+    const mailbox = sameMailboxName(adAddresses, [cloudUpn, ...cloudAddresses], context, onPrem);
     if (mailbox) add('same-mailbox-name', `same mailbox name ${mailbox} in the tenant's verified domains`);
   }
   if (cloudName && lower(ad.sAMAccountName) === cloudName)
@@ -187,11 +188,29 @@ function upnEvidence(
   }
 }
 
-/** A local part both sides use for mail, in domains the tenant verified (its own mail domains). */
-function sameMailboxName(adAddresses: string[], cloudAddresses: string[], context: MatchContext) {
-  const ours = (address: string) => isVerified(split(address)[1], context);
-  const cloudNames = new Set(cloudAddresses.filter(ours).map((a) => split(a)[0]));
-  return adAddresses.filter(ours).find((a) => cloudNames.has(split(a)[0]));
+/**
+ * A local part both sides use for mail: the cloud address in a domain the tenant verified, the AD
+ * one in a verified domain, one the suffix map leads to the cloud's, or the AD user's own UPN
+ * suffix (`zoe.angstrom@corp.local` on-prem is `zoe.angstrom@contoso.com` in the cloud). A domain
+ * the tenant does not own and AD does not use says nothing.
+ */
+function sameMailboxName(
+  adAddresses: string[],
+  cloudAddresses: string[],
+  context: MatchContext,
+  onPremSuffix: string,
+): string | undefined {
+  const cloudDomains = (name: string) =>
+    cloudAddresses
+      .filter((a) => split(a)[0] === name && isVerified(split(a)[1], context))
+      .map((a) => split(a)[1]);
+  return adAddresses.find((address) => {
+    const [name, domain] = split(address);
+    const domains = cloudDomains(name);
+    if (domains.length === 0) return false;
+    const mapped = mappedDomain(domain, context);
+    return isVerified(domain, context) || (!!mapped && domains.includes(mapped)) || domain === onPremSuffix;
+  });
 }
 
 function personEvidence(ad: DirectoryUser, cloud: CloudUser): MatchEvidence[] {

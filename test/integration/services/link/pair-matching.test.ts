@@ -5,7 +5,7 @@ import { findLinkCandidates } from '../../../../src/services/link/candidates';
 import { runPreflight } from '../../../../src/services/link/preflight/run-preflight';
 import { RelayPresence } from '../../../../src/services/relay/presence';
 import { demoGraphSeed } from '../../../../src/sim/demo/demo-graph-seed';
-import { DEMO_TENANT } from '../../../../src/sim/demo/demo-tenant';
+import { DEMO_TENANT, cloudOnlyUser } from '../../../../src/sim/demo/demo-tenant';
 import { GraphSimulator } from '../../../../src/sim/graph/graph-simulator';
 import { sharedSambaDc } from '../../../support/fixtures';
 import { cloudOn } from '../../../support/graph-sim';
@@ -27,6 +27,19 @@ describe('pair matching across UPN suffixes (Samba AD DC and the Graph simulator
     directory = new LdapDirectory(dc.ldapOptions());
     sim = new GraphSimulator(demoGraphSeed(DEMO_TENANT.tenantId));
     cloud = await cloudOn(sim, DEMO_TENANT.tenantId);
+    // The cloud users the e2e link flow adds, so its searches are checked here too.
+    for (const user of [
+      cloudOnlyUser('e2e00000-0000-4000-8000-000000000001', 'zoe.angstrom@contoso.com', 'Zoë Ångström-Nuñez'),
+      cloudOnlyUser('e2e00000-0000-4000-8000-000000000002', 'consuela.guidry@contoso.com', 'Consuela Guidry'),
+      cloudOnlyUser(
+        'e2e00000-0000-4000-8000-000000000003',
+        'cguidry.old@contoso.com',
+        'Consuela Guidry (old)',
+      ),
+      cloudOnlyUser('e2e00000-0000-4000-8000-000000000004', 'tyamada@contoso.com', '山田 太郎'),
+    ]) {
+      sim.state.addUser(user);
+    }
   });
 
   after(async () => {
@@ -42,10 +55,13 @@ describe('pair matching across UPN suffixes (Samba AD DC and the Graph simulator
     assert.equal(pair.ad.sAMAccountName, 'apes');
     assert.equal(pair.cloud.userPrincipalName, 'apes@contoso.com');
     assert.equal(pair.confidence, 'strong', `score ${pair.score}`);
-    assert.deepEqual(
-      pair.evidence.map((e) => e.reason),
-      ['same-login', 'same-upn-name', 'same-name'],
-    );
+    // The mail apes@corp.example.test shares its name with the cloud UPN under apes's own UPN suffix.
+    assert.deepEqual(pair.evidence.map((e) => e.reason).sort(), [
+      'same-login',
+      'same-mailbox-name',
+      'same-name',
+      'same-upn-name',
+    ]);
   });
 
   it('names the suffix map in the evidence when UPN_SUFFIX_MAP maps corp.example.test', async () => {
@@ -57,6 +73,20 @@ describe('pair matching across UPN suffixes (Samba AD DC and the Graph simulator
       /^AD UPN apes@corp\.example\.test maps to apes@contoso\.com \(corp\.example\.test → contoso\.com\)$/,
     );
   });
+
+  for (const [text, sam, upn] of [
+    ['zoe.angstrom', 'zangstrom', 'zoe.angstrom@contoso.com'],
+    ['consuela.guidry', 'cguid', 'consuela.guidry@contoso.com'],
+    ['tyamada', 'tyamada', 'tyamada@contoso.com'],
+  ] as const) {
+    it(`\`link user ${text}\` preselects ${sam} ↔ ${upn} (the pairs the e2e link flow checks)`, async () => {
+      const found = await findLinkCandidates(text, { directory, cloud, suffixMap: new Map() });
+      const pair = found.preselected;
+      assert.ok(pair, `${found.match.kind}: ${JSON.stringify(found.match).slice(0, 600)}`);
+      assert.equal(`${pair.ad.sAMAccountName} ↔ ${pair.cloud.userPrincipalName}`, `${sam} ↔ ${upn}`);
+      assert.equal(pair.confidence, 'strong', `score ${pair.score}`);
+    });
+  }
 
   it('the preflight of that pair has no plausibility warning', async () => {
     const found = await findLinkCandidates('apes', { directory, cloud, suffixMap: new Map() });

@@ -101,6 +101,13 @@ const PAIRS: PairCase[] = [
     reasons: ['same-mailbox-name', 'same-name'],
   },
   {
+    name: 'mailbox name under the AD user’s own UPN suffix (zoe.angstrom@corp.example.test)',
+    ad: ad('zangstrom', 'Zoë Ångström-Nuñez', { mail: 'zoe.angstrom@corp.example.test' }),
+    cloud: cloud('zoe.angstrom@contoso.com', 'Zoë Ångström-Nuñez'),
+    confidence: 'strong',
+    reasons: ['same-mailbox-name', 'same-name'],
+  },
+  {
     name: 'the same local part in a domain the tenant does not own says nothing',
     ad: ad('ap01', 'Someone Else', { mail: 'aaron.pescasio@gmail.example' }),
     cloud: cloud('aaron.pescasio@contoso.com', 'Aaron Pescasio'),
