@@ -212,7 +212,7 @@ function linkServices(
   const preflight = (subjects: { adObjectGuid: string; cloudUserId: string }) =>
     runPreflight(
       subjects,
-      { directory, cloud, relay: relayPresence },
+      { directory, cloud, relay: relayPresence, suffixMap: config.link.upnSuffixMap },
       { deadline: Date.now() + PREFLIGHT_BUDGET_MS },
     );
   const workflow = new LinkWorkflow({
@@ -264,7 +264,7 @@ function linkServices(
     alerts,
     alertCards,
     schedulerWatch,
-    candidates: { directory, cloud },
+    candidates: { directory, cloud, suffixMap: config.link.upnSuffixMap },
     preflight,
     workflow,
   };

@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { integer } from '../shared/env-schema';
+import { emptyToUndefined, integer } from '../shared/env-schema';
 
 /** Example values for the link settings, printed next to a problem. */
 export const LINK_EXAMPLES: Record<string, string> = {
@@ -9,6 +9,7 @@ export const LINK_EXAMPLES: Record<string, string> = {
   LINK_RUN_LEASE_SECONDS: '60',
   LINK_CYCLE_WAIT_SECONDS: '300',
   AUDIT_RETENTION_DAYS: '365',
+  UPN_SUFFIX_MAP: 'corp.local=contoso.com,ad.fabrikam.com=fabrikam.com',
 };
 
 /** How link requests wait and how a run checks its result. */
@@ -25,7 +26,45 @@ export interface LinkSettings {
   runLeaseMs: number;
   /** Audit entries older than this many days are dropped, a whole day at a time. */
   auditRetentionDays: number;
+  /** UPN_SUFFIX_MAP: AD UPN suffix → cloud domain, lower-case, for pair matching. */
+  upnSuffixMap: ReadonlyMap<string, string>;
 }
+
+/** A DNS name: dot-separated labels of letters, digits and inner hyphens. */
+const DNS_NAME =
+  /^(?=.{1,253}$)([a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?)(\.[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?)+$/;
+
+/**
+ * `corp.local=contoso.com,…` as a map. Each entry must be `suffix=domain` with two DNS names, and a
+ * suffix may appear once: an ambiguous map would match people across the wrong domains.
+ */
+export const upnSuffixMap = z.preprocess(
+  emptyToUndefined,
+  z
+    .string()
+    .optional()
+    .transform((text, ctx) => {
+      const map = new Map<string, string>();
+      const entries = (text ?? '').split(',').map((e) => e.trim());
+      entries.forEach((raw, i) => {
+        if (!raw) return; // unset, or a stray comma
+        const [suffix, domain, extra] = raw
+          .toLowerCase()
+          .split('=')
+          .map((p) => p.trim().replace(/^@/, ''));
+        const entry = `entry ${i + 1} of ${entries.length}`;
+        if (extra !== undefined || !suffix || !domain || !DNS_NAME.test(suffix) || !DNS_NAME.test(domain)) {
+          ctx.addIssue({
+            code: 'custom',
+            message: `${entry} is not "AD UPN suffix=cloud domain" (two DNS names)`,
+          });
+        } else if (map.has(suffix)) {
+          ctx.addIssue({ code: 'custom', message: `${entry} maps an AD suffix that an earlier entry maps` });
+        } else map.set(suffix, domain);
+      });
+      return map;
+    }),
+);
 
 /** The link settings; every one has a default. */
 export const linkSchema = z.object({
@@ -37,6 +76,7 @@ export const linkSchema = z.object({
   // Must stay well below the relay's pause lease (RELAY_PAUSE_LEASE_MS, 15 minutes by default).
   LINK_CYCLE_WAIT_SECONDS: integer(10, 3 * 3600, 600),
   AUDIT_RETENTION_DAYS: integer(1, 3650, 365),
+  UPN_SUFFIX_MAP: upnSuffixMap,
 });
 
 /** Converts the validated variables to {@link LinkSettings}. */
@@ -48,5 +88,6 @@ export function linkSettingsFrom(env: z.infer<typeof linkSchema>): LinkSettings 
     cycleWaitMs: env.LINK_CYCLE_WAIT_SECONDS * 1000,
     runLeaseMs: env.LINK_RUN_LEASE_SECONDS * 1000,
     auditRetentionDays: env.AUDIT_RETENTION_DAYS,
+    upnSuffixMap: env.UPN_SUFFIX_MAP,
   };
 }

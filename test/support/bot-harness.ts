@@ -79,6 +79,7 @@ function searchOnlyCloud(users: CloudUser[]): CloudDirectory {
       );
       return { items, truncated: false, total: items.length, pages: 1 };
     },
+    listVerifiedDomains: async () => ['contoso.com', 'contoso.onmicrosoft.com'],
     describe: () => 'fake Graph',
   } as unknown as CloudDirectory;
 }
@@ -152,6 +153,7 @@ export function botHarness(options: BotHarnessOptions = {}) {
     candidates: {
       directory: new DemoDirectory(demoDirectoryUsers()),
       cloud: searchOnlyCloud(demoCloudUsers().map((u) => ({ ...u, mail: u.mail ?? null }))),
+      suffixMap: new Map(),
     },
     preflight,
     alerts,

@@ -16,6 +16,8 @@ import type { LinkRequest, LinkStep, Person } from '../../src/services/link/link
 import { PREFLIGHT_CHECK_IDS } from '../../src/services/link/preflight/report';
 import type { PreflightReport } from '../../src/services/link/preflight/report';
 import { MAX_REASON_LENGTH } from '../../src/services/link/request-store';
+import { scorePair } from '../../src/services/link/pair-matching';
+import type { PairCandidate } from '../../src/services/link/pair-matching';
 
 /**
  * The longest values Anchor can meet, by the documented limits of where they come from:
@@ -180,7 +182,14 @@ export async function largestCards(): Promise<{ [N in CardName]: { label: string
       error: null,
     },
     preselected: null,
-    best: null,
+    // The longest pair line: two pairs of the longest users that tie.
+    match: {
+      kind: 'tie' as const,
+      pairs: [
+        scorePair(longestAdUser(0), longestCloudUser(0)),
+        scorePair(longestAdUser(1), longestCloudUser(1)),
+      ] as [PairCandidate, PairCandidate],
+    },
   };
   const failedSearch = {
     ...candidates,

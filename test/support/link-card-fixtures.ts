@@ -23,9 +23,21 @@ export function linkCandidatesSample(
   const side = <T>(users: T[], more = 0, error: string | null = null) => ({ users, more, error });
   switch (kind) {
     case 'preselected':
-      return { text: 'apes', ad: side([ad]), cloud: side([cloud]), preselected: pair, best: pair };
+      return {
+        text: 'apes',
+        ad: side([ad]),
+        cloud: side([cloud]),
+        preselected: pair,
+        match: { kind: 'clear', pair },
+      };
     case 'no-cloud-match':
-      return { text: 'apes', ad: side([ad]), cloud: side<CloudUser>([]), preselected: null, best: null };
+      return {
+        text: 'apes',
+        ad: side([ad]),
+        cloud: side<CloudUser>([]),
+        preselected: null,
+        match: { kind: 'none', unlinkable: 0 },
+      };
     case 'search-failed':
       return {
         text: 'apes',
@@ -36,7 +48,7 @@ export function linkCandidatesSample(
         ),
         cloud: side([cloud]),
         preselected: null,
-        best: null,
+        match: { kind: 'none', unlinkable: 0 },
       };
     case 'many': {
       const adUsers = demoAdUsers();
@@ -45,7 +57,7 @@ export function linkCandidatesSample(
         ad: side(adUsers, 37),
         cloud: side([cloud]),
         preselected: null,
-        best: scorePair(adUsers[1], cloud),
+        match: { kind: 'weak', pair: scorePair(adUsers[1], cloud) },
       };
     }
   }

@@ -1,7 +1,8 @@
 import type { CloudUser } from '../../services/entra/cloud-user';
 import type { DirectoryUser } from '../../services/ad/ad-directory';
 import type { CandidateSide, LinkCandidates } from '../../services/link/candidates';
-import type { MatchReason } from '../../services/link/pair-matching';
+import type { PairCandidate, PairMatch } from '../../services/link/pair-matching';
+import { describeEvidence } from '../../services/link/pair-matching';
 import { LINK_VERBS } from '../verbs';
 import { SHOWN_BYTES, clip } from './format';
 
@@ -10,15 +11,6 @@ import { SHOWN_BYTES, clip } from './format';
  * each gets less than {@link SHOWN_BYTES}. The preflight card shows the picked pair in full.
  */
 const CANDIDATE_BYTES = { name: 90, address: 80, container: 120 } as const;
-
-/** How each match reason reads on the card. */
-export const REASON_TEXT: Record<MatchReason, string> = {
-  'same-upn': 'same UPN',
-  'primary-smtp-in-proxy-addresses': "AD primary SMTP is in the cloud user's proxyAddresses",
-  'same-mail': 'same mail',
-  'same-login': 'AD login equals the UPN prefix',
-  'similar-name': 'similar name',
-};
 
 /** One user in a column of the candidates card: a name and two lines of detail. */
 export interface CandidateLines {
@@ -52,9 +44,9 @@ export interface CandidatesCardData {
   cloud: CandidateColumn;
   /** True when both sides found someone: only then does the card offer the pick lists. */
   canPick: boolean;
-  /** The preselected pair and why, or the hint to pick one. */
+  /** The preselected pair, how sure and why; or why nothing is preselected. */
   pairLine: string;
-  /** The AD account's object GUID and the cloud user's id the pick lists start on. */
+  /** The preselected pair's AD object GUID and cloud user id; '' (an empty picker) otherwise. */
   adDefault: string;
   cloudDefault: string;
   adChoices: CandidateChoice[];
@@ -65,18 +57,17 @@ export interface CandidatesCardData {
 
 /** The data the `link-candidates` card template expects. */
 export function candidatesCardData(found: LinkCandidates): CandidatesCardData {
-  const pair = found.preselected ?? found.best;
+  const pair = found.preselected;
   const canPick = found.ad.users.length > 0 && found.cloud.users.length > 0;
   return {
     text: clip(found.text, SHOWN_BYTES.name),
     ad: side(found.ad, 'AD user', adLines, `Try the login (sAMAccountName), the UPN or the mail address.`),
     cloud: side(found.cloud, 'cloud user', cloudLines, 'Try the UPN, the mail address or the display name.'),
     canPick,
-    pairLine: found.preselected
-      ? `Preselected: ${clip(label(found.preselected.ad), SHOWN_BYTES.name)} ↔ ${clip(found.preselected.cloud.userPrincipalName, SHOWN_BYTES.address)} (${found.preselected.reasons.map((r) => REASON_TEXT[r]).join(', ')}).`
-      : 'No pair stands out: pick the AD account and the cloud user yourself.',
-    adDefault: pair?.ad.objectGuid ?? found.ad.users[0]?.objectGuid ?? '',
-    cloudDefault: pair?.cloud.id ?? found.cloud.users[0]?.id ?? '',
+    pairLine: pairLine(found.match),
+    // Only a clearly best pair fills the pickers: anything else must be a deliberate choice.
+    adDefault: pair?.ad.objectGuid ?? '',
+    cloudDefault: pair?.cloud.id ?? '',
     adChoices: found.ad.users.map((u) => ({
       title: `${shown(label(u), 'name')} (${shown(u.sAMAccountName, 'address')})`,
       value: u.objectGuid,
@@ -87,6 +78,30 @@ export function candidatesCardData(found: LinkCandidates): CandidatesCardData {
     })),
     verb: LINK_VERBS.check,
   };
+}
+
+const PICK = 'Pick the AD account and the cloud user yourself.';
+
+/** What the card says about the pair to link. */
+function pairLine(match: PairMatch): string {
+  switch (match.kind) {
+    case 'clear':
+      return `Preselected, ${match.pair.confidence} match: ${pairName(match.pair)} (${describeEvidence(match.pair)}).`;
+    case 'tie':
+      return `No pair stands out: ${pairName(match.pairs[0])} and ${pairName(match.pairs[1])} match equally (${match.pairs[0].confidence}). ${PICK}`;
+    case 'close':
+      return `Two pairs are close: ${pairName(match.pairs[0])} (${match.pairs[0].confidence}) and ${pairName(match.pairs[1])} (${match.pairs[1].confidence}). ${PICK}`;
+    case 'weak':
+      return `Only a weak match: ${pairName(match.pair)} (${describeEvidence(match.pair)}). ${PICK}`;
+    case 'none':
+      return match.unlinkable > 0
+        ? `No cloud-only user matches: ${match.unlinkable} found ${match.unlinkable === 1 ? 'is' : 'are'} already synced or converted from sync, which cannot be linked. ${PICK}`
+        : `Nothing links these accounts. ${PICK}`;
+  }
+}
+
+function pairName(pair: PairCandidate): string {
+  return `${clip(label(pair.ad), SHOWN_BYTES.name)} ↔ ${clip(pair.cloud.userPrincipalName, SHOWN_BYTES.address)}`;
 }
 
 function side<T>(
@@ -119,9 +134,7 @@ function shown(value: string, kind: keyof typeof CANDIDATE_BYTES): string {
 function adLines(u: DirectoryUser): CandidateLines {
   return {
     name: shown(label(u), 'name'),
-    line1: [u.sAMAccountName, u.userPrincipalName ?? 'no UPN', u.mail ?? 'no mail']
-      .map((v) => shown(v, 'address'))
-      .join(' · '),
+    line1: `login ${shown(u.sAMAccountName, 'address')} · ${addresses(u.userPrincipalName, u.mail)}`,
     line2: `${shown(ouOf(u.dn), 'container')} · ${u.enabled ? 'enabled' : 'DISABLED'} · ${u.inSyncScope ? 'in sync scope' : 'NOT in sync scope'}`,
   };
 }
@@ -129,13 +142,20 @@ function adLines(u: DirectoryUser): CandidateLines {
 function cloudLines(u: CloudUser): CandidateLines {
   return {
     name: shown(u.displayName ?? u.userPrincipalName, 'name'),
-    line1: `${shown(u.userPrincipalName, 'address')} · ${shown(u.mail ?? 'no mail', 'address')}`,
+    line1: addresses(u.userPrincipalName, u.mail),
     line2: [
       SYNC_STATE[String(u.onPremisesSyncEnabled ?? null)],
       u.accountEnabled === false ? 'DISABLED' : 'enabled',
       ...(u.userType && u.userType !== 'Member' ? [shown(u.userType, 'name')] : []),
     ].join(' · '),
   };
+}
+
+/** "UPN x · mail y", or "UPN and mail x" when they are the same address, so none is printed twice. */
+function addresses(upn: string | null | undefined, mail: string | null | undefined): string {
+  if (upn && mail && upn.toLowerCase() === mail.toLowerCase()) return `UPN and mail ${shown(upn, 'address')}`;
+  const upnPart = upn ? `UPN ${shown(upn, 'address')}` : 'no UPN';
+  return `${upnPart} · ${mail ? `mail ${shown(mail, 'address')}` : 'no mail'}`;
 }
 
 const SYNC_STATE: Record<string, string> = {

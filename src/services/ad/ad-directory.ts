@@ -15,6 +15,8 @@ export interface DirectoryUser {
   surname?: string;
   department?: string;
   title?: string;
+  /** employeeID, when HR data reaches AD; a tie-breaker when two people share a name. */
+  employeeId?: string;
   /** False when userAccountControl has ACCOUNTDISABLE (bit 2) set. */
   enabled: boolean;
   /** objectGUID in its string form (`35918bc9-196d-40ea-9779-889d79b753f0`). */

@@ -39,6 +39,8 @@ export interface CloudDirectory {
   findImmutableIdHolders(immutableId: string, options?: CloudCallOptions): Promise<ImmutableIdHolders>;
   /** How the domain of a UPN (or a domain name) authenticates. */
   getDomainAuthentication(upnOrDomain: string, options?: CloudCallOptions): Promise<DomainAuthentication>;
+  /** The tenant's verified domain names (`GET /domains`, Domain.Read.All, the read the domain check uses). */
+  listVerifiedDomains(options?: CloudCallOptions): Promise<string[]>;
   /** Active and eligible directory role assignments of a user. */
   getUserRoles(userId: string, options?: CloudCallOptions): Promise<UserRoles>;
   /**

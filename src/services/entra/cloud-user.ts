@@ -12,6 +12,10 @@ export interface CloudUser {
   userType?: string | null;
   /** True for a user synced from AD, false for one converted to cloud-only, null for cloud-only. */
   onPremisesSyncEnabled?: boolean | null;
+  /** Tie-breakers of pair matching, when Graph returned them. */
+  employeeId?: string | null;
+  department?: string | null;
+  jobTitle?: string | null;
 }
 
 /** A cloud user with every property preflight reads. */

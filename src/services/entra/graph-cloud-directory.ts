@@ -31,6 +31,10 @@ const SEARCH_SELECT = [
   'accountEnabled',
   'userType',
   'onPremisesSyncEnabled',
+  // Tie-breakers of pair matching when two people share a name.
+  'employeeId',
+  'department',
+  'jobTitle',
 ];
 /** Properties preflight reads. */
 const DETAIL_SELECT = [
@@ -177,6 +181,14 @@ export class GraphCloudDirectory implements CloudDirectory {
       authenticationType: body.authenticationType,
       isVerified: body.isVerified ?? null,
     };
+  }
+
+  async listVerifiedDomains(options: CloudCallOptions = {}): Promise<string[]> {
+    const page = await this.api.send<{ value: { id: string; isVerified?: boolean }[] }>(
+      { method: 'GET', path: '/domains?$select=id,isVerified' },
+      this.call(options),
+    );
+    return page.value.filter((d) => d.isVerified === true).map((d) => d.id.toLowerCase());
   }
 
   async getUserRoles(userId: string, options: CloudCallOptions = {}): Promise<UserRoles> {

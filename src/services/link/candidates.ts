@@ -3,9 +3,10 @@ import type { CloudDirectory } from '../entra/cloud-directory';
 import type { CloudUser } from '../entra/cloud-user';
 import type { DirectoryService, DirectoryUser } from '../ad/ad-directory';
 import type { PagedResult } from '../entra/graph-paging';
-import { preselectedPair, rankPairs } from './pair-matching';
+import { matchPairs } from './pair-matching';
 import { normalizeSearchText } from '../ad/search-text';
-import type { PairCandidate } from './pair-matching';
+import type { PairCandidate, PairMatch } from './pair-matching';
+import { loadMatchContext } from './upn-suffixes';
 
 /** How many candidates each side of the card shows. */
 export const CANDIDATES_SHOWN = 10;
@@ -24,16 +25,18 @@ export interface LinkCandidates {
   text: string;
   ad: CandidateSide<DirectoryUser>;
   cloud: CandidateSide<CloudUser>;
-  /** The most plausible pair when it clearly stands out (see preselectedPair). */
+  /** The pair to preselect: set only when one is clearly best (`match.kind === 'clear'`). */
   preselected: PairCandidate | null;
-  /** The best pair even when it does not stand out, to default the pickers to. */
-  best: PairCandidate | null;
+  /** What the candidates say about the pair, to word on the card. */
+  match: PairMatch;
 }
 
 /** The services a candidate search reads. */
 export interface CandidateServices {
   directory: DirectoryService;
   cloud: CloudDirectory;
+  /** UPN_SUFFIX_MAP: AD UPN suffix → cloud domain, lower-case. */
+  suffixMap: ReadonlyMap<string, string>;
 }
 
 /**
@@ -47,7 +50,7 @@ export async function findLinkCandidates(
   options: { deadline?: number } = {},
 ): Promise<LinkCandidates> {
   text = normalizeSearchText(text);
-  const [ad, cloud] = await Promise.all([
+  const [ad, cloud, context] = await Promise.all([
     services.directory.search(text, { limit: CANDIDATES_SHOWN }).then(
       (r): CandidateSide<DirectoryUser> => ({ users: r.users, more: r.more, error: null }),
       (err: unknown) => failedSide<DirectoryUser>(err),
@@ -56,14 +59,10 @@ export async function findLinkCandidates(
       (r): CandidateSide<CloudUser> => ({ users: r.items, more: moreThan(r), error: null }),
       (err: unknown) => failedSide<CloudUser>(err),
     ),
+    loadMatchContext(services.cloud, services.suffixMap, { deadline: options.deadline }),
   ]);
-  return {
-    text,
-    ad,
-    cloud,
-    preselected: preselectedPair(ad.users, cloud.users) ?? null,
-    best: rankPairs(ad.users, cloud.users)[0] ?? null,
-  };
+  const match = matchPairs(ad.users, cloud.users, context);
+  return { text, ad, cloud, preselected: match.kind === 'clear' ? match.pair : null, match };
 }
 
 /** Users Graph matched beyond those returned: its count when it gave one, else at least one if cut. */

@@ -90,7 +90,11 @@ describe('link flow in the chat', () => {
         const text = JSON.stringify(card);
         assert.match(text, /On-prem AD \(1\)/);
         assert.match(text, /Entra ID \(1\)/);
-        assert.match(text, /Preselected: Aaron Pescasio ↔ apes@contoso.com \(same UPN, .*same mail/);
+        assert.match(
+          text,
+          /Preselected, strong match: Aaron Pescasio ↔ apes@contoso.com \(same UPN, .*same display name\)/,
+        );
+        assert.match(text, /login apes · UPN and mail apes@contoso.com/);
         assert.match(text, new RegExp(`"value":"${APES_OBJECT_GUID}"`));
         assert.match(text, /cloud-only/);
         assert.deepEqual(actionTitles(card), ['Check this pair']);

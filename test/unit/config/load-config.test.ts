@@ -119,6 +119,47 @@ describe('loadConfig', () => {
     assert.deepEqual(problemsOf({ PORT: '99999' }), ['PORT']);
   });
 
+  describe('UPN_SUFFIX_MAP', () => {
+    it('is empty unless set, and maps suffixes case-insensitively in both modes', () => {
+      assert.equal(loadConfig({}, DEMO_DEFAULTS).link.upnSuffixMap.size, 0);
+      const { link } = loadConfig(
+        { ...PRODUCTION, UPN_SUFFIX_MAP: ' Corp.Local=contoso.com, ad.fabrikam.com = @fabrikam.com ,' },
+        DEMO_DEFAULTS,
+      );
+      assert.deepEqual(
+        [...link.upnSuffixMap],
+        [
+          ['corp.local', 'contoso.com'],
+          ['ad.fabrikam.com', 'fabrikam.com'],
+        ],
+      );
+    });
+
+    for (const [value, message] of [
+      ['corp.local', /entry 1 of 1 is not "AD UPN suffix=cloud domain"/],
+      ['corp.local=contoso.com=x', /entry 1 of 1 is not/],
+      ['corp.local=contoso com', /entry 1 of 1 is not/],
+      [
+        'corp.local=contoso.com,corp.local=fabrikam.com',
+        /entry 2 of 2 maps an AD suffix that an earlier entry maps/,
+      ],
+      ['=contoso.com', /entry 1 of 1 is not/],
+    ] as const) {
+      it(`refuses ${JSON.stringify(value)} with a clear problem and an example`, () => {
+        try {
+          loadConfig({ UPN_SUFFIX_MAP: value }, DEMO_DEFAULTS);
+          assert.fail('accepted');
+        } catch (err) {
+          assert.ok(err instanceof ConfigError, String(err));
+          const problem = err.problems.find((p) => p.name === 'UPN_SUFFIX_MAP');
+          assert.ok(problem, JSON.stringify(err.problems));
+          assert.match(problem.message, message);
+          assert.equal(problem.example, 'corp.local=contoso.com,ad.fabrikam.com=fabrikam.com');
+        }
+      });
+    }
+  });
+
   describe('directory settings', () => {
     it('reads the LDAP connection with safe defaults', () => {
       const { ldap, sourceAnchor } = loadConfig(PRODUCTION, DEMO_DEFAULTS);

@@ -9,8 +9,8 @@ import type {
   UserRoles,
 } from '../../entra/cloud-user';
 import type { DirectoryUser } from '../../ad/ad-directory';
-import type { MatchReason, PairCandidate } from '../pair-matching';
-import { PRESELECT_THRESHOLD } from '../pair-matching';
+import type { PairCandidate } from '../pair-matching';
+import { describeEvidence } from '../pair-matching';
 import type { PreflightCheck, PreflightCheckId } from './report';
 import { PREFLIGHT_CHECK_IDS } from './report';
 import type { RelayHeartbeat } from '../../relay/presence';
@@ -61,7 +61,7 @@ export interface PreflightFacts {
   syncFeatures: Fact<Knowable<SyncFeatures>>;
   /** The sync server as the relay reported it; null when no relay is configured. */
   syncServer: Fact<RelayFact> | null;
-  /** How plausible it is that both accounts are the same person. */
+  /** How plausible it is that both accounts are the same person (scored with the tenant's domains). */
   pair: PairCandidate;
 }
 
@@ -409,34 +409,29 @@ export function syncServerCheck(server: Fact<RelayFact> | null): PreflightCheck 
   return pass(id, `relay ${poll.relayId} is ready, not staging; ${cycle}${next}`);
 }
 
-const REASON_WORDS: Record<MatchReason, string> = {
-  'same-upn': 'UPN',
-  'primary-smtp-in-proxy-addresses': 'primary SMTP address',
-  'same-mail': 'mail',
-  'same-login': 'login',
-  'similar-name': 'name',
-};
-
-/** A second look at the pair: linking the wrong person hands them the account. */
+/**
+ * A second look at the pair, judged by the same evidence as the candidates card (pair-matching.ts):
+ * linking the wrong person hands them the account.
+ */
 export function samePersonCheck(pair: PairCandidate): PreflightCheck {
   const id = 'same-person';
   const who = `${pair.ad.sAMAccountName} and ${pair.cloud.userPrincipalName}`;
-  if (pair.score === 0) {
+  if (pair.confidence === 'none') {
     return fail(
       id,
       `${who} have nothing in common: names, logins and addresses all differ`,
       'Pick the right pair; these look like two different people.',
     );
   }
-  const agreed = joinWords(pair.reasons.map((r) => REASON_WORDS[r]));
-  if (pair.score < PRESELECT_THRESHOLD) {
+  const evidence = describeEvidence(pair);
+  if (pair.confidence === 'weak') {
     return warn(
       id,
-      `${who} agree only on ${agreed} (score ${pair.score})`,
+      `${who} may not be the same person (weak match: ${evidence})`,
       'Confirm it is the same person before linking.',
     );
   }
-  return pass(id, `${who} agree on ${agreed} (score ${pair.score})`);
+  return pass(id, `${who}: ${pair.confidence} match (${evidence})`);
 }
 
 /** Every check of {@link PREFLIGHT_CHECK_IDS}, in that order. */
@@ -468,11 +463,6 @@ function describeDeleted(user: DeletedCloudUser): string {
 
 function describeRole(role: RoleAssignment): string {
   return `${role.roleName ?? `role ${role.roleDefinitionId}`} (${role.kind})`;
-}
-
-function joinWords(words: string[]): string {
-  if (words.length <= 1) return words.join('');
-  return `${words.slice(0, -1).join(', ')} and ${words[words.length - 1]}`;
 }
 
 function capitalize(text: string): string {

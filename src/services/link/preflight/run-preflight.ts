@@ -4,6 +4,7 @@ import type { CloudUserDetail } from '../../entra/cloud-user';
 import type { DirectoryService, DirectoryUser } from '../../ad/ad-directory';
 import { GraphPermissionError, UserNotFoundError } from '../../entra/graph-errors';
 import { scorePair } from '../pair-matching';
+import { EMPTY_MATCH_CONTEXT, loadMatchContext } from '../upn-suffixes';
 import type { Fact, PreflightFacts, RelayFact } from './checks';
 import { evaluateChecks } from './checks';
 import type { PreflightReport } from './report';
@@ -16,6 +17,8 @@ export interface PreflightServices {
   cloud: CloudDirectory;
   /** Null when no relay is configured: the sync-server check then fails. */
   relay: RelayPresence | null;
+  /** UPN_SUFFIX_MAP, for the same-person check's evidence. */
+  suffixMap: ReadonlyMap<string, string>;
 }
 
 /** The pair to check, by the ids the link request stores. */
@@ -65,14 +68,16 @@ export async function runPreflight(
   ]);
   const immutableId = ad.sourceAnchor.immutableId;
 
-  const [holders, domain, roles, objectIdentifier, syncFeatures, syncServer] = await Promise.allSettled([
-    services.cloud.findImmutableIdHolders(immutableId, call),
-    services.cloud.getDomainAuthentication(cloud.userPrincipalName, call),
-    services.cloud.getUserRoles(cloud.id, call),
-    services.cloud.getOnPremisesObjectIdentifier(cloud.id, call),
-    services.cloud.getSyncFeatures(call),
-    services.relay ? readRelay(services.relay, now()) : Promise.resolve(null),
-  ]);
+  const [holders, domain, roles, objectIdentifier, syncFeatures, syncServer, context] =
+    await Promise.allSettled([
+      services.cloud.findImmutableIdHolders(immutableId, call),
+      services.cloud.getDomainAuthentication(cloud.userPrincipalName, call),
+      services.cloud.getUserRoles(cloud.id, call),
+      services.cloud.getOnPremisesObjectIdentifier(cloud.id, call),
+      services.cloud.getSyncFeatures(call),
+      services.relay ? readRelay(services.relay, now()) : Promise.resolve(null),
+      loadMatchContext(services.cloud, services.suffixMap, call),
+    ]);
   const facts: PreflightFacts = {
     ad,
     cloud,
@@ -82,7 +87,7 @@ export async function runPreflight(
     objectIdentifier: factOf(objectIdentifier),
     syncFeatures: factOf(syncFeatures),
     syncServer: factOf(syncServer),
-    pair: scorePair(ad, cloud),
+    pair: scorePair(ad, cloud, context.status === 'fulfilled' ? context.value : EMPTY_MATCH_CONTEXT),
   };
   const checks = evaluateChecks(facts);
   return {

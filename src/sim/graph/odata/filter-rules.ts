@@ -133,6 +133,8 @@ export const USER_PROPERTIES = [
   'onPremisesUserPrincipalName',
   'onPremisesDistinguishedName',
   'jobTitle',
+  'employeeId',
+  'department',
   'businessPhones',
   'mobilePhone',
   'officeLocation',

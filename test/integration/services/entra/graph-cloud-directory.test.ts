@@ -123,9 +123,12 @@ describe('Graph service against the simulator (HTTP)', () => {
       );
       assert.deepEqual(Object.keys(result.items[0]).sort(), [
         'accountEnabled',
+        'department',
         'displayName',
+        'employeeId',
         'givenName',
         'id',
+        'jobTitle',
         'mail',
         'onPremisesSyncEnabled',
         'proxyAddresses',
@@ -219,6 +222,25 @@ describe('Graph service against the simulator (HTTP)', () => {
       const domain = await cloud.getDomainAuthentication('apes@contoso.com');
       assert.equal(domain.domain, 'contoso.com');
       assert.equal(domain.authenticationType, 'Managed');
+    });
+
+    it('lists the verified domains only, lower-case, for pair matching', async () => {
+      sim.state.domains.push({
+        id: 'Pending.Contoso.net',
+        authenticationType: 'Managed',
+        isDefault: false,
+        isInitial: false,
+        isVerified: false,
+      });
+      try {
+        assert.deepEqual((await cloud.listVerifiedDomains()).sort(), [
+          'contoso.com',
+          'contoso.onmicrosoft.com',
+          'fabrikam.com',
+        ]);
+      } finally {
+        sim.state.domains.pop();
+      }
     });
 
     it('lists active and eligible role assignments (none for a plain user)', async () => {

@@ -1,88 +1,307 @@
 import assert from 'node:assert/strict';
 import type { CloudUser } from '../../../../src/services/entra/cloud-user';
-import { DemoDirectory } from '../../../../src/sim/demo/demo-directory';
 import type { DirectoryUser } from '../../../../src/services/ad/ad-directory';
-import {
-  nameSimilarity,
-  preselectedPair,
-  rankPairs,
-  scorePair,
-} from '../../../../src/services/link/pair-matching';
-import { demoDirectoryUsers } from '../../../../src/sim/demo/demo-tenant';
+import type { MatchConfidence, MatchReason, PairMatch } from '../../../../src/services/link/pair-matching';
+import { fold, matchPairs, nameSimilarity, scorePair } from '../../../../src/services/link/pair-matching';
+import type { MatchContext } from '../../../../src/services/link/upn-suffixes';
+import { mappedDomain } from '../../../../src/services/link/upn-suffixes';
+import { sourceAnchorOf } from '../../../../src/services/ad/source-anchor';
 
-function cloud(upn: string, displayName: string, extra: Partial<CloudUser> = {}): CloudUser {
+/** contoso.com and its initial domain are verified; corp.example.test and corp.local are not. */
+const TENANT: MatchContext = {
+  verifiedDomains: new Set(['contoso.com', 'contoso.co.uk', 'contoso.onmicrosoft.com']),
+  suffixMap: new Map(),
+};
+const MAPPED: MatchContext = { ...TENANT, suffixMap: new Map([['corp.local', 'contoso.com']]) };
+
+let guid = 0;
+function ad(sam: string, displayName: string, extra: Partial<DirectoryUser> = {}): DirectoryUser {
+  const objectGuid = `00000000-0000-4000-8000-${String(++guid).padStart(12, '0')}`;
   return {
-    id: `id-${upn}`,
-    userPrincipalName: upn,
+    dn: `CN=${displayName},OU=Staff,DC=corp,DC=example,DC=test`,
+    sAMAccountName: sam,
+    userPrincipalName: `${sam}@corp.example.test`,
+    proxyAddresses: [],
     displayName,
-    mail: upn,
-    proxyAddresses: [`SMTP:${upn}`],
+    enabled: true,
+    objectGuid,
+    inSyncScope: true,
+    sourceAnchor: sourceAnchorOf({ objectGuid }, 'objectGUID'),
     ...extra,
   };
 }
 
-async function adUsers(): Promise<DirectoryUser[]> {
-  return (await new DemoDirectory(demoDirectoryUsers()).search('a', { limit: 50 })).users;
+function cloud(upn: string, displayName: string, extra: Partial<CloudUser> = {}): CloudUser {
+  return {
+    id: `id-${upn}-${displayName}`,
+    userPrincipalName: upn,
+    displayName,
+    mail: null,
+    proxyAddresses: [],
+    onPremisesSyncEnabled: null,
+    ...extra,
+  };
 }
 
+interface PairCase {
+  name: string;
+  ad: DirectoryUser;
+  cloud: CloudUser;
+  context?: MatchContext;
+  confidence: MatchConfidence;
+  reasons: MatchReason[];
+}
+
+const PAIRS: PairCase[] = [
+  {
+    name: 'issue 16: apes@corp.example.test and apes@contoso.com, same name (suffix not verified)',
+    ad: ad('apes', 'Aaron Pescasio'),
+    cloud: cloud('apes@contoso.com', 'Aaron Pescasio'),
+    confidence: 'strong',
+    reasons: ['same-login', 'same-upn-name', 'same-name'],
+  },
+  {
+    name: 'identical UPN, mail equal to the cloud UPN and the same name',
+    ad: ad('apes', 'Aaron Pescasio', {
+      userPrincipalName: 'apes@contoso.com',
+      mail: 'apes@contoso.com',
+      proxyAddresses: ['SMTP:apes@contoso.com'],
+    }),
+    cloud: cloud('apes@contoso.com', 'Aaron Pescasio', { mail: 'apes@contoso.com' }),
+    confidence: 'strong',
+    reasons: ['same-upn', 'ad-address-is-cloud-upn', 'same-login', 'same-name'],
+  },
+  {
+    name: 'UPN_SUFFIX_MAP maps corp.local to contoso.com',
+    ad: ad('aaron.p', 'Aaron Pescasio', { userPrincipalName: 'aaron.pescasio@corp.local' }),
+    cloud: cloud('aaron.pescasio@contoso.com', 'Aaron Pescasio'),
+    context: MAPPED,
+    confidence: 'strong',
+    reasons: ['mapped-upn', 'same-name'],
+  },
+  {
+    name: 'learned: ad.contoso.com is a subdomain of the verified contoso.com',
+    ad: ad('aaron.p', 'Aaron P. Pescasio', { userPrincipalName: 'aaron.pescasio@ad.contoso.com' }),
+    cloud: cloud('aaron.pescasio@contoso.com', 'Aaron Pescasio'),
+    confidence: 'strong',
+    reasons: ['mapped-upn', 'similar-name'],
+  },
+  {
+    name: 'AD proxyAddresses hold the cloud UPN (login differs)',
+    ad: ad('ap01', 'Aaron Pescasio', { proxyAddresses: ['SMTP:aaron@contoso.com', 'smtp:apes@contoso.com'] }),
+    cloud: cloud('apes@contoso.com', 'Aaron Pescasio'),
+    confidence: 'strong',
+    reasons: ['ad-address-is-cloud-upn', 'same-name'],
+  },
+  {
+    name: 'mailbox name shared across two verified domains',
+    ad: ad('ap01', 'Aaron Pescasio', { mail: 'aaron.pescasio@contoso.co.uk' }),
+    cloud: cloud('aaron.pescasio@contoso.com', 'Aaron Pescasio'),
+    confidence: 'strong',
+    reasons: ['same-mailbox-name', 'same-name'],
+  },
+  {
+    name: 'mailbox name under the AD user’s own UPN suffix (zoe.angstrom@corp.example.test)',
+    ad: ad('zangstrom', 'Zoë Ångström-Nuñez', { mail: 'zoe.angstrom@corp.example.test' }),
+    cloud: cloud('zoe.angstrom@contoso.com', 'Zoë Ångström-Nuñez'),
+    confidence: 'strong',
+    reasons: ['same-mailbox-name', 'same-name'],
+  },
+  {
+    name: 'the same local part in a domain the tenant does not own says nothing',
+    ad: ad('ap01', 'Someone Else', { mail: 'aaron.pescasio@gmail.example' }),
+    cloud: cloud('aaron.pescasio@contoso.com', 'Aaron Pescasio'),
+    confidence: 'none',
+    reasons: ['different-first-name'],
+  },
+  {
+    name: 'a renamed user: the old address is still a proxy address of the cloud user',
+    ad: ad('apeters', 'Anna Peters', { givenName: 'Anna', mail: 'anna.peters@contoso.com' }),
+    cloud: cloud('anna.smith@contoso.com', 'Anna Smith', {
+      givenName: 'Anna',
+      proxyAddresses: ['SMTP:anna.smith@contoso.com', 'smtp:anna.peters@contoso.com'],
+    }),
+    confidence: 'likely',
+    reasons: ['shared-address'],
+  },
+  {
+    name: 'non-ASCII names fold to the same name',
+    ad: ad('zangstrom', 'Zoë Ångström-Nuñez'),
+    cloud: cloud('zangstrom@contoso.com', 'ZOE ANGSTROM NUNEZ'),
+    confidence: 'strong',
+    reasons: ['same-login', 'same-upn-name', 'same-name'],
+  },
+  {
+    name: 'same name, different people: nothing but the name',
+    ad: ad('cgreen', 'Chris Green', { department: 'Finance' }),
+    cloud: cloud('chris.green@contoso.com', 'Chris Green', { department: 'Marketing' }),
+    confidence: 'weak',
+    reasons: ['same-name'],
+  },
+  {
+    name: 'same login, different first name (jdoe is John on-prem, Jane in the cloud)',
+    ad: ad('jdoe', 'John Doe', { givenName: 'John' }),
+    cloud: cloud('jdoe@contoso.com', 'Jane Doe', { givenName: 'Jane' }),
+    confidence: 'weak',
+    reasons: ['same-login', 'same-upn-name', 'different-first-name'],
+  },
+  {
+    name: 'a different employee ID outweighs the same name and login',
+    ad: ad('jdoe', 'John Doe', { employeeId: '1001' }),
+    cloud: cloud('jdoe@contoso.com', 'John Doe', { employeeId: '2002' }),
+    confidence: 'likely',
+    reasons: ['same-login', 'same-upn-name', 'same-name', 'different-employee-id'],
+  },
+  {
+    name: 'nothing in common',
+    ad: ad('apes', 'Aaron Pescasio'),
+    cloud: cloud('lrobbins@contoso.com', 'Lynne Robbins'),
+    confidence: 'none',
+    reasons: ['different-first-name'],
+  },
+];
+
 describe('pair matching', () => {
-  it('scores the same person by UPN, primary SMTP, mail, login and name, with every reason', async () => {
-    const apes = (await adUsers()).find((u) => u.sAMAccountName === 'apes')!;
-    const pair = scorePair(apes, cloud('apes@contoso.com', 'Aaron Pescasio'));
-    assert.deepEqual(pair.reasons, [
-      'same-upn',
-      'primary-smtp-in-proxy-addresses',
-      'same-mail',
-      'same-login',
-      'similar-name',
-    ]);
-    assert.equal(pair.score, 100);
+  describe('evidence and confidence of one pair', () => {
+    for (const c of PAIRS) {
+      it(c.name, () => {
+        const pair = scorePair(c.ad, c.cloud, c.context ?? TENANT);
+        assert.deepEqual(
+          [...pair.evidence.map((e) => e.reason)].sort(),
+          [...c.reasons].sort(),
+          pair.evidence.map((e) => e.text).join('; '),
+        );
+        assert.equal(pair.confidence, c.confidence, `score ${pair.score}`);
+      });
+    }
+
+    it('words the suffix map in the evidence', () => {
+      const pair = scorePair(PAIRS[2].ad, PAIRS[2].cloud, MAPPED);
+      assert.match(
+        pair.evidence[0].text,
+        /^AD UPN aaron\.pescasio@corp\.local maps to aaron\.pescasio@contoso\.com \(corp\.local → contoso\.com\)$/,
+      );
+    });
+
+    it('without the tenant’s domains only identical addresses count (a failed domain read fails closed)', () => {
+      const mailbox = PAIRS.find((c) => c.reasons.includes('same-mailbox-name'))!;
+      const pair = scorePair(mailbox.ad, mailbox.cloud);
+      assert.ok(!pair.evidence.some((e) => e.reason === 'same-mailbox-name'));
+      assert.equal(pair.confidence, 'weak');
+    });
   });
 
-  it('gives nothing to two different people', async () => {
-    const apes = (await adUsers()).find((u) => u.sAMAccountName === 'apes')!;
-    const pair = scorePair(apes, cloud('lrobbins@contoso.com', 'Lynne Robbins'));
-    assert.deepEqual(pair.reasons, []);
-    assert.equal(pair.score, 0);
+  interface ListCase {
+    name: string;
+    ad: DirectoryUser[];
+    cloud: CloudUser[];
+    kind: PairMatch['kind'];
+    /** The preselected pair as `sam ↔ upn`, for `clear`. */
+    picked?: string;
+  }
+
+  const aaron = ad('apes', 'Aaron Pescasio');
+  const johnIt = ad('jdoe', 'John Doe', { employeeId: '1001', department: 'IT' });
+  const johnSales = ad('jdoe2', 'John Doe', { employeeId: '2002', department: 'Sales' });
+  const LISTS: ListCase[] = [
+    {
+      name: 'issue 16: one AD account and one cloud user with different suffixes are preselected',
+      ad: [aaron],
+      cloud: [cloud('apes@contoso.com', 'Aaron Pescasio')],
+      kind: 'clear',
+      picked: 'apes ↔ apes@contoso.com',
+    },
+    {
+      name: 'two John Does on-prem: the employee ID picks the right one',
+      ad: [johnIt, johnSales],
+      cloud: [cloud('john.doe@contoso.com', 'John Doe', { employeeId: '2002', department: 'Sales' })],
+      kind: 'clear',
+      picked: 'jdoe2 ↔ john.doe@contoso.com',
+    },
+    {
+      name: 'two John Does on-prem and nothing else to tell them apart: a tie',
+      ad: [ad('jdoe', 'John Doe'), ad('jdoe2', 'John Doe')],
+      cloud: [cloud('john.doe@contoso.com', 'John Doe')],
+      kind: 'tie',
+    },
+    {
+      name: 'two cloud twins that match equally: a tie, never a guess',
+      ad: [aaron],
+      cloud: [cloud('apes@contoso.com', 'Aaron Pescasio'), cloud('apes@contoso.co.uk', 'Aaron Pescasio')],
+      kind: 'tie',
+    },
+    {
+      name: 'a synced cloud user is never preselected, even when it matches best',
+      ad: [aaron],
+      cloud: [
+        cloud('apes@contoso.com', 'Aaron Pescasio', { onPremisesSyncEnabled: true }),
+        cloud('aaron.pescasio@contoso.onmicrosoft.com', 'Aaron Pescasio'),
+      ],
+      kind: 'weak',
+    },
+    {
+      name: 'a user converted from sync is never preselected either',
+      ad: [aaron],
+      cloud: [cloud('apes@contoso.com', 'Aaron Pescasio', { onPremisesSyncEnabled: false })],
+      kind: 'none',
+    },
+    {
+      name: 'only a name in common: weak, nothing preselected',
+      ad: [ad('cgreen', 'Chris Green')],
+      cloud: [cloud('chris.green@contoso.com', 'Chris Green')],
+      kind: 'weak',
+    },
+    {
+      name: 'two strong pairs of different people, close but not equal: nothing preselected',
+      ad: [aaron, ad('apeters', 'Anna Peters', { department: 'Finance' })],
+      cloud: [
+        cloud('apes@contoso.com', 'Aaron Pescasio'),
+        cloud('apeters@contoso.com', 'Anna Peters', { department: 'Finance' }),
+      ],
+      kind: 'close',
+    },
+    { name: 'nothing found', ad: [], cloud: [], kind: 'none' },
+  ];
+
+  describe('what a list of candidates preselects', () => {
+    for (const c of LISTS) {
+      it(c.name, () => {
+        const match = matchPairs(c.ad, c.cloud, TENANT);
+        assert.equal(
+          match.kind,
+          c.kind,
+          JSON.stringify(match, (k, v) => (k === 'ad' || k === 'cloud' ? v.userPrincipalName : v)),
+        );
+        if (match.kind === 'clear') {
+          assert.equal(`${match.pair.ad.sAMAccountName} ↔ ${match.pair.cloud.userPrincipalName}`, c.picked);
+        }
+      });
+    }
+
+    it('counts the cloud users that cannot be linked', () => {
+      const match = matchPairs(
+        [aaron],
+        [cloud('apes@contoso.com', 'Aaron Pescasio', { onPremisesSyncEnabled: true })],
+      );
+      assert.deepEqual(match, { kind: 'none', unlinkable: 1 });
+    });
   });
 
-  it('finds the primary SMTP among the cloud proxy addresses even when UPNs differ', async () => {
-    const apes = (await adUsers()).find((u) => u.sAMAccountName === 'apes')!;
-    const pair = scorePair(
-      apes,
-      cloud('aaron.p@contoso.onmicrosoft.com', 'A. Pescasio', {
-        mail: null,
-        proxyAddresses: ['SMTP:aaron.p@contoso.onmicrosoft.com', 'smtp:APES@contoso.com'],
-      }),
-    );
-    assert.deepEqual(pair.reasons, ['primary-smtp-in-proxy-addresses']);
-  });
+  describe('names and suffixes', () => {
+    it('folds accents, case and punctuation', () => {
+      assert.equal(fold('Zoë Ångström-Nuñez'), 'zoe angstrom nunez');
+      assert.equal(nameSimilarity(fold('Zoë Ångström-Nuñez'), fold('zoe angstrom nunez')), 1);
+      assert.ok(nameSimilarity(fold('Zoë Ångström-Nuñez'), fold('Zoe Angstrom')) >= 0.8);
+      assert.ok(nameSimilarity(fold('Zoë Ångström'), fold('Anna Peters')) < 0.3);
+      assert.equal(nameSimilarity('', ''), 0);
+    });
 
-  it('treats names alike across accents, case and punctuation', () => {
-    const ad = { displayName: 'Zoë Ångström-Nuñez' } as DirectoryUser;
-    assert.equal(nameSimilarity(ad, cloud('z@x', 'zoe angstrom nunez')), 1);
-    assert.ok(nameSimilarity(ad, cloud('z@x', 'Zoe Angstrom')) >= 0.8);
-    assert.ok(nameSimilarity(ad, cloud('z@x', 'Anna Peters')) < 0.3);
-    assert.equal(nameSimilarity({} as DirectoryUser, cloud('z@x', '')), 0);
-  });
-
-  it('ranks the plausible pair first and preselects it', async () => {
-    const ads = await adUsers();
-    const clouds = [cloud('apeters@contoso.com', 'Anna Peters'), cloud('apes@contoso.com', 'Aaron Pescasio')];
-    const [best] = rankPairs(ads, clouds);
-    assert.equal(best.ad.sAMAccountName, 'apes');
-    assert.equal(best.cloud.userPrincipalName, 'apes@contoso.com');
-    assert.equal(preselectedPair(ads, clouds)?.cloud.userPrincipalName, 'apes@contoso.com');
-  });
-
-  it('preselects nothing on a tie or when nothing is plausible, so the admin must choose', async () => {
-    const apes = (await adUsers()).filter((u) => u.sAMAccountName === 'apes');
-    const twins = [
-      cloud('apes@contoso.com', 'Aaron Pescasio', { id: 'a' }),
-      cloud('apes@contoso.com', 'Aaron Pescasio', { id: 'b' }),
-    ];
-    assert.equal(preselectedPair(apes, twins), undefined);
-    assert.equal(preselectedPair(apes, [cloud('x@fabrikam.com', 'Someone Else')]), undefined);
-    assert.equal(preselectedPair([], []), undefined);
+    it('maps a suffix by the setting, by a verified domain or by a verified parent, else not at all', () => {
+      assert.equal(mappedDomain('CORP.LOCAL', MAPPED), 'contoso.com');
+      assert.equal(mappedDomain('contoso.com', TENANT), 'contoso.com');
+      assert.equal(mappedDomain('ad.contoso.com', TENANT), 'contoso.com');
+      assert.equal(mappedDomain('corp.example.test', TENANT), undefined);
+      assert.equal(mappedDomain('com', TENANT), undefined);
+    });
   });
 });

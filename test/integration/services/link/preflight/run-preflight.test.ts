@@ -113,6 +113,7 @@ describe('preflight against the Graph simulator (HTTP)', () => {
       directory: new DemoDirectory([...demoDirectoryUsers(), ...Object.values(COUNTERPARTS)]),
       cloud,
       relay,
+      suffixMap: new Map(),
     };
   });
 

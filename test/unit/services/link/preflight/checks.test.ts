@@ -417,12 +417,32 @@ describe('preflight checks', () => {
   });
 
   describe('same-person', () => {
-    it('passes a pair that agrees on addresses and names, listing them in words', () => {
+    it('passes a pair that agrees on addresses and names, saying how sure and why', () => {
       const check = samePersonCheck(scorePair(adUser(), cloudUser()));
+      assertShape(check, 'pass');
+      assert.equal(
+        check.detail,
+        'apes and apes@contoso.com: strong match (same UPN, an AD mail address is the cloud UPN, ' +
+          'AD login is the cloud UPN name, same display name)',
+      );
+    });
+
+    it('passes without a warning when only the UPN suffix differs (issue 16: corp.example.test vs contoso.com)', () => {
+      const check = samePersonCheck(
+        scorePair(
+          adUser({
+            userPrincipalName: 'apes@corp.example.test',
+            mail: undefined,
+            proxyAddresses: [],
+            primarySmtp: undefined,
+          }),
+          cloudUser({ mail: null, proxyAddresses: [] }),
+        ),
+      );
       assertShape(check, 'pass');
       assert.match(
         check.detail,
-        /^apes and apes@contoso\.com agree on UPN, primary SMTP address, mail, login and name \(score 100\)$/,
+        /^apes and apes@contoso\.com: strong match \(AD login is the cloud UPN name/,
       );
     });
 
@@ -434,7 +454,10 @@ describe('preflight checks', () => {
         ),
       );
       assertShape(check, 'warn');
-      assert.match(check.detail, /^apes and a\.p@fabrikam\.com agree only on name \(score 20\)$/);
+      assert.equal(
+        check.detail,
+        'apes and a.p@fabrikam.com may not be the same person (weak match: same display name)',
+      );
       assert.match(check.fix ?? '', /same person/);
     });
 

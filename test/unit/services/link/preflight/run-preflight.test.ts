@@ -42,7 +42,8 @@ type Method =
   | 'getDomainAuthentication'
   | 'getUserRoles'
   | 'getOnPremisesObjectIdentifier'
-  | 'getSyncFeatures';
+  | 'getSyncFeatures'
+  | 'listVerifiedDomains';
 
 /** A CloudDirectory answering from fixed values, recording the options of every call. */
 class FakeCloud implements CloudDirectory {
@@ -88,6 +89,9 @@ class FakeCloud implements CloudDirectory {
   }
   getOnPremisesObjectIdentifier(_id: string, options?: CloudCallOptions) {
     return this.answer('getOnPremisesObjectIdentifier', options, () => this.objectIdentifier);
+  }
+  listVerifiedDomains(options?: CloudCallOptions) {
+    return this.answer('listVerifiedDomains', options, () => ['contoso.com', 'contoso.onmicrosoft.com']);
   }
   getSyncFeatures(options?: CloudCallOptions) {
     return this.answer('getSyncFeatures', options, () => this.features);
@@ -154,7 +158,12 @@ describe('runPreflight', () => {
 
   beforeEach(async () => {
     cloud = new FakeCloud();
-    services = { directory: new DemoDirectory(demoDirectoryUsers()), cloud, relay: await freshRelay() };
+    services = {
+      directory: new DemoDirectory(demoDirectoryUsers()),
+      cloud,
+      relay: await freshRelay(),
+      suffixMap: new Map(),
+    };
   });
 
   it('passes Aaron Pescasio’s pair: every check in order, with the value to write and when', async () => {
@@ -264,6 +273,7 @@ describe('runPreflight', () => {
       'getSyncFeatures',
       'getUser',
       'getUserRoles',
+      'listVerifiedDomains',
     ]);
     assert.ok(cloud.calls.every((c) => c.options?.deadline === deadline));
   });
@@ -278,7 +288,7 @@ describe('runPreflight', () => {
       return user;
     };
     const running = run();
-    while (cloud.calls.length < 6) await new Promise((resolve) => setImmediate(resolve));
+    while (cloud.calls.length < 7) await new Promise((resolve) => setImmediate(resolve));
     open();
     assert.equal((await running).verdict, 'pass');
   });
