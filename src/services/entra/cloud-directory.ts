@@ -5,6 +5,7 @@ import type {
   ImmutableIdHolders,
   Knowable,
   OrganizationSync,
+  RoleGroupMemberships,
   SyncFeatures,
   UserRoles,
 } from './cloud-user';
@@ -29,20 +30,32 @@ export interface CloudSearchOptions extends CloudCallOptions {
  * (see graph-errors.ts) whose message can be shown in the chat as is.
  */
 export interface CloudDirectory {
-  /** `$search` on displayName, mail and userPrincipalName (prefix match per word). */
+  /**
+   * `$search` on displayName (Graph's tokens: words, case changes, symbols) and on mail and
+   * userPrincipalName (from the start of the value).
+   */
   searchUsers(text: string, options?: CloudSearchOptions): Promise<PagedResult<CloudUser>>;
   /** One user with every property preflight needs. @throws UserNotFoundError */
   getUser(idOrUpn: string, options?: CloudCallOptions): Promise<CloudUserDetail>;
   /** Several users at once ($batch); missing ones are left out. */
   getUsers(ids: string[], options?: CloudCallOptions): Promise<CloudUserDetail[]>;
-  /** Live and recycle-bin users holding this ImmutableId. */
+  /**
+   * Live and recycle-bin users holding this ImmutableId now: the advanced query that finds them
+   * may lag, so each one it lists is read again by id before it is reported.
+   */
   findImmutableIdHolders(immutableId: string, options?: CloudCallOptions): Promise<ImmutableIdHolders>;
   /** How the domain of a UPN (or a domain name) authenticates. */
   getDomainAuthentication(upnOrDomain: string, options?: CloudCallOptions): Promise<DomainAuthentication>;
   /** The tenant's verified domain names (`GET /domains`, Domain.Read.All, the read the domain check uses). */
   listVerifiedDomains(options?: CloudCallOptions): Promise<string[]>;
-  /** Active and eligible directory role assignments of a user. */
+  /**
+   * Active and eligible directory role assignments of a user (assigned to the user itself; roles
+   * held through a group do not show here, see {@link getRoleAssignableGroups}). A tenant without
+   * Entra ID P2 has no eligible roles: `pim` says so.
+   */
   getUserRoles(userId: string, options?: CloudCallOptions): Promise<UserRoles>;
+  /** The role-assignable groups the user is a member (transitively) or an owner of. */
+  getRoleAssignableGroups(userId: string, options?: CloudCallOptions): Promise<RoleGroupMemberships>;
   /**
    * The user's onPremisesObjectIdentifier (beta). Unknown, not an error, when Graph does not
    * return the property (it is not in the published metadata yet).

@@ -69,6 +69,30 @@ export interface RoleAssignment {
 export interface UserRoles {
   active: RoleAssignment[];
   eligible: RoleAssignment[];
+  /**
+   * `not-licensed`: the tenant has no Entra ID P2, so PIM does not exist there and no role can be
+   * eligible (Graph answered AadPremiumLicenseRequired); `eligible` is then empty by fact.
+   */
+  pim: 'available' | 'not-licensed';
+  truncated: boolean;
+}
+
+/** A role-assignable group the user is a member or an owner of. */
+export interface RoleGroupMembership {
+  id: string;
+  /** Null when Graph listed the group without its properties (too few permissions to read groups). */
+  displayName: string | null;
+  relation: 'member' | 'owner';
+  /**
+   * True when Graph returned `isAssignableToRole: true`; false when it listed the group for the
+   * role-assignable filter without its properties, so Anchor cannot tell.
+   */
+  confirmed: boolean;
+}
+
+/** The user's memberships and ownerships of role-assignable groups. */
+export interface RoleGroupMemberships {
+  groups: RoleGroupMembership[];
   truncated: boolean;
 }
 

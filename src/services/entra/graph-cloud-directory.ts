@@ -9,6 +9,8 @@ import type {
   Knowable,
   OrganizationSync,
   RoleAssignment,
+  RoleGroupMembership,
+  RoleGroupMemberships,
   SyncFeatures,
   UserRoles,
 } from './cloud-user';
@@ -16,8 +18,14 @@ import type { GraphApi } from './graph-api';
 import { batchGet } from './graph-batch';
 import { startCall } from './graph-call';
 import type { GraphCall } from './graph-call';
-import { CloudDirectoryError, GraphPermissionError, GraphRequestError } from './graph-errors';
+import {
+  CloudDirectoryError,
+  GraphPermissionError,
+  GraphRequestError,
+  PremiumLicenseRequiredError,
+} from './graph-errors';
 import { collectPages } from './graph-paging';
+import { userSearchExpression } from './graph-search';
 
 /** Properties a search result shows. */
 const SEARCH_SELECT = [
@@ -58,6 +66,13 @@ const EVENTUAL = { ConsistencyLevel: 'eventual' };
 /** More holders than this would mean a broken tenant; listing them all would not help. */
 const HOLDER_CAP = 50;
 const ROLE_CAP = 200;
+const GROUP_CAP = 200;
+
+interface GroupBody {
+  id: string;
+  displayName?: string | null;
+  isAssignableToRole?: boolean | null;
+}
 
 interface RoleAssignmentBody {
   id: string;
@@ -83,9 +98,8 @@ export class GraphCloudDirectory implements CloudDirectory {
   ) {}
 
   async searchUsers(text: string, options: CloudSearchOptions = {}) {
-    const term = text.replace(/["\\]/g, ' ').trim();
-    if (!term) throw new CloudDirectoryError('Type part of a name, UPN or mail address to search for.');
-    const search = ['displayName', 'mail', 'userPrincipalName'].map((p) => `"${p}:${term}"`).join(' OR ');
+    const search = userSearchExpression(text);
+    if (!search) throw new CloudDirectoryError('Type part of a name, UPN or mail address to search for.');
     const limit = Math.max(1, Math.min(options.limit ?? DEFAULT_SEARCH_LIMIT, MAX_SEARCH_RESULTS));
     return collectPages<CloudUser>(
       this.api,
@@ -157,9 +171,28 @@ export class GraphCloudDirectory implements CloudDirectory {
         HOLDER_CAP,
       ),
     ]);
+    // The listing is an advanced query, answered from an index that may lag a few seconds behind
+    // writes: a value just cleared (a rollback, an admin's fix) can still be listed. Each holder it
+    // lists is read again by id, which is not eventually consistent, and kept only if it still
+    // holds the value. (A value just written but not listed yet is refused by the PATCH itself:
+    // Graph checks uniqueness on write.)
+    const users = await this.stillHolding<CloudUserDetail>(
+      live.items,
+      '/users',
+      DETAIL_SELECT,
+      immutableId,
+      call,
+    );
+    const deletedUsers = await this.stillHolding<DeletedCloudUser>(
+      deleted.items,
+      '/directory/deletedItems',
+      DELETED_SELECT,
+      immutableId,
+      call,
+    );
     return {
-      users: live.items.map(withDefaults),
-      deletedUsers: deleted.items,
+      users: users.map(withDefaults),
+      deletedUsers,
       truncated: live.truncated || deleted.truncated,
     };
   }
@@ -210,12 +243,50 @@ export class GraphCloudDirectory implements CloudDirectory {
         },
         call,
         ROLE_CAP,
-      ),
+      ).catch((err: unknown) => {
+        // Without Entra ID P2 there is no PIM, so nothing can be eligible: a fact, not a failure.
+        // Every other failure still makes the roles unreadable.
+        if (err instanceof PremiumLicenseRequiredError) return null;
+        throw err;
+      }),
     ]);
     return {
       active: active.items.map((a) => toRole(a, 'active')),
-      eligible: eligible.items.map((a) => toRole(a, 'eligible')),
-      truncated: active.truncated || eligible.truncated,
+      eligible: eligible?.items.map((a) => toRole(a, 'eligible')) ?? [],
+      pim: eligible ? 'available' : 'not-licensed',
+      truncated: active.truncated || (eligible?.truncated ?? false),
+    };
+  }
+
+  async getRoleAssignableGroups(
+    userId: string,
+    options: CloudCallOptions = {},
+  ): Promise<RoleGroupMemberships> {
+    const call = this.call(options);
+    // A cast and a $filter on a user's relationships are advanced queries (ConsistencyLevel and
+    // $count). transitiveMemberOf also covers nested groups; ownedObjects is not transitive.
+    const query =
+      `$filter=${enc('isAssignableToRole eq true')}&$count=true` +
+      `&$select=id,displayName,isAssignableToRole`;
+    const list = (relation: 'transitiveMemberOf' | 'ownedObjects') =>
+      collectPages<GroupBody>(
+        this.api,
+        {
+          method: 'GET',
+          path: `/users/${enc(userId)}/${relation}/microsoft.graph.group?${query}`,
+          headers: EVENTUAL,
+          errorContext: { user: userId },
+        },
+        call,
+        GROUP_CAP,
+      );
+    const [member, owner] = await Promise.all([list('transitiveMemberOf'), list('ownedObjects')]);
+    return {
+      groups: [
+        ...member.items.map((g) => toGroup(g, 'member')),
+        ...owner.items.map((g) => toGroup(g, 'owner')),
+      ],
+      truncated: member.truncated || owner.truncated,
     };
   }
 
@@ -332,6 +403,35 @@ export class GraphCloudDirectory implements CloudDirectory {
     );
   }
 
+  /** The listed holders that, read again by id, still hold `value` (missing ones are dropped). */
+  private async stillHolding<T extends { id: string; onPremisesImmutableId: string | null }>(
+    listed: T[],
+    collection: '/users' | '/directory/deletedItems',
+    select: string[],
+    value: string,
+    call: GraphCall,
+  ): Promise<T[]> {
+    if (listed.length === 0) return [];
+    const outcomes = await batchGet<T>(
+      this.api,
+      listed.map((u, i) => ({
+        id: String(i + 1),
+        url: `${collection}/${enc(u.id)}?$select=${select.join(',')}`,
+        errorContext: { user: u.id },
+      })),
+      call,
+    );
+    const holding: T[] = [];
+    for (const outcome of outcomes) {
+      if (outcome.ok) {
+        if (outcome.body.onPremisesImmutableId === value) holding.push(outcome.body);
+      } else if (outcome.error.status !== 404) {
+        throw outcome.error;
+      }
+    }
+    return holding;
+  }
+
   private call(options: CloudCallOptions): GraphCall {
     if (options.deadline === undefined) return startCall(this.options.timeoutMs, options.signal);
     return {
@@ -357,6 +457,15 @@ function flag(value: unknown): boolean | null {
 
 function withDefaults<T extends CloudUserDetail>(user: T): T {
   return { ...user, proxyAddresses: user.proxyAddresses ?? [] };
+}
+
+function toGroup(body: GroupBody, relation: RoleGroupMembership['relation']): RoleGroupMembership {
+  return {
+    id: body.id,
+    displayName: body.displayName ?? null,
+    relation,
+    confirmed: body.isAssignableToRole === true,
+  };
 }
 
 function toRole(body: RoleAssignmentBody, kind: RoleAssignment['kind']): RoleAssignment {

@@ -4,6 +4,8 @@ import {
   ImmutableIdConflictError,
   InvalidImmutableIdError,
   OnPremisesMasteredError,
+  PremiumLicenseRequiredError,
+  PrivilegedTargetError,
   UserNotFoundError,
 } from './graph-errors';
 import type { GraphAnswer } from './graph-errors';
@@ -38,6 +40,10 @@ export function toDomainError(answer: GraphAnswer, context: ErrorContext = {}): 
   if (answer.status === 400 && context.writesImmutableId && /onPremisesImmutableId/i.test(text)) {
     return new InvalidImmutableIdError(answer);
   }
+  if (answer.code === 'AadPremiumLicenseRequired') return new PremiumLicenseRequiredError(answer);
+  // Writing onPremisesImmutableId is a sensitive action: a 403 there means the target is beyond
+  // the app's roles (an admin, or in a role-assignable group), not a read permission to grant.
+  if (answer.status === 403 && context.writesImmutableId) return new PrivilegedTargetError(answer);
   if (answer.status === 403) return new GraphPermissionError(answer);
   return new GraphRequestError(answer);
 }

@@ -116,6 +116,36 @@ export class InvalidImmutableIdError extends GraphRequestError {
   }
 }
 
+/**
+ * The tenant has no Entra ID P2 (or ID Governance), so it has no Privileged Identity Management:
+ * Graph answers 400 AadPremiumLicenseRequired to PIM reads such as roleEligibilitySchedules.
+ */
+export class PremiumLicenseRequiredError extends GraphRequestError {
+  constructor(answer: GraphAnswer) {
+    super(answer, 'The tenant has no Microsoft Entra ID P2 licence, so it has no PIM (eligible roles).');
+    this.name = 'PremiumLicenseRequiredError';
+  }
+}
+
+/**
+ * Graph refused to change the user's onPremisesImmutableId (403). Changing it is a sensitive
+ * action: for a user with most admin roles, any custom role, or membership or ownership of a
+ * role-assignable group only a Privileged Authentication Administrator or Global Administrator
+ * may do it, so Graph treats the target as privileged. (A missing User.ReadWrite.All answers the
+ * same 403; the advice names it second.)
+ */
+export class PrivilegedTargetError extends GraphRequestError {
+  constructor(answer: GraphAnswer) {
+    super(
+      answer,
+      'Graph refused to change onPremisesImmutableId of this user: the target is privileged (an admin ' +
+        'role, a custom role, or a member or owner of a role-assignable group), and only a Privileged ' +
+        'Authentication Administrator or Global Administrator may change it.',
+    );
+    this.name = 'PrivilegedTargetError';
+  }
+}
+
 /** The app lacks a permission or role for this request. */
 export class GraphPermissionError extends GraphRequestError {
   constructor(answer: GraphAnswer) {

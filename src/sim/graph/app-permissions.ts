@@ -23,7 +23,38 @@ export const READ_PERMISSIONS = {
     'RoleManagement.ReadWrite.Directory',
   ],
   domains: ['Domain.Read.All', 'Directory.Read.All', 'Domain.ReadWrite.All', 'Directory.ReadWrite.All'],
+  /** `GET /users/{id}/transitiveMemberOf` and `/memberOf` ("List a user's memberships"). */
+  memberOf: [
+    'User.Read.All',
+    'User.ReadWrite.All',
+    'GroupMember.Read.All',
+    'Group.Read.All',
+    'Directory.Read.All',
+    'Directory.ReadWrite.All',
+  ],
+  /** `GET /users/{id}/ownedObjects`. */
+  ownedObjects: ['User.Read.All', 'User.ReadWrite.All', 'Directory.Read.All', 'Directory.ReadWrite.All'],
+  /**
+   * Reading a group's properties where a user's memberships list it: with User.Read.All alone
+   * Graph returns only the group's id ("limited information"; reported by Merill Fernando, 2024).
+   */
+  groupProperties: [
+    'GroupMember.Read.All',
+    'Group.Read.All',
+    'Directory.Read.All',
+    'Group.ReadWrite.All',
+    'Directory.ReadWrite.All',
+  ],
 } as const;
+
+/**
+ * Whether the calling app was granted one of `allowed`. An app registered without a `permissions`
+ * list holds every permission Anchor asks for.
+ */
+export function holdsPermission(state: TenantState, req: SimRequest, allowed: readonly string[]): boolean {
+  const app = state.clients.find((c) => c.clientId === req.app?.clientId);
+  return !app?.permissions || app.permissions.some((p) => allowed.includes(p));
+}
 
 /**
  * Refuses the request like Graph does (403 Authorization_RequestDenied) unless the calling app was
@@ -32,8 +63,7 @@ export const READ_PERMISSIONS = {
  * there a change takes effect with the next token; tests change them between requests).
  */
 export function requirePermission(state: TenantState, req: SimRequest, allowed: readonly string[]): void {
-  const app = state.clients.find((c) => c.clientId === req.app?.clientId);
-  if (!app?.permissions || app.permissions.some((p) => allowed.includes(p))) return;
+  if (holdsPermission(state, req, allowed)) return;
   throw new GraphSimError(
     403,
     'Authorization_RequestDenied',

@@ -8,6 +8,7 @@ import { registerAdminRoutes } from './routes/admin-routes';
 import { runBatch } from './routes/batch';
 import { registerDeletedItemsRoutes } from './routes/deleted-items-routes';
 import { registerDirectoryRoutes } from './routes/directory-routes';
+import { registerMembershipRoutes } from './routes/membership-routes';
 import { FaultInjector } from './faults';
 import { flatHeaders, readBody, send } from './http-io';
 import type { SimAdUser, SimSyncError, SyncReport } from './model';
@@ -83,6 +84,7 @@ export class GraphSimulator {
     registerRoleRoutes(this.graph, ctx);
     registerGroupRoutes(this.graph, ctx);
     registerTeamworkRoutes(this.graph, ctx);
+    registerMembershipRoutes(this.graph, ctx);
     registerAdminRoutes(this.admin, {
       state: this.state,
       faults: this.faults,
@@ -223,6 +225,8 @@ export class GraphSimulator {
 
   /** One Graph request (direct or batched): faults, throttling, route, error envelope, log. */
   private async dispatch(req: SimRequest): Promise<SimResponse> {
+    // The advanced-query index sees what changed up to now (and, after a write, the write).
+    this.state.advancedIndex.record();
     const response = await this.guard(req, () => {
       if (req.inBatch && req.path === '/$batch')
         throw new GraphSimError(400, 'BadRequest', 'Nested batch requests are not supported.');
@@ -231,6 +235,7 @@ export class GraphSimulator {
       this.throttle.charge(req.app?.clientId ?? '', cost(req));
       return this.graph.route(req);
     });
+    if (req.method !== 'GET') this.state.advancedIndex.record();
     return this.log(req, response);
   }
 

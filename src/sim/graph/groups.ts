@@ -1,15 +1,11 @@
-/** A security group: its members are user or group object ids (groups nest). */
-export interface SimGroup {
-  id: string;
-  displayName: string;
-  members: string[];
-}
+import type { SimGroup } from './model';
 
 /**
  * The ids of every object in the group, nested groups flattened (each once, nested groups
  * included as members themselves, as Graph's transitiveMembers lists them).
  */
-export function transitiveMemberIds(groups: ReadonlyMap<string, SimGroup>, groupId: string): string[] {
+export function transitiveMemberIds(list: readonly SimGroup[], groupId: string): string[] {
+  const groups = new Map(list.map((g) => [g.id, g]));
   const seen = new Set<string>();
   const visit = (id: string) => {
     for (const member of groups.get(id)?.members ?? []) {

@@ -76,12 +76,33 @@ export interface SimSyncFeatures {
   passwordSyncEnabled: boolean;
 }
 
+/**
+ * A group of the tenant, as far as the simulator models it: role-assignable groups carry
+ * directory roles to their members, and their members and owners count as privileged targets.
+ */
+export interface SimGroup {
+  id: string;
+  displayName: string;
+  /**
+   * Only a role-assignable group can be assigned a directory role (set at creation in Entra).
+   * Defaults to false.
+   */
+  isAssignableToRole?: boolean;
+  /** User or group object ids; security groups nest, role-assignable groups cannot nest groups. */
+  members: string[];
+  /** User ids. Defaults to none. */
+  owners?: string[];
+}
+
 /** An app that may get tokens; the secret is checked when given. */
 export interface SimClientApp {
   clientId: string;
   clientSecret?: string;
-  /** Whether the app holds an admin role that lets it update users with privileged roles. */
-  canUpdatePrivilegedUsers?: boolean;
+  /**
+   * Directory roles assigned to the app's service principal (role definition or template ids),
+   * e.g. Privileged Authentication Administrator to change sensitive properties of admins.
+   */
+  roles?: string[];
   /**
    * Application permissions granted with admin consent (e.g. `RoleManagement.Read.Directory`);
    * absent: every permission Anchor asks for. Only the reads that name them check them.
@@ -96,6 +117,8 @@ export interface SimAdUser {
   sAMAccountName: string;
   userPrincipalName: string;
   mail?: string;
+  /** `SMTP:` (primary) and `smtp:` addresses; the primary one, or else `mail`, is soft matched. */
+  proxyAddresses?: string[];
   displayName: string;
   givenName?: string;
   surname?: string;

@@ -1,11 +1,9 @@
 /** The Graph API versions the simulator serves. */
 export type GraphVersion = 'v1.0' | 'beta';
 
-/** The app a bearer token was issued to. */
+/** The app a bearer token was issued to; its permissions and roles are looked up by client id. */
 export interface AppIdentity {
   clientId: string;
-  /** Whether the app holds an admin role that lets it update privileged users. */
-  canUpdatePrivilegedUsers: boolean;
 }
 
 /**

@@ -8,11 +8,16 @@ const OBJECT_IDENTIFIER_BLOCK =
 /** The InvalidHardMatch text when the tenant blocks cloud object takeover (domain.md). */
 const TAKEOVER_BLOCK = 'Another cloud created object with the same source anchor already exists';
 /**
- * PLAUSIBLE text: the role hardening is announced (2026) but the exact sync error was not found;
- * the code follows the takeover block's.
+ * PLAUSIBLE text: Entra ID has long refused to match onto cloud users with an admin role
+ * (how-to-connect-install-existing-tenant, "Admin role considerations") and the 2026 hardening adds
+ * eligible privileged roles; the exact hard-match error was not found, the code follows the
+ * takeover block's.
  */
-const PRIVILEGED_BLOCK =
-  'Hard match operation blocked due to security hardening. The cloud object holds or is eligible for a privileged administrator role.';
+const ADMIN_ROLE_HARD_MATCH_BLOCK =
+  'Hard match operation blocked due to security hardening. The cloud object holds or is eligible for an administrator role.';
+/** The soft-match refusal as tshoot-connect-sync-errors names it ("Existing Admin Role Conflict"). */
+const ADMIN_ROLE_SOFT_MATCH_BLOCK =
+  'Existing Admin Role Conflict: Microsoft Entra Connect is not allowed to soft match a user object from on-premises AD with a user object in Microsoft Entra ID that has an administrative role assigned to it.';
 
 /**
  * One Entra Connect export cycle against the simulated tenant. The list is the whole AD view
@@ -26,8 +31,8 @@ export function runSyncCycle(state: TenantState, adUsers: SimAdUser[], now = new
   const anchors = new Set(inScope.map((a) => a.sourceAnchor));
 
   // A cloud-only user becomes the AD user's (hard match by anchor, or soft match), unless blocked.
-  const takeOver = (user: UserRecord, ad: SimAdUser) => {
-    const blocked = hardMatchBlock(state, user, ad);
+  const takeOver = (user: UserRecord, ad: SimAdUser, match: 'hard' | 'soft') => {
+    const blocked = matchBlock(state, user, ad, match);
     if (blocked) {
       report.errors.push(blocked);
       return;
@@ -49,7 +54,7 @@ export function runSyncCycle(state: TenantState, adUsers: SimAdUser[], now = new
       continue;
     }
     if (holder) {
-      takeOver(holder, ad);
+      takeOver(holder, ad, 'hard');
       continue;
     }
     // A synced user soft-deleted earlier comes back when its AD user returns to scope.
@@ -64,7 +69,7 @@ export function runSyncCycle(state: TenantState, adUsers: SimAdUser[], now = new
     }
     const soft = softMatchCandidate(state, ad);
     if (soft) {
-      takeOver(soft, ad);
+      takeOver(soft, ad, 'soft');
       continue;
     }
     const created = provision(state, ad, stamp);
@@ -86,34 +91,58 @@ export function runSyncCycle(state: TenantState, adUsers: SimAdUser[], now = new
   return report;
 }
 
-/** Why the 2026 hardening refuses taking over this cloud-only user, if it does. */
-function hardMatchBlock(state: TenantState, user: UserRecord, ad: SimAdUser): SimSyncError | undefined {
+/**
+ * Why Entra ID refuses taking over this cloud-only user, if it does: the tenant's takeover block
+ * and onPremisesObjectIdentifier (hard match), and for either kind of match any directory role the
+ * user holds or may activate, directly or through a role-assignable group.
+ */
+function matchBlock(
+  state: TenantState,
+  user: UserRecord,
+  ad: SimAdUser,
+  match: 'hard' | 'soft',
+): SimSyncError | undefined {
   const base = { sourceAnchor: ad.sourceAnchor, cloudUserId: user.id };
-  if (state.syncFeatures.blockCloudObjectTakeoverThroughHardMatchEnabled) {
+  if (match === 'hard' && state.syncFeatures.blockCloudObjectTakeoverThroughHardMatchEnabled) {
     return { ...base, code: 'InvalidHardMatch', message: TAKEOVER_BLOCK };
   }
-  if (user.onPremisesObjectIdentifier) {
+  if (match === 'hard' && user.onPremisesObjectIdentifier) {
     return { ...base, code: 'InvalidHardMatch', message: OBJECT_IDENTIFIER_BLOCK };
   }
-  if (state.privilegedRolesOf(user.id).length > 0) {
-    return { ...base, code: 'InvalidHardMatch', message: PRIVILEGED_BLOCK };
+  if (state.rolesOf(user.id).length > 0) {
+    return match === 'hard'
+      ? { ...base, code: 'InvalidHardMatch', message: ADMIN_ROLE_HARD_MATCH_BLOCK }
+      : { ...base, code: 'ExistingAdminRoleConflict', message: ADMIN_ROLE_SOFT_MATCH_BLOCK };
   }
   return undefined;
 }
 
-/** Soft match (UPN, then primary SMTP) when the tenant allows it; hardened tenants block it. */
+/**
+ * Soft match when the tenant allows it (hardened tenants block it): the AD user's primary SMTP
+ * address against the cloud users' primary one (`SMTP:` only, never a secondary `smtp:`), then
+ * the UPN. Microsoft: "For the proxyAddresses attribute only the value with SMTP:, that is the
+ * primary email address, is used for the evaluation."
+ */
 function softMatchCandidate(state: TenantState, ad: SimAdUser): UserRecord | undefined {
   if (state.syncFeatures.blockSoftMatchEnabled) return undefined;
   const cloudOnly = [...state.users.values()].filter(
     (u) => u.onPremisesSyncEnabled !== true && !u.onPremisesImmutableId,
   );
-  const smtp = ad.mail ? `smtp:${ad.mail.toLowerCase()}` : undefined;
+  const smtp = primarySmtp(ad.proxyAddresses ?? []) ?? ad.mail?.toLowerCase();
   return (
-    cloudOnly.find((u) => smtp && u.proxyAddresses.some((p) => p.toLowerCase() === smtp)) ??
+    cloudOnly.find((u) => smtp !== undefined && primarySmtp(u.proxyAddresses) === smtp) ??
     (state.syncFeatures.softMatchOnUpnEnabled
       ? cloudOnly.find((u) => u.userPrincipalName.toLowerCase() === ad.userPrincipalName.toLowerCase())
       : undefined)
   );
+}
+
+/** The primary address of a proxyAddresses list (the `SMTP:` one, in upper case), lower-cased. */
+function primarySmtp(proxyAddresses: readonly string[]): string | undefined {
+  return proxyAddresses
+    .find((p) => p.startsWith('SMTP:'))
+    ?.slice(5)
+    .toLowerCase();
 }
 
 /** Writes the AD side onto the cloud user, as the export does. */
@@ -149,7 +178,7 @@ function provision(state: TenantState, ad: SimAdUser, stamp: string): UserRecord
     id: randomUUID(),
     displayName: ad.displayName,
     userPrincipalName: upn,
-    proxyAddresses: ad.mail ? [`SMTP:${ad.mail}`] : [],
+    proxyAddresses: ad.proxyAddresses ? [...ad.proxyAddresses] : ad.mail ? [`SMTP:${ad.mail}`] : [],
     accountEnabled: ad.enabled,
     userType: 'Member',
     createdDateTime: stamp,

@@ -1,12 +1,13 @@
 import { randomUUID } from 'node:crypto';
+import { AdvancedQueryIndex } from './advanced-index';
 import { builtInRoleDefinitions } from './role-definitions';
-import type { SimGroup } from './groups';
 import { TeamworkState } from './teamwork-state';
 import type { TeamworkSeed } from './teamwork-state';
 import type {
   SimClientApp,
   SimCloudUser,
   SimDomain,
+  SimGroup,
   SimOrganization,
   SimRoleAssignment,
   SimRoleDefinition,
@@ -29,6 +30,16 @@ export interface TenantSeed {
   roleAssignments?: SimRoleAssignment[];
   /** PIM eligibility schedules. */
   roleEligibilities?: SimRoleAssignment[];
+  /**
+   * Groups: Anchor's admin group (nested groups allowed), and role-assignable groups that role
+   * assignments may name as principal.
+   */
+  groups?: SimGroup[];
+  /**
+   * Whether the tenant has Entra ID P2 (or ID Governance), which PIM needs; without it
+   * `roleEligibilitySchedules` answers 400 AadPremiumLicenseRequired. Defaults to true.
+   */
+  entraIdP2?: boolean;
   onPremisesSynchronization?: {
     features?: Partial<SimSyncFeatures>;
     /**
@@ -39,8 +50,6 @@ export interface TenantSeed {
   };
   /** When set, only these apps get tokens and their secrets are checked. */
   clients?: SimClientApp[];
-  /** Security groups (Anchor's admin group). */
-  groups?: SimGroup[];
   /** The Teams app catalog, licences and installations. */
   teamwork?: TeamworkSeed;
 }
@@ -67,6 +76,14 @@ export function toUserRecord(user: SimCloudUser): UserRecord {
   };
 }
 
+/** A directory role a user holds or may activate, directly or through a role-assignable group. */
+export interface HeldRole {
+  role: SimRoleDefinition;
+  kind: 'active' | 'eligible';
+  /** The role-assignable group the role is assigned to, when it comes through one. */
+  viaGroup?: string;
+}
+
 /** The mutable state of the simulated tenant, shared by the routes, the sync engine and tests. */
 export class TenantState {
   readonly tenantId: string;
@@ -77,10 +94,13 @@ export class TenantState {
   readonly roleDefinitions: SimRoleDefinition[];
   readonly roleAssignments: Required<SimRoleAssignment>[];
   readonly roleEligibilities: Required<SimRoleAssignment>[];
+  readonly groups: Required<SimGroup>[];
+  entraIdP2: boolean;
+  /** What advanced queries see (with an optional lag behind the live state). */
+  readonly advancedIndex: AdvancedQueryIndex;
   readonly syncFeatures: SimSyncFeatures;
   onPremisesSyncReadableByApps: boolean;
   readonly clients: SimClientApp[];
-  readonly groups: Map<string, SimGroup>;
   readonly teamwork: TeamworkState;
   /** Current sync errors by source anchor, replaced by each cycle. */
   syncErrors: SimSyncError[] = [];
@@ -104,10 +124,17 @@ export class TenantState {
     const withId = (a: SimRoleAssignment) => ({ ...a, id: a.id ?? randomUUID() });
     this.roleAssignments = (seed.roleAssignments ?? []).map(withId);
     this.roleEligibilities = (seed.roleEligibilities ?? []).map(withId);
+    this.groups = (seed.groups ?? []).map((g) => ({
+      ...g,
+      isAssignableToRole: g.isAssignableToRole ?? false,
+      members: [...g.members],
+      owners: [...(g.owners ?? [])],
+    }));
+    this.entraIdP2 = seed.entraIdP2 ?? true;
+    this.advancedIndex = new AdvancedQueryIndex(this);
     this.syncFeatures = { ...DEFAULT_FEATURES, ...seed.onPremisesSynchronization?.features };
     this.onPremisesSyncReadableByApps = seed.onPremisesSynchronization?.readableByApps ?? false;
     this.clients = seed.clients ?? [];
-    this.groups = new Map((seed.groups ?? []).map((g) => [g.id, { ...g, members: [...g.members] }]));
     this.teamwork = new TeamworkState(seed.teamwork);
   }
 
@@ -185,18 +212,32 @@ export class TenantState {
     return this.roleDefinitions.find((r) => r.id === id || r.templateId === id);
   }
 
-  /** Privileged roles the user holds (active) or may activate (eligible). */
-  privilegedRolesOf(userId: string): { role: SimRoleDefinition; kind: 'active' | 'eligible' }[] {
-    const found: { role: SimRoleDefinition; kind: 'active' | 'eligible' }[] = [];
+  /**
+   * Every directory role the user holds (active) or may activate (eligible), assigned to the user
+   * or to a role-assignable group the user is a member of (roles do not pass through ownership).
+   */
+  rolesOf(userId: string): HeldRole[] {
+    const groups = this.groups.filter((g) => g.isAssignableToRole && g.members.includes(userId));
+    const found: HeldRole[] = [];
     for (const [kind, list] of [
       ['active', this.roleAssignments],
       ['eligible', this.roleEligibilities],
     ] as const) {
       for (const a of list) {
         const role = this.roleDefinition(a.roleDefinitionId);
-        if (a.principalId === userId && role?.isPrivileged) found.push({ role, kind });
+        if (!role) continue;
+        if (a.principalId === userId) found.push({ role, kind });
+        const group = groups.find((g) => g.id === a.principalId);
+        if (group) found.push({ role, kind, viaGroup: group.id });
       }
     }
     return found;
+  }
+
+  /** Role-assignable groups the user is a member or an owner of. */
+  roleAssignableGroupsOf(userId: string): SimGroup[] {
+    return this.groups.filter(
+      (g) => g.isAssignableToRole && (g.members.includes(userId) || g.owners.includes(userId)),
+    );
   }
 }

@@ -155,7 +155,6 @@ function token(req: SimRequest, pathTenant: string, state: TenantState, issuer: 
       return aadError(400, 'invalid_request', 50027, 'JWT token is invalid or malformed.');
     }
   }
-  let canUpdatePrivilegedUsers = false;
   if (state.clients.length > 0) {
     const app = state.clients.find((c) => c.clientId === clientId);
     if (!app) {
@@ -174,7 +173,6 @@ function token(req: SimRequest, pathTenant: string, state: TenantState, issuer: 
         `Invalid client secret provided. Ensure the secret being sent in the request is the client secret value, not the client secret ID, for a secret added to app '${clientId}'.`,
       );
     }
-    canUpdatePrivilegedUsers = app.canUpdatePrivilegedUsers ?? false;
   }
   return {
     status: 200,
@@ -182,7 +180,7 @@ function token(req: SimRequest, pathTenant: string, state: TenantState, issuer: 
       token_type: 'Bearer',
       expires_in: TOKEN_LIFETIME_S,
       ext_expires_in: TOKEN_LIFETIME_S,
-      access_token: issuer.issue({ clientId, canUpdatePrivilegedUsers }),
+      access_token: issuer.issue({ clientId }),
     },
   };
 }

@@ -60,6 +60,6 @@ export class TokenIssuer {
         'Lifetime validation failed, the token is expired.',
       );
     }
-    return { clientId: issued.clientId, canUpdatePrivilegedUsers: issued.canUpdatePrivilegedUsers };
+    return { clientId: issued.clientId };
   }
 }

@@ -1,5 +1,6 @@
 import { GraphSimError, resourceNotFound } from './graph-errors';
 import type { UserRecord } from './model';
+import { SENSITIVE_PROPERTIES, maySetSensitiveProperties } from './sensitive-actions';
 import type { SimRequest } from './sim-request';
 import type { TenantState } from './tenant-state';
 
@@ -45,11 +46,11 @@ export function updateUser(state: TenantState, req: SimRequest, idOrUpn: string)
     }
   }
 
-  if (
-    !req.app?.canUpdatePrivilegedUsers &&
-    state.privilegedRolesOf(user.id).some((r) => r.kind === 'active')
-  ) {
-    // Updating a privileged user needs an admin role for the app, not only User.ReadWrite.All.
+  const sensitive = Object.keys(changes).some((k) => (SENSITIVE_PROPERTIES as readonly string[]).includes(k));
+  const callerRoles = state.clients.find((c) => c.clientId === req.app?.clientId)?.roles ?? [];
+  if (sensitive && !maySetSensitiveProperties(state, callerRoles, user.id)) {
+    // Graph answers a sensitive action on a user above the caller's reach with the same 403 as a
+    // missing permission (the caller's roles, not its permissions, are what is lacking).
     throw new GraphSimError(
       403,
       'Authorization_RequestDenied',
@@ -85,18 +86,19 @@ function invalidValue(property: string): GraphSimError {
 
 function checkImmutableId(state: TenantState, user: UserRecord, value: unknown): void {
   if (user.onPremisesSyncEnabled === false) throw badRequest(EXTERNAL);
+  if (state.domainOf(user.userPrincipalName)?.authenticationType === 'Federated') {
+    // Any change is refused in a federated domain, clearing included, so a value set there could
+    // not be taken back. UNCONFIRMED text: the field reports that updates fail for users in a
+    // federated domain and that moving the UPN to *.onmicrosoft.com first works.
+    throw badRequest(
+      "Unable to update the property 'onPremisesImmutableId' for a user in a federated domain. Change the user's domain to a managed domain first.",
+    );
+  }
   if (value === null) return;
   // An empty string does not clear the value (domain.md); the simulator refuses it so a client
   // that means "clear" has to send null. Graph refuses `$` and `_` in the value.
   if (typeof value !== 'string' || value === '' || /[$_]/.test(value))
     throw invalidValue('onPremisesImmutableId');
-  if (state.domainOf(user.userPrincipalName)?.authenticationType === 'Federated') {
-    // UNCONFIRMED text: the field reports that updates fail for users in a federated domain and
-    // that moving the UPN to *.onmicrosoft.com first works; Graph's exact message is unknown.
-    throw badRequest(
-      "Unable to update the property 'onPremisesImmutableId' for a user in a federated domain. Change the user's domain to a managed domain first.",
-    );
-  }
   const holder = state.immutableIdHolder(value, user.id);
   if (holder) throw conflict('onPremisesImmutableId', holder.id);
 }

@@ -5,6 +5,8 @@ import type {
   ImmutableIdHolders,
   Knowable,
   RoleAssignment,
+  RoleGroupMembership,
+  RoleGroupMemberships,
   SyncFeatures,
   UserRoles,
 } from '../../entra/cloud-user';
@@ -55,6 +57,8 @@ export interface PreflightFacts {
   domain: Fact<DomainAuthentication>;
   /** The cloud user's active and eligible directory roles. */
   roles: Fact<UserRoles>;
+  /** The role-assignable groups the cloud user is a member or an owner of. */
+  roleGroups: Fact<RoleGroupMemberships>;
   /** The cloud user's onPremisesObjectIdentifier (beta), or why Graph cannot tell. */
   objectIdentifier: Fact<Knowable<string | null>>;
   /** The tenant's hard/soft-match blocking features, or why Graph cannot tell. */
@@ -72,6 +76,7 @@ const TITLES: Record<PreflightCheckId, string> = {
   'ad-user-ready': 'AD user is enabled and in sync scope',
   'domain-managed': 'UPN domain is managed',
   'no-privileged-role': 'Cloud user holds no admin role',
+  'no-role-group': 'Cloud user is in no role-assignable group',
   'no-object-identifier': 'No onPremisesObjectIdentifier',
   'tenant-hard-match-block': 'Tenant allows hard matching',
   'sync-server': 'Sync server is ready',
@@ -284,13 +289,68 @@ export function noPrivilegedRoleCheck(roles: Fact<UserRoles>): PreflightCheck {
     );
   }
   const all = [...roles.active, ...roles.eligible];
-  if (all.length === 0) return pass(id, 'no active or eligible directory role');
+  if (all.length === 0) {
+    return pass(
+      id,
+      roles.pim === 'not-licensed'
+        ? 'no active directory role; none can be eligible (the tenant has no Entra ID P2, so no PIM)'
+        : 'no active or eligible directory role',
+    );
+  }
   const listed = all.map(describeRole).join(', ') + (roles.truncated ? ', and more' : '');
   return fail(
     id,
     `holds ${listed}`,
     'Remove the role assignment/eligibility first: since 2026 Microsoft blocks hard matches onto ' +
       'users who hold or may activate an admin role. Assign it again after the link if still needed.',
+  );
+}
+
+/**
+ * Roles assigned to a role-assignable group reach its members without showing in the user's own
+ * role assignments, and Microsoft treats members and owners of such groups as privileged: Graph
+ * lets only a Privileged Authentication Administrator or Global Administrator change their
+ * onPremisesImmutableId, and a hard match would hand the group's reach to whoever controls the AD
+ * account. A takeover guard: it blocks when held and when it could not be read.
+ */
+export function noRoleGroupCheck(groups: Fact<RoleGroupMemberships>): PreflightCheck {
+  const id = 'no-role-group';
+  if (isUnreadable(groups)) {
+    return fail(
+      id,
+      couldNotCheck(groups),
+      cannotCheckFix(
+        groups,
+        'GroupMember.Read.All',
+        'whether the cloud user is a member or an owner of a role-assignable group',
+      ),
+    );
+  }
+  if (groups.groups.length === 0) {
+    return groups.truncated
+      ? fail(
+          id,
+          'Graph listed too many groups to check',
+          'Check the user’s groups in the Entra admin center.',
+        )
+      : pass(id, 'not a member or an owner of any role-assignable group');
+  }
+  const listed = groups.groups.map(describeGroup).join(', ') + (groups.truncated ? ', and more' : '');
+  if (groups.groups.every((g) => !g.confirmed)) {
+    return fail(
+      id,
+      `Graph listed ${listed} as role-assignable but without the groups' properties`,
+      "Grant Anchor's app registration the GroupMember.Read.All application permission (admin consent), " +
+        'then click "Check again"; Anchor must see the groups to tell.',
+    );
+  }
+  return fail(
+    id,
+    `${listed}`,
+    'Remove the user from these groups (as member and as owner) first: a role-assignable group can ' +
+      'carry admin roles the user’s own role assignments do not show, Microsoft blocks hard matches onto ' +
+      'admins, and Graph lets only a Privileged Authentication Administrator or Global Administrator ' +
+      'change this user’s ImmutableId. Add the user back after the link if still needed.',
   );
 }
 
@@ -444,6 +504,7 @@ export function evaluateChecks(facts: PreflightFacts): PreflightCheck[] {
     'ad-user-ready': () => adUserReadyCheck(facts.ad),
     'domain-managed': () => domainManagedCheck(facts.domain, facts.cloud.userPrincipalName),
     'no-privileged-role': () => noPrivilegedRoleCheck(facts.roles),
+    'no-role-group': () => noRoleGroupCheck(facts.roleGroups),
     'no-object-identifier': () => noObjectIdentifierCheck(facts.objectIdentifier),
     'tenant-hard-match-block': () => tenantHardMatchBlockCheck(facts.syncFeatures),
     'sync-server': () => syncServerCheck(facts.syncServer),
@@ -459,6 +520,11 @@ function since(lastSync: string | null): string {
 function describeDeleted(user: DeletedCloudUser): string {
   const when = user.deletedDateTime ? `, deleted ${user.deletedDateTime}` : '';
   return `${user.userPrincipalName} (${user.id}${when})`;
+}
+
+function describeGroup(group: RoleGroupMembership): string {
+  const name = group.displayName ? `${group.displayName} (${group.id})` : `group ${group.id}`;
+  return `${group.relation === 'owner' ? 'owner' : 'member'} of role-assignable ${name}`;
 }
 
 function describeRole(role: RoleAssignment): string {

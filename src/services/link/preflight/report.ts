@@ -13,6 +13,7 @@ export const PREFLIGHT_CHECK_IDS = [
   'ad-user-ready',
   'domain-managed',
   'no-privileged-role',
+  'no-role-group',
   'no-object-identifier',
   'tenant-hard-match-block',
   'sync-server',

@@ -68,11 +68,12 @@ export async function runPreflight(
   ]);
   const immutableId = ad.sourceAnchor.immutableId;
 
-  const [holders, domain, roles, objectIdentifier, syncFeatures, syncServer, context] =
+  const [holders, domain, roles, roleGroups, objectIdentifier, syncFeatures, syncServer, context] =
     await Promise.allSettled([
       services.cloud.findImmutableIdHolders(immutableId, call),
       services.cloud.getDomainAuthentication(cloud.userPrincipalName, call),
       services.cloud.getUserRoles(cloud.id, call),
+      services.cloud.getRoleAssignableGroups(cloud.id, call),
       services.cloud.getOnPremisesObjectIdentifier(cloud.id, call),
       services.cloud.getSyncFeatures(call),
       services.relay ? readRelay(services.relay, now()) : Promise.resolve(null),
@@ -84,6 +85,7 @@ export async function runPreflight(
     holders: factOf(holders),
     domain: factOf(domain),
     roles: factOf(roles),
+    roleGroups: factOf(roleGroups),
     objectIdentifier: factOf(objectIdentifier),
     syncFeatures: factOf(syncFeatures),
     syncServer: factOf(syncServer),

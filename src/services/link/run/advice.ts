@@ -10,6 +10,7 @@ import {
   ImmutableIdConflictError,
   InvalidImmutableIdError,
   OnPremisesMasteredError,
+  PrivilegedTargetError,
   UserNotFoundError,
 } from '../../entra/graph-errors';
 import type { LinkStepName, LinkStepProblem } from '../link-request';
@@ -172,6 +173,14 @@ function graphAdvice(error: unknown, ctx: AdviceContext): string | undefined {
   }
   if (error instanceof UserNotFoundError) {
     return 'The cloud user no longer exists (deleted or renamed since the request); file a new request.';
+  }
+  if (error instanceof PrivilegedTargetError) {
+    return (
+      'Anchor does not link privileged users. Remove the cloud user’s admin roles (also those it holds ' +
+      'through a group) and its memberships and ownerships of role-assignable groups, then file the ' +
+      'request again; give them back after the link. Only if the user has none of these: check that ' +
+      "Anchor's app registration has User.ReadWrite.All (a missing permission answers the same 403)."
+    );
   }
   if (error instanceof GraphPermissionError) {
     return (

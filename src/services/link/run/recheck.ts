@@ -20,5 +20,22 @@ export function recheckProblems(request: LinkRequest, report: PreflightReport): 
   if (report.immutableId !== approved.immutableId) {
     problems.push(`the ImmutableId is now ${report.immutableId}, not the approved ${approved.immutableId}`);
   }
+  problems.push(...undoProblems(report));
   return problems;
+}
+
+/**
+ * Anchor writes only where it can undo the write. Graph refuses every onPremisesImmutableId change
+ * for a user in a federated domain, clearing included, so the rollback after a failed run could
+ * not take the value back: the run needs the domain confirmed managed now. An acknowledged
+ * warning (a domain Graph did not call Managed) is not enough here.
+ */
+function undoProblems(report: PreflightReport): string[] {
+  const domain = report.checks.find((c) => c.id === 'domain-managed');
+  if (domain?.status === 'pass') return [];
+  const seen = domain ? `${domain.title}: ${domain.detail}` : 'the re-check did not judge the UPN domain';
+  return [
+    `${seen} — Anchor writes only where it could undo the write, and Graph refuses every ImmutableId ` +
+      'change in a federated domain, clearing included',
+  ];
 }

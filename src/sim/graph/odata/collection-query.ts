@@ -25,6 +25,15 @@ export interface CollectionSpec {
 }
 
 /**
+ * Whether the request is an advanced query: `ConsistencyLevel: eventual` with `$count=true` or
+ * `$search`. Those are answered from an index that may lag behind recent changes.
+ */
+export function isAdvancedQuery(req: SimRequest): boolean {
+  const count = (req.query.get('$count') ?? '').toLowerCase() === 'true';
+  return isEventual(req) && (count || req.query.has('$search'));
+}
+
+/**
  * Answers a collection GET with Graph's query options: `$filter`, `$search` (needs
  * ConsistencyLevel: eventual), `$count` (ditto), `$orderby`, `$select`, `$top` and
  * `@odata.nextLink` paging with an opaque `$skiptoken`.
@@ -62,7 +71,9 @@ export function queryCollection(
     if (spec.searchable.length === 0) {
       throw new GraphSimError(400, 'Request_UnsupportedQuery', 'Search is not supported on this resource.');
     }
-    const parsed = parseSearch(search.trim().replace(/^'|'$/g, ''), spec.searchable);
+    const parsed = parseSearch(search.trim().replace(/^'|'$/g, ''), spec.searchable, {
+      refuseAmpersand: req.version === 'v1.0',
+    });
     list = list.filter((i) => matchesSearch(parsed, i));
   }
 

@@ -186,3 +186,28 @@ export const ROLE_FILTER_RULES: FilterRules = {
     directoryScopeId: { ops: ['eq'] },
   },
 };
+
+/** Group properties the simulator knows, for `$select` and `$filter` on memberships. */
+export const GROUP_PROPERTIES = [
+  'id',
+  'displayName',
+  'description',
+  'isAssignableToRole',
+  'securityEnabled',
+  'mailEnabled',
+  'groupTypes',
+] as const;
+
+/** Group filters used on a user's memberships (always advanced queries there). */
+export const GROUP_FILTER_RULES: FilterRules = {
+  resource: 'Group',
+  type: 'group',
+  knownProperties: GROUP_PROPERTIES,
+  filterable: {
+    id: { ops: ['eq', 'in'] },
+    displayName: text,
+    isAssignableToRole: { ops: ['eq'], advancedOps: ['ne', 'not'] },
+    securityEnabled: { ops: ['eq'], advancedOps: ['ne', 'not'] },
+    mailEnabled: { ops: ['eq'], advancedOps: ['ne', 'not'] },
+  },
+};

@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import { GraphSimError, resourceNotFound } from '../graph-errors';
-import type { SimAdUser, SimCloudUser, SimSyncFeatures, SyncReport } from '../model';
+import type { SimAdUser, SimCloudUser, SimGroup, SimSyncFeatures, SyncReport } from '../model';
 import type { FaultInjector, FaultRule } from '../faults';
 import type { Router } from './router';
 import { noContent, ok } from '../sim-request';
@@ -31,6 +31,10 @@ export interface AdminContext {
 }
 
 const created = (body: unknown) => ({ status: 201, body });
+
+function isStringList(value: unknown): value is string[] {
+  return Array.isArray(value) && value.every((v) => typeof v === 'string');
+}
 
 function objectBody(req: SimRequest): Record<string, unknown> {
   if (typeof req.body !== 'object' || req.body === null) {
@@ -68,7 +72,11 @@ function newUser(body: Record<string, unknown>): SimCloudUser {
  * - `GET /_sim/deleted-users`, `POST /_sim/deleted-users`
  * - `POST /_sim/role-assignments` `{principalId, roleDefinitionId, eligible?}`
  * - `GET|PATCH /_sim/sync-features` `{...features, readableByApps?}`
- * - `PATCH /_sim/apps/{clientId}` `{permissions: string[] | null}` (null: every permission; registers the app)
+ * - `PATCH /_sim/apps/{clientId}` `{permissions?: string[] | null, roles?: string[]}` (permissions
+ *   null: every permission; roles: directory roles of the app's service principal; registers the app)
+ * - `GET|POST /_sim/groups` `{displayName, isAssignableToRole?, members?, owners?}` (give it roles
+ *   with `POST /_sim/role-assignments` naming the group as principal)
+ * - `GET|PATCH /_sim/settings` `{entraIdP2?: boolean, advancedQueryLagMs?: number}`
  * - `POST /_sim/sync-cycle` `{users: SimAdUser[]}` → SyncReport; `GET /_sim/sync-errors`
  * - `GET /_sim/organization`
  * - `PUT /_sim/throttle` ThrottleOptions; `POST /_sim/faults` FaultRule (`path` a string);
@@ -105,14 +113,65 @@ export function registerAdminRoutes(router: Router, ctx: AdminContext): void {
     const clientId = decodeURIComponent(m[1]);
     let app = state.clients.find((c) => c.clientId === clientId);
     if (!app) state.clients.push((app = { clientId }));
-    const { permissions } = objectBody(req);
+    const { permissions, roles } = objectBody(req);
     if (
+      permissions !== undefined &&
       permissions !== null &&
       !(Array.isArray(permissions) && permissions.every((p) => typeof p === 'string'))
     ) {
       throw new GraphSimError(400, 'BadRequest', 'permissions must be a list of permission names, or null.');
     }
-    app.permissions = permissions === null ? undefined : (permissions as string[]);
+    if (roles !== undefined && !isStringList(roles)) {
+      throw new GraphSimError(400, 'BadRequest', 'roles must be a list of role definition ids.');
+    }
+    if (permissions !== undefined)
+      app.permissions = permissions === null ? undefined : (permissions as string[]);
+    if (roles !== undefined) app.roles = roles;
+    return noContent();
+  });
+  router.add('GET', /^\/_sim\/groups$/, () => ok({ value: state.groups }));
+  router.add('POST', /^\/_sim\/groups$/, (req) => {
+    const body = objectBody(req);
+    const members = body.members ?? [];
+    const owners = body.owners ?? [];
+    if (typeof body.displayName !== 'string' || !isStringList(members) || !isStringList(owners)) {
+      throw new GraphSimError(
+        400,
+        'BadRequest',
+        'Expected {displayName, isAssignableToRole?, members?, owners?}.',
+      );
+    }
+    const group: Required<SimGroup> = {
+      id: typeof body.id === 'string' ? body.id : randomUUID(),
+      displayName: body.displayName,
+      isAssignableToRole: body.isAssignableToRole === true,
+      members,
+      owners,
+    };
+    state.groups.push(group);
+    return created(group);
+  });
+  router.add('GET', /^\/_sim\/settings$/, () =>
+    ok({ entraIdP2: state.entraIdP2, advancedQueryLagMs: state.advancedIndex.lag }),
+  );
+  router.add('PATCH', /^\/_sim\/settings$/, (req) => {
+    const { entraIdP2, advancedQueryLagMs } = objectBody(req);
+    if (entraIdP2 !== undefined && typeof entraIdP2 !== 'boolean') {
+      throw new GraphSimError(400, 'BadRequest', 'entraIdP2 must be true or false.');
+    }
+    const lag = advancedQueryLagMs;
+    if (
+      lag !== undefined &&
+      !(typeof lag === 'number' && Number.isInteger(lag) && lag >= 0 && lag <= 600_000)
+    ) {
+      throw new GraphSimError(
+        400,
+        'BadRequest',
+        'advancedQueryLagMs must be a whole number of ms, 0 to 600000.',
+      );
+    }
+    if (typeof entraIdP2 === 'boolean') state.entraIdP2 = entraIdP2;
+    if (typeof lag === 'number') state.advancedIndex.setLag(lag);
     return noContent();
   });
   router.add('GET', /^\/_sim\/sync-features$/, () =>

@@ -1,5 +1,5 @@
 import { resourceNotFound } from '../graph-errors';
-import { queryCollection } from '../odata/collection-query';
+import { isAdvancedQuery, queryCollection } from '../odata/collection-query';
 import { USER_FILTER_RULES } from '../odata/filter-rules';
 import { selectProperties } from '../odata/odata-select';
 import type { RouteContext } from './route-context';
@@ -15,7 +15,7 @@ export function registerDeletedItemsRoutes(router: Router, ctx: RouteContext): v
   const deleted = ctx.state.deletedUsers;
   router.add('GET', /^\/directory\/deletedItems\/microsoft\.graph\.user$/, (req) =>
     ok(
-      queryCollection(req, deleted.values(), {
+      queryCollection(req, isAdvancedQuery(req) ? ctx.state.advancedIndex.deletedUsers() : deleted.values(), {
         filter: USER_FILTER_RULES,
         select: userSelectRules(req.version),
         searchable: [],

@@ -27,7 +27,7 @@ export function registerGroupRoutes(router: Router, ctx: RouteContext): void {
   router.add('GET', /^\/groups\/([^/]+)\/transitiveMembers\/microsoft\.graph\.user$/, (req, m) => {
     requirePermission(state, req, GROUP_MEMBER_PERMISSIONS);
     const groupId = decodeURIComponent(m[1]);
-    if (!state.groups.has(groupId)) throw resourceNotFound(groupId);
+    if (!state.groups.some((g) => g.id === groupId)) throw resourceNotFound(groupId);
     const users = transitiveMemberIds(state.groups, groupId)
       .map((id) => state.users.get(id))
       .filter((u): u is UserRecord => u !== undefined);

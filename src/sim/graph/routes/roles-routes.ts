@@ -82,10 +82,24 @@ export function registerRoleRoutes(router: Router, ctx: RouteContext): void {
   });
   router.add('GET', /^\/roleManagement\/directory\/roleEligibilitySchedules$/, (req) => {
     requirePermission(state, req, READ_PERMISSIONS.roleEligibilitySchedules);
+    if (!state.entraIdP2) throw premiumLicenseRequired();
     return list(req, 'roleEligibilitySchedule', state.roleEligibilities, SCHEDULE_PROPERTIES);
   });
   router.add('GET', /^\/roleManagement\/directory\/roleDefinitions$/, (req) =>
     ok({ value: state.roleDefinitions.map((d) => definitionView(d, req.version === 'beta')) }),
+  );
+}
+
+/**
+ * PIM needs Entra ID P2 (or ID Governance). Code and status as reported from the field
+ * (Microsoft365DSC skips exports on `[AadPremiumLicenseRequired]`; other tools quote the 400 and
+ * this text); active role assignments stay readable without it.
+ */
+function premiumLicenseRequired(): GraphSimError {
+  return new GraphSimError(
+    400,
+    'AadPremiumLicenseRequired',
+    'The tenant needs to have Microsoft Entra ID P2 or Microsoft Entra ID Governance license.',
   );
 }
 

@@ -1,5 +1,5 @@
 import { GraphSimError, resourceNotFound } from '../graph-errors';
-import { queryCollection } from '../odata/collection-query';
+import { isAdvancedQuery, queryCollection } from '../odata/collection-query';
 import { USER_FILTER_RULES } from '../odata/filter-rules';
 import { selectProperties } from '../odata/odata-select';
 import { USER_SEARCH_PROPERTIES } from '../odata/odata-search';
@@ -14,14 +14,18 @@ import { trimUnsetBetaProperties, userSelectRules } from '../user-views';
 export function registerUserRoutes(router: Router, ctx: RouteContext): void {
   router.add('GET', /^\/users$/, (req) =>
     ok(
-      queryCollection(req, ctx.state.users.values(), {
-        filter: USER_FILTER_RULES,
-        select: userSelectRules(req.version),
-        searchable: USER_SEARCH_PROPERTIES,
-        orderable: ['displayName', 'userPrincipalName'],
-        context: `${ctx.baseUrl()}/${req.version}/$metadata#users`,
-        selfUrl: `${ctx.baseUrl()}/${req.version}/users`,
-      }),
+      queryCollection(
+        req,
+        isAdvancedQuery(req) ? ctx.state.advancedIndex.users() : ctx.state.users.values(),
+        {
+          filter: USER_FILTER_RULES,
+          select: userSelectRules(req.version),
+          searchable: USER_SEARCH_PROPERTIES,
+          orderable: ['displayName', 'userPrincipalName'],
+          context: `${ctx.baseUrl()}/${req.version}/$metadata#users`,
+          selfUrl: `${ctx.baseUrl()}/${req.version}/users`,
+        },
+      ),
     ),
   );
   router.add('GET', /^\/users\/([^/]+)$/, (req, m) => ok(getUser(ctx, req, decodeURIComponent(m[1]))));

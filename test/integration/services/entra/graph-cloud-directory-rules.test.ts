@@ -1,9 +1,11 @@
 import assert from 'node:assert/strict';
 import type { CloudDirectory } from '../../../../src/services/entra/cloud-directory';
 import {
+  GraphRequestError,
   InvalidImmutableIdError,
   ImmutableIdConflictError,
   OnPremisesMasteredError,
+  PrivilegedTargetError,
 } from '../../../../src/services/entra/graph-errors';
 import { guidToImmutableId } from '../../../../src/services/ad/immutable-id';
 import { DEMO_GRAPH_USERS, demoGraphSeed } from '../../../../src/sim/demo/demo-graph-seed';
@@ -109,6 +111,104 @@ describe('Graph service: the tenant rules preflight relies on (HTTP)', () => {
       assert.equal(typeof after.value.blockCloudObjectTakeoverThroughHardMatchEnabled, 'boolean');
     } finally {
       sim.state.onPremisesSyncReadableByApps = false;
+    }
+  });
+
+  it('reads a tenant without Entra ID P2 as "no eligible roles", keeping the active ones', async () => {
+    sim.state.entraIdP2 = false;
+    try {
+      const privileged = await cloud.getUserRoles(DEMO_GRAPH_USERS.privileged);
+      assert.equal(privileged.pim, 'not-licensed');
+      assert.deepEqual(
+        privileged.active.map((r) => r.roleName),
+        ['Global Administrator'],
+      );
+      assert.deepEqual(privileged.eligible, []);
+    } finally {
+      sim.state.entraIdP2 = true;
+    }
+    assert.equal((await cloud.getUserRoles(DEMO_GRAPH_USERS.eligible)).pim, 'available');
+  });
+
+  it('lists role-assignable groups the user is a member or an owner of, and no ordinary group', async () => {
+    sim.state.groups.push(
+      {
+        id: 'a0a0a0a0-0000-4000-8000-0000000000b1',
+        displayName: 'Tier 0',
+        isAssignableToRole: true,
+        members: [ANNA],
+        owners: [],
+      },
+      {
+        id: 'a0a0a0a0-0000-4000-8000-0000000000b2',
+        displayName: 'Helpdesk',
+        isAssignableToRole: true,
+        members: [],
+        owners: [ANNA],
+      },
+      {
+        id: 'a0a0a0a0-0000-4000-8000-0000000000b3',
+        displayName: 'Staff',
+        isAssignableToRole: false,
+        members: [ANNA],
+        owners: [ANNA],
+      },
+    );
+    try {
+      const memberships = await cloud.getRoleAssignableGroups(ANNA);
+      assert.deepEqual(memberships, {
+        groups: [
+          {
+            id: 'a0a0a0a0-0000-4000-8000-0000000000b1',
+            displayName: 'Tier 0',
+            relation: 'member',
+            confirmed: true,
+          },
+          {
+            id: 'a0a0a0a0-0000-4000-8000-0000000000b2',
+            displayName: 'Helpdesk',
+            relation: 'owner',
+            confirmed: true,
+          },
+        ],
+        truncated: false,
+      });
+    } finally {
+      sim.state.groups.length = 0;
+    }
+  });
+
+  it('maps the 403 on the ImmutableId of a role-assignable group member to "the target is privileged"', async () => {
+    sim.state.groups.push({
+      id: 'a0a0a0a0-0000-4000-8000-0000000000b1',
+      displayName: 'Tier 0',
+      isAssignableToRole: true,
+      members: [ANNA],
+      owners: [],
+    });
+    try {
+      await assert.rejects(cloud.setImmutableId(ANNA, FRESH_ANCHOR), (err: unknown) => {
+        assert.ok(err instanceof PrivilegedTargetError, String(err));
+        assert.equal(err.status, 403);
+        assert.doesNotMatch(err.message, /app registration is not allowed/);
+        return true;
+      });
+      assert.equal((await cloud.getUser(ANNA)).onPremisesImmutableId, null);
+    } finally {
+      sim.state.groups.length = 0;
+    }
+  });
+
+  it('cannot clear a value in a federated domain either, so a value written there could not be undone', async () => {
+    sim.state.users.get(DEMO_GRAPH_USERS.federated)!.onPremisesImmutableId = FRESH_ANCHOR;
+    try {
+      await assert.rejects(cloud.clearImmutableId(DEMO_GRAPH_USERS.federated), (err: unknown) => {
+        assert.ok(err instanceof GraphRequestError && err.status === 400, String(err));
+        assert.match(err.message, /federated domain/);
+        return true;
+      });
+    } finally {
+      sim.state.users.get(DEMO_GRAPH_USERS.federated)!.onPremisesImmutableId = null;
     }
   });
 });

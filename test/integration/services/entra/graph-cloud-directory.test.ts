@@ -14,7 +14,12 @@ import {
   OnPremisesMasteredError,
   UserNotFoundError,
 } from '../../../../src/services/entra/graph-errors';
-import { DEMO_TENANT, demoCloudUsers, demoOrganization } from '../../../../src/sim/demo/demo-tenant';
+import {
+  DEMO_TENANT,
+  cloudOnlyUser,
+  demoCloudUsers,
+  demoOrganization,
+} from '../../../../src/sim/demo/demo-tenant';
 import { GraphSimulator } from '../../../../src/sim/graph/graph-simulator';
 import { createSelfSignedCertificate } from '../../../../src/sim/self-signed';
 
@@ -139,9 +144,41 @@ describe('Graph service against the simulator (HTTP)', () => {
     });
 
     it('reports a search cut at the limit as truncated', async () => {
-      const result = await cloud.searchUsers('contoso', { limit: 1 });
+      // Aaron and Anna; 'contoso' would find nobody now: mail and UPN match from the start only.
+      const result = await cloud.searchUsers('a', { limit: 1 });
       assert.equal(result.items.length, 1);
       assert.equal(result.truncated, true);
+    });
+
+    describe('search text as Graph reads it', () => {
+      const extra = [
+        ['0f6b2d1e-3c4a-4b5d-8e6f-7a8b9c0d1f01', 'att.support@contoso.com', 'AT&T Support'],
+        ['0f6b2d1e-3c4a-4b5d-8e6f-7a8b9c0d1f02', 'rmcdonald@contoso.com', 'Ronald McDonald'],
+        ['0f6b2d1e-3c4a-4b5d-8e6f-7a8b9c0d1f03', 'pobrien@contoso.com', 'Pat O"Brien'],
+      ] as const;
+      before(() => {
+        for (const [id, upn, displayName] of extra) sim.state.addUser(cloudOnlyUser(id, upn, displayName));
+      });
+      after(() => {
+        for (const [id] of extra) sim.state.users.delete(id);
+      });
+      const found = async (text: string) =>
+        (await cloud.searchUsers(text)).items.map((u) => u.userPrincipalName).sort();
+
+      it('finds "AT&T" although Graph v1.0 refuses an & in a search term', async () => {
+        assert.deepEqual(await found('AT&T'), ['att.support@contoso.com']);
+      });
+
+      it('finds a name at a case change ("donald" in McDonald) and an address from its start only', async () => {
+        assert.deepEqual(await found('donald'), ['rmcdonald@contoso.com']);
+        assert.deepEqual(await found('rmcd'), ['rmcdonald@contoso.com']);
+        assert.deepEqual(await found('mcdonald@'), []);
+        assert.deepEqual(await found('Ronald McDonald'), ['rmcdonald@contoso.com']);
+      });
+
+      it('escapes a double quote in the text instead of breaking the query', async () => {
+        assert.deepEqual(await found('O"Brien'), ['pobrien@contoso.com']);
+      });
     });
 
     it('gets a user with every property preflight needs', async () => {
@@ -245,7 +282,7 @@ describe('Graph service against the simulator (HTTP)', () => {
 
     it('lists active and eligible role assignments (none for a plain user)', async () => {
       const roles = await cloud.getUserRoles(AARON);
-      assert.deepEqual(roles, { active: [], eligible: [], truncated: false });
+      assert.deepEqual(roles, { active: [], eligible: [], pim: 'available', truncated: false });
     });
 
     it('reports onPremisesObjectIdentifier as known or unknown, never as an error', async () => {

@@ -4,6 +4,7 @@ import { DEMO_GRAPH_USERS, demoGraphSeed } from '../../../../src/sim/demo/demo-g
 import { DEMO_TENANT } from '../../../../src/sim/demo/demo-tenant';
 import { guidToImmutableId } from '../../../../src/services/ad/immutable-id';
 import { GraphSimulator } from '../../../../src/sim/graph/graph-simulator';
+import { BUILT_IN_ROLES } from '../../../../src/sim/graph/role-definitions';
 import type { SimAdUser, SyncReport } from '../../../../src/sim/graph/graph-simulator';
 import { createSelfSignedCertificate } from '../../../../src/sim/self-signed';
 import { startSim } from '../../../support/graph-sim';
@@ -188,6 +189,84 @@ describe('Graph simulator: Entra Connect sync engine', () => {
       [APES],
     );
     assert.equal((await user(APES)).onPremisesImmutableId, apes.sourceAnchor);
+  });
+
+  it('soft matches on the primary SMTP address only, never on a secondary smtp: one', async () => {
+    h.sim.state.syncFeatures.blockSoftMatchEnabled = false;
+    h.sim.state.syncFeatures.softMatchOnUpnEnabled = false;
+    const aaron = h.sim.state.users.get(APES)!;
+    aaron.proxyAddresses = ['SMTP:aaron.pescasio@contoso.com', 'smtp:apes@contoso.com'];
+    const secondary = h.sim.runSyncCycle([lrobbins, apes]);
+    assert.deepEqual(secondary.matched, []);
+    assert.equal(secondary.created.length, 1, 'no match: Entra Connect creates a second user');
+    assert.equal((await user(APES)).onPremisesSyncEnabled, null);
+
+    const fresh = await startSim();
+    try {
+      fresh.sim.state.syncFeatures.blockSoftMatchEnabled = false;
+      fresh.sim.state.syncFeatures.softMatchOnUpnEnabled = false;
+      fresh.sim.state.users.get(APES)!.proxyAddresses = ['SMTP:apes@contoso.com', 'smtp:aaron@contoso.com'];
+      // The AD side's primary address counts too, over its mail.
+      const primary = fresh.sim.runSyncCycle([
+        lrobbins,
+        { ...apes, mail: 'other@contoso.com', proxyAddresses: ['SMTP:apes@contoso.com'] },
+      ]);
+      assert.deepEqual(
+        primary.matched.map((m) => m.userId),
+        [APES],
+      );
+    } finally {
+      await fresh.stop();
+    }
+  });
+
+  it('soft matches on the UPN when the tenant allows it', async () => {
+    h.sim.state.syncFeatures.blockSoftMatchEnabled = false;
+    h.sim.state.users.get(APES)!.proxyAddresses = [];
+    const report = h.sim.runSyncCycle([lrobbins, { ...apes, mail: undefined }]);
+    assert.deepEqual(
+      report.matched.map((m) => m.userId),
+      [APES],
+    );
+  });
+
+  it('refuses hard and soft match onto a cloud user with any admin role, also one held through a group', async () => {
+    h.sim.state.syncFeatures.blockSoftMatchEnabled = false;
+    // Directory Readers is not a privileged role, and still an admin role for the sync.
+    h.sim.state.roleAssignments.push({
+      id: 'ra-1',
+      principalId: APES,
+      roleDefinitionId: BUILT_IN_ROLES.directoryReaders.id,
+    });
+    const soft = h.sim.runSyncCycle([lrobbins, apes]);
+    assert.deepEqual(soft.matched, []);
+    assert.deepEqual(
+      soft.errors.map((e) => [e.code, e.cloudUserId]),
+      [['ExistingAdminRoleConflict', APES]],
+    );
+    assert.equal((await user(APES)).onPremisesSyncEnabled, null);
+
+    h.sim.state.roleAssignments.length = 0;
+    h.sim.state.groups.push({
+      id: 'a0a0a0a0-0000-4000-8000-000000000001',
+      displayName: 'Tier 0',
+      isAssignableToRole: true,
+      members: [APES],
+      owners: [],
+    });
+    h.sim.state.roleAssignments.push({
+      id: 'ra-2',
+      principalId: 'a0a0a0a0-0000-4000-8000-000000000001',
+      roleDefinitionId: BUILT_IN_ROLES.messageCenterReader.id,
+    });
+    h.sim.state.users.get(APES)!.onPremisesImmutableId = apes.sourceAnchor;
+    const hard = h.sim.runSyncCycle([lrobbins, apes]);
+    assert.deepEqual(hard.matched, []);
+    assert.deepEqual(
+      hard.errors.map((e) => [e.code, e.cloudUserId]),
+      [['InvalidHardMatch', APES]],
+    );
+    assert.match(hard.errors[0].message, /holds or is eligible for an administrator role/);
   });
 
   it('runs a cycle over POST /_sim/sync-cycle and seeds users over POST /_sim/users', async () => {

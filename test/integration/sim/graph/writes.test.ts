@@ -266,7 +266,13 @@ describe('Graph simulator: domains, organization, roles, onPremisesSynchronizati
   it('lets an app with an admin role update a privileged user', async () => {
     const seed = {
       ...demoGraphSeed(),
-      clients: [{ clientId: 'admin-app', clientSecret: 'x', canUpdatePrivilegedUsers: true }],
+      clients: [
+        {
+          clientId: 'admin-app',
+          clientSecret: 'x',
+          roles: [BUILT_IN_ROLES.privilegedAuthenticationAdministrator.id],
+        },
+      ],
     };
     const admin = await startSim({
       ...seed,

@@ -7,6 +7,8 @@ import {
   ImmutableIdConflictError,
   InvalidImmutableIdError,
   OnPremisesMasteredError,
+  PremiumLicenseRequiredError,
+  PrivilegedTargetError,
   UserNotFoundError,
 } from '../../../../src/services/entra/graph-errors';
 
@@ -124,5 +126,35 @@ describe('Graph error mapping', () => {
     );
     assert.ok(denied instanceof GraphPermissionError);
     assert.match(denied.message, /Insufficient privileges/);
+  });
+
+  it('maps a 403 on an ImmutableId write to "the target is privileged", not to a permission to grant', () => {
+    const answer = graphAnswer(
+      403,
+      body('Authorization_RequestDenied', 'Insufficient privileges to complete the operation.'),
+    );
+    const write = toDomainError(answer, { user: 'x', writesImmutableId: true });
+    assert.ok(write instanceof PrivilegedTargetError, String(write));
+    assert.ok(!(write instanceof GraphPermissionError));
+    assert.match(write.message, /the target is privileged/);
+    assert.match(write.message, /Privileged Authentication Administrator or Global Administrator/);
+    assert.doesNotMatch(write.message, /app registration is not allowed/);
+    // A read refused with the same answer is still a permission to grant.
+    assert.ok(toDomainError(answer, { user: 'x' }) instanceof GraphPermissionError);
+  });
+
+  it('maps AadPremiumLicenseRequired (no Entra ID P2) to its own error', () => {
+    const error = toDomainError(
+      graphAnswer(
+        400,
+        body(
+          'AadPremiumLicenseRequired',
+          'The tenant needs to have Microsoft Entra ID P2 or Microsoft Entra ID Governance license.',
+        ),
+      ),
+    );
+    assert.ok(error instanceof PremiumLicenseRequiredError, String(error));
+    assert.equal(error.status, 400);
+    assert.match(error.message, /no Microsoft Entra ID P2/);
   });
 });

@@ -6,6 +6,7 @@ import {
   USER_SEARCH_PROPERTIES,
   matchesSearch,
   parseSearch,
+  searchTokens,
 } from '../../../../src/sim/graph/odata/odata-search';
 import { decodeSkipToken, encodeSkipToken, pageSize } from '../../../../src/sim/graph/odata/paging';
 
@@ -153,6 +154,52 @@ describe('Graph simulator OData subset', () => {
       assert.throws(() => parseSearch('aaron', USER_SEARCH_PROPERTIES), GraphSimError);
       assert.throws(() => parseSearch('"displayName:a" OR', USER_SEARCH_PROPERTIES), GraphSimError);
       assert.throws(() => parseSearch('"shoeSize:9"', USER_SEARCH_PROPERTIES), GraphSimError);
+      assert.throws(() => parseSearch('"displayName:"', USER_SEARCH_PROPERTIES), GraphSimError);
+    });
+
+    it('tokenises displayName at spaces, lower-to-upper case changes, digits and symbols, as Graph documents', () => {
+      assert.deepEqual(searchTokens('HelloWorld'), ['hello', 'world']);
+      assert.deepEqual(searchTokens('HELLOworld'), ['helloworld']);
+      assert.deepEqual(searchTokens('HelloWORld'), ['hello', 'world']);
+      assert.deepEqual(searchTokens('hello123world'), ['hello', '123', 'world']);
+      assert.deepEqual(searchTokens('hello.world'), ['hello', '.', 'world', 'helloworld']);
+      assert.deepEqual(searchTokens('Ronald McDonald'), ['ronald', 'mc', 'donald']);
+      const q = (term: string) => parseSearch(`"displayName:${term}"`, USER_SEARCH_PROPERTIES);
+      assert.equal(matchesSearch(q('donald'), { displayName: 'Ronald McDonald' }), true);
+      assert.equal(matchesSearch(q('helloworld'), { displayName: 'hello-world' }), true);
+      assert.equal(matchesSearch(q('onald'), { displayName: 'Ronald McDonald' }), false);
+    });
+
+    it('matches mail, userPrincipalName and the other properties from the start of the value only', () => {
+      const user = {
+        displayName: 'Aaron Pescasio',
+        mail: 'apes@contoso.com',
+        userPrincipalName: 'apes@contoso.com',
+      };
+      const q = (clause: string) => parseSearch(clause, USER_SEARCH_PROPERTIES);
+      assert.equal(matchesSearch(q('"mail:apes@con"'), user), true);
+      assert.equal(matchesSearch(q('"mail:contoso"'), user), false);
+      assert.equal(matchesSearch(q('"userPrincipalName:contoso"'), user), false);
+      assert.equal(matchesSearch(q('"displayName:pesc"'), user), true);
+      assert.equal(
+        matchesSearch(q('"proxyAddresses:SMTP:apes"'), { proxyAddresses: ['SMTP:apes@contoso.com'] }),
+        true,
+      );
+    });
+
+    it('reads backslash escapes inside a clause, and refuses & in a term on v1.0 only', () => {
+      const q = parseSearch('"displayName:O\\"Brien" OR "mail:a\\\\b"', USER_SEARCH_PROPERTIES);
+      assert.deepEqual(q, [
+        [{ property: 'displayName', term: 'O"Brien' }],
+        [{ property: 'mail', term: 'a\\b' }],
+      ]);
+      assert.throws(
+        () => parseSearch('"displayName:AT&T"', USER_SEARCH_PROPERTIES, { refuseAmpersand: true }),
+        (e: GraphSimError) => e.status === 400,
+      );
+      assert.deepEqual(parseSearch('"displayName:AT&T"', USER_SEARCH_PROPERTIES), [
+        [{ property: 'displayName', term: 'AT&T' }],
+      ]);
     });
   });
 

@@ -15,6 +15,7 @@ import { RelayPresence } from '../../../../../src/services/relay/presence';
 import { DEMO_GRAPH_USERS, demoGraphSeed } from '../../../../../src/sim/demo/demo-graph-seed';
 import { DEMO_TENANT, demoDirectoryUsers } from '../../../../../src/sim/demo/demo-tenant';
 import { GraphSimulator } from '../../../../../src/sim/graph/graph-simulator';
+import { BUILT_IN_ROLES } from '../../../../../src/sim/graph/role-definitions';
 import { fetchToken, cloudOn } from '../../../../support/graph-sim';
 import { pollRequest, schedulerState } from '../../../../support/relay-messages';
 
@@ -240,5 +241,138 @@ describe('preflight against the Graph simulator (HTTP)', () => {
     });
     assert.equal(hardDelete.status, 204);
     assert.equal((await preflight(APES.guid, APES.cloudId)).verdict, 'pass');
+  });
+
+  describe('Graph as Anchor meets it', () => {
+    const TIER0 = 'a0a0a0a0-0000-4000-8000-0000000000a1';
+    const token = () => fetchToken(sim.baseUrl, DEMO_TENANT.tenantId);
+    async function patchUser(id: string, body: unknown): Promise<void> {
+      const res = await fetch(`${sim.baseUrl}/v1.0/users/${id}`, {
+        method: 'PATCH',
+        headers: { authorization: `Bearer ${await token()}`, 'content-type': 'application/json' },
+        body: JSON.stringify(body),
+      });
+      assert.equal(res.status, 204, await res.text());
+    }
+    afterEach(async () => {
+      sim.state.groups.length = 0;
+      sim.faults.clear();
+      await admin('PATCH', '/settings', { entraIdP2: true, advancedQueryLagMs: 0 });
+      await admin('PATCH', '/apps/anchor', { permissions: null });
+    });
+
+    it('keeps the active roles and says there is no PIM when the tenant has no Entra ID P2', async () => {
+      await admin('PATCH', '/settings', { entraIdP2: false });
+      const privileged = await preflight(COUNTERPARTS.privileged.objectGuid, DEMO_GRAPH_USERS.privileged);
+      assert.deepEqual(notPassed(privileged), { 'no-privileged-role': 'fail' });
+      assert.match(check(privileged, 'no-privileged-role').detail, /^holds Global Administrator \(active\)$/);
+
+      const plain = await preflight(APES.guid, APES.cloudId);
+      assert.deepEqual(notPassed(plain), {});
+      assert.match(check(plain, 'no-privileged-role').detail, /no Entra ID P2, so no PIM/);
+    });
+
+    it('still blocks on any other failure to read the eligible roles', async () => {
+      sim.faults.inject({ path: '/v1.0/roleManagement/directory/roleEligibilitySchedules', status: 500 });
+      const report = await preflight(APES.guid, APES.cloudId);
+      assert.deepEqual(notPassed(report), { 'no-privileged-role': 'fail' });
+      assert.match(check(report, 'no-privileged-role').detail, /^could not check: .*500/);
+    });
+
+    it('blocks a member or an owner of a role-assignable group, whose roles the role check cannot see', async () => {
+      await admin('POST', '/groups', {
+        id: TIER0,
+        displayName: 'Tier 0 admins',
+        isAssignableToRole: true,
+        members: [APES.cloudId],
+      });
+      // The group holds Global Administrator: the user's own role assignments do not show it.
+      await admin('POST', '/role-assignments', {
+        principalId: TIER0,
+        roleDefinitionId: BUILT_IN_ROLES.globalAdministrator.id,
+      });
+      const member = await preflight(APES.guid, APES.cloudId);
+      assert.deepEqual(notPassed(member), { 'no-role-group': 'fail' });
+      assert.match(
+        check(member, 'no-role-group').detail,
+        /^member of role-assignable Tier 0 admins \(a0a0a0a0/,
+      );
+      assert.match(
+        check(member, 'no-role-group').fix ?? '',
+        /Privileged Authentication Administrator or Global Administrator/,
+      );
+
+      sim.state.groups[0].members = [];
+      sim.state.groups[0].owners = [APES.cloudId];
+      const owner = await preflight(APES.guid, APES.cloudId);
+      assert.deepEqual(notPassed(owner), { 'no-role-group': 'fail' });
+      assert.match(check(owner, 'no-role-group').detail, /^owner of role-assignable Tier 0 admins/);
+
+      sim.state.groups[0].isAssignableToRole = false;
+      assert.deepEqual(notPassed(await preflight(APES.guid, APES.cloudId)), {});
+    });
+
+    it('blocks, naming GroupMember.Read.All, when Graph shows the groups without their properties or not at all', async () => {
+      await admin('POST', '/groups', {
+        id: TIER0,
+        displayName: 'Tier 0',
+        isAssignableToRole: true,
+        members: [APES.cloudId],
+      });
+      await admin('PATCH', '/apps/anchor', {
+        permissions: ['User.Read.All', 'Domain.Read.All', 'RoleManagement.Read.Directory'],
+      });
+      const limited = await preflight(APES.guid, APES.cloudId);
+      assert.deepEqual(notPassed(limited), { 'no-role-group': 'fail' });
+      assert.match(check(limited, 'no-role-group').detail, /without the groups' properties/);
+      assert.match(check(limited, 'no-role-group').fix ?? '', /GroupMember\.Read\.All/);
+
+      await admin('PATCH', '/apps/anchor', { permissions: null });
+      sim.faults.inject({ path: `/v1.0/users/${APES.cloudId}/transitiveMemberOf`, status: 500 });
+      const unreadable = await preflight(APES.guid, APES.cloudId);
+      assert.deepEqual(notPassed(unreadable), { 'no-role-group': 'fail' });
+      assert.match(check(unreadable, 'no-role-group').detail, /^could not check: .*500/);
+    });
+
+    it('does not count a value just cleared on another user while the advanced-query index still lists it', async () => {
+      await admin('PATCH', '/settings', { advancedQueryLagMs: 1500 });
+      const anchor = guidToImmutableId(APES.guid);
+      // A stale copy of Aaron's value on Anna, which the index has seen…
+      await patchUser(APETERS.cloudId, { onPremisesImmutableId: anchor });
+      await new Promise((r) => setTimeout(r, 1700));
+      const held = await preflight(APES.guid, APES.cloudId);
+      assert.deepEqual(notPassed(held), { 'anchor-unique': 'fail' });
+      assert.match(check(held, 'anchor-unique').detail, /apeters@contoso\.com/);
+
+      // …is cleared by an admin, who clicks "Check again" at once: the index still lists Anna.
+      await patchUser(APETERS.cloudId, { onPremisesImmutableId: null });
+      const listed = await fetch(
+        `${sim.baseUrl}/v1.0/users?$filter=${encodeURIComponent(`onPremisesImmutableId eq '${anchor}'`)}&$count=true&$select=id`,
+        { headers: { authorization: `Bearer ${await token()}`, ConsistencyLevel: 'eventual' } },
+      );
+      assert.deepEqual(
+        ((await listed.json()) as { value: { id: string }[] }).value.map((u) => u.id),
+        [APETERS.cloudId],
+      );
+      assert.deepEqual(notPassed(await preflight(APES.guid, APES.cloudId)), {});
+    });
+
+    it('does not count a recycle-bin holder just hard-deleted while the index still lists it', async () => {
+      await admin('PATCH', '/settings', { advancedQueryLagMs: 1500 });
+      const twin = sim.state.deletedUsers.get(DEMO_GRAPH_USERS.recycledTwin)!;
+      try {
+        assert.deepEqual(notPassed(await preflight(APETERS.guid, APETERS.cloudId)), {
+          'anchor-unique': 'fail',
+        });
+        const res = await fetch(`${sim.baseUrl}/v1.0/directory/deletedItems/${twin.id}`, {
+          method: 'DELETE',
+          headers: { authorization: `Bearer ${await token()}` },
+        });
+        assert.equal(res.status, 204);
+        assert.deepEqual(notPassed(await preflight(APETERS.guid, APETERS.cloudId)), {});
+      } finally {
+        if (!sim.state.deletedUsers.has(twin.id)) sim.state.addDeletedUser(twin);
+      }
+    });
   });
 });

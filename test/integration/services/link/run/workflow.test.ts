@@ -8,6 +8,8 @@ import { guidToImmutableId } from '../../../../../src/services/ad/immutable-id';
 import type { LinkRequest } from '../../../../../src/services/link/link-request';
 import { LinkRequestStore } from '../../../../../src/services/link/request-store';
 import { LinkWorkflow } from '../../../../../src/services/link/run/workflow';
+import { anchorUniqueCheck, noSyncedTwinCheck } from '../../../../../src/services/link/preflight/checks';
+import type { PreflightReport } from '../../../../../src/services/link/preflight/report';
 import { RelayClient } from '../../../../../src/services/relay/relay-client';
 import { RelayPresence } from '../../../../../src/services/relay/presence';
 import { AD_VIEW_ENV, GRAPH_URL_ENV } from '../../../../../src/sim/adsync-host/graph-sync';
@@ -109,6 +111,7 @@ describe('link workflow: bot → relay process → stand-in ADSync host → Grap
     relay: RelayClient,
     onChange?: (r: LinkRequest) => void,
     cycleWaitMs = 20_000,
+    recheck?: () => Promise<PreflightReport>,
   ): LinkWorkflow {
     return new LinkWorkflow({
       requests,
@@ -116,7 +119,7 @@ describe('link workflow: bot → relay process → stand-in ADSync host → Grap
       cloud,
       relay,
       // Preflight proper is tested on its own; here the re-check reads the live cloud user.
-      recheck: async () => apesPreflight({}, { cloud: await cloud.getUser(APES_CLOUD_ID) }),
+      recheck: recheck ?? (async () => apesPreflight({}, { cloud: await cloud.getUser(APES_CLOUD_ID) })),
       verifyTimeoutMs: 20_000,
       verifyIntervalMs: 250,
       cycleWaitMs,
@@ -196,6 +199,62 @@ describe('link workflow: bot → relay process → stand-in ADSync host → Grap
       ],
     );
     assert.equal(entries.at(-1)!.immutableIdAfter, APES_IMMUTABLE_ID);
+  });
+
+  it('links while advanced queries lag: the re-check does not count a value just cleared elsewhere, verify reads by id', async () => {
+    const annaId = '0f6b2d1e-3c4a-4b5d-8e6f-7a8b9c0d1e02';
+    // Anna carried a stale copy of Aaron's value, which the index has seen; an admin cleared it
+    // just before the approval, and the index will list her for a while yet.
+    graph.state.users.get(annaId)!.onPremisesImmutableId = APES_IMMUTABLE_ID;
+    graph.state.advancedIndex.setLag(8_000);
+    try {
+      await cloud.clearImmutableId(annaId);
+      const recheck = async (): Promise<PreflightReport> => {
+        const holders = await cloud.findImmutableIdHolders(APES_IMMUTABLE_ID);
+        const report = apesPreflight({}, { cloud: await cloud.getUser(APES_CLOUD_ID) });
+        const checks = report.checks.map((c) =>
+          c.id === 'anchor-unique'
+            ? anchorUniqueCheck(holders, APES_CLOUD_ID, APES_IMMUTABLE_ID)
+            : c.id === 'no-synced-twin'
+              ? noSyncedTwinCheck(holders, APES_CLOUD_ID)
+              : c,
+        );
+        return { ...report, checks };
+      };
+      const done = await workflow(h.client, undefined, 20_000, recheck).run(await approvedRequest());
+      assert.ok(done);
+      assert.equal(done.state, 'linked', JSON.stringify(done.run?.failure));
+      // The index still listed Anna while the run went through (it had not caught up yet).
+      const listed = [...graph.state.advancedIndex.users()].filter(
+        (u) => u.onPremisesImmutableId === APES_IMMUTABLE_ID,
+      );
+      assert.ok(
+        listed.some((u) => u.id === annaId),
+        'the index no longer lagged; the test proved nothing',
+      );
+    } finally {
+      graph.state.advancedIndex.setLag(0);
+      graph.state.users.get(annaId)!.onPremisesImmutableId = null;
+    }
+  });
+
+  it('sends no PATCH when the re-check cannot confirm the UPN domain managed, though the warning was acknowledged', async () => {
+    const warned = apesPreflight({ 'domain-managed': 'warn' });
+    const request = await requests.create(apesRequest(warned));
+    await requests.decide(request.id, APPROVER, 'approved');
+    graph.requests.length = 0;
+    const done = await workflow(h.client, undefined, 20_000, async () => warned).run(request.id);
+    assert.ok(done);
+
+    assert.equal(done.state, 'failed');
+    assert.deepEqual(stepsOf(done), ['pause:done', 'preflight:failed', 'resume:done']);
+    assert.match(done.run!.failure!.message, /could undo the write.*federated domain, clearing included/);
+    assert.deepEqual(
+      graph.requests.filter((r) => r.method === 'PATCH'),
+      [],
+      'nothing was written to Graph',
+    );
+    assert.equal(h.adsync.read().syncCycleEnabled, true);
   });
 
   it('fails with the relay’s message when the delta fails: scheduler enabled, ImmutableId back to none', async () => {

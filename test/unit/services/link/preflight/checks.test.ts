@@ -17,6 +17,7 @@ import {
   isUnreadable,
   noObjectIdentifierCheck,
   noPrivilegedRoleCheck,
+  noRoleGroupCheck,
   noSyncedTwinCheck,
   samePersonCheck,
   syncServerCheck,
@@ -277,13 +278,17 @@ describe('preflight checks', () => {
 
   describe('no-privileged-role', () => {
     it('passes without roles', () => {
-      assertShape(noPrivilegedRoleCheck({ active: [], eligible: [], truncated: false }), 'pass');
+      assertShape(
+        noPrivilegedRoleCheck({ active: [], eligible: [], pim: 'available', truncated: false }),
+        'pass',
+      );
     });
 
     it('fails on an active or eligible role, naming it and how it is held', () => {
       const active = noPrivilegedRoleCheck({
         active: [role('active', 'Global Administrator')],
         eligible: [],
+        pim: 'available',
         truncated: false,
       });
       assertShape(active, 'fail');
@@ -291,6 +296,7 @@ describe('preflight checks', () => {
       const eligible = noPrivilegedRoleCheck({
         active: [],
         eligible: [role('eligible', 'Privileged Role Administrator')],
+        pim: 'available',
         truncated: false,
       });
       assertShape(eligible, 'fail');
@@ -299,7 +305,12 @@ describe('preflight checks', () => {
     });
 
     it('counts every directory role, even one Microsoft does not flag privileged', () => {
-      const check = noPrivilegedRoleCheck({ active: [role('active')], eligible: [], truncated: false });
+      const check = noPrivilegedRoleCheck({
+        active: [role('active')],
+        eligible: [],
+        pim: 'available',
+        truncated: false,
+      });
       assertShape(check, 'fail');
       assert.match(check.detail, /role role-def-1 \(active\)/);
     });
@@ -313,6 +324,57 @@ describe('preflight checks', () => {
       assert.match(check.detail, /^could not check: /);
       assert.match(check.fix ?? '', /RoleManagement\.Read\.Directory application permission/);
       assertShape(noPrivilegedRoleCheck({ error: 'Graph did not answer within 20000 ms' }), 'fail');
+    });
+
+    it('says why no role can be eligible in a tenant without Entra ID P2, and still judges active roles', () => {
+      const none = noPrivilegedRoleCheck({ active: [], eligible: [], pim: 'not-licensed', truncated: false });
+      assertShape(none, 'pass');
+      assert.match(none.detail, /no Entra ID P2, so no PIM/);
+      const active = noPrivilegedRoleCheck({
+        active: [role('active', 'Exchange Administrator')],
+        eligible: [],
+        pim: 'not-licensed',
+        truncated: false,
+      });
+      assertShape(active, 'fail');
+      assert.match(active.detail, /Exchange Administrator \(active\)/);
+    });
+  });
+
+  describe('no-role-group', () => {
+    const group = (relation: 'member' | 'owner', confirmed = true) => ({
+      id: 'a0a0a0a0-0000-4000-8000-000000000001',
+      displayName: confirmed ? 'Tier 0 admins' : null,
+      relation,
+      confirmed,
+    });
+
+    it('passes when the user is in no role-assignable group', () => {
+      assertShape(noRoleGroupCheck({ groups: [], truncated: false }), 'pass');
+    });
+
+    it('blocks a member or an owner of a role-assignable group, naming the group and the relation', () => {
+      for (const relation of ['member', 'owner'] as const) {
+        const check = noRoleGroupCheck({ groups: [group(relation)], truncated: false });
+        assertShape(check, 'fail');
+        assert.match(check.detail, new RegExp(`^${relation} of role-assignable Tier 0 admins`));
+        assert.match(check.fix ?? '', /Privileged Authentication Administrator or Global Administrator/);
+      }
+    });
+
+    it('blocks when Graph lists a group without its properties, naming the permission that shows them', () => {
+      const check = noRoleGroupCheck({ groups: [group('member', false)], truncated: false });
+      assertShape(check, 'fail');
+      assert.match(check.detail, /without the groups' properties/);
+      assert.match(check.fix ?? '', /GroupMember\.Read\.All/);
+    });
+
+    it('blocks "could not check" when the groups could not be read, and when Graph listed too many', () => {
+      const denied = noRoleGroupCheck({ error: 'Graph answered 403', denied: true });
+      assertShape(denied, 'fail');
+      assert.match(denied.detail, /^could not check: /);
+      assert.match(denied.fix ?? '', /GroupMember\.Read\.All application permission/);
+      assertShape(noRoleGroupCheck({ groups: [], truncated: true }), 'fail');
     });
   });
 
@@ -485,7 +547,8 @@ describe('preflight checks', () => {
         cloud: cloudUser(),
         holders: holders(),
         domain: { domain: 'contoso.com', authenticationType: 'Managed', isVerified: true },
-        roles: { active: [], eligible: [], truncated: false },
+        roles: { active: [], eligible: [], pim: 'available', truncated: false },
+        roleGroups: { groups: [], truncated: false },
         objectIdentifier: { known: true, value: null },
         syncFeatures: features(false),
         syncServer: relay(),

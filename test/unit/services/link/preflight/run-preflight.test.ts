@@ -5,6 +5,7 @@ import type {
   DomainAuthentication,
   ImmutableIdHolders,
   Knowable,
+  RoleGroupMemberships,
   SyncFeatures,
   UserRoles,
 } from '../../../../../src/services/entra/cloud-user';
@@ -41,6 +42,7 @@ type Method =
   | 'findImmutableIdHolders'
   | 'getDomainAuthentication'
   | 'getUserRoles'
+  | 'getRoleAssignableGroups'
   | 'getOnPremisesObjectIdentifier'
   | 'getSyncFeatures'
   | 'listVerifiedDomains';
@@ -53,7 +55,8 @@ class FakeCloud implements CloudDirectory {
   ]);
   holders: ImmutableIdHolders = { users: [], deletedUsers: [], truncated: false };
   domain: DomainAuthentication = { domain: 'contoso.com', authenticationType: 'Managed', isVerified: true };
-  roles: UserRoles = { active: [], eligible: [], truncated: false };
+  roles: UserRoles = { active: [], eligible: [], pim: 'available', truncated: false };
+  roleGroups: RoleGroupMemberships = { groups: [], truncated: false };
   objectIdentifier: Knowable<string | null> = { known: true, value: null };
   features: Knowable<SyncFeatures> = {
     known: true,
@@ -86,6 +89,9 @@ class FakeCloud implements CloudDirectory {
   }
   getUserRoles(_id: string, options?: CloudCallOptions) {
     return this.answer('getUserRoles', options, () => this.roles);
+  }
+  getRoleAssignableGroups(_id: string, options?: CloudCallOptions) {
+    return this.answer('getRoleAssignableGroups', options, () => this.roleGroups);
   }
   getOnPremisesObjectIdentifier(_id: string, options?: CloudCallOptions) {
     return this.answer('getOnPremisesObjectIdentifier', options, () => this.objectIdentifier);
@@ -270,6 +276,7 @@ describe('runPreflight', () => {
       'findImmutableIdHolders',
       'getDomainAuthentication',
       'getOnPremisesObjectIdentifier',
+      'getRoleAssignableGroups',
       'getSyncFeatures',
       'getUser',
       'getUserRoles',

@@ -20,7 +20,8 @@ function facts(overrides: Partial<PreflightFacts> = {}): PreflightFacts {
     cloud,
     holders: { users: [], deletedUsers: [], truncated: false },
     domain: { domain: 'contoso.com', authenticationType: 'Managed', isVerified: true },
-    roles: { active: [], eligible: [], truncated: false },
+    roles: { active: [], eligible: [], pim: 'available', truncated: false },
+    roleGroups: { groups: [], truncated: false },
     objectIdentifier: { known: true, value: null },
     syncFeatures: {
       known: true,
@@ -61,5 +62,30 @@ describe('recheckProblems (the re-check just before the write)', () => {
     const checks = evaluateChecks(facts()).filter((c) => c.id !== 'sync-server');
     const report = { ...apesPreflight(), immutableId: APES_IMMUTABLE_ID, checks };
     assert.deepEqual(recheckProblems(approved(), report), []);
+  });
+
+  it('stops before the write unless the UPN domain is confirmed managed, even with an acknowledged warning', () => {
+    // Graph refuses every ImmutableId change in a federated domain, clearing included, so a value
+    // written where the domain is not known to be managed might never be taken back.
+    const checks = evaluateChecks(
+      facts({ domain: { domain: 'contoso.com', authenticationType: 'Unknown', isVerified: true } }),
+    ).filter((c) => c.id !== 'sync-server');
+    assert.equal(checks.find((c) => c.id === 'domain-managed')?.status, 'warn');
+    const request = {
+      ...approved(),
+      acknowledged: ['domain-managed' as const, 'no-privileged-role' as const],
+    };
+    const report = { ...apesPreflight(), immutableId: APES_IMMUTABLE_ID, checks };
+    const problems = recheckProblems(request as LinkRequest, report);
+    assert.equal(problems.length, 1, problems.join(' | '));
+    assert.match(
+      problems[0],
+      /^UPN domain is managed: contoso\.com authenticates as Unknown — Anchor writes only where it could undo/,
+    );
+    const missing = { ...report, checks: checks.filter((c) => c.id !== 'domain-managed') };
+    assert.match(
+      recheckProblems(request as LinkRequest, missing).join(' | '),
+      /did not judge the UPN domain/,
+    );
   });
 });

@@ -9,6 +9,7 @@ import {
   GraphThrottledError,
   ImmutableIdConflictError,
   OnPremisesMasteredError,
+  PrivilegedTargetError,
 } from '../../../../../src/services/entra/graph-errors';
 import type { LinkRequest, LinkStep } from '../../../../../src/services/link/link-request';
 import { LinkRequestStore } from '../../../../../src/services/link/request-store';
@@ -374,6 +375,55 @@ describe('LinkWorkflow', () => {
     assert.match(failure!.message, /Another object with the same value.*request-id 5a1c0de0/);
     assert.match(failure!.advice, new RegExp(`Object ${holder} already holds ${APES_IMMUTABLE_ID}`));
     assert.match(failure!.advice, /deletedItems/);
+    sinon.assert.notCalled(cloud.clearImmutableId);
+    assert.equal(done.immutableIdAfter, null);
+  });
+
+  it('sends no PATCH unless the re-check confirms the UPN domain managed, even with the warning acknowledged', async () => {
+    // Graph refuses every ImmutableId change in a federated domain, clearing included: a value
+    // written where the domain is not known to be managed might never be taken back.
+    const warned = apesPreflight({ 'domain-managed': 'warn' });
+    recheck.resolves(warned);
+    const request = await requests.create(apesRequest(warned));
+    assert.deepEqual(request.acknowledged, ['domain-managed']);
+    await requests.decide(request.id, APPROVER, 'approved');
+    const done = (await workflow().run(request.id))!;
+
+    assert.deepEqual(stepsOf(done), ['pause:done', 'preflight:failed', 'resume:done']);
+    assert.match(
+      done.run!.failure!.message,
+      /Check domain-managed: domain-managed is warn — Anchor writes only where it could undo/,
+    );
+    assert.match(done.run!.failure!.message, /federated domain, clearing included/);
+    sinon.assert.notCalled(cloud.setImmutableId);
+    sinon.assert.notCalled(cloud.clearImmutableId);
+  });
+
+  it('says the target is privileged when Graph refuses the PATCH with 403, and has nothing to roll back', async () => {
+    cloud.setImmutableId.rejects(
+      new PrivilegedTargetError({
+        status: 403,
+        code: 'Authorization_RequestDenied',
+        message: 'Insufficient privileges to complete the operation.',
+        details: [],
+      }),
+    );
+    const done = await runOne();
+
+    assert.deepEqual(stepsOf(done), [
+      'pause:done',
+      'preflight:done',
+      'set-immutable-id:failed',
+      'resume:done',
+    ]);
+    const { failure } = done.run!;
+    assert.match(failure!.message, /the target is privileged/);
+    assert.doesNotMatch(failure!.message, /app registration is not allowed/);
+    assert.match(
+      failure!.advice,
+      /^Anchor does not link privileged users\. Remove the cloud user’s admin roles/,
+    );
+    assert.match(failure!.advice, /role-assignable groups/);
     sinon.assert.notCalled(cloud.clearImmutableId);
     assert.equal(done.immutableIdAfter, null);
   });
