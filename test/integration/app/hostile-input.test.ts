@@ -157,6 +157,7 @@ describe('hostile input over HTTP against the bot as a real process', function (
 
   /** "Request approval" on draft `id` with every warning ticked; returns the request id. */
   async function file(id: string, reason: unknown = 'INC-1 new hire'): Promise<string> {
+    const mark = connector.mark();
     const answer = await teams.click(url(), REQUESTER, LINK_VERBS.request, {
       ...acks(),
       draftId: id,
@@ -164,6 +165,14 @@ describe('hostile input over HTTP against the bot as a real process', function (
     });
     const filed = /"requestId":"([^"]+)"/.exec(JSON.stringify(answer.value))?.[1];
     assert.ok(filed, JSON.stringify(answer.value).slice(0, 1000));
+    // The approval cards go out after the answer; the last step updates the requester's card with
+    // where they went. Until then a card in flight would count against the next case.
+    await connector.next(
+      mark,
+      (c) => c.kind === 'update',
+      30_000,
+      "the requester's card saying where the approval went",
+    );
     return filed;
   }
 
