@@ -3,10 +3,19 @@ import type { DirectoryUser } from '../../src/services/ad/ad-directory';
 import type { LinkCandidates } from '../../src/services/link/candidates';
 import type { LinkRequest, LinkStep } from '../../src/services/link/link-request';
 import { scorePair } from '../../src/services/link/pair-matching';
+import { evaluateChecks } from '../../src/services/link/preflight/checks';
 import type { PreflightReport } from '../../src/services/link/preflight/report';
+import { verdictOf } from '../../src/services/link/preflight/report';
 import { sourceAnchorOf } from '../../src/services/ad/source-anchor';
 import { demoDirectoryUsers } from '../../src/sim/demo/demo-tenant';
-import { APPROVER, REQUESTER, apesAdUser, apesCloudUser, apesPreflight } from './link-fixtures';
+import {
+  APES_IMMUTABLE_ID,
+  APPROVER,
+  REQUESTER,
+  apesAdUser,
+  apesCloudUser,
+  apesPreflight,
+} from './link-fixtures';
 
 /** Every demo AD user as the directory reads them. */
 function demoAdUsers(): DirectoryUser[] {
@@ -71,6 +80,60 @@ export function preflightSample(verdict: 'pass' | 'warn' | 'fail'): PreflightRep
   return apesPreflight({ 'no-privileged-role': 'fail', 'anchor-unique': 'fail', 'same-person': 'warn' });
 }
 
+/**
+ * The preflight of apes ↔ Aaron Pescasio as the real checks word it (the lengths a card must fit):
+ * everything passes, except that Graph cannot say whether onPremisesObjectIdentifier is set.
+ */
+export function realisticPreflight(): PreflightReport {
+  const ad = apesAdUser();
+  const cloud = apesCloudUser();
+  const heartbeat = {
+    relayId: 'aadc01',
+    at: '2026-11-25T09:54:58.000Z',
+    poll: {
+      relayId: 'aadc01',
+      version: '1.0.0',
+      ready: true,
+      problem: null,
+      scheduler: {
+        syncCycleEnabled: true,
+        stagingModeEnabled: false,
+        cycleInProgress: false,
+        serviceState: 'Running',
+        nextSyncCycleStartTimeInUTC: '2026-11-25T10:24:12.000Z',
+        pauseLeaseExpiresAt: null,
+      },
+    },
+  };
+  const checks = evaluateChecks({
+    ad,
+    cloud,
+    holders: { users: [cloud], deletedUsers: [], truncated: false },
+    domain: { domain: 'contoso.com', authenticationType: 'Managed', isVerified: true },
+    roles: { active: [], eligible: [], truncated: false },
+    objectIdentifier: { known: false, reason: 'the beta endpoint is not consented' },
+    syncFeatures: {
+      known: true,
+      value: {
+        blockCloudObjectTakeoverThroughHardMatchEnabled: false,
+        blockSoftMatchEnabled: false,
+        all: {},
+      },
+    },
+    syncServer: { heartbeat, fresh: true, ageMs: 2_000 },
+    pair: scorePair(ad, cloud),
+  });
+  return {
+    ad,
+    cloud,
+    immutableId: APES_IMMUTABLE_ID,
+    anchorAttribute: 'objectGUID',
+    checks,
+    verdict: verdictOf(checks),
+    checkedAt: '2026-11-25T09:55:00.000Z',
+  };
+}
+
 const step = (name: LinkStep['name'], state: LinkStep['state'], detail: string, at: string): LinkStep => ({
   name,
   state,
@@ -92,7 +155,7 @@ export function requestSamples(): Record<
     expiresAt: '2026-11-26T09:56:00.000Z',
     requester: { ...REQUESTER, chatUserId: '29:megan' },
     reason: 'INC-1234: Aaron got a cloud account before his AD account was created',
-    preflight: apesPreflight({ 'no-object-identifier': 'warn' }),
+    preflight: realisticPreflight(),
     acknowledged: ['no-object-identifier'],
     decision: null,
     cancelled: null,
