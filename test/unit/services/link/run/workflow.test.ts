@@ -37,6 +37,8 @@ import { memoryLogger } from '../../../../support/memory-logger';
 import { jobResult, schedulerState } from '../../../../support/relay-messages';
 
 const LEASE = '2026-11-25T10:30:00.000Z';
+/** {@link LEASE} as step details and advice write it. */
+const LEASE_TEXT = '2026-11-25 10:30:00 UTC';
 
 /** Entra ID as the workflow sees it: one user whose value PATCH sets and clears. */
 class FakeCloud {
@@ -178,7 +180,7 @@ describe('LinkWorkflow', () => {
     for (const step of done.run!.steps) {
       assert.ok(step.startedAt && step.finishedAt && step.detail, JSON.stringify(step));
     }
-    assert.match(stepDetail(done, 'pause'), new RegExp(`the scheduler was paused.*${LEASE}`));
+    assert.match(stepDetail(done, 'pause'), new RegExp(`the scheduler was paused.*${LEASE_TEXT}`));
     assert.deepEqual(relay.operations(), ['pause', 'resume', 'delta']);
     assert.ok(
       relay.run.args.every((a) => a[1]?.requestId === done.id),
@@ -679,7 +681,7 @@ describe('LinkWorkflow', () => {
       'relay "aadc01" has not polled since 2026-11-25T10:01:00.000Z',
     );
     const done = await runOne();
-    assert.match(done.run!.failure!.advice, new RegExp(`by itself at ${LEASE}`));
+    assert.match(done.run!.failure!.advice, new RegExp(`by itself at ${LEASE_TEXT}`));
   });
 
   it('rolls back when the delta cycle fails', async () => {
