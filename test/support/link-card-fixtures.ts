@@ -168,7 +168,7 @@ export function requestSamples(): Record<
   const t = (s: number) => new Date(Date.parse('2026-11-25T10:01:00.000Z') + s * 1000).toISOString();
   const doneSteps = [
     step('pause', 'done', 'scheduler paused (lease until 10:16)', t(2)),
-    step('preflight', 'done', 'every check passed again', t(3)),
+    step('preflight', 'done', '9 of 10 checks pass again; 1 warning, as acknowledged at request time', t(3)),
     step('set-immutable-id', 'done', 'onPremisesImmutableId = yYuRNW0Z6kCXeYidebdT8A==', t(4)),
     step('resume', 'done', 'scheduler enabled', t(6)),
     step('delta', 'done', 'delta cycle: Success', t(20)),
