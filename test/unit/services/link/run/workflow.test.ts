@@ -319,6 +319,21 @@ describe('LinkWorkflow', () => {
     assert.equal(recheck.firstCall.args[0].id, done.id);
   });
 
+  it('counts an acknowledged warning in words on the re-check, never as "all checks pass"', async () => {
+    const warned = apesPreflight({ 'no-object-identifier': 'warn' });
+    const request = await requests.create(apesRequest(warned));
+    await requests.decide(request.id, APPROVER, 'approved');
+    recheck.resolves(warned);
+    const done = await workflow().run(request.id);
+    assert.equal(done?.state, 'linked');
+    assert.equal(
+      stepDetail(done!, 'preflight'),
+      '9 of 10 checks pass again; 1 warning, as acknowledged at request time',
+    );
+    recheck.resolves(apesPreflight());
+    assert.equal(stepDetail((await runOne())!, 'preflight'), 'all 10 checks pass again');
+  });
+
   it('stops on a warning nobody acknowledged, or on a different ImmutableId than the approved one', async () => {
     recheck.resolves(apesPreflight({ 'tenant-hard-match-block': 'warn' }));
     const warned = await runOne();
