@@ -1,3 +1,4 @@
+import { approvalNotice } from '../../src/bot/cards/approval-notice';
 import type { CardData, CardName } from '../../src/bot/cards/card-templates';
 import { alertCardData } from '../../src/bot/views/alert';
 import type { Incident } from '../../src/services/alerts/incident';
@@ -60,10 +61,19 @@ export const CARD_SAMPLES: { [N in CardName]: CardSample<CardData[N]> } = {
   }),
   'link-request': variants({
     'pending-approver': requestCardData(requestSamples().pending, 'approvers'),
+    // The longest notice a requester usually gets: one admin reached, one who could not be.
     'pending-requester': requestCardData(
       requestSamples().pending,
       'requester',
-      'Approval card sent to Adele Vance.',
+      approvalNotice({
+        sentTo: ['Adele Vance'],
+        notReached: [
+          {
+            name: 'Isaiah Langer',
+            why: 'they never opened Anchor in Teams, and TEAMS_APP_CATALOG_ID is not set, so Anchor cannot install itself for them',
+          },
+        ],
+      }),
     ),
     running: requestCardData(requestSamples().running, 'approvers'),
     linked: requestCardData(requestSamples().linked, 'requester'),
