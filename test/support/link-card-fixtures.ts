@@ -167,11 +167,21 @@ export function requestSamples(): Record<
   const decision = { by: APPROVER, at: '2026-11-25T10:01:00.000Z', verdict: 'approved' as const, note: null };
   const t = (s: number) => new Date(Date.parse('2026-11-25T10:01:00.000Z') + s * 1000).toISOString();
   const doneSteps = [
-    step('pause', 'done', 'scheduler paused (lease until 10:16)', t(2)),
+    step(
+      'pause',
+      'done',
+      'the scheduler was paused; the relay resumes it by itself at 2026-11-25 10:16:02 UTC',
+      t(2),
+    ),
     step('preflight', 'done', '9 of 10 checks pass again; 1 warning, as acknowledged at request time', t(3)),
-    step('set-immutable-id', 'done', 'onPremisesImmutableId = yYuRNW0Z6kCXeYidebdT8A==', t(4)),
-    step('resume', 'done', 'scheduler enabled', t(6)),
-    step('delta', 'done', 'delta cycle: Success', t(20)),
+    step(
+      'set-immutable-id',
+      'done',
+      'onPremisesImmutableId of apes@contoso.com set to yYuRNW0Z6kCXeYidebdT8A== (it had none)',
+      t(4),
+    ),
+    step('resume', 'done', 'the scheduler was resumed', t(6)),
+    step('delta', 'done', 'a delta sync cycle was started', t(20)),
   ];
   return {
     pending: base,
@@ -197,7 +207,15 @@ export function requestSamples(): Record<
         leaseUntil: null,
         startedAt: t(1),
         finishedAt: t(45),
-        steps: [...doneSteps, step('verify', 'done', 'synced with the expected ImmutableId', t(45))],
+        steps: [
+          ...doneSteps,
+          step(
+            'verify',
+            'done',
+            'Entra ID reports apes@contoso.com synced with onPremisesImmutableId yYuRNW0Z6kCXeYidebdT8A== (after 25 s)',
+            t(45),
+          ),
+        ],
         failure: null,
       },
       immutableIdAfter: 'yYuRNW0Z6kCXeYidebdT8A==',
@@ -213,7 +231,7 @@ export function requestSamples(): Record<
         finishedAt: t(9),
         steps: [
           step('pause', 'failed', 'pause failed: Set-ADSyncScheduler: Access is denied.', t(8)),
-          step('resume', 'done', 'scheduler enabled', t(9)),
+          step('resume', 'done', 'the scheduler was resumed', t(9)),
         ],
         failure: {
           step: 'pause',
