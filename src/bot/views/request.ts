@@ -85,7 +85,12 @@ export interface RequestCardData {
   preflight: RequestPreflightLine;
   /** The checks that warned or failed: shown at a glance. */
   flagged: RequestCheckLine[];
-  /** The checks that passed: folded behind "Show checks". */
+  /**
+   * The checks that passed: folded behind "Show checks", an `Action.ToggleVisibility` (Adaptive
+   * Cards 1.2; listed among the actions Teams supports in Microsoft's "Card actions" page,
+   * msteams-platform/task-modules-and-cards/cards/cards-actions.md). It runs in the client: no
+   * invoke reaches the bot, and the card stays the same for every viewer.
+   */
   passed: RequestCheckLine[];
   /** The run's steps, shown right under the outcome. */
   steps: RequestStepLine[];
