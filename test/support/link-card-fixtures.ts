@@ -110,7 +110,8 @@ export function realisticPreflight(): PreflightReport {
     cloud,
     holders: { users: [cloud], deletedUsers: [], truncated: false },
     domain: { domain: 'contoso.com', authenticationType: 'Managed', isVerified: true },
-    roles: { active: [], eligible: [], truncated: false },
+    roles: { active: [], eligible: [], pim: 'available', truncated: false },
+    roleGroups: { groups: [], truncated: false },
     objectIdentifier: { known: false, reason: 'the beta endpoint is not consented' },
     syncFeatures: {
       known: true,
@@ -173,7 +174,7 @@ export function requestSamples(): Record<
       'the scheduler was paused; the relay resumes it by itself at 2026-11-25 10:16:02 UTC',
       t(2),
     ),
-    step('preflight', 'done', '9 of 10 checks pass again; 1 warning, as acknowledged at request time', t(3)),
+    step('preflight', 'done', '10 of 11 checks pass again; 1 warning, as acknowledged at request time', t(3)),
     step(
       'set-immutable-id',
       'done',

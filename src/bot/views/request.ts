@@ -164,7 +164,7 @@ export function requestCardData(request: LinkRequest, viewer: RequestViewer, not
 }
 
 /**
- * "10 of 10 checks passed", or "9 of 10 checks passed; 1 warning, acknowledged by Megan Bowen":
+ * "11 of 11 checks passed", or "10 of 11 checks passed; 1 warning, acknowledged by Megan Bowen":
  * a count of passes never stands alone beside a warning or a failure.
  */
 function preflightSummary(request: LinkRequest): string {
