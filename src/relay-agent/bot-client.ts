@@ -11,6 +11,7 @@ import type {
 } from '../shared/relay-protocol/messages';
 import { NonceCache, SignatureError } from '../shared/relay-protocol/request-signing';
 import { BotUnreachableError, SignedHttp } from './signed-http';
+import { formatTime } from '../shared/time-text';
 
 /** Options of {@link BotClient}. */
 export interface BotClientOptions {
@@ -120,7 +121,7 @@ export class BotClient {
     }
     const expires = Date.parse(job.expiresAt);
     if (!Number.isFinite(expires) || expires <= now) {
-      return refuse(job.id, job.operation, `the job expired at ${job.expiresAt}`, true);
+      return refuse(job.id, job.operation, `the job expired at ${formatTime(job.expiresAt)}`, true);
     }
     return { accepted: true, job };
   }

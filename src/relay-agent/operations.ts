@@ -13,6 +13,7 @@ import type { ScriptRunner } from './powershell-runner';
 import { SCRIPTS } from './scripts';
 import { UNKNOWN_STATE, readCycleInProgress, readSyncServerState } from './sync-server-state';
 import type { SyncServerState } from './sync-server-state';
+import { plural } from '../shared/plural';
 
 /** What running one allowlisted operation gave. */
 export interface OperationOutcome {
@@ -219,7 +220,7 @@ export class SyncServerOperations {
     return {
       outcome: 'failed',
       message:
-        `${stillPausedMessage(server)}: ${seen} after ${resumeAttempts} attempt(s) of ${RESUME_CMDLET}` +
+        `${stillPausedMessage(server)}: ${seen} after ${plural(resumeAttempts, 'attempt')} of ${RESUME_CMDLET}` +
         `${lastError}.${denied} ${stillPausedInstruction(server)}`,
       state,
       changeSent: true,
@@ -237,7 +238,7 @@ export class SyncServerOperations {
         const result = parseJsonOutput(SCRIPTS.delta, await this.runner.run(SCRIPTS.delta));
         const state = await readSyncServerState(this.runner);
         if (startedCycle(result)) {
-          const retried = attempt > 1 ? ` after ${attempt - 1} busy answer(s)` : '';
+          const retried = attempt > 1 ? ` after ${plural(attempt - 1, 'busy answer')}` : '';
           return {
             outcome: 'done',
             message: `a delta sync cycle was started${retried}`,
@@ -257,7 +258,7 @@ export class SyncServerOperations {
           return {
             outcome: 'failed',
             message:
-              `a sync cycle was still running after ${attempt} attempt(s) within ` +
+              `a sync cycle was still running after ${plural(attempt, 'attempt')} within ` +
               `${Math.round(this.options.deltaDeadlineMs / 1000)} s (${SYNC_BUSY.exec(err.message)?.[0] ?? 'busy'}); ` +
               'try again later',
             state: await readSyncServerState(this.runner),

@@ -1,6 +1,7 @@
 import type { Logger } from 'pino';
 import type { RelayEvent } from '../shared/relay-protocol/messages';
 import type { LeaseRecord, RelayStateStore } from './state-file';
+import { formatTime } from '../shared/time-text';
 
 /** Options of {@link PauseLease}. */
 export interface PauseLeaseOptions {
@@ -172,12 +173,12 @@ export class PauseLease {
     const tries = this.attempts > 1 ? ` after ${this.attempts} attempts` : '';
     if (lease.resumeOwedSince) {
       return (
-        `the scheduler stayed paused after a resume at ${lease.resumeOwedSince} did not take${job}; ` +
+        `the scheduler stayed paused after a resume at ${formatTime(lease.resumeOwedSince)} did not take${job}; ` +
         `the relay resumed it by itself${tries} and read it back enabled`
       );
     }
     return (
-      `the scheduler was paused at ${lease.pausedAt}${job} and not resumed by ${lease.expiresAt}; ` +
+      `the scheduler was paused at ${formatTime(lease.pausedAt)}${job} and not resumed by ${formatTime(lease.expiresAt)}; ` +
       `the relay resumed it${tries}`
     );
   }

@@ -1,9 +1,20 @@
 import assert from 'node:assert/strict';
-import { existsSync, rmSync } from 'node:fs';
+import { existsSync, readFileSync, rmSync } from 'node:fs';
 import path from 'node:path';
 import { expandCard } from '../../src/bot/cards/card-templates';
+import type { RequestCardData } from '../../src/bot/views/request';
 import { cardSampleCases } from '../support/card-samples';
 import { CARD_OUTPUT_DIR, CARD_THEMES, CardRenderer, cardActionTitles } from '../support/card-renderer';
+
+/** How wide Teams shows a card in a chat, and how tall a request or outcome card may be at that width. */
+const TEAMS_CARD_WIDTH = 450;
+const MAX_REQUEST_CARD_PNG_HEIGHT = 800;
+
+/** The width and height of a PNG, from its IHDR chunk. */
+function pngSize(file: string): { width: number; height: number } {
+  const header = readFileSync(file).subarray(0, 24);
+  return { width: header.readUInt32BE(16), height: header.readUInt32BE(20) };
+}
 
 describe('e2e: every card rendered in Chromium with the Teams host config', function () {
   let renderer: CardRenderer;
@@ -38,9 +49,38 @@ describe('e2e: every card rendered in Chromium with the Teams host config', func
           assert.ok(await button.isVisible(), `the button "${title}" is not visible`);
         }
         assert.equal(await renderer.card.getByRole('button').count(), titles.length);
+        if (name === 'link-request') {
+          // An admin reads the request and its outcome at a glance: no scrolling through the checks.
+          assert.equal(rendered.width, TEAMS_CARD_WIDTH);
+          const { height } = pngSize(rendered.png);
+          assert.ok(
+            height < MAX_REQUEST_CARD_PNG_HEIGHT,
+            `${label}-${theme}.png is ${height} px tall (at most ${MAX_REQUEST_CARD_PNG_HEIGHT - 1})`,
+          );
+        }
       });
     }
   }
+
+  it('folds the passed checks of a request card behind "Show checks" and shows the flagged ones', async () => {
+    const card = expandCard('link-request', requestSampleData('linked'));
+    await renderer.render(card, { png: path.join(CARD_OUTPUT_DIR, 'link-request-linked-checks-shown.png') });
+    const passed = renderer.card.getByText('Cloud user is cloud-only', { exact: false });
+    const flagged = renderer.card.getByText('No onPremisesObjectIdentifier', { exact: false });
+    assert.ok(await flagged.isVisible(), 'the warning is folded away');
+    assert.equal(await passed.isVisible(), false, 'a passed check shows before "Show checks"');
+
+    await renderer.card.getByRole('button', { name: 'Show checks', exact: true }).click();
+    assert.ok(await passed.isVisible(), 'a passed check is still hidden after "Show checks"');
+    assert.equal(await renderer.card.getByRole('button', { name: 'Show checks' }).isVisible(), false);
+    await renderer.page
+      .locator('.teams-chat')
+      .screenshot({ path: path.join(CARD_OUTPUT_DIR, 'link-request-linked-checks-shown.png') });
+
+    await renderer.card.getByRole('button', { name: 'Hide checks', exact: true }).click();
+    assert.equal(await passed.isVisible(), false, 'a passed check still shows after "Hide checks"');
+    assert.ok(await renderer.card.getByRole('button', { name: 'Show checks', exact: true }).isVisible());
+  });
 
   it('reports an element type it does not know as a warning, so a clean card means something', async () => {
     const rendered = await renderer.render(
@@ -109,3 +149,10 @@ describe('e2e: every card rendered in Chromium with the Teams host config', func
     }
   });
 });
+
+/** The sample data of one variant of the request card. */
+function requestSampleData(variant: string): RequestCardData {
+  const found = cardSampleCases().find((c) => c.label === `link-request-${variant}`);
+  if (!found) throw new Error(`CARD_SAMPLES['link-request'] has no variant ${variant}`);
+  return found.data as RequestCardData;
+}

@@ -7,6 +7,7 @@ import { DEMO_TENANT, demoTeamsUsers } from '../../src/sim/demo/demo-tenant';
 import { startPlayground } from '../../src/sim/demo/playground';
 import type { PlaygroundInstance } from '../../src/sim/demo/playground';
 import { AnchorProcess, freePort } from '../support/anchor-process';
+import { sleep } from '../../src/shared/sleep';
 import { Browser, screenshotDir } from '../support/playground-driver';
 
 const OTHER_TENANT_ID = '9e8d7c6b-5a49-4382-b1a0-f9e8d7c6b5a4';
@@ -95,12 +96,15 @@ describe('e2e: help and access in the Agents Playground (Chromium)', function ()
     assert.match(before, /directory: ok/);
     assert.match(before, /graph: ok/);
     assert.match(before, /relay: ok/); // the demo relay, a real process polling the bot
-    const checkedAt = before.match(/Checked at (\S+)/)?.[1];
+    const checkedAt = before.match(/Checked at (\d{4}-\d\d-\d\d \d\d:\d\d:\d\d UTC)/)?.[1];
     assert.ok(checkedAt, before);
+    // Times are shown to the second: a refresh in the same second would look unchanged.
+    await sleep(1100);
     await page.clickCardButton(card, 'Refresh');
     // Updated in place: the same card now shows a later check, and no second status card appeared.
     await card.filter({ hasNotText: checkedAt as string }).waitFor({ timeout: 20_000 });
-    assert.match(await card.innerText(), /Checked at \S+/);
+    assert.match(await card.innerText(), /Checked at \d{4}-\d\d-\d\d \d\d:\d\d:\d\d UTC/);
+    assert.match(await card.innerText(), /Sync scheduler: enabled/);
     assert.equal(await page.cards.filter({ hasText: 'Anchor status' }).count(), 1);
     await page.screenshot('status-refreshed');
   });

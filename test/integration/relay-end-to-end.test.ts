@@ -5,12 +5,15 @@ import https from 'node:https';
 import type { AddressInfo } from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
+import { statusCardDataOf } from '../../src/bot/views/status';
+import type { StatusCardData } from '../../src/bot/views/status';
 import { RelayError } from '../../src/services/relay/relay-client';
 import type { AdSyncSimState } from '../../src/sim/adsync-host/state';
 import { demoGraphSeed } from '../../src/sim/demo/demo-graph-seed';
 import { DEMO_TENANT } from '../../src/sim/demo/demo-tenant';
 import { GraphSimulator } from '../../src/sim/graph/graph-simulator';
 import { createSelfSignedCertificate } from '../../src/sim/self-signed';
+import { healthReport } from '../support/health';
 import { memoryLogger } from '../support/memory-logger';
 import { HARNESS_RELAY_ID as RELAY_ID, RelayHarness } from '../support/relay-harness';
 
@@ -55,6 +58,38 @@ describe('relay end to end: bot ↔ relay process ↔ stand-in ADSync host', fun
       'the scheduler state in the heartbeat',
       async () => (await h.relayHealth()).syncCycleEnabled === true,
     );
+  });
+
+  it('puts the scheduler, its next cycle, staging mode and the pause lease of /healthz on the status card', async () => {
+    const card = async () => statusCardDataOf(await healthReport(`http://127.0.0.1:${h.port}`), new Date());
+    const line = (data: StatusCardData, label: string) => data.syncServer.find((l) => l.label === label);
+    await h.until(
+      'the next cycle in the heartbeat',
+      async () => !!(await h.relayHealth()).nextSyncCycleStartTimeInUTC,
+    );
+    const before = await card();
+    assert.match(
+      line(before, 'Sync scheduler')?.value ?? '',
+      /^enabled, next cycle \d{4}-\d\d-\d\d \d\d:\d\d:\d\d UTC$/,
+    );
+    assert.equal(line(before, 'Sync scheduler')?.color, 'Good');
+    assert.equal(line(before, 'Staging mode')?.value, 'off');
+    assert.equal(line(before, 'Pause lease')?.value, 'none: Anchor has not paused the scheduler');
+
+    await h.client.run('pause', { requestId: 'req-status-card' });
+    try {
+      await h.until('the pause in the heartbeat', async () => !!(await h.relayHealth()).pauseLeaseExpiresAt);
+      const paused = await card();
+      assert.equal(line(paused, 'Sync scheduler')?.color, 'Attention');
+      assert.match(
+        line(paused, 'Pause lease')?.value ?? '',
+        /^Anchor paused the scheduler until \d{4}-\d\d-\d\d \d\d:\d\d:\d\d UTC at the latest$/,
+      );
+      assert.equal(line(paused, 'Pause lease')?.color, 'Warning');
+    } finally {
+      await h.client.run('resume', { requestId: 'req-status-card' });
+    }
+    assert.equal(sim.read().syncCycleEnabled, true);
   });
 
   it('runs status, pause and resume through the bot, and the sync server follows', async () => {

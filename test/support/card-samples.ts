@@ -1,3 +1,4 @@
+import { approvalNotice } from '../../src/bot/cards/approval-notice';
 import type { CardData, CardName } from '../../src/bot/cards/card-templates';
 import { alertCardData } from '../../src/bot/views/alert';
 import type { Incident } from '../../src/services/alerts/incident';
@@ -5,10 +6,15 @@ import { candidatesCardData } from '../../src/bot/views/candidates';
 import { preflightCardData } from '../../src/bot/views/preflight';
 import { requestCardData } from '../../src/bot/views/request';
 import { requestListData } from '../../src/bot/views/request-list';
-import { STATUS_VERBS } from '../../src/bot/verbs';
+import { statusCardDataOf } from '../../src/bot/views/status';
+import type { HealthReport } from '../../src/services/health/health-monitor';
+import type { RelayHealth } from '../../src/services/relay/presence';
 import { linkCandidatesSample, preflightSample, requestSamples } from './link-card-fixtures';
 
 const VARIANTS = Symbol('card sample variants');
+
+/** When the status samples were checked. */
+const SAMPLE_NOW = new Date('2026-11-25T10:00:00.000Z');
 
 /** Several samples for one card, by variant name; make one with {@link variants}. */
 export interface SampleVariants<T extends object = object> {
@@ -37,16 +43,11 @@ export const CARD_SAMPLES: { [N in CardName]: CardSample<CardData[N]> } = {
       { usage: 'link user <name>', description: 'Link a cloud-only user to their AD account.' },
     ],
   },
-  status: {
-    status: 'degraded',
-    mode: 'demo',
-    checkedAt: '2026-11-25T10:00:00.000Z',
-    verb: STATUS_VERBS.refresh,
-    dependencies: [
-      { name: 'directory', icon: '✓', state: 'ok', detail: 'ldaps://dc1.corp.example.test' },
-      { name: 'relay', icon: '⚠', state: 'unknown', detail: 'the relay has not polled yet' },
-    ],
-  },
+  status: variants({
+    ok: statusCardDataOf(healthSample('ok'), SAMPLE_NOW),
+    paused: statusCardDataOf(healthSample('paused'), SAMPLE_NOW),
+    'no-relay': statusCardDataOf(healthSample('no-relay'), SAMPLE_NOW),
+  }),
   'link-candidates': variants({
     preselected: candidatesCardData(linkCandidatesSample('preselected')),
     'no-cloud-match': candidatesCardData(linkCandidatesSample('no-cloud-match')),
@@ -60,10 +61,19 @@ export const CARD_SAMPLES: { [N in CardName]: CardSample<CardData[N]> } = {
   }),
   'link-request': variants({
     'pending-approver': requestCardData(requestSamples().pending, 'approvers'),
+    // The longest notice a requester usually gets: one admin reached, one who could not be.
     'pending-requester': requestCardData(
       requestSamples().pending,
       'requester',
-      'Approval card sent to Adele Vance.',
+      approvalNotice({
+        sentTo: ['Adele Vance'],
+        notReached: [
+          {
+            name: 'Isaiah Langer',
+            why: 'they never opened Anchor in Teams, and TEAMS_APP_CATALOG_ID is not set, so Anchor cannot install itself for them',
+          },
+        ],
+      }),
     ),
     running: requestCardData(requestSamples().running, 'approvers'),
     linked: requestCardData(requestSamples().linked, 'requester'),
@@ -88,6 +98,40 @@ export const CARD_SAMPLES: { [N in CardName]: CardSample<CardData[N]> } = {
     }),
   }),
 };
+
+/**
+ * `/healthz` with the relay's last report: all well, the scheduler paused by Anchor with a lease
+ * that ran out while the relay cannot tell the staging mode, or a relay that never polled.
+ */
+export function healthSample(kind: 'ok' | 'paused' | 'no-relay'): HealthReport {
+  const up = (detail: string) => ({ state: 'ok' as const, detail });
+  const relay: RelayHealth =
+    kind === 'no-relay'
+      ? { state: 'unknown', detail: 'the relay has not polled yet', lastSeen: null }
+      : {
+          ...up('polling'),
+          lastSeen: '2026-11-25T09:59:58.000Z',
+          relayId: 'aadc01',
+          version: '1.0.0',
+          syncCycleEnabled: kind === 'ok',
+          staging: kind === 'ok' ? false : null,
+          cycleInProgress: false,
+          nextSyncCycleStartTimeInUTC: '2026-11-25T10:24:12.000Z',
+          pauseLeaseExpiresAt: kind === 'ok' ? null : '2026-11-25T09:45:00.000Z',
+        };
+  return {
+    status: kind === 'ok' ? 'ok' : 'degraded',
+    mode: 'demo',
+    version: '0.1.0',
+    uptimeSeconds: 600,
+    dependencies: {
+      directory: up('ldaps://dc1.corp.example.test'),
+      graph: up('https://graph.microsoft.com'),
+      storage: up('file store .data'),
+      relay,
+    },
+  };
+}
 
 /** The incident a resume that did not take leaves: the scheduler paused on aadc01. */
 function schedulerPausedIncident(): Incident {

@@ -3,10 +3,19 @@ import type { DirectoryUser } from '../../src/services/ad/ad-directory';
 import type { LinkCandidates } from '../../src/services/link/candidates';
 import type { LinkRequest, LinkStep } from '../../src/services/link/link-request';
 import { scorePair } from '../../src/services/link/pair-matching';
+import { evaluateChecks } from '../../src/services/link/preflight/checks';
 import type { PreflightReport } from '../../src/services/link/preflight/report';
+import { verdictOf } from '../../src/services/link/preflight/report';
 import { sourceAnchorOf } from '../../src/services/ad/source-anchor';
 import { demoDirectoryUsers } from '../../src/sim/demo/demo-tenant';
-import { APPROVER, REQUESTER, apesAdUser, apesCloudUser, apesPreflight } from './link-fixtures';
+import {
+  APES_IMMUTABLE_ID,
+  APPROVER,
+  REQUESTER,
+  apesAdUser,
+  apesCloudUser,
+  apesPreflight,
+} from './link-fixtures';
 
 /** Every demo AD user as the directory reads them. */
 function demoAdUsers(): DirectoryUser[] {
@@ -71,6 +80,61 @@ export function preflightSample(verdict: 'pass' | 'warn' | 'fail'): PreflightRep
   return apesPreflight({ 'no-privileged-role': 'fail', 'anchor-unique': 'fail', 'same-person': 'warn' });
 }
 
+/**
+ * The preflight of apes ↔ Aaron Pescasio as the real checks word it (the lengths a card must fit):
+ * everything passes, except that Graph cannot say whether onPremisesObjectIdentifier is set.
+ */
+export function realisticPreflight(): PreflightReport {
+  const ad = apesAdUser();
+  const cloud = apesCloudUser();
+  const heartbeat = {
+    relayId: 'aadc01',
+    at: '2026-11-25T09:54:58.000Z',
+    poll: {
+      relayId: 'aadc01',
+      version: '1.0.0',
+      ready: true,
+      problem: null,
+      scheduler: {
+        syncCycleEnabled: true,
+        stagingModeEnabled: false,
+        cycleInProgress: false,
+        serviceState: 'Running',
+        nextSyncCycleStartTimeInUTC: '2026-11-25T10:24:12.000Z',
+        pauseLeaseExpiresAt: null,
+      },
+    },
+  };
+  const checks = evaluateChecks({
+    ad,
+    cloud,
+    holders: { users: [cloud], deletedUsers: [], truncated: false },
+    domain: { domain: 'contoso.com', authenticationType: 'Managed', isVerified: true },
+    roles: { active: [], eligible: [], pim: 'available', truncated: false },
+    roleGroups: { groups: [], truncated: false },
+    objectIdentifier: { known: false, reason: 'the beta endpoint is not consented' },
+    syncFeatures: {
+      known: true,
+      value: {
+        blockCloudObjectTakeoverThroughHardMatchEnabled: false,
+        blockSoftMatchEnabled: false,
+        all: {},
+      },
+    },
+    syncServer: { heartbeat, fresh: true, ageMs: 2_000 },
+    pair: scorePair(ad, cloud),
+  });
+  return {
+    ad,
+    cloud,
+    immutableId: APES_IMMUTABLE_ID,
+    anchorAttribute: 'objectGUID',
+    checks,
+    verdict: verdictOf(checks),
+    checkedAt: '2026-11-25T09:55:00.000Z',
+  };
+}
+
 const step = (name: LinkStep['name'], state: LinkStep['state'], detail: string, at: string): LinkStep => ({
   name,
   state,
@@ -92,7 +156,7 @@ export function requestSamples(): Record<
     expiresAt: '2026-11-26T09:56:00.000Z',
     requester: { ...REQUESTER, chatUserId: '29:megan' },
     reason: 'INC-1234: Aaron got a cloud account before his AD account was created',
-    preflight: apesPreflight({ 'no-object-identifier': 'warn' }),
+    preflight: realisticPreflight(),
     acknowledged: ['no-object-identifier'],
     decision: null,
     cancelled: null,
@@ -104,11 +168,21 @@ export function requestSamples(): Record<
   const decision = { by: APPROVER, at: '2026-11-25T10:01:00.000Z', verdict: 'approved' as const, note: null };
   const t = (s: number) => new Date(Date.parse('2026-11-25T10:01:00.000Z') + s * 1000).toISOString();
   const doneSteps = [
-    step('pause', 'done', 'scheduler paused (lease until 10:16)', t(2)),
-    step('preflight', 'done', 'every check passed again', t(3)),
-    step('set-immutable-id', 'done', 'onPremisesImmutableId = yYuRNW0Z6kCXeYidebdT8A==', t(4)),
-    step('resume', 'done', 'scheduler enabled', t(6)),
-    step('delta', 'done', 'delta cycle: Success', t(20)),
+    step(
+      'pause',
+      'done',
+      'the scheduler was paused; the relay resumes it by itself at 2026-11-25 10:16:02 UTC',
+      t(2),
+    ),
+    step('preflight', 'done', '10 of 11 checks pass again; 1 warning, as acknowledged at request time', t(3)),
+    step(
+      'set-immutable-id',
+      'done',
+      'onPremisesImmutableId of apes@contoso.com set to yYuRNW0Z6kCXeYidebdT8A== (it had none)',
+      t(4),
+    ),
+    step('resume', 'done', 'the scheduler was resumed', t(6)),
+    step('delta', 'done', 'a delta sync cycle was started', t(20)),
   ];
   return {
     pending: base,
@@ -134,7 +208,15 @@ export function requestSamples(): Record<
         leaseUntil: null,
         startedAt: t(1),
         finishedAt: t(45),
-        steps: [...doneSteps, step('verify', 'done', 'synced with the expected ImmutableId', t(45))],
+        steps: [
+          ...doneSteps,
+          step(
+            'verify',
+            'done',
+            'Entra ID reports apes@contoso.com synced with onPremisesImmutableId yYuRNW0Z6kCXeYidebdT8A== (after 25 s)',
+            t(45),
+          ),
+        ],
         failure: null,
       },
       immutableIdAfter: 'yYuRNW0Z6kCXeYidebdT8A==',
@@ -150,7 +232,7 @@ export function requestSamples(): Record<
         finishedAt: t(9),
         steps: [
           step('pause', 'failed', 'pause failed: Set-ADSyncScheduler: Access is denied.', t(8)),
-          step('resume', 'done', 'scheduler enabled', t(9)),
+          step('resume', 'done', 'the scheduler was resumed', t(9)),
         ],
         failure: {
           step: 'pause',

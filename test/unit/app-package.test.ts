@@ -14,6 +14,31 @@ const manifest = JSON.parse(readFileSync(path.join(APP_PACKAGE, 'manifest.json')
   bots: { commandLists: { commands: { title: string }[] }[] }[];
 };
 
+/**
+ * The command column of the README's `## Commands` table: each row's first cell, in backticks.
+ * Fails when the section or its table is missing, so a renamed heading cannot pass by matching nothing.
+ */
+function readmeCommands(): string[] {
+  const readme = readFileSync(path.join(PROJECT_ROOT, 'README.md'), 'utf8');
+  const section = /^## Commands\n([\s\S]*?)(?=^#{1,3} )/m.exec(readme)?.[1];
+  assert.ok(section, 'README.md has no "## Commands" section');
+  const rows = section
+    .split('\n')
+    .map((line) => /^\|\s*`([^`]+)`\s*\|/.exec(line)?.[1])
+    .filter((usage): usage is string => usage !== undefined);
+  assert.ok(rows.length > 0, 'the README\'s "## Commands" section has no command table');
+  return rows;
+}
+
+/** A usage line's command name (the words before its arguments) and its kinds of argument. */
+function shapeOf(usage: string): { name: string; required: boolean; optional: boolean } {
+  return {
+    name: usage.split(/\s+[<[]/)[0].trim(),
+    required: /<[^>]+>/.test(usage),
+    optional: /\[[^\]]+\]/.test(usage),
+  };
+}
+
 /** Width and height from a PNG's IHDR chunk. */
 function pngSize(file: string): { width: number; height: number } {
   const bytes = readFileSync(file);
@@ -48,5 +73,19 @@ describe('Teams app package', () => {
       router.list().map((c) => c.name),
     );
     for (const title of titles) assert.equal(router.parse(title)?.command.name, title);
+  });
+
+  it("matches the README's command table: the same commands, in the same order, with the same kind of arguments", () => {
+    const registry = createCommandRouter(botHarness().services).list();
+    assert.deepEqual(
+      readmeCommands().map(shapeOf),
+      registry.map((c) => shapeOf(c.usage)),
+      'README.md "## Commands" and the bot\'s command registry (src/bot/create-bot.ts) disagree',
+    );
+    assert.deepEqual(
+      registry.map((c) => shapeOf(c.usage).name),
+      registry.map((c) => c.name),
+      'a usage line does not start with its command',
+    );
   });
 });

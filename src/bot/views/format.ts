@@ -15,18 +15,11 @@ export const STATUS_MARK: Record<CheckStatus, Mark> = {
   fail: { icon: '✗', color: 'Attention' },
 };
 
-/** A timestamp as admins read it in a card: `2026-11-25 10:04:31 UTC`. */
-export function formatTime(iso: string | null | undefined): string {
-  if (!iso) return '';
-  const date = new Date(iso);
-  if (Number.isNaN(date.getTime())) return iso;
-  return `${date.toISOString().slice(0, 19).replace('T', ' ')} UTC`;
-}
+/** A timestamp as admins read it in a card: `2026-11-25 10:04:31 UTC` (the services write it the same way). */
+export { formatTime } from '../../shared/time-text';
 
 /** "1 AD user", "3 AD users". */
-export function plural(count: number, noun: string): string {
-  return `${count} ${noun}${count === 1 ? '' : 's'}`;
-}
+export { plural } from '../../shared/plural';
 
 /** The icon and Adaptive Card colour of each request state, on the request card and in lists. */
 export const REQUEST_STATE_MARK: Record<LinkRequestState, Mark> = {

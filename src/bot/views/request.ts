@@ -1,4 +1,5 @@
 import { isRequester } from '../../services/link/link-request';
+import type { PreflightCheck } from '../../services/link/preflight/report';
 import type {
   LinkFailure,
   LinkRequest,
@@ -8,7 +9,7 @@ import type {
 } from '../../services/link/link-request';
 import { LINK_VERBS } from '../verbs';
 import { label } from './candidates';
-import { REQUEST_STATE_MARK, SHOWN_BYTES, STATUS_MARK, clip, formatTime } from './format';
+import { REQUEST_STATE_MARK, SHOWN_BYTES, STATUS_MARK, clip, formatTime, plural } from './format';
 import type { Mark } from './format';
 
 /** Who is looking at a request card: its requester, or an admin who may decide. */
@@ -49,6 +50,13 @@ export interface RequestCheckLine extends Mark {
   detail: string;
 }
 
+/** The preflight in one line, marked with its verdict's {@link STATUS_MARK}. */
+export interface RequestPreflightLine extends Mark {
+  /** How many checks passed and what the requester acknowledged; never "passed" beside a warning. */
+  summary: string;
+  checkedAt: string;
+}
+
 /** One step of the run on the request card. */
 export interface RequestStepLine extends Mark {
   title: string;
@@ -74,8 +82,17 @@ export interface RequestCardData {
   cloud: string;
   immutableId: string;
   anchorAttribute: string;
-  checkSummary: string;
-  checks: RequestCheckLine[];
+  preflight: RequestPreflightLine;
+  /** The checks that warned or failed: shown at a glance. */
+  flagged: RequestCheckLine[];
+  /**
+   * The checks that passed: folded behind "Show checks", an `Action.ToggleVisibility` (Adaptive
+   * Cards 1.2; listed among the actions Teams supports in Microsoft's "Card actions" page,
+   * msteams-platform/task-modules-and-cards/cards/cards-actions.md). It runs in the client: no
+   * invoke reaches the bot, and the card stays the same for every viewer.
+   */
+  passed: RequestCheckLine[];
+  /** The run's steps, shown right under the outcome. */
   steps: RequestStepLine[];
   /** Why the run failed, when it did. */
   failure: Pick<LinkFailure, 'message' | 'advice'> | null;
@@ -97,9 +114,14 @@ export function requestCardData(request: LinkRequest, viewer: RequestViewer, not
   const { ad, cloud } = request.preflight;
   const pending = request.state === 'pending';
   const mark = REQUEST_STATE_MARK[request.state];
-  const checks = request.preflight.checks;
   const failure = request.run?.failure;
   const { name, address, dn, line, text } = SHOWN_BYTES;
+  const checkLine = (c: PreflightCheck): RequestCheckLine => ({
+    ...STATUS_MARK[c.status],
+    title: clip(c.title, name),
+    detail: clip(c.detail, line),
+  });
+  const checks = request.preflight.checks;
   return {
     requestId: request.id,
     stateIcon: mark.icon,
@@ -114,17 +136,19 @@ export function requestCardData(request: LinkRequest, viewer: RequestViewer, not
     cloud: `${clip(cloud.displayName ?? cloud.userPrincipalName, name)} (${clip(cloud.userPrincipalName, address)})`,
     immutableId: request.preflight.immutableId,
     anchorAttribute: request.preflight.anchorAttribute,
-    checkSummary: `${checks.filter((c) => c.status === 'pass').length} of ${checks.length} passed, ${request.acknowledged.length} warning(s) acknowledged`,
-    checks: checks.map((c) => ({
-      ...STATUS_MARK[c.status],
-      title: clip(c.title, name),
-      detail: clip(c.detail, line),
-    })),
+    preflight: {
+      ...STATUS_MARK[request.preflight.verdict],
+      summary: preflightSummary(withShownNames(request)),
+      checkedAt: formatTime(request.preflight.checkedAt),
+    },
+    flagged: checks.filter((c) => c.status !== 'pass').map(checkLine),
+    passed: checks.filter((c) => c.status === 'pass').map(checkLine),
     steps: (request.run?.steps ?? []).map((s) => ({
       ...STEP_MARK[s.state],
       title: STEP_TITLE[s.name],
       time: formatTime(s.finishedAt ?? s.startedAt),
-      detail: clip(s.detail ?? '', line),
+      // The failure box below quotes the failed step; saying it twice only makes the card taller.
+      detail: s.state === 'failed' && s.detail === failure?.message ? '' : clip(s.detail ?? '', line),
     })),
     failure: failure ? { message: clip(failure.message, text), advice: clip(failure.advice, text) } : null,
     notice: clip(notice, text),
@@ -137,6 +161,24 @@ export function requestCardData(request: LinkRequest, viewer: RequestViewer, not
     rejectVerb: LINK_VERBS.reject,
     cancelVerb: LINK_VERBS.cancel,
   };
+}
+
+/**
+ * "11 of 11 checks passed", or "10 of 11 checks passed; 1 warning, acknowledged by Megan Bowen":
+ * a count of passes never stands alone beside a warning or a failure.
+ */
+function preflightSummary(request: LinkRequest): string {
+  const checks = request.preflight.checks;
+  const count = (status: PreflightCheck['status']) => checks.filter((c) => c.status === status).length;
+  const passed = `${count('pass')} of ${checks.length} checks passed`;
+  const failed = count('fail') > 0 ? `; ${count('fail')} failed` : '';
+  const warned = count('warn');
+  if (warned === 0) return `${passed}${failed}`;
+  const acknowledged = checks
+    .filter((c) => c.status === 'warn')
+    .every((c) => request.acknowledged.includes(c.id));
+  const by = acknowledged ? `acknowledged by ${request.requester.name}` : 'not all acknowledged';
+  return `${passed}${failed}; ${plural(warned, 'warning')}, ${by}`;
 }
 
 function stateLine(request: LinkRequest): string {

@@ -2,6 +2,7 @@ import type { LinkRequest } from '../link/link-request';
 import type { RelayHeartbeat } from '../relay/presence';
 import type { AlertService } from './alert-service';
 import type { IncidentText } from './incident';
+import { formatTime } from '../../shared/time-text';
 
 /** What {@link SchedulerWatch} reads and raises with. */
 export interface SchedulerWatchOptions {
@@ -53,7 +54,7 @@ export class SchedulerWatch {
       this.pausedSince = undefined;
       await this.options.alerts.resolve(
         'scheduler-paused',
-        `The relay ${relayId} reported SyncCycleEnabled True at ${heartbeat.at.slice(0, 19).replace('T', ' ')} UTC.`,
+        `The relay ${relayId} reported SyncCycleEnabled True at ${formatTime(heartbeat.at)}.`,
       );
       return;
     }
@@ -66,7 +67,7 @@ export class SchedulerWatch {
     await this.options.alerts.raise('scheduler-paused', {
       ...text(relayId),
       detail:
-        `The relay ${relayId} has reported SyncCycleEnabled False since ${new Date(this.pausedSince).toISOString()} ` +
+        `The relay ${relayId} has reported SyncCycleEnabled False since ${formatTime(this.pausedSince)} ` +
         'and no link run holds the pause. Entra Connect exports nothing while it is paused.',
     });
   }

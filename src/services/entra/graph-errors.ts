@@ -1,4 +1,5 @@
 import { AdminFacingError } from '../../shared/admin-facing-error';
+import { plural } from '../../shared/plural';
 /**
  * Errors of the cloud directory. Every one says what happened in words the chat can show; those
  * that come from a Graph answer keep Graph's status, code, message and request id, so an admin
@@ -164,7 +165,7 @@ export class GraphThrottledError extends GraphRequestError {
   ) {
     super(
       answer,
-      `Graph is busy: gave up after ${attempts} attempt(s)${
+      `Graph is busy: gave up after ${plural(attempts, 'attempt')}${
         retryAfterMs !== undefined ? `; it asked to wait ${Math.ceil(retryAfterMs / 1000)} s` : ''
       }.`,
     );
@@ -179,7 +180,7 @@ export class GraphDeadlineError extends CloudDirectoryError {
     readonly attempts: number,
     options?: { cause?: unknown },
   ) {
-    super(`Microsoft Graph did not answer within ${timeoutMs} ms (${attempts} attempt(s)).`, options);
+    super(`Microsoft Graph did not answer within ${timeoutMs} ms (${plural(attempts, 'attempt')}).`, options);
     this.name = 'GraphDeadlineError';
   }
 }

@@ -7,6 +7,7 @@ import { ANCHOR_ACTOR } from './link-request';
 import type { CardLocation, LinkRequest, Person } from './link-request';
 import type { PreflightReport } from './preflight/report';
 import { LinkRequestError, LinkRequestStore } from './request-store';
+import { formatTime } from '../../shared/time-text';
 
 /** What happened to a request; told to every {@link LinkChangeListener}. `progress` is a run's step or outcome. */
 export type LinkChange = 'filed' | 'approved' | 'rejected' | 'cancelled' | 'expired' | 'progress';
@@ -195,7 +196,7 @@ export class LinkService {
   /** The store expired a request (the sweep or a read noticed it first): audit and announce it once. */
   private async expired(request: LinkRequest): Promise<void> {
     await this.audit(request, 'link.expired', ANCHOR_ACTOR, {
-      detail: `nobody decided before ${request.expiresAt}`,
+      detail: `nobody decided before ${formatTime(request.expiresAt)}`,
     });
     await this.announce('expired', request);
   }

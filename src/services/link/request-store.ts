@@ -6,6 +6,7 @@ import type { CardLocation, LinkFailure, LinkRequest, LinkStep, Person } from '.
 import type { PreflightReport } from './preflight/report';
 import { ETagConflictError } from '../state/state-store';
 import type { StateStore } from '../state/state-store';
+import { formatTime } from '../../shared/time-text';
 
 /** Why a decision, a cancellation or a start was refused. */
 export type RequestRefusal =
@@ -396,7 +397,7 @@ export class LinkRequestStore {
     if (this.isDue(request)) {
       throw new LinkRequestError(
         'expired',
-        `This request expired at ${request.expiresAt}; file a new one.`,
+        `This request expired at ${formatTime(request.expiresAt)}; file a new one.`,
         request,
       );
     }
@@ -449,13 +450,13 @@ function alreadyMessage(request: LinkRequest): string {
     case 'running':
     case 'linked':
     case 'failed':
-      return `Already approved by ${d?.by.name ?? 'another admin'} at ${d?.at ?? '?'}; it is ${request.state} now.`;
+      return `Already approved by ${d?.by.name ?? 'another admin'} at ${formatTime(d?.at) || '?'}; it is ${request.state} now.`;
     case 'rejected':
-      return `Already rejected by ${d?.by.name ?? 'another admin'} at ${d?.at ?? '?'}.`;
+      return `Already rejected by ${d?.by.name ?? 'another admin'} at ${formatTime(d?.at) || '?'}.`;
     case 'cancelled':
-      return `${request.cancelled?.by.name ?? 'The requester'} cancelled this request at ${request.cancelled?.at ?? '?'}.`;
+      return `${request.cancelled?.by.name ?? 'The requester'} cancelled this request at ${formatTime(request.cancelled?.at) || '?'}.`;
     case 'expired':
-      return `This request expired at ${request.expiresAt}; file a new one.`;
+      return `This request expired at ${formatTime(request.expiresAt)}; file a new one.`;
     default:
       return `This request is ${request.state}.`;
   }

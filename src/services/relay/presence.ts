@@ -17,6 +17,8 @@ export interface RelayHealth extends DependencyHealth {
   syncCycleEnabled?: boolean | null;
   staging?: boolean | null;
   cycleInProgress?: boolean | null;
+  /** `NextSyncCycleStartTimeInUTC` of Get-ADSyncScheduler, as the relay last reported it. */
+  nextSyncCycleStartTimeInUTC?: string | null;
   pauseLeaseExpiresAt?: string | null;
   /** Every configured relay, when there is more than one. */
   relays?: Record<string, DependencyHealth>;
@@ -107,6 +109,7 @@ export class RelayPresence implements HealthProbe {
         syncCycleEnabled: poll.scheduler.syncCycleEnabled,
         staging: poll.scheduler.stagingModeEnabled,
         cycleInProgress: poll.scheduler.cycleInProgress,
+        nextSyncCycleStartTimeInUTC: poll.scheduler.nextSyncCycleStartTimeInUTC,
         pauseLeaseExpiresAt: poll.scheduler.pauseLeaseExpiresAt,
       });
     }

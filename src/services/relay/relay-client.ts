@@ -3,6 +3,7 @@ import { FINAL_JOB_STATES } from './job-queue';
 import type { RelayJobQueue, RelayJobRecord } from './job-queue';
 import type { RelayHeartbeat, RelayPresence } from './presence';
 import type { JobResult, RelayOperation, SchedulerState } from '../../shared/relay-protocol/messages';
+import { formatTime } from '../../shared/time-text';
 
 /**
  * Why a relay operation did not succeed:
@@ -97,7 +98,10 @@ export class RelayClient {
     const heartbeat = await this.lastHeartbeat();
     if (!heartbeat) throw new RelayError('offline', `relay "${this.relayId}" has never polled`);
     if (!this.options.presence.isFresh(heartbeat)) {
-      throw new RelayError('offline', `relay "${this.relayId}" has not polled since ${heartbeat.at}`);
+      throw new RelayError(
+        'offline',
+        `relay "${this.relayId}" has not polled since ${formatTime(heartbeat.at)}`,
+      );
     }
     if (heartbeat.poll && !heartbeat.poll.ready) {
       throw new RelayError(

@@ -220,7 +220,7 @@ describe('relay operations (allowlist and sync-server safety rules)', () => {
     assert.equal(outcome.outcome, 'failed');
     assert.match(
       outcome.message,
-      /^the sync scheduler is still paused on aadc01: Get-ADSyncScheduler still shows SyncCycleEnabled False after 3 attempt\(s\) of Set-ADSyncScheduler -SyncCycleEnabled \$true\. Run Set-ADSyncScheduler -SyncCycleEnabled \$true on aadc01/,
+      /^the sync scheduler is still paused on aadc01: Get-ADSyncScheduler still shows SyncCycleEnabled False after 3 attempts of Set-ADSyncScheduler -SyncCycleEnabled \$true\. Run Set-ADSyncScheduler -SyncCycleEnabled \$true on aadc01/,
     );
     assert.match(outcome.message, /keeps trying to resume it by itself/);
     assert.equal(outcome.state.syncCycleEnabled, false);
@@ -237,7 +237,7 @@ describe('relay operations (allowlist and sync-server safety rules)', () => {
     assert.equal(outcome.outcome, 'failed');
     assert.match(
       outcome.message,
-      /still paused on aadc01: Get-ADSyncScheduler still shows SyncCycleEnabled False after 3 attempt\(s\) of .*\(the last attempt failed: The ADSync service is not running\.\)/,
+      /still paused on aadc01: Get-ADSyncScheduler still shows SyncCycleEnabled False after 3 attempts of .*\(the last attempt failed: The ADSync service is not running\.\)/,
     );
     assert.equal(runner.ran.filter((s) => s === SCRIPTS.resume).length, 3);
 
@@ -249,7 +249,7 @@ describe('relay operations (allowlist and sync-server safety rules)', () => {
     assert.equal(unknown.outcome, 'failed');
     assert.match(
       unknown.message,
-      /still paused on aadc01: the scheduler could not be read back after 3 attempt\(s\) of .*\(the last attempt failed: The ADSync service is not running\.\)/,
+      /still paused on aadc01: the scheduler could not be read back after 3 attempts of .*\(the last attempt failed: The ADSync service is not running\.\)/,
     );
     assert.equal(unknown.state.syncCycleEnabled, null);
   });
@@ -298,7 +298,7 @@ describe('relay operations (allowlist and sync-server safety rules)', () => {
     const { ops, sleeps } = server([[SCRIPTS.delta, new ScriptError(SCRIPTS.delta, BUSY)]]);
     const outcome = await ops.run('delta');
     assert.equal(outcome.outcome, 'failed');
-    assert.match(outcome.message, /still running after 4 attempt\(s\) within 30 s \(AAD is busy\)/);
+    assert.match(outcome.message, /still running after 4 attempts within 30 s \(AAD is busy\)/);
     assert.deepEqual(sleeps, [10_000, 10_000, 10_000]);
   });
 

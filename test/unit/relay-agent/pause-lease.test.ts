@@ -71,7 +71,7 @@ describe('relay pause lease', () => {
     assert.equal(stored.outbox[0].relayId, 'relay-1');
     assert.match(
       stored.outbox[0].message,
-      /paused at 2026-11-25T09:00:00.000Z \(job job-7\).*the relay resumed it/,
+      /paused at 2026-11-25 09:00:00 UTC \(job job-7\).*the relay resumed it/,
     );
   });
 
@@ -180,7 +180,7 @@ describe('relay pause lease', () => {
     assert.equal(stored.outbox[0].kind, 'lease-resumed');
     assert.match(
       stored.outbox[0].message,
-      /stayed paused after a resume at 2026-11-25T09:01:00.000Z did not take \(job job-pause\); the relay resumed it by itself after 3 attempts/,
+      /stayed paused after a resume at 2026-11-25 09:01:00 UTC did not take \(job job-pause\); the relay resumed it by itself after 3 attempts/,
     );
     await clock.tickAsync(LEASE_MS * 2);
     assert.equal(resumes, 3, 'nothing more once it took');

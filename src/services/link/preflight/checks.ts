@@ -16,6 +16,7 @@ import { describeEvidence } from '../pair-matching';
 import type { PreflightCheck, PreflightCheckId } from './report';
 import { PREFLIGHT_CHECK_IDS } from './report';
 import type { RelayHeartbeat } from '../../relay/presence';
+import { formatTime } from '../../../shared/time-text';
 
 /** A fact that could not be read; `error` is the service's own chat-ready message. */
 export interface Unreadable {
@@ -427,7 +428,11 @@ export function syncServerCheck(server: Fact<RelayFact> | null): PreflightCheck 
   if (!heartbeat) return fail(id, 'the relay has never polled', startRelay);
   if (!server.fresh) {
     const ago = server.ageMs === null ? '' : ` (${Math.round(server.ageMs / 1000)} s ago)`;
-    return fail(id, `relay ${heartbeat.relayId} last polled at ${heartbeat.at}${ago}`, startRelay);
+    return fail(
+      id,
+      `relay ${heartbeat.relayId} last polled at ${formatTime(heartbeat.at)}${ago}`,
+      startRelay,
+    );
   }
   const poll = heartbeat.poll;
   if (!poll) {
@@ -464,7 +469,7 @@ export function syncServerCheck(server: Fact<RelayFact> | null): PreflightCheck 
       ? 'sync cycle state unknown'
       : `sync cycle ${scheduler.syncCycleEnabled ? 'enabled' : 'paused'}`;
   const next = scheduler.nextSyncCycleStartTimeInUTC
-    ? `, next cycle ${scheduler.nextSyncCycleStartTimeInUTC}`
+    ? `, next cycle ${formatTime(scheduler.nextSyncCycleStartTimeInUTC)}`
     : '';
   return pass(id, `relay ${poll.relayId} is ready, not staging; ${cycle}${next}`);
 }
@@ -514,11 +519,11 @@ export function evaluateChecks(facts: PreflightFacts): PreflightCheck[] {
 }
 
 function since(lastSync: string | null): string {
-  return lastSync ? ` (last sync ${lastSync})` : '';
+  return lastSync ? ` (last sync ${formatTime(lastSync)})` : '';
 }
 
 function describeDeleted(user: DeletedCloudUser): string {
-  const when = user.deletedDateTime ? `, deleted ${user.deletedDateTime}` : '';
+  const when = user.deletedDateTime ? `, deleted ${formatTime(user.deletedDateTime)}` : '';
   return `${user.userPrincipalName} (${user.id}${when})`;
 }
 

@@ -16,6 +16,8 @@ import {
   stillPausedMessage,
 } from '../../../shared/relay-protocol/scheduler-checks';
 import { sleep } from '../../../shared/sleep';
+import { formatTime } from '../../../shared/time-text';
+import { plural } from '../../../shared/plural';
 
 /** What a run needs besides its journal. */
 export interface LinkRunDeps {
@@ -260,7 +262,9 @@ export class LinkRun {
     this.cycleMayRun = scheduler.cycleInProgress !== false;
     const lease = scheduler.pauseLeaseExpiresAt;
     return {
-      detail: lease ? `${result.message}; the relay resumes it by itself at ${lease}` : result.message,
+      detail: lease
+        ? `${result.message}; the relay resumes it by itself at ${formatTime(lease)}`
+        : result.message,
     };
   }
 
@@ -332,10 +336,12 @@ export class LinkRun {
       throw new LinkStepError('preflight-changed', `The re-check stopped the link: ${problems.join('; ')}.`);
     }
     const warnings = report.checks.filter((c) => c.status === 'warn').length;
+    const passed = report.checks.length - warnings;
+    // Never "all pass" beside a warning: the admin compares this line with the card's preflight.
     return {
-      detail:
-        `all ${report.checks.length} checks pass again` +
-        (warnings ? ` (${warnings} warning(s), acknowledged at request time)` : ''),
+      detail: warnings
+        ? `${passed} of ${report.checks.length} checks pass again; ${plural(warnings, 'warning')}, as acknowledged at request time`
+        : `all ${report.checks.length} checks pass again`,
     };
   }
 
@@ -433,7 +439,7 @@ export class LinkRun {
       const lease = await this.leaseExpiry(error);
       return (
         `The scheduler could not be resumed (${message}): the relay's pause lease resumes it by itself ` +
-        `${lease ? `at ${lease}` : 'when the lease runs out'}, or run Set-ADSyncScheduler -SyncCycleEnabled $true ` +
+        `${lease ? `at ${formatTime(lease)}` : 'when the lease runs out'}, or run Set-ADSyncScheduler -SyncCycleEnabled $true ` +
         'on the Entra Connect server now.'
       );
     }

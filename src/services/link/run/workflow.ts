@@ -9,6 +9,7 @@ import type { LinkRequestStore } from '../request-store';
 import { LinkRun } from './link-run';
 import type { PreflightReport } from '../preflight/report';
 import type { RelayClient } from '../../relay/relay-client';
+import { formatTime } from '../../../shared/time-text';
 
 /** What the link workflow works with. */
 export interface LinkWorkflowOptions {
@@ -106,7 +107,7 @@ export class LinkWorkflow {
       const error = new LinkStepError(
         'instance-stopped',
         `The Anchor instance running this link (${open.run?.owner ?? 'unknown'}) stopped during the ${step} ` +
-          `step; its lease ran out at ${open.run?.leaseUntil}. Instance ${this.instanceId} took over.`,
+          `step; its lease ran out at ${formatTime(open.run?.leaseUntil)}. Instance ${this.instanceId} took over.`,
       );
       const journal = this.journalFor(claimed);
       recovered.push(

@@ -1,5 +1,7 @@
 import assert from 'node:assert/strict';
-import { clip } from '../../../../src/bot/views/format';
+import { expandCard } from '../../../../src/bot/cards/card-templates';
+import { clip, formatTime } from '../../../../src/bot/views/format';
+import { cardSampleCases } from '../../../support/card-samples';
 
 describe('clip (how much of a value a card shows)', () => {
   it('leaves text that fits as it is', () => {
@@ -20,6 +22,35 @@ describe('clip (how much of a value a card shows)', () => {
       assert.ok(text.startsWith(shown.slice(0, -1)), 'a prefix of the text');
       assert.doesNotMatch(shown, /[\ud800-\udbff](?![\udc00-\udfff])/, 'no half of a surrogate pair');
       assert.ok(Buffer.byteLength(shown, 'utf8') > max - 8, 'the budget is used');
+    }
+  });
+});
+
+describe('formatTime (the one way a time is written for admins)', () => {
+  it('writes an ISO string, a Date or epoch milliseconds as `YYYY-MM-DD hh:mm:ss UTC`', () => {
+    for (const instant of [
+      '2026-11-25T10:04:31.959Z',
+      '2026-11-25T11:04:31+01:00',
+      new Date(Date.UTC(2026, 10, 25, 10, 4, 31)),
+    ])
+      assert.equal(formatTime(instant), '2026-11-25 10:04:31 UTC');
+    assert.equal(formatTime(Date.UTC(2026, 10, 25, 10, 4, 31)), '2026-11-25 10:04:31 UTC');
+  });
+
+  it('writes nothing for no time, and text that is not a time as it came', () => {
+    assert.equal(formatTime(null), '');
+    assert.equal(formatTime(undefined), '');
+    assert.equal(formatTime(''), '');
+    assert.equal(formatTime('tomorrow morning'), 'tomorrow morning');
+  });
+});
+
+describe('every card sample', () => {
+  it('writes times one way: no ISO 8601 instant in any card', () => {
+    for (const { card, label, data } of cardSampleCases()) {
+      const text = JSON.stringify(expandCard(card, data));
+      assert.doesNotMatch(text, /\d{4}-\d\d-\d\dT\d\d:\d\d/, `${label} shows an ISO time`);
+      assert.doesNotMatch(text, /\w\(s\)/, `${label} writes a plural as "(s)"`);
     }
   });
 });

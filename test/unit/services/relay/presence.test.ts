@@ -8,7 +8,7 @@ import { pollRequest, schedulerState } from '../../../support/relay-messages';
 describe('RelayPresence', () => {
   afterEach(() => sinon.restore());
 
-  it('reports what the relay last said: version, scheduler, staging and pause lease', async () => {
+  it('reports what the relay last said: version, scheduler, next cycle, staging and pause lease', async () => {
     sinon.useFakeTimers(new Date('2026-11-25T10:00:00Z'));
     const presence = new RelayPresence(60_000, { relayIds: ['aadc01'] });
     await presence.record(
@@ -16,6 +16,7 @@ describe('RelayPresence', () => {
         version: '0.6.2',
         scheduler: schedulerState({
           syncCycleEnabled: false,
+          nextSyncCycleStartTimeInUTC: '2026-11-25T10:30:00.000Z',
           pauseLeaseExpiresAt: '2026-11-25T10:15:00.000Z',
         }),
       }),
@@ -29,6 +30,7 @@ describe('RelayPresence', () => {
       syncCycleEnabled: false,
       staging: false,
       cycleInProgress: false,
+      nextSyncCycleStartTimeInUTC: '2026-11-25T10:30:00.000Z',
       pauseLeaseExpiresAt: '2026-11-25T10:15:00.000Z',
     });
   });

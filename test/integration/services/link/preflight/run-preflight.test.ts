@@ -155,7 +155,7 @@ describe('preflight against the Graph simulator (HTTP)', () => {
     assert.deepEqual(notPassed(report), { 'anchor-unique': 'fail' });
     const unique = check(report, 'anchor-unique');
     assert.match(unique.detail, new RegExp(DEMO_GRAPH_USERS.recycledTwin));
-    assert.match(unique.detail, /deleted \d{4}-\d\d-\d\dT/);
+    assert.match(unique.detail, /deleted \d{4}-\d\d-\d\d \d\d:\d\d:\d\d UTC\)/);
     assert.match(unique.fix ?? '', /Deleted users \(deletedItems\)/);
   });
 

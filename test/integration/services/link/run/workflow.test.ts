@@ -402,7 +402,7 @@ describe('link workflow: bot → relay process → stand-in ADSync host → Grap
     assert.equal(failure.scheduler, 'paused');
     assert.match(
       failure.message,
-      /^The sync scheduler is still paused on aadc01 \(the relay: resume failed: Get-ADSyncScheduler still shows SyncCycleEnabled False after 2 attempt\(s\)/,
+      /^The sync scheduler is still paused on aadc01 \(the relay: resume failed: Get-ADSyncScheduler still shows SyncCycleEnabled False after 2 attempts/,
     );
     assert.match(failure.advice, /Run Set-ADSyncScheduler -SyncCycleEnabled \$true on aadc01/);
     assert.equal(

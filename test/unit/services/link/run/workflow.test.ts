@@ -35,8 +35,11 @@ import {
 } from '../../../../support/link-fixtures';
 import { memoryLogger } from '../../../../support/memory-logger';
 import { jobResult, schedulerState } from '../../../../support/relay-messages';
+import { PREFLIGHT_CHECK_IDS } from '../../../../../src/services/link/preflight/report';
 
 const LEASE = '2026-11-25T10:30:00.000Z';
+/** {@link LEASE} as step details and advice write it. */
+const LEASE_TEXT = '2026-11-25 10:30:00 UTC';
 
 /** Entra ID as the workflow sees it: one user whose value PATCH sets and clears. */
 class FakeCloud {
@@ -178,7 +181,7 @@ describe('LinkWorkflow', () => {
     for (const step of done.run!.steps) {
       assert.ok(step.startedAt && step.finishedAt && step.detail, JSON.stringify(step));
     }
-    assert.match(stepDetail(done, 'pause'), new RegExp(`the scheduler was paused.*${LEASE}`));
+    assert.match(stepDetail(done, 'pause'), new RegExp(`the scheduler was paused.*${LEASE_TEXT}`));
     assert.deepEqual(relay.operations(), ['pause', 'resume', 'delta']);
     assert.ok(
       relay.run.args.every((a) => a[1]?.requestId === done.id),
@@ -315,6 +318,22 @@ describe('LinkWorkflow', () => {
     sinon.assert.notCalled(cloud.setImmutableId);
     sinon.assert.calledOnce(recheck);
     assert.equal(recheck.firstCall.args[0].id, done.id);
+  });
+
+  it('counts an acknowledged warning in words on the re-check, never as "all checks pass"', async () => {
+    const CHECKS = PREFLIGHT_CHECK_IDS.length;
+    const warned = apesPreflight({ 'no-object-identifier': 'warn' });
+    const request = await requests.create(apesRequest(warned));
+    await requests.decide(request.id, APPROVER, 'approved');
+    recheck.resolves(warned);
+    const done = await workflow().run(request.id);
+    assert.equal(done?.state, 'linked');
+    assert.equal(
+      stepDetail(done!, 'preflight'),
+      `${CHECKS - 1} of ${CHECKS} checks pass again; 1 warning, as acknowledged at request time`,
+    );
+    recheck.resolves(apesPreflight());
+    assert.equal(stepDetail((await runOne())!, 'preflight'), `all ${CHECKS} checks pass again`);
   });
 
   it('stops on a warning nobody acknowledged, or on a different ImmutableId than the approved one', async () => {
@@ -679,7 +698,7 @@ describe('LinkWorkflow', () => {
       'relay "aadc01" has not polled since 2026-11-25T10:01:00.000Z',
     );
     const done = await runOne();
-    assert.match(done.run!.failure!.advice, new RegExp(`by itself at ${LEASE}`));
+    assert.match(done.run!.failure!.advice, new RegExp(`by itself at ${LEASE_TEXT}`));
   });
 
   it('rolls back when the delta cycle fails', async () => {
