@@ -61,8 +61,13 @@ export interface CloudDirectory {
    * return the property (it is not in the published metadata yet).
    */
   getOnPremisesObjectIdentifier(userId: string, options?: CloudCallOptions): Promise<Knowable<string | null>>;
-  /** Whether the tenant syncs, and when it last did (directory and password hash). */
+  /** Whether the tenant syncs, and when it last did (v1.0 organization). */
   getOrganizationSync(options?: CloudCallOptions): Promise<OrganizationSync>;
+  /**
+   * When a password hash sync request last reached the tenant (`onPremisesLastPasswordSyncDateTime`,
+   * beta only). Unknown, not an error, when beta does not return it.
+   */
+  getLastPasswordSync(options?: CloudCallOptions): Promise<Knowable<string | null>>;
   /** Hard/soft-match blocking features. Unknown when the app may not read them (403). */
   getSyncFeatures(options?: CloudCallOptions): Promise<Knowable<SyncFeatures>>;
   /** Sets the user's onPremisesImmutableId. @throws ImmutableIdConflictError, OnPremisesMasteredError… */
@@ -70,8 +75,9 @@ export interface CloudDirectory {
   /** Clears it (JSON null; an empty string would not clear it). */
   clearImmutableId(userId: string, options?: CloudCallOptions): Promise<void>;
   /**
-   * Resolves when Graph answers an authenticated read (the organization); rejects with the
-   * credential's or Graph's own error otherwise. Health reports use it.
+   * Resolves when Graph answers an authenticated read (the v1.0 organization's id); rejects with
+   * the credential's or Graph's own error otherwise (a 403 names Organization.Read.All). Health
+   * reports use it.
    */
   ping(options?: CloudCallOptions): Promise<void>;
   /** Where Graph is, for health reports. */

@@ -44,6 +44,12 @@ export interface ImmutableIdHolders {
   deletedUsers: DeletedCloudUser[];
   /** True when either list hit the cap (there should never be more than one holder). */
   truncated: boolean;
+  /**
+   * Set when Graph refused to filter the recycle bin by ImmutableId and Anchor read it page by
+   * page instead: how many deleted users it looked at, and whether that was all of them (false:
+   * the scan stopped at its cap, so a holder among the rest would be missed).
+   */
+  recycleBinScan?: { scanned: number; complete: boolean };
 }
 
 /** How a domain signs users in. `Federated` domains need the UPN moved before a hard match. */
@@ -96,13 +102,15 @@ export interface RoleGroupMemberships {
   truncated: boolean;
 }
 
-/** The tenant's sync status, from the organization object. */
+/**
+ * The tenant's sync status, from the v1.0 organization object. The last password hash sync is
+ * not here: only beta has it (see CloudDirectory.getLastPasswordSync).
+ */
 export interface OrganizationSync {
   tenantId: string;
   displayName: string | null;
   onPremisesSyncEnabled: boolean | null;
   onPremisesLastSyncDateTime: string | null;
-  onPremisesLastPasswordSyncDateTime: string | null;
 }
 
 /** Tenant features of Entra Connect sync that decide whether a hard match is allowed. */

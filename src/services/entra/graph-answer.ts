@@ -51,7 +51,8 @@ function parse(body: unknown): GraphErrorEnvelope | undefined {
   return body && typeof body === 'object' ? (body as GraphErrorEnvelope) : undefined;
 }
 
-function header(headers: HeaderSource, name: string): string | undefined {
+/** One header by (case-insensitive) name, from fetch's Headers or a $batch step's header record. */
+export function header(headers: HeaderSource, name: string): string | undefined {
   if (!headers) return undefined;
   if (typeof (headers as Headers).get === 'function') return (headers as Headers).get(name) ?? undefined;
   const record = headers as Record<string, string>;

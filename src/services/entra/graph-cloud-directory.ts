@@ -25,6 +25,8 @@ import {
   PremiumLicenseRequiredError,
 } from './graph-errors';
 import { collectPages } from './graph-paging';
+import type { PagedResult } from './graph-paging';
+import { GRAPH_PERMISSIONS } from './graph-permissions';
 import { userSearchExpression } from './graph-search';
 
 /** Properties a search result shows. */
@@ -54,13 +56,8 @@ const DETAIL_SELECT = [
   'createdDateTime',
 ];
 const DELETED_SELECT = [...SEARCH_SELECT, 'deletedDateTime', 'onPremisesImmutableId'];
-const ORGANIZATION_SELECT = [
-  'id',
-  'displayName',
-  'onPremisesSyncEnabled',
-  'onPremisesLastSyncDateTime',
-  'onPremisesLastPasswordSyncDateTime',
-];
+/** v1.0 properties only: v1.0 answers 400 for onPremisesLastPasswordSyncDateTime (beta has it). */
+const ORGANIZATION_SELECT = ['id', 'displayName', 'onPremisesSyncEnabled', 'onPremisesLastSyncDateTime'];
 /** Advanced queries ($search, $count, filters on onPremisesImmutableId) need this header. */
 const EVENTUAL = { ConsistencyLevel: 'eventual' };
 /** More holders than this would mean a broken tenant; listing them all would not help. */
@@ -74,6 +71,22 @@ interface GroupBody {
   isAssignableToRole?: boolean | null;
 }
 
+/**
+ * The most deleted users read when Graph will not filter the recycle bin by ImmutableId. It
+ * keeps users for 30 days, so more than this is rare; a scan that stops here says so.
+ */
+export const RECYCLE_BIN_SCAN_CAP = 10_000;
+const {
+  readUsers,
+  readDeletedUsers,
+  setImmutableId,
+  readOrganization,
+  readDomains,
+  readRoles,
+  readGroupMemberships,
+  readSyncFeatures,
+} = GRAPH_PERMISSIONS;
+
 interface RoleAssignmentBody {
   id: string;
   roleDefinitionId: string;
@@ -85,6 +98,8 @@ interface RoleAssignmentBody {
 export interface GraphCloudDirectoryOptions {
   /** Overall deadline of one operation, in milliseconds. */
   timeoutMs: number;
+  /** Deleted users read at most when the recycle bin has to be scanned; default RECYCLE_BIN_SCAN_CAP. */
+  recycleBinScanCap?: number;
 }
 
 /** The CloudDirectory over Microsoft Graph. */
@@ -107,6 +122,7 @@ export class GraphCloudDirectory implements CloudDirectory {
         method: 'GET',
         path: `/users?$search=${enc(search)}&$select=${SEARCH_SELECT.join(',')}&$top=${Math.min(limit, 999)}&$count=true`,
         headers: EVENTUAL,
+        errorContext: { need: readUsers },
       },
       this.call(options),
       limit,
@@ -118,7 +134,7 @@ export class GraphCloudDirectory implements CloudDirectory {
       {
         method: 'GET',
         path: `/users/${enc(idOrUpn)}?$select=${DETAIL_SELECT.join(',')}`,
-        errorContext: { user: idOrUpn },
+        errorContext: { user: idOrUpn, need: readUsers },
       },
       this.call(options),
     );
@@ -131,7 +147,7 @@ export class GraphCloudDirectory implements CloudDirectory {
       ids.map((id, i) => ({
         id: String(i + 1),
         url: `/users/${enc(id)}?$select=${DETAIL_SELECT.join(',')}`,
-        errorContext: { user: id },
+        errorContext: { user: id, need: readUsers },
       })),
       this.call(options),
     );
@@ -156,20 +172,12 @@ export class GraphCloudDirectory implements CloudDirectory {
           method: 'GET',
           path: `/users?$filter=${filter}&$count=true&$select=${DETAIL_SELECT.join(',')}`,
           headers: EVENTUAL,
+          errorContext: { need: readUsers },
         },
         call,
         HOLDER_CAP,
       ),
-      collectPages<DeletedCloudUser>(
-        this.api,
-        {
-          method: 'GET',
-          path: `/directory/deletedItems/microsoft.graph.user?$filter=${filter}&$count=true&$select=${DELETED_SELECT.join(',')}`,
-          headers: EVENTUAL,
-        },
-        call,
-        HOLDER_CAP,
-      ),
+      this.deletedHolders(immutableId, call),
     ]);
     // The listing is an advanced query, answered from an index that may lag a few seconds behind
     // writes: a value just cleared (a rollback, an admin's fix) can still be listed. Each holder it
@@ -183,17 +191,61 @@ export class GraphCloudDirectory implements CloudDirectory {
       immutableId,
       call,
     );
-    const deletedUsers = await this.stillHolding<DeletedCloudUser>(
-      deleted.items,
-      '/directory/deletedItems',
-      DELETED_SELECT,
-      immutableId,
-      call,
-    );
+    // A scan of the recycle bin (Graph refused the filter) is a plain listing, not the lagging index.
+    const deletedUsers = deleted.scan
+      ? deleted.found.items
+      : await this.stillHolding<DeletedCloudUser>(
+          deleted.found.items,
+          '/directory/deletedItems',
+          DELETED_SELECT,
+          immutableId,
+          call,
+        );
     return {
       users: users.map(withDefaults),
       deletedUsers,
-      truncated: live.truncated || deleted.truncated,
+      truncated: live.truncated || deleted.found.truncated,
+      ...(deleted.scan ? { recycleBinScan: deleted.scan } : {}),
+    };
+  }
+
+  /**
+   * Recycle-bin users holding the value. Graph documents `$filter` on onPremisesImmutableId for
+   * users, not for deleted items; when it refuses the filter, the recycle bin is read page by page
+   * (only the properties needed) and filtered here, up to a cap the result reports.
+   */
+  private async deletedHolders(
+    immutableId: string,
+    call: GraphCall,
+  ): Promise<{ found: PagedResult<DeletedCloudUser>; scan?: ImmutableIdHolders['recycleBinScan'] }> {
+    const path = `/directory/deletedItems/microsoft.graph.user?$select=${DELETED_SELECT.join(',')}`;
+    const filter = enc(`onPremisesImmutableId eq ${odataString(immutableId)}`);
+    try {
+      const found = await collectPages<DeletedCloudUser>(
+        this.api,
+        {
+          method: 'GET',
+          path: `${path}&$filter=${filter}&$count=true`,
+          headers: EVENTUAL,
+          errorContext: { need: readDeletedUsers },
+        },
+        call,
+        HOLDER_CAP,
+      );
+      return { found };
+    } catch (err) {
+      if (!refusedImmutableIdFilter(err)) throw err;
+    }
+    const all = await collectPages<DeletedCloudUser>(
+      this.api,
+      { method: 'GET', path: `${path}&$top=999`, errorContext: { need: readDeletedUsers } },
+      call,
+      this.options.recycleBinScanCap ?? RECYCLE_BIN_SCAN_CAP,
+    );
+    const items = all.items.filter((u) => u.onPremisesImmutableId === immutableId);
+    return {
+      found: { items, truncated: false, pages: all.pages },
+      scan: { scanned: all.items.length, complete: !all.truncated },
     };
   }
 
@@ -206,6 +258,7 @@ export class GraphCloudDirectory implements CloudDirectory {
       {
         method: 'GET',
         path: `/domains/${enc(domain.toLowerCase())}?$select=id,authenticationType,isVerified`,
+        errorContext: { need: readDomains },
       },
       this.call(options),
     );
@@ -231,7 +284,11 @@ export class GraphCloudDirectory implements CloudDirectory {
     const [active, eligible] = await Promise.all([
       collectPages<RoleAssignmentBody>(
         this.api,
-        { method: 'GET', path: `/roleManagement/directory/roleAssignments?$filter=${filter}&${expand}` },
+        {
+          method: 'GET',
+          path: `/roleManagement/directory/roleAssignments?$filter=${filter}&${expand}`,
+          errorContext: { need: readRoles },
+        },
         call,
         ROLE_CAP,
       ),
@@ -240,6 +297,7 @@ export class GraphCloudDirectory implements CloudDirectory {
         {
           method: 'GET',
           path: `/roleManagement/directory/roleEligibilitySchedules?$filter=${filter}&${expand}`,
+          errorContext: { need: readRoles },
         },
         call,
         ROLE_CAP,
@@ -275,7 +333,7 @@ export class GraphCloudDirectory implements CloudDirectory {
           method: 'GET',
           path: `/users/${enc(userId)}/${relation}/microsoft.graph.group?${query}`,
           headers: EVENTUAL,
-          errorContext: { user: userId },
+          errorContext: { user: userId, need: readGroupMemberships },
         },
         call,
         GROUP_CAP,
@@ -300,7 +358,7 @@ export class GraphCloudDirectory implements CloudDirectory {
           method: 'GET',
           version: 'beta',
           path: `/users/${enc(userId)}?$select=id,onPremisesObjectIdentifier`,
-          errorContext: { user: userId },
+          errorContext: { user: userId, need: readUsers },
         },
         this.call(options),
       );
@@ -329,26 +387,32 @@ export class GraphCloudDirectory implements CloudDirectory {
   }
 
   async getOrganizationSync(options: CloudCallOptions = {}): Promise<OrganizationSync> {
-    const page = await this.api.send<{ value: Record<string, unknown>[] }>(
-      { method: 'GET', path: `/organization?$select=${ORGANIZATION_SELECT.join(',')}` },
-      this.call(options),
-    );
-    const org = page.value[0];
-    if (!org) throw new CloudDirectoryError('Graph returned no organization for this tenant.');
+    const org = await this.organization('v1.0', ORGANIZATION_SELECT, options);
     return {
       tenantId: String(org.id),
       displayName: (org.displayName as string | undefined) ?? null,
       onPremisesSyncEnabled: (org.onPremisesSyncEnabled as boolean | undefined) ?? null,
       onPremisesLastSyncDateTime: (org.onPremisesLastSyncDateTime as string | undefined) ?? null,
-      onPremisesLastPasswordSyncDateTime:
-        (org.onPremisesLastPasswordSyncDateTime as string | undefined) ?? null,
     };
+  }
+
+  async getLastPasswordSync(options: CloudCallOptions = {}): Promise<Knowable<string | null>> {
+    const org = await this.organization('beta', ['id', 'onPremisesLastPasswordSyncDateTime'], options);
+    if (!('onPremisesLastPasswordSyncDateTime' in org)) {
+      return { known: false, reason: 'Graph (beta) did not return onPremisesLastPasswordSyncDateTime.' };
+    }
+    const value = org.onPremisesLastPasswordSyncDateTime;
+    return { known: true, value: typeof value === 'string' && value ? value : null };
   }
 
   async getSyncFeatures(options: CloudCallOptions = {}): Promise<Knowable<SyncFeatures>> {
     try {
       const page = await this.api.send<{ value: { features?: Record<string, unknown> }[] }>(
-        { method: 'GET', path: '/directory/onPremisesSynchronization' },
+        {
+          method: 'GET',
+          path: '/directory/onPremisesSynchronization',
+          errorContext: { need: readSyncFeatures },
+        },
         this.call(options),
       );
       const all = page.value[0]?.features ?? {};
@@ -363,7 +427,8 @@ export class GraphCloudDirectory implements CloudDirectory {
         },
       };
     } catch (err) {
-      // Only a delegated permission can read this; an app-only Anchor is normally refused.
+      // The API page documents only a delegated permission; the application permission the
+      // permissions reference lists may or may not be honoured, so a refusal is "unknown".
       if (err instanceof GraphPermissionError) {
         return { known: false, reason: `Graph refused to show the sync features: ${err.graphMessage}` };
       }
@@ -380,7 +445,7 @@ export class GraphCloudDirectory implements CloudDirectory {
   }
 
   async ping(options: CloudCallOptions = {}): Promise<void> {
-    await this.getOrganizationSync(options);
+    await this.organization('v1.0', ['id'], options);
   }
 
   describe(): string {
@@ -397,10 +462,30 @@ export class GraphCloudDirectory implements CloudDirectory {
         method: 'PATCH',
         path: `/users/${enc(userId)}`,
         body: { onPremisesImmutableId: value },
-        errorContext: { user: userId, writesImmutableId: true },
+        errorContext: { user: userId, writesImmutableId: true, need: setImmutableId },
       },
       this.call(options),
     );
+  }
+
+  /** The tenant's organization object with these properties, from v1.0 or beta. */
+  private async organization(
+    version: 'v1.0' | 'beta',
+    select: string[],
+    options: CloudCallOptions,
+  ): Promise<Record<string, unknown>> {
+    const page = await this.api.send<{ value: Record<string, unknown>[] }>(
+      {
+        method: 'GET',
+        version,
+        path: `/organization?$select=${select.join(',')}`,
+        errorContext: { need: readOrganization },
+      },
+      this.call(options),
+    );
+    const org = page.value[0];
+    if (!org) throw new CloudDirectoryError('Graph returned no organization for this tenant.');
+    return org;
   }
 
   /** The listed holders that, read again by id, still hold `value` (missing ones are dropped). */
@@ -440,6 +525,18 @@ export class GraphCloudDirectory implements CloudDirectory {
       signal: options.signal,
     };
   }
+}
+
+/**
+ * Whether Graph refused the recycle-bin filter on onPremisesImmutableId as a query it does not
+ * support (400 Request_UnsupportedQuery, or a 400 naming the property), rather than failing.
+ */
+function refusedImmutableIdFilter(err: unknown): boolean {
+  return (
+    err instanceof GraphRequestError &&
+    err.status === 400 &&
+    (err.code === 'Request_UnsupportedQuery' || /onPremisesImmutableId/i.test(err.graphMessage))
+  );
 }
 
 /** An OData string literal: single quotes doubled. */

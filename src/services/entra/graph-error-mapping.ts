@@ -9,6 +9,7 @@ import {
   UserNotFoundError,
 } from './graph-errors';
 import type { GraphAnswer } from './graph-errors';
+import type { PermissionNeed } from './graph-permissions';
 
 /** What the request was about, so a 404 or 400 can be named precisely. */
 export interface ErrorContext {
@@ -16,6 +17,8 @@ export interface ErrorContext {
   user?: string;
   /** True when the request wrote onPremisesImmutableId. */
   writesImmutableId?: boolean;
+  /** The application permission the request needs, so a 403 can name it. */
+  need?: PermissionNeed;
 }
 
 /**
@@ -44,6 +47,6 @@ export function toDomainError(answer: GraphAnswer, context: ErrorContext = {}): 
   // Writing onPremisesImmutableId is a sensitive action: a 403 there means the target is beyond
   // the app's roles (an admin, or in a role-assignable group), not a read permission to grant.
   if (answer.status === 403 && context.writesImmutableId) return new PrivilegedTargetError(answer);
-  if (answer.status === 403) return new GraphPermissionError(answer);
+  if (answer.status === 403) return new GraphPermissionError(answer, context.need);
   return new GraphRequestError(answer);
 }

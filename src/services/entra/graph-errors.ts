@@ -1,5 +1,7 @@
 import { AdminFacingError } from '../../shared/admin-facing-error';
 import { plural } from '../../shared/plural';
+import type { PermissionNeed } from './graph-permissions';
+import { grantWords } from './graph-permissions';
 /**
  * Errors of the cloud directory. Every one says what happened in words the chat can show; those
  * that come from a Graph answer keep Graph's status, code, message and request id, so an admin
@@ -141,18 +143,36 @@ export class PrivilegedTargetError extends GraphRequestError {
       answer,
       'Graph refused to change onPremisesImmutableId of this user: the target is privileged (an admin ' +
         'role, a custom role, or a member or owner of a role-assignable group), and only a Privileged ' +
-        'Authentication Administrator or Global Administrator may change it.',
+        'Authentication Administrator or Global Administrator may change it; or, if it is none of ' +
+        "these, Anchor's app registration lacks User.ReadUpdate.All or User.ReadWrite.All (Graph " +
+        'answers both with the same 403).',
     );
     this.name = 'PrivilegedTargetError';
   }
 }
 
-/** The app lacks a permission or role for this request. */
+/**
+ * The app lacks a permission or role for this request (403). When the request said what it needs,
+ * the message names the application permission to grant.
+ */
 export class GraphPermissionError extends GraphRequestError {
-  constructor(answer: GraphAnswer) {
-    super(answer, "Anchor's app registration is not allowed to do this.");
+  constructor(
+    answer: GraphAnswer,
+    /** The permission the refused request needs, when the request named it. */
+    readonly need?: PermissionNeed,
+  ) {
+    super(answer, permissionSummary(need));
     this.name = 'GraphPermissionError';
   }
+}
+
+function permissionSummary(need: PermissionNeed | undefined): string {
+  if (!need) return "Anchor's app registration is not allowed to do this.";
+  const note = need.note ? `; ${need.note}` : '';
+  return (
+    `Anchor's app registration may not ${need.action}: grant it the ${grantWords(need)} ` +
+    `application permission (admin consent)${note}.`
+  );
 }
 
 /** Graph kept throttling (429/503/504) past the retries or the deadline. */

@@ -1,6 +1,7 @@
 import type { Context, Middleware } from '@microsoft/microsoft-graph-client';
 import { sleep } from '../../shared/sleep';
-import { graphAnswer } from './graph-answer';
+import { graphAnswer, header } from './graph-answer';
+import type { HeaderSource } from './graph-answer';
 import { GraphCallOption, startCall } from './graph-call';
 import {
   CloudDirectoryError,
@@ -19,8 +20,8 @@ export interface RetryPolicy {
   defaultTimeoutMs: number;
 }
 
-/** Statuses Graph documents as "try again later". */
-const RETRYABLE = new Set([429, 503, 504]);
+/** Statuses Graph documents as "try again later" (also inside a $batch answer, step by step). */
+export const RETRYABLE = new Set([429, 503, 504]);
 
 /**
  * Retries 429/503/504 as Graph asks (Retry-After, in seconds or as a date), and bounds the whole
@@ -116,10 +117,13 @@ export class GraphRetryHandler implements Middleware {
   }
 }
 
-/** Retry-After in milliseconds: delta-seconds or an HTTP date; undefined when absent or unreadable. */
-export function retryAfterMs(headers: Headers, now = Date.now()): number | undefined {
-  const value = headers.get('retry-after');
-  if (value === null || value.trim() === '') return undefined;
+/**
+ * Retry-After in milliseconds: delta-seconds or an HTTP date; undefined when absent or unreadable.
+ * Reads a response's Headers or the header record of a $batch step.
+ */
+export function retryAfterMs(headers: HeaderSource, now = Date.now()): number | undefined {
+  const value = header(headers, 'retry-after');
+  if (value === undefined || value.trim() === '') return undefined;
   if (/^\d+(\.\d+)?$/.test(value.trim())) return Math.round(Number(value) * 1000);
   const date = Date.parse(value);
   return Number.isNaN(date) ? undefined : Math.max(0, date - now);

@@ -4,10 +4,25 @@ import type { TenantState } from './tenant-state';
 
 /**
  * Application permissions that allow each read the simulator checks, least privileged first, as
- * Microsoft Graph's permission tables list them (roleAssignments and roleEligibilitySchedules
- * "List", domain "List"/"Get").
+ * Microsoft Graph's permission tables list them: users "List"/"Get", deletedItems "List" (the user
+ * row), organization "List", onPremisesDirectorySynchronization "Get" (the application permission
+ * of the permissions reference; the API page still says apps are not supported, see
+ * `onPremisesSyncReadableByApps`), roleAssignments and roleEligibilitySchedules "List", domain
+ * "List"/"Get". docs/graph-parity.md cites each table.
  */
 export const READ_PERMISSIONS = {
+  users: ['User.Read.All', 'User.ReadWrite.All', 'Directory.Read.All', 'Directory.ReadWrite.All'],
+  deletedUsers: ['User.Read.All', 'User.ReadWrite.All', 'Directory.Read.All', 'Directory.ReadWrite.All'],
+  organization: [
+    'Organization.Read.All',
+    'Directory.Read.All',
+    'Organization.ReadWrite.All',
+    'Directory.ReadWrite.All',
+  ],
+  onPremisesSynchronization: [
+    'OnPremDirectorySynchronization.Read.All',
+    'OnPremDirectorySynchronization.ReadWrite.All',
+  ],
   roleAssignments: [
     'RoleManagement.Read.Directory',
     'Directory.Read.All',
@@ -48,6 +63,16 @@ export const READ_PERMISSIONS = {
 } as const;
 
 /**
+ * Application permissions that allow each write the simulator checks ("Update user": the
+ * least privileged User.ReadUpdate.All since 2026, then User.ReadWrite.All and
+ * Directory.ReadWrite.All). Updating a user who holds an admin role needs more (an admin role
+ * for the app); user-update.ts checks that.
+ */
+export const WRITE_PERMISSIONS = {
+  users: ['User.ReadUpdate.All', 'User.ReadWrite.All', 'Directory.ReadWrite.All'],
+} as const;
+
+/**
  * Whether the calling app was granted one of `allowed`. An app registered without a `permissions`
  * list holds every permission Anchor asks for.
  */
@@ -60,7 +85,8 @@ export function holdsPermission(state: TenantState, req: SimRequest, allowed: re
  * Refuses the request like Graph does (403 Authorization_RequestDenied) unless the calling app was
  * granted one of `allowed`. An app registered without a `permissions` list holds every permission
  * Anchor asks for. Grants are read when the request arrives (Graph reads them from the token, so
- * there a change takes effect with the next token; tests change them between requests).
+ * there a change takes effect with the next token; tests change them between requests). Graph
+ * checks the grant before it looks the object up, so a missing permission is a 403, never a 404.
  */
 export function requirePermission(state: TenantState, req: SimRequest, allowed: readonly string[]): void {
   if (holdsPermission(state, req, allowed)) return;

@@ -14,6 +14,11 @@ export interface FaultRule {
   count?: number;
   /** Retry-After seconds to send (429 and 503). */
   retryAfterSeconds?: number;
+  /**
+   * true: only steps inside a `$batch` (Graph meters each step and answers a throttled one 429
+   * inside a 200 batch response); false: only direct requests; absent: both.
+   */
+  inBatch?: boolean;
 }
 
 /** Codes per status: Graph's documented error codes where one exists, plausible otherwise. */
@@ -45,10 +50,11 @@ export class FaultInjector {
   }
 
   /** Consumes one matching fault and returns the error to answer with. */
-  take(method: string, path: string): GraphSimError | undefined {
+  take(method: string, path: string, inBatch = false): GraphSimError | undefined {
     const rule = this.rules.find(
       (r) =>
         r.remaining > 0 &&
+        (r.inBatch === undefined || r.inBatch === inBatch) &&
         (!r.method || r.method.toUpperCase() === method) &&
         (typeof r.path === 'string' ? path === r.path || path.startsWith(`${r.path}/`) : r.path.test(path)),
     );

@@ -230,7 +230,7 @@ export class GraphSimulator {
     const response = await this.guard(req, () => {
       if (req.inBatch && req.path === '/$batch')
         throw new GraphSimError(400, 'BadRequest', 'Nested batch requests are not supported.');
-      const fault = this.faults.take(req.method, `/${req.version}${req.path}`);
+      const fault = this.faults.take(req.method, `/${req.version}${req.path}`, req.inBatch);
       if (fault) throw fault;
       this.throttle.charge(req.app?.clientId ?? '', cost(req));
       return this.graph.route(req);

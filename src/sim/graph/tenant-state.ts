@@ -43,8 +43,11 @@ export interface TenantSeed {
   onPremisesSynchronization?: {
     features?: Partial<SimSyncFeatures>;
     /**
-     * The endpoint supports delegated permission only, so app tokens get 403 like Graph;
-     * true lets apps read it (for tests of the "known" path).
+     * Whether Graph honours the application permission OnPremDirectorySynchronization.Read.All
+     * for this API. The permissions reference lists that application permission, while the API
+     * page still says "Application: Not supported"; false (the default, the API page) refuses
+     * every app token with 403, true serves apps granted the permission (an app registered
+     * without a permission list holds it).
      */
     readableByApps?: boolean;
   };
@@ -52,6 +55,11 @@ export interface TenantSeed {
   clients?: SimClientApp[];
   /** The Teams app catalog, licences and installations. */
   teamwork?: TeamworkSeed;
+  /**
+   * Whether deletedItems answers `$filter` on onPremisesImmutableId (default true). Graph does not
+   * document that filter for deleted users; false refuses it with 400 Request_UnsupportedQuery.
+   */
+  deletedUsersFilterByImmutableId?: boolean;
 }
 
 /** A hardened tenant: hard-match takeover allowed (Graph's default), soft match blocked. */
@@ -100,6 +108,8 @@ export class TenantState {
   readonly advancedIndex: AdvancedQueryIndex;
   readonly syncFeatures: SimSyncFeatures;
   onPremisesSyncReadableByApps: boolean;
+  /** See {@link TenantSeed.deletedUsersFilterByImmutableId}; `PATCH /_sim/query-support` changes it. */
+  deletedUsersFilterByImmutableId: boolean;
   readonly clients: SimClientApp[];
   readonly teamwork: TeamworkState;
   /** Current sync errors by source anchor, replaced by each cycle. */
@@ -136,6 +146,7 @@ export class TenantState {
     this.onPremisesSyncReadableByApps = seed.onPremisesSynchronization?.readableByApps ?? false;
     this.clients = seed.clients ?? [];
     this.teamwork = new TeamworkState(seed.teamwork);
+    this.deletedUsersFilterByImmutableId = seed.deletedUsersFilterByImmutableId ?? true;
   }
 
   /** Finds an active user by object id or (case-insensitive) UPN, as `/users/{id|upn}` does. */

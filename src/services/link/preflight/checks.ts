@@ -194,7 +194,19 @@ export function anchorUniqueCheck(
       'Look the value up in Entra ID (users and Deleted users) and clear it where it does not belong.',
     );
   }
-  return pass(id, `no other user, live or deleted, holds ${immutableId}`);
+  const scan = holders.recycleBinScan;
+  if (scan && !scan.complete) {
+    return fail(
+      id,
+      `could not check the whole recycle bin: Graph would not filter deleted users by ImmutableId, and ` +
+        `Anchor stopped reading them after ${scan.scanned} (none of those holds ${immutableId})`,
+      `Look ${immutableId} up among the deleted users yourself (GET /directory/deletedItems/microsoft.graph.user` +
+        '?$select=id,userPrincipalName,onPremisesImmutableId, every page) and permanently delete a holder ' +
+        'you find; Anchor cannot pass this check while the recycle bin holds that many users.',
+    );
+  }
+  const where = scan ? ` (all ${scan.scanned} deleted users read, as Graph would not filter them)` : '';
+  return pass(id, `no other user, live or deleted, holds ${immutableId}${where}`);
 }
 
 /**
@@ -383,9 +395,11 @@ export function noObjectIdentifierCheck(identifier: Fact<Knowable<string | null>
 
 /**
  * With the tenant's takeover block on, Entra Connect refuses the hard match (InvalidHardMatch).
- * Microsoft lets only a delegated Global Administrator read the flag, so an app-only Anchor
- * normally cannot: that is said plainly and stays a warning. It guards nothing Anchor could break:
- * with the flag on the sync refuses the match, verification says so and the run undoes its write.
+ * Microsoft's API page lets only a delegated Global Administrator read the flag, while its
+ * permissions reference also lists the application permission OnPremDirectorySynchronization.Read.All:
+ * with it granted (and honoured) Anchor reads the flag; otherwise that is said plainly and stays a
+ * warning. It guards nothing Anchor could break: with the flag on the sync refuses the match,
+ * verification says so and the run undoes its write.
  */
 export function tenantHardMatchBlockCheck(features: Fact<Knowable<SyncFeatures>>): PreflightCheck {
   const id = 'tenant-hard-match-block';
@@ -404,11 +418,13 @@ export function tenantHardMatchBlockCheck(features: Fact<Knowable<SyncFeatures>>
   if (flag === false) return pass(id, 'blockCloudObjectTakeoverThroughHardMatchEnabled is off');
   return warn(
     id,
-    'Microsoft lets only a signed-in Global Administrator read blockCloudObjectTakeoverThroughHardMatchEnabled, ' +
-      'not an app like Anchor, so this one is for you to confirm',
+    'Microsoft documents blockCloudObjectTakeoverThroughHardMatchEnabled as readable by only a signed-in Global ' +
+      'Administrator, and Graph did not show it to Anchor, so this one is for you to confirm',
     'Check it with Get-EntraDirSyncFeature (or Get-MgDirectoryOnPremiseSynchronization) as a Global ' +
-      'Administrator. If it is on, the sync refuses the match with InvalidHardMatch: Anchor’s verification ' +
-      'reports that and clears the value it wrote, so nothing is taken over.',
+      'Administrator, or grant Anchor’s app registration the OnPremDirectorySynchronization.Read.All application ' +
+      'permission (admin consent) so it can read the flag itself if your tenant allows apps to. If it is on, ' +
+      'the sync refuses the match with InvalidHardMatch: Anchor’s verification reports that and clears the ' +
+      'value it wrote, so nothing is taken over.',
   );
 }
 

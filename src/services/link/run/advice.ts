@@ -13,6 +13,7 @@ import {
   PrivilegedTargetError,
   UserNotFoundError,
 } from '../../entra/graph-errors';
+import { GRAPH_PERMISSIONS, grantWords } from '../../entra/graph-permissions';
 import type { LinkStepName, LinkStepProblem } from '../link-request';
 import { PreflightSubjectError } from '../preflight/run-preflight';
 import { RelayError } from '../../relay/relay-client';
@@ -178,15 +179,14 @@ function graphAdvice(error: unknown, ctx: AdviceContext): string | undefined {
     return (
       'Anchor does not link privileged users. Remove the cloud user’s admin roles (also those it holds ' +
       'through a group) and its memberships and ownerships of role-assignable groups, then file the ' +
-      'request again; give them back after the link. Only if the user has none of these: check that ' +
-      "Anchor's app registration has User.ReadWrite.All (a missing permission answers the same 403)."
+      'request again; give them back after the link. Only if the user has none of these: grant ' +
+      "Anchor's app registration User.ReadUpdate.All or User.ReadWrite.All (a missing permission answers the same 403)."
     );
   }
   if (error instanceof GraphPermissionError) {
-    return (
-      "Grant Anchor's app registration User.ReadWrite.All (or User.ReadUpdate.All) with admin consent; " +
-      'users who hold admin roles need more (an admin role for the app).'
-    );
+    const need = error.need ?? GRAPH_PERMISSIONS.setImmutableId;
+    const note = need.note ? `; ${need.note}` : '';
+    return `Grant Anchor's app registration the ${grantWords(need)} application permission with admin consent${note}. Then file the request again.`;
   }
   if (error instanceof GraphThrottledError || error instanceof GraphDeadlineError) {
     return 'Microsoft Graph was busy or slow; file the request again in a few minutes.';

@@ -77,9 +77,12 @@ function newUser(body: Record<string, unknown>): SimCloudUser {
  * - `GET|POST /_sim/groups` `{displayName, isAssignableToRole?, members?, owners?}` (give it roles
  *   with `POST /_sim/role-assignments` naming the group as principal)
  * - `GET|PATCH /_sim/settings` `{entraIdP2?: boolean, advancedQueryLagMs?: number}`
+ * - `GET|PATCH /_sim/query-support` `{deletedUsersFilterByImmutableId?: boolean}` (false: deletedItems
+ *   refuses `$filter` on onPremisesImmutableId)
  * - `POST /_sim/sync-cycle` `{users: SimAdUser[]}` → SyncReport; `GET /_sim/sync-errors`
  * - `GET /_sim/organization`
- * - `PUT /_sim/throttle` ThrottleOptions; `POST /_sim/faults` FaultRule (`path` a string);
+ * - `PUT /_sim/throttle` ThrottleOptions; `POST /_sim/faults` FaultRule (`path` a string; `inBatch`
+ *   true throttles steps of a `$batch` only);
  *   `DELETE /_sim/faults`; `GET|DELETE /_sim/requests`; `POST /_sim/tokens/expire`
  */
 export function registerAdminRoutes(router: Router, ctx: AdminContext): void {
@@ -172,6 +175,17 @@ export function registerAdminRoutes(router: Router, ctx: AdminContext): void {
     }
     if (typeof entraIdP2 === 'boolean') state.entraIdP2 = entraIdP2;
     if (typeof lag === 'number') state.advancedIndex.setLag(lag);
+    return noContent();
+  });
+  router.add('GET', /^\/_sim\/query-support$/, () =>
+    ok({ deletedUsersFilterByImmutableId: state.deletedUsersFilterByImmutableId }),
+  );
+  router.add('PATCH', /^\/_sim\/query-support$/, (req) => {
+    const { deletedUsersFilterByImmutableId } = objectBody(req);
+    if (typeof deletedUsersFilterByImmutableId !== 'boolean') {
+      throw new GraphSimError(400, 'BadRequest', 'deletedUsersFilterByImmutableId must be true or false.');
+    }
+    state.deletedUsersFilterByImmutableId = deletedUsersFilterByImmutableId;
     return noContent();
   });
   router.add('GET', /^\/_sim\/sync-features$/, () =>

@@ -1,6 +1,8 @@
+import { READ_PERMISSIONS, requirePermission } from '../app-permissions';
 import { resourceNotFound } from '../graph-errors';
 import { isAdvancedQuery, queryCollection } from '../odata/collection-query';
 import { USER_FILTER_RULES } from '../odata/filter-rules';
+import type { FilterRules } from '../odata/filter-rules';
 import { selectProperties } from '../odata/odata-select';
 import type { RouteContext } from './route-context';
 import type { Router } from './router';
@@ -9,23 +11,27 @@ import { userSelectRules } from '../user-views';
 
 /**
  * The recycle bin: list deleted users (same query options as /users), get one, hard-delete one
- * (`DELETE /directory/deletedItems/{id}`), restore one.
+ * (`DELETE /directory/deletedItems/{id}`), restore one. Listing and reading need a user-read
+ * permission. Filtering deleted users by onPremisesImmutableId is not documented, so a test can
+ * make it refuse that filter as Graph might (`state.deletedUsersFilterByImmutableId`).
  */
 export function registerDeletedItemsRoutes(router: Router, ctx: RouteContext): void {
   const deleted = ctx.state.deletedUsers;
-  router.add('GET', /^\/directory\/deletedItems\/microsoft\.graph\.user$/, (req) =>
-    ok(
+  router.add('GET', /^\/directory\/deletedItems\/microsoft\.graph\.user$/, (req) => {
+    requirePermission(ctx.state, req, READ_PERMISSIONS.deletedUsers);
+    return ok(
       queryCollection(req, isAdvancedQuery(req) ? ctx.state.advancedIndex.deletedUsers() : deleted.values(), {
-        filter: USER_FILTER_RULES,
+        filter: ctx.state.deletedUsersFilterByImmutableId ? USER_FILTER_RULES : WITHOUT_IMMUTABLE_ID_FILTER,
         select: userSelectRules(req.version),
         searchable: [],
         orderable: [],
         context: `${ctx.baseUrl()}/${req.version}/$metadata#directoryObjects/microsoft.graph.user`,
         selfUrl: `${ctx.baseUrl()}/${req.version}/directory/deletedItems/microsoft.graph.user`,
       }),
-    ),
-  );
+    );
+  });
   router.add('GET', /^\/directory\/deletedItems\/([0-9a-fA-F-]{36})$/, (req, m) => {
+    requirePermission(ctx.state, req, READ_PERMISSIONS.deletedUsers);
     const user = deleted.get(m[1]);
     if (!user) throw resourceNotFound(m[1]);
     return ok({
@@ -46,3 +52,11 @@ export function registerDeletedItemsRoutes(router: Router, ctx: RouteContext): v
     });
   });
 }
+
+/** User filters without onPremisesImmutableId: a filter on it answers 400 Request_UnsupportedQuery. */
+const WITHOUT_IMMUTABLE_ID_FILTER: FilterRules = {
+  ...USER_FILTER_RULES,
+  filterable: Object.fromEntries(
+    Object.entries(USER_FILTER_RULES.filterable).filter(([name]) => name !== 'onPremisesImmutableId'),
+  ),
+};

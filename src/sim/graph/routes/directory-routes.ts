@@ -5,14 +5,16 @@ import type { RouteContext } from './route-context';
 import type { Router } from './router';
 import { ok } from '../sim-request';
 
+/** The organization properties v1.0 knows (its published metadata). */
 const ORGANIZATION_PROPERTIES = [
   'id',
   'displayName',
   'onPremisesSyncEnabled',
   'onPremisesLastSyncDateTime',
-  'onPremisesLastPasswordSyncDateTime',
   'verifiedDomains',
 ];
+/** Beta adds onPremisesLastPasswordSyncDateTime ("the last time a password sync request was received"). */
+const ORGANIZATION_PROPERTIES_BETA = [...ORGANIZATION_PROPERTIES, 'onPremisesLastPasswordSyncDateTime'];
 
 const DOMAIN_PROPERTIES = [
   'id',
@@ -25,18 +27,25 @@ const DOMAIN_PROPERTIES = [
   'supportedServices',
 ];
 
-/** `GET /organization`, `GET /domains[/{name}]`, `GET /directory/onPremisesSynchronization`. */
+/**
+ * `GET /organization` (v1.0 without onPremisesLastPasswordSyncDateTime: selecting it answers 400
+ * like any property the v1.0 metadata lacks), `GET /domains[/{name}]`,
+ * `GET /directory/onPremisesSynchronization`; each refused (403) to an app without the
+ * permission Graph's tables list for it.
+ */
 export function registerDirectoryRoutes(router: Router, ctx: RouteContext): void {
   const { state } = ctx;
   router.add('GET', /^\/organization$/, (req) => {
+    requirePermission(state, req, READ_PERMISSIONS.organization);
     const org = { ...state.organization, verifiedDomains: verifiedDomains(ctx) };
+    const properties = req.version === 'beta' ? ORGANIZATION_PROPERTIES_BETA : ORGANIZATION_PROPERTIES;
     return ok({
       '@odata.context': `${ctx.baseUrl()}/${req.version}/$metadata#organization`,
       value: [
         selectProperties(org, req.query.get('$select'), {
           type: 'organization',
-          known: ORGANIZATION_PROPERTIES,
-          defaults: ORGANIZATION_PROPERTIES,
+          known: properties,
+          defaults: properties,
         }),
       ],
     });
@@ -67,7 +76,8 @@ export function registerDirectoryRoutes(router: Router, ctx: RouteContext): void
   });
 
   router.add('GET', /^\/directory\/onPremisesSynchronization$/, (req) => {
-    // Delegated permission only: Graph documents no application permission for this API.
+    // The API page documents no application permission; the permissions reference lists one.
+    // Which of the two Graph follows is a tenant-side fact (TenantSeed: readableByApps).
     if (!state.onPremisesSyncReadableByApps) {
       throw new GraphSimError(
         403,
@@ -75,6 +85,7 @@ export function registerDirectoryRoutes(router: Router, ctx: RouteContext): void
         'Insufficient privileges to complete the operation.',
       );
     }
+    requirePermission(state, req, READ_PERMISSIONS.onPremisesSynchronization);
     return ok({
       '@odata.context': `${ctx.baseUrl()}/${req.version}/$metadata#directory/onPremisesSynchronization`,
       value: [

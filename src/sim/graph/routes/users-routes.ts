@@ -1,3 +1,4 @@
+import { READ_PERMISSIONS, WRITE_PERMISSIONS, requirePermission } from '../app-permissions';
 import { GraphSimError, resourceNotFound } from '../graph-errors';
 import { isAdvancedQuery, queryCollection } from '../odata/collection-query';
 import { USER_FILTER_RULES } from '../odata/filter-rules';
@@ -10,10 +11,14 @@ import type { SimRequest } from '../sim-request';
 import { updateUser } from '../user-update';
 import { trimUnsetBetaProperties, userSelectRules } from '../user-views';
 
-/** `GET /users`, `GET /users/{id|upn}`, `PATCH /users/{id|upn}`. */
+/**
+ * `GET /users`, `GET /users/{id|upn}`, `PATCH /users/{id|upn}`, each refused (403) to an app
+ * without the permission Graph's tables list for it.
+ */
 export function registerUserRoutes(router: Router, ctx: RouteContext): void {
-  router.add('GET', /^\/users$/, (req) =>
-    ok(
+  router.add('GET', /^\/users$/, (req) => {
+    requirePermission(ctx.state, req, READ_PERMISSIONS.users);
+    return ok(
       queryCollection(
         req,
         isAdvancedQuery(req) ? ctx.state.advancedIndex.users() : ctx.state.users.values(),
@@ -26,12 +31,13 @@ export function registerUserRoutes(router: Router, ctx: RouteContext): void {
           selfUrl: `${ctx.baseUrl()}/${req.version}/users`,
         },
       ),
-    ),
-  );
+    );
+  });
   router.add('GET', /^\/users\/([^/]+)$/, (req, m) => ok(getUser(ctx, req, decodeURIComponent(m[1]))));
   router.add('PATCH', /^\/users\/([^/]+)$/, (req, m) => {
     const id = decodeURIComponent(m[1]);
     if (id === 'me') throw meNeedsDelegated();
+    requirePermission(ctx.state, req, WRITE_PERMISSIONS.users);
     updateUser(ctx.state, req, id);
     return noContent();
   });
@@ -39,6 +45,7 @@ export function registerUserRoutes(router: Router, ctx: RouteContext): void {
 
 function getUser(ctx: RouteContext, req: SimRequest, idOrUpn: string): Record<string, unknown> {
   if (idOrUpn === 'me') throw meNeedsDelegated();
+  requirePermission(ctx.state, req, READ_PERMISSIONS.users);
   const user = ctx.state.findUser(idOrUpn);
   if (!user) throw resourceNotFound(idOrUpn);
   const select = req.query.get('$select');

@@ -104,12 +104,19 @@ describe('Graph service against the simulator (HTTP)', () => {
       }
     });
 
-    it('reads the organization sync status and timestamps', async () => {
+    it('reads the organization sync status from v1.0 and the last password sync from beta', async () => {
+      sim.requests.length = 0;
       const org = await cloud.getOrganizationSync();
       assert.equal(org.tenantId, DEMO_TENANT.tenantId);
       assert.equal(org.onPremisesSyncEnabled, true);
       assert.ok(Date.parse(org.onPremisesLastSyncDateTime ?? '') > 0);
-      assert.ok(Date.parse(org.onPremisesLastPasswordSyncDateTime ?? '') > 0);
+      assert.ok(!('onPremisesLastPasswordSyncDateTime' in org), 'v1.0 does not have it');
+      const passwordSync = await cloud.getLastPasswordSync();
+      assert.ok(passwordSync.known && Date.parse(passwordSync.value ?? '') > 0, JSON.stringify(passwordSync));
+      assert.deepEqual(
+        sim.requests.map((r) => r.url.split('?')[0]),
+        ['/v1.0/organization', '/beta/organization'],
+      );
     });
 
     it('fails with a typed authentication error when the authority is not trusted', async () => {

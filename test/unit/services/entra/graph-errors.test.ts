@@ -1,6 +1,7 @@
 import assert from 'node:assert/strict';
 import { graphAnswer } from '../../../../src/services/entra/graph-answer';
 import { toDomainError } from '../../../../src/services/entra/graph-error-mapping';
+import { GRAPH_PERMISSIONS } from '../../../../src/services/entra/graph-permissions';
 import {
   GraphPermissionError,
   GraphRequestError,
@@ -126,6 +127,24 @@ describe('Graph error mapping', () => {
     );
     assert.ok(denied instanceof GraphPermissionError);
     assert.match(denied.message, /Insufficient privileges/);
+    assert.equal(denied.need, undefined);
+  });
+
+  it('names the application permission to grant when the refused request said what it needs', () => {
+    const answer = graphAnswer(
+      403,
+      body('Authorization_RequestDenied', 'Insufficient privileges to complete the operation.'),
+    );
+    const org = toDomainError(answer, { need: GRAPH_PERMISSIONS.readOrganization });
+    assert.ok(org instanceof GraphPermissionError);
+    assert.equal(org.need, GRAPH_PERMISSIONS.readOrganization);
+    assert.match(
+      org.message,
+      /^Anchor's app registration may not read the organization: grant it the Organization\.Read\.All application permission \(admin consent\)\. Graph answered 403 Authorization_RequestDenied: Insufficient privileges/,
+    );
+    // A 403 on the ImmutableId write itself means a privileged target (the next test).
+    const users = toDomainError(answer, { need: GRAPH_PERMISSIONS.readUsers });
+    assert.match(users.message, /may not read users: grant it the User\.Read\.All application permission/);
   });
 
   it('maps a 403 on an ImmutableId write to "the target is privileged", not to a permission to grant', () => {

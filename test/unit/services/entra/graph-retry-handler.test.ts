@@ -143,4 +143,10 @@ describe('GraphRetryHandler', () => {
     assert.equal(retryAfterMs(new Headers({ 'retry-after': 'soon' })), undefined);
     assert.equal(retryAfterMs(new Headers()), undefined);
   });
+
+  it('reads Retry-After from the header record of a $batch step, whatever its case', () => {
+    assert.equal(retryAfterMs({ 'Retry-After': '2' }), 2000);
+    assert.equal(retryAfterMs({ 'retry-after': '0' }), 0);
+    assert.equal(retryAfterMs({ 'Content-Type': 'application/json' }), undefined);
+  });
 });

@@ -3,6 +3,7 @@ import type { CloudDirectory } from '../../../../../src/services/entra/cloud-dir
 import { DemoDirectory } from '../../../../../src/sim/demo/demo-directory';
 import type { DemoDirectoryRecord } from '../../../../../src/sim/demo/demo-directory';
 import { guidToImmutableId } from '../../../../../src/services/ad/immutable-id';
+import { GraphPermissionError } from '../../../../../src/services/entra/graph-errors';
 import { runPreflight } from '../../../../../src/services/link/preflight/run-preflight';
 import type { PreflightServices } from '../../../../../src/services/link/preflight/run-preflight';
 import type {
@@ -182,16 +183,77 @@ describe('preflight against the Graph simulator (HTTP)', () => {
     try {
       await admin('PATCH', '/apps/anchor', { permissions: ['User.ReadWrite.All'] });
       const report = await preflight(APES.guid, APES.cloudId);
-      assert.deepEqual(notPassed(report), { 'domain-managed': 'fail', 'no-privileged-role': 'fail' });
+      // Without OnPremDirectorySynchronization.Read.All the takeover-block flag is unreadable too (a warning).
+      assert.deepEqual(notPassed(report), {
+        'domain-managed': 'fail',
+        'no-privileged-role': 'fail',
+        'tenant-hard-match-block': 'warn',
+      });
       assert.equal(report.verdict, 'fail');
       assert.match(check(report, 'no-privileged-role').detail, /^could not check: .*403/);
+      assert.match(
+        check(report, 'no-privileged-role').detail,
+        /may not read directory role assignments: grant it the RoleManagement\.Read\.Directory application permission/,
+      );
+      assert.match(
+        check(report, 'domain-managed').detail,
+        /may not read domains: grant it the Domain\.Read\.All/,
+      );
       assert.match(check(report, 'no-privileged-role').fix ?? '', /RoleManagement\.Read\.Directory/);
       assert.match(check(report, 'domain-managed').fix ?? '', /Domain\.Read\.All/);
 
       await admin('PATCH', '/apps/anchor', {
-        permissions: ['User.ReadWrite.All', 'Domain.Read.All', 'RoleManagement.Read.Directory'],
+        permissions: [
+          'User.ReadWrite.All',
+          'Domain.Read.All',
+          'RoleManagement.Read.Directory',
+          'OnPremDirectorySynchronization.Read.All',
+        ],
       });
       assert.deepEqual(notPassed(await preflight(APES.guid, APES.cloudId)), {});
+    } finally {
+      await admin('PATCH', '/apps/anchor', { permissions: null });
+    }
+  });
+
+  it('reads the takeover-block flag with OnPremDirectorySynchronization.Read.All, and warns, naming it, without', async () => {
+    const granted = ['User.Read.All', 'Domain.Read.All', 'RoleManagement.Read.Directory'];
+    try {
+      await admin('PATCH', '/sync-features', { blockCloudObjectTakeoverThroughHardMatchEnabled: true });
+      await admin('PATCH', '/apps/anchor', { permissions: granted });
+      const without = await preflight(APES.guid, APES.cloudId);
+      assert.deepEqual(notPassed(without), { 'tenant-hard-match-block': 'warn' });
+      assert.match(
+        check(without, 'tenant-hard-match-block').fix ?? '',
+        /OnPremDirectorySynchronization\.Read\.All/,
+      );
+
+      await admin('PATCH', '/apps/anchor', {
+        permissions: [...granted, 'OnPremDirectorySynchronization.Read.All'],
+      });
+      const read = await preflight(APES.guid, APES.cloudId);
+      assert.deepEqual(notPassed(read), { 'tenant-hard-match-block': 'fail' });
+      assert.match(
+        check(read, 'tenant-hard-match-block').detail,
+        /blockCloudObjectTakeoverThroughHardMatchEnabled is on/,
+      );
+    } finally {
+      await admin('PATCH', '/sync-features', { blockCloudObjectTakeoverThroughHardMatchEnabled: false });
+      await admin('PATCH', '/apps/anchor', { permissions: null });
+    }
+  });
+
+  it('refuses to judge the pair, naming User.Read.All, when Anchor may not read users', async () => {
+    try {
+      // User.ReadUpdate.All is the least privileged permission to write users, not to read them.
+      await admin('PATCH', '/apps/anchor', {
+        permissions: ['User.ReadUpdate.All', 'Domain.Read.All', 'RoleManagement.Read.Directory'],
+      });
+      await assert.rejects(preflight(APES.guid, APES.cloudId), (err: unknown) => {
+        assert.ok(err instanceof GraphPermissionError, String(err));
+        assert.match(err.message, /may not read users: grant it the User\.Read\.All application permission/);
+        return true;
+      });
     } finally {
       await admin('PATCH', '/apps/anchor', { permissions: null });
     }
@@ -320,7 +382,12 @@ describe('preflight against the Graph simulator (HTTP)', () => {
         members: [APES.cloudId],
       });
       await admin('PATCH', '/apps/anchor', {
-        permissions: ['User.Read.All', 'Domain.Read.All', 'RoleManagement.Read.Directory'],
+        permissions: [
+          'User.Read.All',
+          'Domain.Read.All',
+          'RoleManagement.Read.Directory',
+          'OnPremDirectorySynchronization.Read.All',
+        ],
       });
       const limited = await preflight(APES.guid, APES.cloudId);
       assert.deepEqual(notPassed(limited), { 'no-role-group': 'fail' });

@@ -14,7 +14,12 @@ import { RelayClient } from '../../../../../src/services/relay/relay-client';
 import { RelayPresence } from '../../../../../src/services/relay/presence';
 import { AD_VIEW_ENV, GRAPH_URL_ENV } from '../../../../../src/sim/adsync-host/graph-sync';
 import { demoGraphSeed } from '../../../../../src/sim/demo/demo-graph-seed';
-import { DEMO_TENANT, demoCloudUsers, demoDirectoryUsers } from '../../../../../src/sim/demo/demo-tenant';
+import {
+  DEMO_GRAPH_APP,
+  DEMO_TENANT,
+  demoCloudUsers,
+  demoDirectoryUsers,
+} from '../../../../../src/sim/demo/demo-tenant';
 import { GraphSimulator } from '../../../../../src/sim/graph/graph-simulator';
 import type { SimAdUser, SyncReport } from '../../../../../src/sim/graph/graph-simulator';
 import {
@@ -288,6 +293,34 @@ describe('link workflow: bot → relay process → stand-in ADSync host → Grap
     assert.equal(done.immutableIdAfter, null);
     const last = (await audit.recent({ requestId: id }))[0];
     assert.equal(last.action, 'link.failed');
+  });
+
+  it('a write Graph refuses for lack of User.ReadUpdate.All: ✗ at set-immutable-id naming the permission, scheduler enabled, nothing written', async () => {
+    // Reading users is allowed (the re-check reads the cloud user); writing them is not.
+    graph.state.clients.push({ clientId: DEMO_GRAPH_APP.clientId, permissions: ['User.Read.All'] });
+    try {
+      const id = await approvedRequest();
+      const done = await workflow(h.client).run(id);
+      assert.ok(done);
+
+      assert.equal(done.state, 'failed');
+      const failure = done.run!.failure!;
+      assert.equal(failure.step, 'set-immutable-id', JSON.stringify(failure));
+      assert.ok(stepsOf(done).includes('set-immutable-id:failed'), stepsOf(done).join(','));
+      assert.match(failure.message, /403 Authorization_RequestDenied/);
+      assert.match(failure.message, /User\.ReadUpdate\.All or User\.ReadWrite\.All/);
+      // Graph answers a missing permission and a privileged target with the same 403 (issue 15).
+      assert.match(
+        failure.advice,
+        /grant Anchor's app registration User\.ReadUpdate\.All or User\.ReadWrite\.All/,
+      );
+
+      assert.equal(h.adsync.read().syncCycleEnabled, true);
+      assert.deepEqual(schedulerWrites(), [false, true]);
+      assert.equal((await cloud.getUser(APES_CLOUD_ID)).onPremisesImmutableId, null);
+    } finally {
+      graph.state.clients.splice(0);
+    }
   });
 
   it('fails at pause when the relay has stopped polling, changing nothing', async () => {

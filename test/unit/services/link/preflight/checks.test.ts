@@ -184,6 +184,36 @@ describe('preflight checks', () => {
       assertShape(anchorUniqueCheck({ error: 'Graph is busy' }, CLOUD_ID, ANCHOR), 'fail');
       assertShape(anchorUniqueCheck(holders({ truncated: true }), CLOUD_ID, ANCHOR), 'fail');
     });
+
+    it('passes on a recycle bin scanned to the end (Graph would not filter it), saying so', () => {
+      const check = anchorUniqueCheck(
+        holders({ recycleBinScan: { scanned: 42, complete: true } }),
+        CLOUD_ID,
+        ANCHOR,
+      );
+      assertShape(check, 'pass');
+      assert.match(check.detail, /all 42 deleted users read/);
+    });
+
+    it('fails closed on a recycle-bin scan stopped at its cap, with the count and how to look the value up', () => {
+      const check = anchorUniqueCheck(
+        holders({ recycleBinScan: { scanned: 10_000, complete: false } }),
+        CLOUD_ID,
+        ANCHOR,
+      );
+      assertShape(check, 'fail');
+      assert.match(check.detail, /could not check the whole recycle bin/);
+      assert.match(check.detail, /after 10000/);
+      assert.match(check.fix ?? '', /deletedItems\/microsoft\.graph\.user/);
+      // A holder found among the users read is still named as such.
+      const found = anchorUniqueCheck(
+        holders({ deletedUsers: [deletedUser()], recycleBinScan: { scanned: 10_000, complete: false } }),
+        CLOUD_ID,
+        ANCHOR,
+      );
+      assertShape(found, 'fail');
+      assert.match(found.detail, /in the recycle bin/);
+    });
   });
 
   describe('no-synced-twin', () => {
@@ -422,6 +452,7 @@ describe('preflight checks', () => {
       assert.match(unknown.detail, /only a signed-in Global Administrator/);
       assert.doesNotMatch(unknown.detail, /could not|failed|error/i);
       assert.match(unknown.fix ?? '', /Get-EntraDirSyncFeature/);
+      assert.match(unknown.fix ?? '', /OnPremDirectorySynchronization\.Read\.All application permission/);
       assert.match(unknown.fix ?? '', /InvalidHardMatch/);
       assertShape(tenantHardMatchBlockCheck(features(null)), 'warn');
       assertShape(tenantHardMatchBlockCheck({ error: 'timeout' }), 'warn');

@@ -111,6 +111,9 @@ class FakeCloud implements CloudDirectory {
   getOrganizationSync(): never {
     throw new Error('not used by preflight');
   }
+  getLastPasswordSync(): never {
+    throw new Error('not used by preflight');
+  }
   setImmutableId(): never {
     throw new Error('preflight never writes');
   }

@@ -1,0 +1,46 @@
+/**
+ * What a Graph request needs Anchor's app registration to hold, so that a 403 can say which
+ * application permission to grant instead of only "not allowed".
+ */
+export interface PermissionNeed {
+  /** What Anchor was doing, after "may not": `read users`. */
+  action: string;
+  /** Application permissions to grant, least privileged first; any one of them is enough. */
+  grant: readonly string[];
+  /** What else Graph may require, when a permission alone is not always enough. */
+  note?: string;
+}
+
+/**
+ * The least privileged application permission for each kind of request Anchor sends, from
+ * Microsoft Graph's permission tables (docs/graph-parity.md cites them). Only permissions Anchor
+ * should be granted are named: a broader one that also works (Directory.Read.All) is not advice.
+ */
+export const GRAPH_PERMISSIONS = {
+  readUsers: { action: 'read users', grant: ['User.Read.All'] },
+  readDeletedUsers: { action: 'read deleted users (the recycle bin)', grant: ['User.Read.All'] },
+  setImmutableId: {
+    action: "write a user's onPremisesImmutableId",
+    grant: ['User.ReadUpdate.All', 'User.ReadWrite.All'],
+    note: 'a user who holds an admin role can only be changed by an app that holds a higher admin role',
+  },
+  readOrganization: { action: 'read the organization', grant: ['Organization.Read.All'] },
+  readDomains: { action: 'read domains', grant: ['Domain.Read.All'] },
+  readRoles: { action: 'read directory role assignments', grant: ['RoleManagement.Read.Directory'] },
+  readGroupMemberships: {
+    action: "read a user's role-assignable groups",
+    grant: ['GroupMember.Read.All'],
+    note: 'with User.Read.All alone Graph lists the groups without their properties',
+  },
+  readSyncFeatures: {
+    action: 'read the on-premises sync features',
+    grant: ['OnPremDirectorySynchronization.Read.All'],
+  },
+} as const satisfies Record<string, PermissionNeed>;
+
+/** `A`, `A or B`, `A, B or C`: the permissions of a need, as a sentence names them. */
+export function grantWords(need: PermissionNeed): string {
+  const names = [...need.grant];
+  const last = names.pop() ?? '';
+  return names.length ? `${names.join(', ')} or ${last}` : last;
+}
