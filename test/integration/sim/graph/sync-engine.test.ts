@@ -7,7 +7,7 @@ import { GraphSimulator } from '../../../../src/sim/graph/graph-simulator';
 import { BUILT_IN_ROLES } from '../../../../src/sim/graph/role-definitions';
 import type { SimAdUser, SyncReport } from '../../../../src/sim/graph/graph-simulator';
 import { createSelfSignedCertificate } from '../../../../src/sim/self-signed';
-import { startSim } from '../../../support/graph-sim';
+import { assertGraphError, startSim } from '../../../support/graph-sim';
 import type { SimHarness } from '../../../support/graph-sim';
 
 const APES = '0f6b2d1e-3c4a-4b5d-8e6f-7a8b9c0d1e01';
@@ -130,6 +130,46 @@ describe('Graph simulator: Entra Connect sync engine', () => {
     const back = h.sim.runSyncCycle([lrobbins]);
     assert.equal(back.refreshed.length, 1);
     assert.equal((await h.get('/v1.0/users/lrobbins@contoso.com')).status, 200);
+  });
+
+  it('refuses to restore a recycle-bin twin whose UPN a live user holds, over Graph and in a sync cycle', async () => {
+    const twinId = DEMO_GRAPH_USERS.recycledTwin;
+    const anna = ad('apeters', 'd749534e-5c1a-4a8e-9a3b-6f0e1d2c3b4a', { displayName: 'Anna Peters' });
+    await assertGraphError(
+      await h.send('POST', `/v1.0/directory/deletedItems/${twinId}/restore`),
+      400,
+      'Request_BadRequest',
+      /same value for property userPrincipalName/,
+    );
+    const report = h.sim.runSyncCycle([lrobbins, anna]);
+    assert.deepEqual(
+      report.errors.map((e) => [e.code, e.cloudUserId, e.sourceAnchor]),
+      [['AttributeValueMustBeUnique', twinId, anna.sourceAnchor]],
+    );
+    assert.match(report.errors[0].message, /\[UserPrincipalName apeters@contoso\.com;\]/);
+    assert.deepEqual([report.created, report.matched], [[], []]);
+    assert.equal((await h.get(`/v1.0/directory/deletedItems/${twinId}`)).status, 200);
+    assert.equal((await h.get(`/v1.0/users/${twinId}`)).status, 404);
+    const live = (await (
+      await h.get('/v1.0/users/apeters@contoso.com?$select=id,onPremisesImmutableId')
+    ).json()) as {
+      id: string;
+      onPremisesImmutableId: string | null;
+    };
+    assert.deepEqual(live, {
+      ...live,
+      id: '0f6b2d1e-3c4a-4b5d-8e6f-7a8b9c0d1e02',
+      onPremisesImmutableId: null,
+    });
+
+    // Once the UPN is free, Graph restores the twin under its own UPN again.
+    h.sim.state.softDelete('0f6b2d1e-3c4a-4b5d-8e6f-7a8b9c0d1e02');
+    const restored = await h.send('POST', `/v1.0/directory/deletedItems/${twinId}/restore`);
+    assert.equal(restored.status, 200);
+    assert.equal(
+      ((await restored.json()) as { userPrincipalName: string }).userPrincipalName,
+      'apeters@contoso.com',
+    );
   });
 
   it('blocks hard match onto a privileged (active or eligible) cloud user and records a sync error', async () => {
