@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import https from 'node:https';
 import { DEMO_GRAPH_USERS, demoGraphSeed } from '../../../../src/sim/demo/demo-graph-seed';
-import { DEMO_TENANT } from '../../../../src/sim/demo/demo-tenant';
+import { DEMO_TENANT, cloudOnlyUser } from '../../../../src/sim/demo/demo-tenant';
 import { guidToImmutableId } from '../../../../src/services/ad/immutable-id';
 import { GraphSimulator } from '../../../../src/sim/graph/graph-simulator';
 import { BUILT_IN_ROLES } from '../../../../src/sim/graph/role-definitions';
@@ -132,43 +132,38 @@ describe('Graph simulator: Entra Connect sync engine', () => {
     assert.equal((await h.get('/v1.0/users/lrobbins@contoso.com')).status, 200);
   });
 
-  it('refuses to restore a recycle-bin twin whose UPN a live user holds, over Graph and in a sync cycle', async () => {
-    const twinId = DEMO_GRAPH_USERS.recycledTwin;
-    const anna = ad('apeters', 'd749534e-5c1a-4a8e-9a3b-6f0e1d2c3b4a', { displayName: 'Anna Peters' });
+  it('refuses to restore a deleted synced user whose UPN a live user took, over Graph and in a sync cycle', async () => {
+    const LYNNE = '0f6b2d1e-3c4a-4b5d-8e6f-7a8b9c0d1e03';
+    const NEWCOMER = '0f6b2d1e-3c4a-4b5d-8e6f-7a8b9c0d1eff';
+    // Lynne's AD user leaves the scope (her cloud user is soft-deleted), and her UPN goes to someone new.
+    assert.deepEqual(h.sim.runSyncCycle([]).deleted, [{ sourceAnchor: LROBBINS_ANCHOR, userId: LYNNE }]);
+    h.sim.state.addUser(cloudOnlyUser(NEWCOMER, 'lrobbins@contoso.com', 'Lynn Robbins'));
     await assertGraphError(
-      await h.send('POST', `/v1.0/directory/deletedItems/${twinId}/restore`),
+      await h.send('POST', `/v1.0/directory/deletedItems/${LYNNE}/restore`),
       400,
       'Request_BadRequest',
       /same value for property userPrincipalName/,
     );
-    const report = h.sim.runSyncCycle([lrobbins, anna]);
+
+    // Back in scope: the export fails, the twin stays deleted, nothing is created in its place.
+    const report = h.sim.runSyncCycle([lrobbins]);
     assert.deepEqual(
       report.errors.map((e) => [e.code, e.cloudUserId, e.sourceAnchor]),
-      [['AttributeValueMustBeUnique', twinId, anna.sourceAnchor]],
+      [['AttributeValueMustBeUnique', LYNNE, LROBBINS_ANCHOR]],
     );
-    assert.match(report.errors[0].message, /\[UserPrincipalName apeters@contoso\.com;\]/);
-    assert.deepEqual([report.created, report.matched], [[], []]);
-    assert.equal((await h.get(`/v1.0/directory/deletedItems/${twinId}`)).status, 200);
-    assert.equal((await h.get(`/v1.0/users/${twinId}`)).status, 404);
-    const live = (await (
-      await h.get('/v1.0/users/apeters@contoso.com?$select=id,onPremisesImmutableId')
-    ).json()) as {
-      id: string;
-      onPremisesImmutableId: string | null;
-    };
-    assert.deepEqual(live, {
-      ...live,
-      id: '0f6b2d1e-3c4a-4b5d-8e6f-7a8b9c0d1e02',
-      onPremisesImmutableId: null,
-    });
+    assert.match(report.errors[0].message, /\[UserPrincipalName lrobbins@contoso\.com;\]/);
+    assert.deepEqual([report.created, report.matched, report.refreshed], [[], [], []]);
+    assert.equal((await h.get(`/v1.0/directory/deletedItems/${LYNNE}`)).status, 200);
+    assert.equal((await h.get(`/v1.0/users/${LYNNE}`)).status, 404);
+    assert.equal((await user('lrobbins@contoso.com')).id, NEWCOMER);
 
-    // Once the UPN is free, Graph restores the twin under its own UPN again.
-    h.sim.state.softDelete('0f6b2d1e-3c4a-4b5d-8e6f-7a8b9c0d1e02');
-    const restored = await h.send('POST', `/v1.0/directory/deletedItems/${twinId}/restore`);
+    // Once the UPN is free again, Graph restores her under her own UPN.
+    h.sim.state.softDelete(NEWCOMER);
+    const restored = await h.send('POST', `/v1.0/directory/deletedItems/${LYNNE}/restore`);
     assert.equal(restored.status, 200);
     assert.equal(
       ((await restored.json()) as { userPrincipalName: string }).userPrincipalName,
-      'apeters@contoso.com',
+      'lrobbins@contoso.com',
     );
   });
 
