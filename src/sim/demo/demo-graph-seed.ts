@@ -46,14 +46,24 @@ export function demoGraphSeed(
       }),
     ],
     deletedUsers: [
-      cloudOnlyUser(u.recycledTwin, `${u.recycledTwin.replace(/-/g, '')}apeters@contoso.com`, 'Anna Peters', {
-        onPremisesImmutableId: guidToImmutableId('d749534e-5c1a-4a8e-9a3b-6f0e1d2c3b4a'),
-        onPremisesSyncEnabled: true,
-        onPremisesLastSyncDateTime: new Date(now.getTime() - 86_400_000).toISOString(),
-        onPremisesSamAccountName: 'apeters',
-        onPremisesUserPrincipalName: 'apeters@contoso.com',
-        deletedDateTime: new Date(now.getTime() - 3_600_000).toISOString(),
-      }),
+      // Created while the cloud Anna held apeters@contoso.com, so Entra gave it a UPN in the initial
+      // domain; deleted, that UPN carries the object id as a prefix. Mail and addresses stay as they were.
+      cloudOnlyUser(
+        u.recycledTwin,
+        `${u.recycledTwin.replace(/-/g, '')}apeters4821@contoso.onmicrosoft.com`,
+        'Anna Peters',
+        {
+          mail: 'apeters@contoso.com',
+          proxyAddresses: ['SMTP:apeters@contoso.com'],
+          onPremisesImmutableId: guidToImmutableId('d749534e-5c1a-4a8e-9a3b-6f0e1d2c3b4a'),
+          onPremisesSyncEnabled: true,
+          onPremisesLastSyncDateTime: new Date(now.getTime() - 86_400_000).toISOString(),
+          onPremisesSamAccountName: 'apeters',
+          onPremisesUserPrincipalName: 'apeters@contoso.com',
+          onPremisesDistinguishedName: 'CN=Anna Peters,OU=Staff,DC=corp,DC=contoso,DC=com',
+          deletedDateTime: new Date(now.getTime() - 3_600_000).toISOString(),
+        },
+      ),
     ],
     roleAssignments: [{ principalId: u.privileged, roleDefinitionId: BUILT_IN_ROLES.globalAdministrator.id }],
     roleEligibilities: [

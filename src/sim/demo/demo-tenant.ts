@@ -100,16 +100,31 @@ function adUser(
   };
 }
 
-/** The demo tenant's on-prem AD: the people the admins will link. */
+/**
+ * The demo tenant's on-prem AD, consistent with the cloud seed as a real tenant is after its last
+ * sync cycle: every account in sync scope has its synced twin in the cloud (Lynne), except Aaron,
+ * created in a synced OU since that cycle: the one pending export, which Anchor links before the
+ * next cycle would make him a duplicate. Accounts outside the synced OUs are never exported.
+ */
 export function demoDirectoryUsers(): DemoDirectoryRecord[] {
   return [
     adUser('apes', 'Aaron', 'Pescasio', '35918bc9-196d-40ea-9779-889d79b753f0', {
       department: 'IT',
       title: 'Systems Engineer',
     }),
-    adUser('apeters', 'Anna', 'Peters', 'd749534e-5c1a-4a8e-9a3b-6f0e1d2c3b4a', { department: 'Finance' }),
+    // Halfway through the documented fix of a duplicate: moved out of the synced OUs, so the delta
+    // soft-deleted her synced twin, which still holds her value in the recycle bin.
+    adUser('apeters', 'Anna', 'Peters', 'd749534e-5c1a-4a8e-9a3b-6f0e1d2c3b4a', {
+      dn: 'CN=Anna Peters,OU=Unsynced,DC=corp,DC=contoso,DC=com',
+      inSyncScope: false,
+      department: 'Finance',
+    }),
     adUser('lrobbins', 'Lynne', 'Robbins', '8e2f4c71-2a9d-4b3e-a5c6-7d8e9f0a1b2c', { department: 'Sales' }),
+    // Left the company: disabled and moved out of the synced OUs, which is how his cloud user came
+    // to be converted to cloud-only. In scope, a delta would export him as a new (disabled) user.
     adUser('jdoe', 'John', 'Doe', '1c2d3e4f-5a6b-4c7d-8e9f-0a1b2c3d4e5f', {
+      dn: 'CN=John Doe,OU=Former Staff,DC=corp,DC=contoso,DC=com',
+      inSyncScope: false,
       enabled: false,
       department: 'Former staff',
     }),

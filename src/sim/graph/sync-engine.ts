@@ -1,6 +1,7 @@
 import { randomInt, randomUUID } from 'node:crypto';
 import type { SimAdUser, SimSyncError, SyncReport, UserRecord } from './model';
 import type { TenantState } from './tenant-state';
+import { GraphSimError } from './graph-errors';
 
 /** The sync error text Microsoft documents for the onPremisesObjectIdentifier hardening (domain.md). */
 const OBJECT_IDENTIFIER_BLOCK =
@@ -15,6 +16,13 @@ const TAKEOVER_BLOCK = 'Another cloud created object with the same source anchor
  */
 const ADMIN_ROLE_HARD_MATCH_BLOCK =
   'Hard match operation blocked due to security hardening. The cloud object holds or is eligible for an administrator role.';
+/**
+ * PLAUSIBLE text: the AttributeValueMustBeUnique wording of tshoot-connect-sync-errors (duplicate
+ * attributes); its use for a refused restore was not confirmed offline (docs/graph-parity.md).
+ */
+const UPN_IN_USE =
+  'Unable to update this object because the following attributes associated with this object have values that may already be associated with another object in your local directory services:';
+const UPN_IN_USE_FIX = 'Correct or remove the duplicate values in your local directory.';
 /** The soft-match refusal as tshoot-connect-sync-errors names it ("Existing Admin Role Conflict"). */
 const ADMIN_ROLE_SOFT_MATCH_BLOCK =
   'Existing Admin Role Conflict: Microsoft Entra Connect is not allowed to soft match a user object from on-premises AD with a user object in Microsoft Entra ID that has an administrative role assigned to it.';
@@ -62,9 +70,12 @@ export function runSyncCycle(state: TenantState, adUsers: SimAdUser[], now = new
       (u) => u.onPremisesImmutableId === ad.sourceAnchor && u.onPremisesSyncEnabled === true,
     );
     if (deleted) {
-      const restored = state.restore(deleted.id) as UserRecord;
-      applyAd(state, restored, ad, stamp);
-      report.refreshed.push({ sourceAnchor: ad.sourceAnchor, userId: restored.id });
+      const restored = restoreTwin(state, deleted, ad);
+      if ('code' in restored) report.errors.push(restored);
+      else {
+        applyAd(state, restored, ad, stamp);
+        report.refreshed.push({ sourceAnchor: ad.sourceAnchor, userId: restored.id });
+      }
       continue;
     }
     const soft = softMatchCandidate(state, ad);
@@ -89,6 +100,25 @@ export function runSyncCycle(state: TenantState, adUsers: SimAdUser[], now = new
   state.organization.onPremisesLastSyncDateTime = stamp;
   state.syncErrors = report.errors;
   return report;
+}
+
+/**
+ * Brings a deleted synced twin back, as Entra does when its AD user returns to scope. When an
+ * active user holds its UPN, Entra refuses the restore and Entra Connect reports an export error
+ * for the object; the twin stays in the recycle bin and nothing is created in its place.
+ */
+function restoreTwin(state: TenantState, twin: UserRecord, ad: SimAdUser): UserRecord | SimSyncError {
+  try {
+    return state.restore(twin.id) as UserRecord;
+  } catch (err) {
+    if (!(err instanceof GraphSimError)) throw err;
+    return {
+      sourceAnchor: ad.sourceAnchor,
+      cloudUserId: twin.id,
+      code: 'AttributeValueMustBeUnique',
+      message: `${UPN_IN_USE} [UserPrincipalName ${ad.userPrincipalName};]. ${UPN_IN_USE_FIX}`,
+    };
+  }
 }
 
 /**

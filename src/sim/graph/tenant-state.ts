@@ -2,6 +2,7 @@ import { randomUUID } from 'node:crypto';
 import { AdvancedQueryIndex } from './advanced-index';
 import { builtInRoleDefinitions } from './role-definitions';
 import { TeamworkState } from './teamwork-state';
+import { conflict } from './user-update';
 import type { TeamworkSeed } from './teamwork-state';
 import type {
   SimClientApp,
@@ -187,15 +188,20 @@ export class TenantState {
     return user;
   }
 
-  /** Takes a user out of the recycle bin. */
+  /**
+   * Takes a user out of the recycle bin under its original UPN. Entra refuses when an active user
+   * holds that UPN (the restore API takes `newUserPrincipalName` for this case), so this throws
+   * Graph's uniqueness error and leaves the user deleted; the sync engine turns it into an export error.
+   */
   restore(id: string): UserRecord | undefined {
     const user = this.deletedUsers.get(id);
     if (!user) return undefined;
+    const upn = originalUpn(user);
+    const holder = this.findUser(upn);
+    if (holder) throw conflict('userPrincipalName', holder.id);
     this.deletedUsers.delete(id);
     user.deletedDateTime = null;
-    const prefix = id.replace(/-/g, '');
-    if (user.userPrincipalName.startsWith(prefix))
-      user.userPrincipalName = user.userPrincipalName.slice(prefix.length);
+    user.userPrincipalName = upn;
     this.users.set(id, user);
     return user;
   }
@@ -251,4 +257,12 @@ export class TenantState {
       (g) => g.isAssignableToRole && (g.members.includes(userId) || g.owners.includes(userId)),
     );
   }
+}
+
+/** The UPN a deleted user had before Entra prefixed it with its object id (see softDelete). */
+function originalUpn(user: UserRecord): string {
+  const prefix = user.id.replace(/-/g, '');
+  return user.userPrincipalName.startsWith(prefix)
+    ? user.userPrincipalName.slice(prefix.length)
+    : user.userPrincipalName;
 }

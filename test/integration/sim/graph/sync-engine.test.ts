@@ -1,13 +1,13 @@
 import assert from 'node:assert/strict';
 import https from 'node:https';
 import { DEMO_GRAPH_USERS, demoGraphSeed } from '../../../../src/sim/demo/demo-graph-seed';
-import { DEMO_TENANT } from '../../../../src/sim/demo/demo-tenant';
+import { DEMO_TENANT, cloudOnlyUser } from '../../../../src/sim/demo/demo-tenant';
 import { guidToImmutableId } from '../../../../src/services/ad/immutable-id';
 import { GraphSimulator } from '../../../../src/sim/graph/graph-simulator';
 import { BUILT_IN_ROLES } from '../../../../src/sim/graph/role-definitions';
 import type { SimAdUser, SyncReport } from '../../../../src/sim/graph/graph-simulator';
 import { createSelfSignedCertificate } from '../../../../src/sim/self-signed';
-import { startSim } from '../../../support/graph-sim';
+import { assertGraphError, startSim } from '../../../support/graph-sim';
 import type { SimHarness } from '../../../support/graph-sim';
 
 const APES = '0f6b2d1e-3c4a-4b5d-8e6f-7a8b9c0d1e01';
@@ -130,6 +130,41 @@ describe('Graph simulator: Entra Connect sync engine', () => {
     const back = h.sim.runSyncCycle([lrobbins]);
     assert.equal(back.refreshed.length, 1);
     assert.equal((await h.get('/v1.0/users/lrobbins@contoso.com')).status, 200);
+  });
+
+  it('refuses to restore a deleted synced user whose UPN a live user took, over Graph and in a sync cycle', async () => {
+    const LYNNE = '0f6b2d1e-3c4a-4b5d-8e6f-7a8b9c0d1e03';
+    const NEWCOMER = '0f6b2d1e-3c4a-4b5d-8e6f-7a8b9c0d1eff';
+    // Lynne's AD user leaves the scope (her cloud user is soft-deleted), and her UPN goes to someone new.
+    assert.deepEqual(h.sim.runSyncCycle([]).deleted, [{ sourceAnchor: LROBBINS_ANCHOR, userId: LYNNE }]);
+    h.sim.state.addUser(cloudOnlyUser(NEWCOMER, 'lrobbins@contoso.com', 'Lynn Robbins'));
+    await assertGraphError(
+      await h.send('POST', `/v1.0/directory/deletedItems/${LYNNE}/restore`),
+      400,
+      'Request_BadRequest',
+      /same value for property userPrincipalName/,
+    );
+
+    // Back in scope: the export fails, the twin stays deleted, nothing is created in its place.
+    const report = h.sim.runSyncCycle([lrobbins]);
+    assert.deepEqual(
+      report.errors.map((e) => [e.code, e.cloudUserId, e.sourceAnchor]),
+      [['AttributeValueMustBeUnique', LYNNE, LROBBINS_ANCHOR]],
+    );
+    assert.match(report.errors[0].message, /\[UserPrincipalName lrobbins@contoso\.com;\]/);
+    assert.deepEqual([report.created, report.matched, report.refreshed], [[], [], []]);
+    assert.equal((await h.get(`/v1.0/directory/deletedItems/${LYNNE}`)).status, 200);
+    assert.equal((await h.get(`/v1.0/users/${LYNNE}`)).status, 404);
+    assert.equal((await user('lrobbins@contoso.com')).id, NEWCOMER);
+
+    // Once the UPN is free again, Graph restores her under her own UPN.
+    h.sim.state.softDelete(NEWCOMER);
+    const restored = await h.send('POST', `/v1.0/directory/deletedItems/${LYNNE}/restore`);
+    assert.equal(restored.status, 200);
+    assert.equal(
+      ((await restored.json()) as { userPrincipalName: string }).userPrincipalName,
+      'lrobbins@contoso.com',
+    );
   });
 
   it('blocks hard match onto a privileged (active or eligible) cloud user and records a sync error', async () => {

@@ -151,9 +151,11 @@ describe('preflight against the Graph simulator (HTTP)', () => {
     });
   }
 
-  it('fails only anchor-unique for Anna Peters, whose value the recycle-bin twin holds', async () => {
+  it('fails anchor-unique for Anna Peters, whose value the recycle-bin twin holds, and her scope', async () => {
     const report = await preflight(APETERS.guid, APETERS.cloudId);
-    assert.deepEqual(notPassed(report), { 'anchor-unique': 'fail' });
+    // Halfway through the documented fix: moved out of scope so the delta deleted her twin.
+    assert.deepEqual(notPassed(report), { 'anchor-unique': 'fail', 'ad-user-ready': 'fail' });
+    assert.match(check(report, 'ad-user-ready').detail, /outside the OUs Entra Connect syncs/);
     const unique = check(report, 'anchor-unique');
     assert.match(unique.detail, new RegExp(DEMO_GRAPH_USERS.recycledTwin));
     assert.match(unique.detail, /deleted \d{4}-\d\d-\d\d \d\d:\d\d:\d\d UTC\)/);
@@ -430,13 +432,16 @@ describe('preflight against the Graph simulator (HTTP)', () => {
       try {
         assert.deepEqual(notPassed(await preflight(APETERS.guid, APETERS.cloudId)), {
           'anchor-unique': 'fail',
+          'ad-user-ready': 'fail',
         });
         const res = await fetch(`${sim.baseUrl}/v1.0/directory/deletedItems/${twin.id}`, {
           method: 'DELETE',
           headers: { authorization: `Bearer ${await token()}` },
         });
         assert.equal(res.status, 204);
-        assert.deepEqual(notPassed(await preflight(APETERS.guid, APETERS.cloudId)), {});
+        assert.deepEqual(notPassed(await preflight(APETERS.guid, APETERS.cloudId)), {
+          'ad-user-ready': 'fail',
+        });
       } finally {
         if (!sim.state.deletedUsers.has(twin.id)) sim.state.addDeletedUser(twin);
       }
