@@ -38,6 +38,14 @@ export const READ_PERMISSIONS = {
     'RoleManagement.ReadWrite.Directory',
   ],
   domains: ['Domain.Read.All', 'Directory.Read.All', 'Domain.ReadWrite.All', 'Directory.ReadWrite.All'],
+  /** `GET /groups/{id}/transitiveMembers` (group-list-transitivemembers). */
+  groupMembers: [
+    'GroupMember.Read.All',
+    'Directory.Read.All',
+    'Group.Read.All',
+    'Group.ReadWrite.All',
+    'GroupMember.ReadWrite.All',
+  ],
   /** `GET /users/{id}/transitiveMemberOf` and `/memberOf` ("List a user's memberships"). */
   memberOf: [
     'User.Read.All',
@@ -60,6 +68,26 @@ export const READ_PERMISSIONS = {
     'Group.ReadWrite.All',
     'Directory.ReadWrite.All',
   ],
+} as const;
+
+/** Installing an app in a user's personal scope (userteamwork-post-installedapps), least privileged first. */
+const INSTALL_FOR_USER = [
+  'TeamsAppInstallation.ReadWriteSelfForUser.All',
+  'TeamsAppInstallation.ManageSelectedForUser.All',
+  'TeamsAppInstallation.ReadWriteAndConsentForUser.All',
+  'TeamsAppInstallation.ReadWriteAndConsentSelfForUser.All',
+  'TeamsAppInstallation.ReadWriteForUser.All',
+  'TeamsAppInstallation.ReadWriteSelectedForUser.All',
+] as const;
+
+/**
+ * Application permissions for a user's personal-scope app installations (Graph's permission
+ * tables of userteamwork-post-installedapps, -list-installedapps and -get-installedapps-chat):
+ * reading also allows the read-only permission.
+ */
+export const TEAMWORK_PERMISSIONS = {
+  install: INSTALL_FOR_USER,
+  read: ['TeamsAppInstallation.ReadForUser.All', ...INSTALL_FOR_USER],
 } as const;
 
 /**

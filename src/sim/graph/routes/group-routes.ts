@@ -1,4 +1,4 @@
-import { requirePermission } from '../app-permissions';
+import { READ_PERMISSIONS, requirePermission } from '../app-permissions';
 import { resourceNotFound } from '../graph-errors';
 import { transitiveMemberIds } from '../groups';
 import type { UserRecord } from '../model';
@@ -9,15 +9,6 @@ import type { Router } from './router';
 import { ok } from '../sim-request';
 import { userSelectRules } from '../user-views';
 
-/** Application permissions that list a group's members, least privileged first (group-list-transitivemembers). */
-export const GROUP_MEMBER_PERMISSIONS = [
-  'GroupMember.Read.All',
-  'Directory.Read.All',
-  'Group.Read.All',
-  'Group.ReadWrite.All',
-  'GroupMember.ReadWrite.All',
-] as const;
-
 /**
  * `GET /groups/{id}/transitiveMembers/microsoft.graph.user`: every user in the group, nested
  * groups flattened, with `$select`, `$top` and paging like `/users`.
@@ -25,7 +16,7 @@ export const GROUP_MEMBER_PERMISSIONS = [
 export function registerGroupRoutes(router: Router, ctx: RouteContext): void {
   const { state } = ctx;
   router.add('GET', /^\/groups\/([^/]+)\/transitiveMembers\/microsoft\.graph\.user$/, (req, m) => {
-    requirePermission(state, req, GROUP_MEMBER_PERMISSIONS);
+    requirePermission(state, req, READ_PERMISSIONS.groupMembers);
     const groupId = decodeURIComponent(m[1]);
     if (!state.groups.some((g) => g.id === groupId)) throw resourceNotFound(groupId);
     const users = transitiveMemberIds(state.groups, groupId)

@@ -1,35 +1,10 @@
-import { requirePermission } from '../app-permissions';
+import { TEAMWORK_PERMISSIONS, requirePermission } from '../app-permissions';
 import { GraphSimError, resourceNotFound } from '../graph-errors';
 import type { SimAppInstallation } from '../teamwork-state';
 import type { RouteContext } from './route-context';
 import type { Router } from './router';
 import { ok } from '../sim-request';
 import type { SimRequest } from '../sim-request';
-
-/**
- * Application permissions for a user's personal-scope app installations, least privileged first
- * (Graph's permission tables of userteamwork-post-installedapps, -list-installedapps and
- * -get-installedapps-chat).
- */
-export const TEAMWORK_PERMISSIONS = {
-  install: [
-    'TeamsAppInstallation.ReadWriteSelfForUser.All',
-    'TeamsAppInstallation.ManageSelectedForUser.All',
-    'TeamsAppInstallation.ReadWriteAndConsentForUser.All',
-    'TeamsAppInstallation.ReadWriteAndConsentSelfForUser.All',
-    'TeamsAppInstallation.ReadWriteForUser.All',
-    'TeamsAppInstallation.ReadWriteSelectedForUser.All',
-  ],
-  read: [
-    'TeamsAppInstallation.ReadForUser.All',
-    'TeamsAppInstallation.ReadWriteSelfForUser.All',
-    'TeamsAppInstallation.ManageSelectedForUser.All',
-    'TeamsAppInstallation.ReadWriteAndConsentForUser.All',
-    'TeamsAppInstallation.ReadWriteAndConsentSelfForUser.All',
-    'TeamsAppInstallation.ReadWriteForUser.All',
-    'TeamsAppInstallation.ReadWriteSelectedForUser.All',
-  ],
-} as const;
 
 /** What `teamsApp@odata.bind` must look like: an app of the tenant's catalog. */
 const APP_BIND = /\/appCatalogs\/teamsApps\/([^/?#]+)$/;
