@@ -1,4 +1,5 @@
 import type { MiddlewareOptions } from '@microsoft/microsoft-graph-client';
+import type { CloudCallOptions } from './cloud-directory';
 import type { CloudDirectoryError } from './graph-errors';
 
 /** One directory operation's budget: every request, retry and page of it shares the deadline. */
@@ -14,6 +15,19 @@ export interface GraphCall {
 /** Starts the clock of one operation. */
 export function startCall(timeoutMs: number, signal?: AbortSignal): GraphCall {
   return { deadline: Date.now() + timeoutMs, timeoutMs, signal };
+}
+
+/**
+ * The call of one service operation: the caller's deadline when it gave one (a chat turn shares
+ * its budget), otherwise a fresh one of `timeoutMs`.
+ */
+export function callFor(options: CloudCallOptions, timeoutMs: number): GraphCall {
+  if (options.deadline === undefined) return startCall(timeoutMs, options.signal);
+  return {
+    deadline: options.deadline,
+    timeoutMs: Math.max(0, options.deadline - Date.now()),
+    signal: options.signal,
+  };
 }
 
 /**

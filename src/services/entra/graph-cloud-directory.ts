@@ -16,7 +16,7 @@ import type {
 } from './cloud-user';
 import type { GraphApi } from './graph-api';
 import { batchGet } from './graph-batch';
-import { startCall } from './graph-call';
+import { callFor } from './graph-call';
 import type { GraphCall } from './graph-call';
 import {
   CloudDirectoryError,
@@ -518,12 +518,7 @@ export class GraphCloudDirectory implements CloudDirectory {
   }
 
   private call(options: CloudCallOptions): GraphCall {
-    if (options.deadline === undefined) return startCall(this.options.timeoutMs, options.signal);
-    return {
-      deadline: options.deadline,
-      timeoutMs: Math.max(0, options.deadline - Date.now()),
-      signal: options.signal,
-    };
+    return callFor(options, this.options.timeoutMs);
   }
 }
 

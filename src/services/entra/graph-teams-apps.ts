@@ -1,6 +1,6 @@
 import type { CloudCallOptions } from './cloud-directory';
 import type { GraphApi } from './graph-api';
-import { startCall } from './graph-call';
+import { callFor } from './graph-call';
 import type { GraphCall } from './graph-call';
 import { GraphRequestError } from './graph-errors';
 import { collectPages } from './graph-paging';
@@ -87,9 +87,7 @@ export class GraphTeamsApps implements TeamsApps, GroupDirectory {
   }
 
   private call(options: CloudCallOptions): GraphCall {
-    if (options.deadline === undefined) return startCall(this.options.timeoutMs, options.signal);
-    const timeoutMs = Math.max(0, options.deadline - Date.now());
-    return { deadline: options.deadline, timeoutMs, signal: options.signal };
+    return callFor(options, this.options.timeoutMs);
   }
 }
 
