@@ -101,8 +101,10 @@ export class RequestCards {
         else notReached.push({ name, why: 'sending the card to their chat failed (see the log)' });
       }
     }
-    for (const admin of installing) {
-      if (await this.waitForInstall(admin.id, request.id)) sentTo.push(`${admin.name}'s chat`);
+    // Waited for together: each may take Teams up to the whole wait.
+    const arrived = await Promise.all(installing.map((a) => this.waitForInstall(a.id, request.id)));
+    for (const [i, admin] of installing.entries()) {
+      if (arrived[i]) sentTo.push(`${admin.name}'s chat`);
       else
         notReached.push({
           name: admin.name,
