@@ -1,4 +1,5 @@
-import { approvalNotice } from '../../src/bot/cards/approval-notice';
+import { approvalNotice, approvalNoticeTone } from '../../src/bot/cards/approval-notice';
+import type { PublishOutcome } from '../../src/bot/cards/approval-notice';
 import type { CardData, CardName } from '../../src/bot/cards/card-templates';
 import { alertCardData } from '../../src/bot/views/alert';
 import type { Incident } from '../../src/services/alerts/incident';
@@ -10,6 +11,17 @@ import { statusCardDataOf } from '../../src/bot/views/status';
 import type { HealthReport } from '../../src/services/health/health-monitor';
 import type { RelayHealth } from '../../src/services/relay/presence';
 import { linkCandidatesSample, preflightSample, requestSamples } from './link-card-fixtures';
+
+/** The longest notice a requester usually gets: one admin reached, one who could not be. */
+const PUBLISHED: PublishOutcome = {
+  sentTo: ['Adele Vance'],
+  notReached: [
+    {
+      name: 'Isaiah Langer',
+      why: 'they never opened Anchor in Teams, and TEAMS_APP_CATALOG_ID is not set, so Anchor cannot install itself for them',
+    },
+  ],
+};
 
 const VARIANTS = Symbol('card sample variants');
 
@@ -61,19 +73,11 @@ export const CARD_SAMPLES: { [N in CardName]: CardSample<CardData[N]> } = {
   }),
   'link-request': variants({
     'pending-approver': requestCardData(requestSamples().pending, 'approvers'),
-    // The longest notice a requester usually gets: one admin reached, one who could not be.
     'pending-requester': requestCardData(
       requestSamples().pending,
       'requester',
-      approvalNotice({
-        sentTo: ['Adele Vance'],
-        notReached: [
-          {
-            name: 'Isaiah Langer',
-            why: 'they never opened Anchor in Teams, and TEAMS_APP_CATALOG_ID is not set, so Anchor cannot install itself for them',
-          },
-        ],
-      }),
+      approvalNotice(PUBLISHED),
+      approvalNoticeTone(PUBLISHED),
     ),
     running: requestCardData(requestSamples().running, 'approvers'),
     linked: requestCardData(requestSamples().linked, 'requester'),

@@ -11,7 +11,7 @@ import { expandCard } from '../cards/card-templates';
 import { correlationIdOf, turnLogger } from '../middleware/correlation-middleware';
 import type { LinkChatServices } from '../link-services';
 import { requestCard } from '../cards/request-cards';
-import { approvalNotice } from '../cards/approval-notice';
+import { approvalNotice, approvalNoticeTone } from '../cards/approval-notice';
 import { LINK_VERBS } from '../verbs';
 import { acknowledgementInput, preflightCardData } from '../views/preflight';
 
@@ -60,7 +60,9 @@ export class RequestLinkAction implements CardAction {
       ]);
     }
     void this.publish(request, turnLogger(context));
-    return cardResponse(requestCard(request, 'requester', 'Sending the approval card to the other admins…'));
+    return cardResponse(
+      requestCard(request, 'requester', 'Sending the approval card to the other admins…', 'Default'),
+    );
   }
 
   /** Sends the approval cards, then tells the requester (on their card) where they went and who was not reached. */
@@ -68,7 +70,11 @@ export class RequestLinkAction implements CardAction {
     const { cards } = this.services;
     try {
       const publication = await cards.publish(request);
-      await cards.noticeToRequester(publication.request, approvalNotice(publication));
+      await cards.noticeToRequester(
+        publication.request,
+        approvalNotice(publication),
+        approvalNoticeTone(publication),
+      );
     } catch (err) {
       log?.error({ err, requestId: request.id }, 'publishing the approval card failed');
     }

@@ -1,3 +1,5 @@
+import type { NoticeTone } from '../views/request';
+
 /** An admin the approval card did not reach, and why, for the requester's card. */
 export interface UnreachedAdmin {
   name: string;
@@ -26,4 +28,12 @@ export function approvalNotice(outcome: PublishOutcome): string {
     parts.push('Every admin sees the request when they type "pending".');
   }
   return parts.join(' ');
+}
+
+/**
+ * Its colour: red when someone was not reached (the requester has something to do), plain when
+ * everyone was. Not amber: Teams' light theme draws it too pale to read on white.
+ */
+export function approvalNoticeTone(outcome: PublishOutcome): NoticeTone {
+  return outcome.notReached.length || !outcome.sentTo.length ? 'Attention' : 'Default';
 }

@@ -12,7 +12,7 @@ import type { CardMessenger } from './card-messenger';
 import { expandCard } from './card-templates';
 import { chatReference, sameConversation } from './chat-reference';
 import { requestCardData } from '../views/request';
-import type { RequestViewer } from '../views/request';
+import type { NoticeTone, RequestViewer } from '../views/request';
 
 /** What publishing a request did. */
 export interface Publication extends PublishOutcome {
@@ -46,8 +46,9 @@ export function requestCard(
   request: LinkRequest,
   viewer: RequestViewer,
   notice = '',
+  noticeTone?: NoticeTone,
 ): Record<string, unknown> {
-  return expandCard('link-request', requestCardData(request, viewer, notice));
+  return expandCard('link-request', requestCardData(request, viewer, notice, noticeTone));
 }
 
 /**
@@ -139,9 +140,9 @@ export class RequestCards {
   }
 
   /** Updates the requester's copies of the card with `notice` under it. */
-  async noticeToRequester(request: LinkRequest, notice: string): Promise<void> {
+  async noticeToRequester(request: LinkRequest, notice: string, tone: NoticeTone = 'Default'): Promise<void> {
     for (const location of request.cards.filter((c) => c.audience === 'requester')) {
-      await this.options.messenger.update(location, requestCard(request, 'requester', notice));
+      await this.options.messenger.update(location, requestCard(request, 'requester', notice, tone));
     }
   }
 

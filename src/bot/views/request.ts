@@ -96,8 +96,10 @@ export interface RequestCardData {
   steps: RequestStepLine[];
   /** Why the run failed, when it did. */
   failure: Pick<LinkFailure, 'message' | 'advice'> | null;
-  /** A line shown in red at the bottom (why a click was refused, where the card went); '' for none. */
+  /** A line at the bottom (why a click was refused, where the card went); '' for none. */
   notice: string;
+  /** Its colour: red for a refusal or an admin not reached, plain for news. */
+  noticeColor: NoticeTone;
   /** Approve and Reject show for approvers of a pending request; Cancel for its requester. */
   canDecide: boolean;
   canCancel: boolean;
@@ -109,8 +111,16 @@ export interface RequestCardData {
   cancelVerb: typeof LINK_VERBS.cancel;
 }
 
+/** How the notice line reads: Adaptive Card text colours. */
+export type NoticeTone = 'Default' | 'Attention';
+
 /** The data the `link-request` card template expects, for one viewer. */
-export function requestCardData(request: LinkRequest, viewer: RequestViewer, notice = ''): RequestCardData {
+export function requestCardData(
+  request: LinkRequest,
+  viewer: RequestViewer,
+  notice = '',
+  noticeTone: NoticeTone = 'Attention',
+): RequestCardData {
   const { ad, cloud } = request.preflight;
   const pending = request.state === 'pending';
   const mark = REQUEST_STATE_MARK[request.state];
@@ -152,6 +162,7 @@ export function requestCardData(request: LinkRequest, viewer: RequestViewer, not
     })),
     failure: failure ? { message: clip(failure.message, text), advice: clip(failure.advice, text) } : null,
     notice: clip(notice, text),
+    noticeColor: noticeTone,
     canDecide: pending && viewer === 'approvers',
     canCancel: pending && viewer === 'requester',
     // Teams asks for the requester's own view (Cancel instead of Approve) on a shared card.

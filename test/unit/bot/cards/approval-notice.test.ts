@@ -1,5 +1,5 @@
 import assert from 'node:assert/strict';
-import { approvalNotice } from '../../../../src/bot/cards/approval-notice';
+import { approvalNotice, approvalNoticeTone } from '../../../../src/bot/cards/approval-notice';
 
 describe('approvalNotice: what the requester reads after publishing', () => {
   it('says where the card went and adds nothing when everyone was reached', () => {
@@ -26,5 +26,13 @@ describe('approvalNotice: what the requester reads after publishing', () => {
 
   it('says nobody can approve when there is no other admin', () => {
     assert.match(approvalNotice({ sentTo: [], notReached: [] }), /No other admin is configured/);
+  });
+
+  it('is plain when everyone was reached, red when someone was not or nobody could be', () => {
+    const why = { name: 'Lidia Holloway', why: 'no licence' };
+    assert.equal(approvalNoticeTone({ sentTo: ["Adele Vance's chat"], notReached: [] }), 'Default');
+    assert.equal(approvalNoticeTone({ sentTo: ["Adele Vance's chat"], notReached: [why] }), 'Attention');
+    assert.equal(approvalNoticeTone({ sentTo: [], notReached: [why] }), 'Attention');
+    assert.equal(approvalNoticeTone({ sentTo: [], notReached: [] }), 'Attention');
   });
 });
