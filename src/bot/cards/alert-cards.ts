@@ -21,9 +21,9 @@ export interface AlertCardsOptions extends AdminAudience {
 export class AlertCards {
   constructor(private readonly options: AlertCardsOptions) {}
 
-  /** Follows an incident's change: post on `raised` and `reminder`, update on `resolved`. */
+  /** Follows an incident's change: post on `raised` and `reminder`, update on `updated` and `resolved`. */
   async follow(change: IncidentChange, incident: Incident): Promise<void> {
-    if (change === 'resolved') await this.refresh(incident);
+    if (change === 'resolved' || change === 'updated') await this.refresh(incident);
     else await this.publish(incident);
   }
 

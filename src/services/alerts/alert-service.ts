@@ -5,8 +5,11 @@ import { updateItem } from '../state/conditional-update';
 import type { StateStore } from '../state/state-store';
 import type { Incident, IncidentCard, IncidentKind, IncidentText } from './incident';
 
-/** What happened to an incident; told to every {@link IncidentListener}. */
-export type IncidentChange = 'raised' | 'reminder' | 'resolved';
+/**
+ * What happened to an incident; told to every {@link IncidentListener}: `updated` is a change of
+ * its fix or evidence while it stays open (the cards are updated in place, nothing new is posted).
+ */
+export type IncidentChange = 'raised' | 'reminder' | 'updated' | 'resolved';
 
 /** Told after an incident changed (the chat posts or updates its cards). */
 export type IncidentListener = (change: IncidentChange, incident: Incident) => Promise<void> | void;
@@ -106,6 +109,24 @@ export class AlertService {
     );
     if (due) await this.announce('reminder', due);
     return due;
+  }
+
+  /**
+   * Changes the open incident `id` of `kind` with `change` (given the current incident, returns
+   * the new one, or undefined to leave it) and tells the listeners `updated`.
+   * @returns the changed incident, or undefined when nothing changed (not open, another id, or
+   *   `change` declined).
+   */
+  async update(
+    kind: IncidentKind,
+    id: string,
+    change: (current: Incident) => Incident | undefined,
+  ): Promise<Incident | undefined> {
+    const updated = await updateItem<Incident>(this.options.store, INCIDENT_KEY(kind), (current) =>
+      current?.id === id && current.state === 'open' ? change(current) : undefined,
+    );
+    if (updated) await this.announce('updated', updated);
+    return updated;
   }
 
   /** Remembers where cards about the incident were posted, for in-place updates. */
