@@ -97,7 +97,7 @@ export function runSyncCycle(state: TenantState, adUsers: SimAdUser[], now = new
       report.deleted.push({ sourceAnchor: user.onPremisesImmutableId ?? '', userId: user.id });
     }
   }
-  state.organization.onPremisesLastSyncDateTime = stamp;
+  if (!state.frozenSyncTimes.directorySync) state.organization.onPremisesLastSyncDateTime = stamp;
   state.syncErrors = report.errors;
   return report;
 }

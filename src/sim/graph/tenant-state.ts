@@ -115,6 +115,12 @@ export class TenantState {
   readonly teamwork: TeamworkState;
   /** Current sync errors by source anchor, replaced by each cycle. */
   syncErrors: SimSyncError[] = [];
+  /**
+   * Last sync times a test or the demo froze: a frozen time is not moved by the sync engine
+   * (directory) or by the stand-in sync server's heartbeats (password), as when they stop
+   * reaching Entra ID.
+   */
+  readonly frozenSyncTimes = { directorySync: false, passwordSync: false };
 
   constructor(seed: TenantSeed) {
     this.tenantId = seed.tenantId;

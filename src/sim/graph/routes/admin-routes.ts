@@ -80,7 +80,9 @@ function newUser(body: Record<string, unknown>): SimCloudUser {
  * - `GET|PATCH /_sim/query-support` `{deletedUsersFilterByImmutableId?: boolean}` (false: deletedItems
  *   refuses `$filter` on onPremisesImmutableId)
  * - `POST /_sim/sync-cycle` `{users: SimAdUser[]}` → SyncReport; `GET /_sim/sync-errors`
- * - `GET /_sim/organization`
+ * - `GET /_sim/organization`; `PATCH /_sim/organization` `{onPremisesLastSyncDateTime?,
+ *   onPremisesLastPasswordSyncDateTime?, freeze?: {directorySync?, passwordSync?}}`: a frozen time
+ *   is kept by the sync engine and by heartbeats; a PATCH with `freeze` sets the times regardless
  * - `PUT /_sim/throttle` ThrottleOptions; `POST /_sim/faults` FaultRule (`path` a string; `inBatch`
  *   true throttles steps of a `$batch` only);
  *   `DELETE /_sim/faults`; `GET|DELETE /_sim/requests`; `POST /_sim/tokens/expire`
@@ -204,7 +206,13 @@ export function registerAdminRoutes(router: Router, ctx: AdminContext): void {
     return ok(ctx.runSyncCycle(users as SimAdUser[]));
   });
   router.add('GET', /^\/_sim\/sync-errors$/, () => ok({ value: state.syncErrors }));
-  router.add('GET', /^\/_sim\/organization$/, () => ok(state.organization));
+  router.add('GET', /^\/_sim\/organization$/, () =>
+    ok({ ...state.organization, frozen: state.frozenSyncTimes }),
+  );
+  router.add('PATCH', /^\/_sim\/organization$/, (req) => {
+    patchSyncTimes(state, objectBody(req));
+    return ok({ ...state.organization, frozen: state.frozenSyncTimes });
+  });
   router.add('PUT', /^\/_sim\/throttle$/, (req) => {
     ctx.throttle.configure(objectBody(req) as ThrottleOptions);
     return noContent();
@@ -226,4 +234,38 @@ export function registerAdminRoutes(router: Router, ctx: AdminContext): void {
     ctx.tokens.expireAll();
     return noContent();
   });
+}
+
+const SYNC_TIMES = {
+  onPremisesLastSyncDateTime: 'directorySync',
+  onPremisesLastPasswordSyncDateTime: 'passwordSync',
+} as const;
+
+/**
+ * Sets the organization's last sync times and what is frozen. A time is taken only while it is
+ * not frozen, unless the same body sets `freeze` (a test freezing a time it sets).
+ */
+function patchSyncTimes(state: TenantState, body: Record<string, unknown>): void {
+  const freeze = body.freeze as Record<string, unknown> | undefined;
+  if (freeze !== undefined && (typeof freeze !== 'object' || freeze === null || Array.isArray(freeze)))
+    throw new GraphSimError(
+      400,
+      'BadRequest',
+      'freeze must be {"directorySync"?: boolean, "passwordSync"?: boolean}.',
+    );
+  for (const property of Object.keys(SYNC_TIMES) as (keyof typeof SYNC_TIMES)[]) {
+    const key = SYNC_TIMES[property];
+    const value = body[property];
+    if (value === undefined) continue;
+    if (typeof value !== 'string' || Number.isNaN(Date.parse(value)))
+      throw new GraphSimError(400, 'BadRequest', `${property} must be an ISO 8601 time.`);
+    if (freeze || !state.frozenSyncTimes[key]) state.organization[property] = new Date(value).toISOString();
+  }
+  for (const key of ['directorySync', 'passwordSync'] as const) {
+    const value = freeze?.[key];
+    if (value === undefined) continue;
+    if (typeof value !== 'boolean')
+      throw new GraphSimError(400, 'BadRequest', `freeze.${key} must be a boolean.`);
+    state.frozenSyncTimes[key] = value;
+  }
 }

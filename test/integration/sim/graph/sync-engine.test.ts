@@ -7,7 +7,7 @@ import { GraphSimulator } from '../../../../src/sim/graph/graph-simulator';
 import { BUILT_IN_ROLES } from '../../../../src/sim/graph/role-definitions';
 import type { SimAdUser, SyncReport } from '../../../../src/sim/graph/graph-simulator';
 import { createSelfSignedCertificate } from '../../../../src/sim/self-signed';
-import { assertGraphError, startSim } from '../../../support/graph-sim';
+import { assertGraphError, cloudOn, startSim } from '../../../support/graph-sim';
 import type { SimHarness } from '../../../support/graph-sim';
 
 const APES = '0f6b2d1e-3c4a-4b5d-8e6f-7a8b9c0d1e01';
@@ -329,6 +329,55 @@ describe('Graph simulator: Entra Connect sync engine', () => {
     );
     const all = (await (await fetch(`${h.base}/_sim/users`)).json()) as { value: { id: string }[] };
     assert.ok(all.value.length >= 9);
+  });
+
+  it('keeps frozen last sync times: the sync engine moves an unfrozen one only', async () => {
+    const sim = new GraphSimulator(demoGraphSeed());
+    const cloud = await cloudOn(sim, DEMO_TENANT.tenantId);
+    try {
+      const send = (method: string, path: string, body: unknown) =>
+        fetch(`${sim.baseUrl}${path}`, {
+          method,
+          headers: { 'content-type': 'application/json' },
+          body: JSON.stringify(body),
+        });
+      const patch = (body: unknown) => send('PATCH', '/_sim/organization', body);
+      const cycle = () => send('POST', '/_sim/sync-cycle', { users: [lrobbins] });
+      const frozenAt = '2026-12-01T08:00:00.000Z';
+      assert.equal(
+        (
+          await patch({
+            onPremisesLastSyncDateTime: frozenAt,
+            onPremisesLastPasswordSyncDateTime: frozenAt,
+            freeze: { directorySync: true, passwordSync: true },
+          })
+        ).status,
+        200,
+      );
+      const heartbeat = await patch({ onPremisesLastPasswordSyncDateTime: '2026-12-04T10:00:00Z' });
+      assert.equal(heartbeat.status, 200);
+      await cycle();
+      assert.equal(
+        (await cloud.getOrganizationSync()).onPremisesLastSyncDateTime,
+        frozenAt,
+        'the cycle kept the frozen time',
+      );
+      assert.deepEqual(
+        await cloud.getLastPasswordSync(),
+        { known: true, value: frozenAt },
+        'the heartbeat kept the frozen time',
+      );
+
+      await patch({ freeze: { directorySync: false, passwordSync: false } });
+      await patch({ onPremisesLastPasswordSyncDateTime: '2026-12-04T10:00:00Z' });
+      await cycle();
+      assert.notEqual((await cloud.getOrganizationSync()).onPremisesLastSyncDateTime, frozenAt);
+      assert.deepEqual(await cloud.getLastPasswordSync(), { known: true, value: '2026-12-04T10:00:00.000Z' });
+      const bad = await patch({ onPremisesLastSyncDateTime: 'yesterday' });
+      assert.equal(bad.status, 400);
+    } finally {
+      await sim.stop();
+    }
   });
 });
 
