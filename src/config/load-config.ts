@@ -2,6 +2,8 @@ import { z } from 'zod';
 import { emptyToUndefined, guid, logLevel, optional, stripTrailingSlash } from '../shared/env-schema';
 import type { SettingProblem } from '../shared/setting-problem';
 import { DIRECTORY_EXAMPLES, ldapOptionsFrom, ldapSchema, sourceAnchorSchema } from './directory';
+import { ALERT_EXAMPLES, alertSchema, alertSettingsFrom } from './alerts';
+import type { AlertSettings } from './alerts';
 import { LINK_EXAMPLES, linkSchema, linkSettingsFrom } from './link';
 import type { LinkSettings } from './link';
 import { GRAPH_EXAMPLES, graphOptionsFrom, graphProblems, graphSchema } from './graph';
@@ -65,6 +67,8 @@ export interface AnchorConfig {
   ldap?: LdapOptions;
   /** How link requests wait for approval and how a run verifies its result. */
   link: LinkSettings;
+  /** The sync-health monitor: how often it reads and when it alerts. */
+  alerts: AlertSettings;
   /**
    * The on-prem relay (RELAY_KEYS, BOT_SIGNING_KEY, BOT_KEY_ID); undefined when none is configured.
    * Demo mode generates ephemeral keys at start when this is unset.
@@ -115,6 +119,7 @@ const EXAMPLES: Record<string, string> = {
   ...GRAPH_EXAMPLES,
   ...RELAY_EXAMPLES,
   ...LINK_EXAMPLES,
+  ...ALERT_EXAMPLES,
   ...STORAGE_EXAMPLES,
 };
 
@@ -129,25 +134,28 @@ const guidList = z
   )
   .pipe(z.array(guid).min(1, 'must list at least one Entra object id'));
 
-const commonSchema = sourceAnchorSchema.extend(linkSchema.shape).extend({
-  ANCHOR_MODE: z.enum(['demo', 'production']).default('demo'),
-  PORT: optional(port),
-  HOST: optional(z.string().min(1)),
-  LOG_LEVEL: logLevel,
-  GRAPH_BASE_URL: optional(z.url()),
-  GRAPH_SIM_PORT: optional(port),
-  PLAYGROUND_REQUESTER_PORT: optional(port),
-  PLAYGROUND_APPROVER_PORT: optional(port),
-  ANCHOR_ADMIN_GROUP_ID: optional(guid),
-  TEAMS_APP_CATALOG_ID: optional(guid),
-  // Guessable tokens would hand the health details to anyone; whitespace is a pasting mistake.
-  HEALTH_TOKEN: optional(
-    z
-      .string()
-      .min(32, 'must be at least 32 characters (e.g. openssl rand -hex 32)')
-      .regex(/^\S+$/, 'must not contain spaces'),
-  ),
-});
+const commonSchema = sourceAnchorSchema
+  .extend(linkSchema.shape)
+  .extend(alertSchema.shape)
+  .extend({
+    ANCHOR_MODE: z.enum(['demo', 'production']).default('demo'),
+    PORT: optional(port),
+    HOST: optional(z.string().min(1)),
+    LOG_LEVEL: logLevel,
+    GRAPH_BASE_URL: optional(z.url()),
+    GRAPH_SIM_PORT: optional(port),
+    PLAYGROUND_REQUESTER_PORT: optional(port),
+    PLAYGROUND_APPROVER_PORT: optional(port),
+    ANCHOR_ADMIN_GROUP_ID: optional(guid),
+    TEAMS_APP_CATALOG_ID: optional(guid),
+    // Guessable tokens would hand the health details to anyone; whitespace is a pasting mistake.
+    HEALTH_TOKEN: optional(
+      z
+        .string()
+        .min(32, 'must be at least 32 characters (e.g. openssl rand -hex 32)')
+        .regex(/^\S+$/, 'must not contain spaces'),
+    ),
+  });
 
 const productionSchema = ldapSchema
   .extend(graphSchema.shape)
@@ -257,6 +265,7 @@ function productionConfig(common: CommonEnv, prod: ProductionEnv): Omit<AnchorCo
     sourceAnchor: common.SOURCE_ANCHOR,
     ldap: ldapOptionsFrom(prod, common.SOURCE_ANCHOR),
     link: linkSettingsFrom(common),
+    alerts: alertSettingsFrom(common, 'production'),
     demo: { graphSimulatorPort: 0, requesterPlaygroundPort: 0, approverPlaygroundPort: 0 },
   };
 }
@@ -282,6 +291,7 @@ function demoConfig(common: CommonEnv, demo: DemoDefaults): Omit<AnchorConfig, '
     graph: demoGraphOptions(`http://127.0.0.1:${graphSimulatorPort}`, demo),
     sourceAnchor: common.SOURCE_ANCHOR,
     link: linkSettingsFrom(common),
+    alerts: alertSettingsFrom(common, 'demo'),
     demo: {
       graphSimulatorPort,
       requesterPlaygroundPort: common.PLAYGROUND_REQUESTER_PORT ?? 56150,

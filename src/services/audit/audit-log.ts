@@ -14,6 +14,14 @@ export type AuditAction =
   | 'link.failed'
   | 'alert.raised'
   | 'alert.resolved'
+  /** An admin pressed Restart ADSync on an alert; then what the relay did. */
+  | 'alert.restart'
+  | 'alert.restarted'
+  /** A full password sync asked for on an alert, its second admin's decision, and its run. */
+  | 'alert.full-sync-requested'
+  | 'alert.full-sync-approved'
+  | 'alert.full-sync-rejected'
+  | 'alert.full-sync-ran'
   /** Anchor installed itself in Teams for an admin it could not reach otherwise. */
   | 'teams.installed';
 
