@@ -140,7 +140,7 @@ export function createApp(config: AnchorConfig, services: AppServices, logger: L
         ...(relayParts
           ? [
               sweepExpiredJobs(relayParts.queue, logger),
-              sweepAlerts({ watch: link.schedulerWatch, alerts: link.alerts, logger }),
+              sweepAlerts(link.schedulerWatch, logger),
             ]
           : []),
       ];

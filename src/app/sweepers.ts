@@ -1,6 +1,6 @@
 import type { Logger } from '../shared/logger';
-import type { AlertService } from '../services/alerts/alert-service';
 import type { SchedulerWatch } from '../services/alerts/scheduler-watch';
+import type { SyncHealthMonitor } from '../services/alerts/sync-health-monitor';
 import type { AuditLog } from '../services/audit/audit-log';
 import type { LinkService } from '../services/link/link-service';
 import type { LinkWorkflow } from '../services/link/run/workflow';
@@ -66,32 +66,43 @@ export function sweepRequests(sweep: RequestSweep): Sweeper {
 
 /** How often the relay's last report is looked at for a scheduler left paused. */
 const ALERT_SWEEP_INTERVAL_MS = 30_000;
-/** How often admins are reminded of an incident that is not over. */
-const ALERT_REMINDER_MS = 3600_000;
-
-/** What {@link sweepAlerts} works on. */
-export interface AlertSweep {
-  watch: SchedulerWatch;
-  alerts: AlertService;
-  logger: Logger;
-}
 
 /**
- * Every 30 s: raises or resolves the "scheduler paused" incident from the relay's last report, and
- * reminds every admin of it once an hour while it lasts.
+ * Every 30 s: raises or resolves the "scheduler paused" incident from the relay's last report
+ * (reminders of every incident are the sync-health monitor's).
  */
-export function sweepAlerts(sweep: AlertSweep): Sweeper {
+export function sweepAlerts(watch: SchedulerWatch, logger: Logger): Sweeper {
   let busy = false;
   const run = () => {
     if (busy) return;
     busy = true;
-    sweep.watch
+    watch
       .check()
-      .then(() => sweep.alerts.remindIfDue('scheduler-paused', ALERT_REMINDER_MS))
-      .catch((err: unknown) => sweep.logger.warn({ err }, 'checking for a paused scheduler failed'))
+      .catch((err: unknown) => logger.warn({ err }, 'checking for a paused scheduler failed'))
       .finally(() => (busy = false));
   };
   const timer = setInterval(run, ALERT_SWEEP_INTERVAL_MS);
+  timer.unref();
+  return { stop: () => clearInterval(timer) };
+}
+
+/**
+ * At start and then every SYNC_HEALTH_INTERVAL_SECONDS: one round of the sync-health monitor, on
+ * the instance that holds its lease.
+ */
+export function sweepSyncHealth(monitor: SyncHealthMonitor, intervalMs: number, logger: Logger): Sweeper {
+  let busy = false;
+  const run = () => {
+    // A round waits for the relay; a slow one must not overlap the next.
+    if (busy) return;
+    busy = true;
+    monitor
+      .tick()
+      .catch((err: unknown) => logger.warn({ err }, 'reading the sync health failed'))
+      .finally(() => (busy = false));
+  };
+  run();
+  const timer = setInterval(run, intervalMs);
   timer.unref();
   return { stop: () => clearInterval(timer) };
 }

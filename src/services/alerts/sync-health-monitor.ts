@@ -73,9 +73,12 @@ const UNKNOWN_SERVER = 'the Entra Connect server';
  */
 export class SyncHealthMonitor implements SyncHealthReader {
   private readonly now: () => Date;
+  /** A relay that never polled is only silent once Anchor has waited as long as for any relay. */
+  private readonly startedAt: number;
 
   constructor(private readonly options: SyncHealthMonitorOptions) {
     this.now = options.now ?? (() => new Date());
+    this.startedAt = this.now().getTime();
   }
 
   /**
@@ -147,7 +150,7 @@ export class SyncHealthMonitor implements SyncHealthReader {
   private async judgeRelay({ relaySeen, server }: Readings, now: Date): Promise<void> {
     const { relay, alerts, settings } = this.options;
     if (!relay) return;
-    const age = relaySeen ? now.getTime() - Date.parse(relaySeen.at) : Infinity;
+    const age = now.getTime() - (relaySeen ? Date.parse(relaySeen.at) : this.startedAt);
     if (age <= settings.relaySilenceMs) {
       await alerts.resolve(
         'relay-silent',

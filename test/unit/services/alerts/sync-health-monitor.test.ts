@@ -260,8 +260,12 @@ describe('SyncHealthMonitor (sync health read on a schedule; incidents opened on
     await monitor.check();
     assert.equal((await alerts.get('relay-silent'))?.state, 'resolved');
 
+    const fresh = monitorOn('just-started');
     world.relaySeenAt = null;
-    await monitor.check();
+    await fresh.check();
+    assert.equal(await open('relay-silent'), undefined, 'a relay that never polled is given the same time');
+    world.clock = new Date(world.clock.getTime() + 11 * MIN);
+    await fresh.check();
     assert.match((await open('relay-silent'))!.detail, /never polled/);
   });
 
