@@ -1,6 +1,8 @@
 import type { Middleware } from 'botbuilder';
 import type { Logger } from '../shared/logger';
 import type { AlertService } from '../services/alerts/alert-service';
+import type { RemedyActions } from '../services/alerts/remedy-actions';
+import type { SyncHealthReader } from '../services/alerts/sync-health';
 import type { AlertCards } from './cards/alert-cards';
 import type { AccessPolicy } from '../services/access/access-policy';
 import type { AdminConversations } from '../services/conversations/admin-conversations';
@@ -13,6 +15,8 @@ import { CancelRequestAction } from './actions/cancel-request';
 import { CheckPairAction } from './actions/check-pair';
 import type { PreflightRunner } from './actions/check-pair';
 import { DecideRequestAction } from './actions/decide-request';
+import { DecideFullSyncAction, RequestFullSyncAction } from './actions/full-password-sync';
+import { RestartAdsyncAction } from './actions/restart-adsync';
 import { RefreshStatusAction } from './actions/refresh-status';
 import { RequestLinkAction } from './actions/request-link';
 import { ViewRequestAction } from './actions/view-request';
@@ -47,6 +51,10 @@ export interface BotServices extends LinkChatServices {
   alerts: AlertService;
   /** Their cards. */
   alertCards: AlertCards;
+  /** The one-click fix of an alert (Restart ADSync, full password sync); absent, its buttons say it is not available. */
+  remedies?: RemedyActions;
+  /** The sync health the monitor last read, for `status`; absent, `status` says it was not checked. */
+  syncHealth?: SyncHealthReader;
 }
 
 /** The bot and the middleware that must run before it, in order. */
@@ -86,6 +94,10 @@ export function createBot(services: BotServices): BotParts {
     new DecideRequestAction('rejected', services),
     new CancelRequestAction(services),
     new ViewRequestAction(services),
+    new RestartAdsyncAction(services),
+    new RequestFullSyncAction(services),
+    new DecideFullSyncAction('approved', services),
+    new DecideFullSyncAction('rejected', services),
   ];
   return {
     bot: new AnchorBot(router, services.conversations, actions, (adminId, reference) =>

@@ -9,6 +9,8 @@ import { RequestCards } from '../../src/bot/cards/request-cards';
 import type { RequestCardsOptions } from '../../src/bot/cards/request-cards';
 import { AlertCards } from '../../src/bot/cards/alert-cards';
 import { AlertService } from '../../src/services/alerts/alert-service';
+import type { RemedyActions } from '../../src/services/alerts/remedy-actions';
+import type { SyncHealthReader } from '../../src/services/alerts/sync-health';
 import { AccessPolicy } from '../../src/services/access/access-policy';
 import { AdminConversations } from '../../src/services/conversations/admin-conversations';
 import { ApprovalChannel } from '../../src/services/conversations/approval-channel';
@@ -92,6 +94,10 @@ export interface BotHarnessOptions {
   store?: StateStore;
   /** How the approval cards find admins (reach, names, the install wait); chats only by default. */
   cards?: Pick<RequestCardsOptions, 'reach' | 'nameOf' | 'installWaitMs' | 'admins'>;
+  /** The alert cards' one-click fix; absent by default (the buttons say it is not available). */
+  remedies?: RemedyActions;
+  /** What `status` shows as sync health; absent by default ("Not checked yet"). */
+  syncHealth?: SyncHealthReader;
 }
 
 /** The bot as the app composes it, on a TestAdapter, with fakes only at the edges (Graph, the run, the channel). */
@@ -158,6 +164,8 @@ export function botHarness(options: BotHarnessOptions = {}) {
     preflight,
     alerts,
     alertCards,
+    remedies: options.remedies,
+    syncHealth: options.syncHealth,
     deliveries: new DeliveryLog(store),
   };
   const { bot, middleware } = createBot(services);
