@@ -6,6 +6,7 @@ import type { SyncHealthReader } from '../services/alerts/sync-health';
 import type { AlertCards } from './cards/alert-cards';
 import type { AccessPolicy } from '../services/access/access-policy';
 import type { AdminConversations } from '../services/conversations/admin-conversations';
+import type { AlertChannel } from '../services/conversations/alert-channel';
 import type { ApprovalChannel } from '../services/conversations/approval-channel';
 import type { HealthMonitor } from '../services/health/health-monitor';
 import type { DeliveryLog } from '../services/conversations/delivery-log';
@@ -22,6 +23,7 @@ import { RequestLinkAction } from './actions/request-link';
 import { ViewRequestAction } from './actions/view-request';
 import { AnchorBot } from './anchor-bot';
 import { CommandRouter } from './commands/command-router';
+import { AlertsHereCommand } from './commands/alerts-here';
 import { ApprovalsHereCommand } from './commands/approvals-here';
 import { CancelCommand } from './commands/cancel';
 import { HelpCommand } from './commands/help';
@@ -51,6 +53,11 @@ export interface BotServices extends LinkChatServices {
   alerts: AlertService;
   /** Their cards. */
   alertCards: AlertCards;
+  /**
+   * The channel registered with `alerts here` (give the same one to {@link AlertCards}); absent,
+   * the command says Anchor cannot keep one.
+   */
+  alertChannel?: AlertChannel;
   /** The one-click fix of an alert (Restart ADSync, full password sync); absent, its buttons say it is not available. */
   remedies?: RemedyActions;
   /** The sync health the monitor last read, for `status`; absent, `status` says it was not checked. */
@@ -65,7 +72,7 @@ export interface BotParts {
 
 /** Every command the bot understands, in the order the help card lists them. */
 export function createCommandRouter(
-  services: Pick<BotServices, 'health' | 'link' | 'candidates' | 'channel'>,
+  services: Pick<BotServices, 'health' | 'link' | 'candidates' | 'channel' | 'alertChannel' | 'syncHealth'>,
 ): CommandRouter {
   const router = new CommandRouter();
   return router
@@ -75,6 +82,7 @@ export function createCommandRouter(
     .register(new HistoryCommand(services))
     .register(new CancelCommand(services))
     .register(new ApprovalsHereCommand(services.channel))
+    .register(new AlertsHereCommand(services.alertChannel))
     .register(new StatusCommand(services.health));
 }
 

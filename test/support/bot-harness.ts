@@ -13,6 +13,7 @@ import type { RemedyActions } from '../../src/services/alerts/remedy-actions';
 import type { SyncHealthReader } from '../../src/services/alerts/sync-health';
 import { AccessPolicy } from '../../src/services/access/access-policy';
 import { AdminConversations } from '../../src/services/conversations/admin-conversations';
+import { AlertChannel } from '../../src/services/conversations/alert-channel';
 import { ApprovalChannel } from '../../src/services/conversations/approval-channel';
 import { AuditLog } from '../../src/services/audit/audit-log';
 import type { CloudDirectory } from '../../src/services/entra/cloud-directory';
@@ -137,10 +138,12 @@ export function botHarness(options: BotHarnessOptions = {}) {
     if (change === 'approved') void runner.run(request.id);
   });
   const alerts = new AlertService({ store, audit, logger, now: options.now });
+  const alertChannel = new AlertChannel(store);
   const alertCards = new AlertCards({
     messenger,
     conversations,
     channel,
+    alertChannel,
     alerts,
     adminObjectIds: [DEMO_TENANT.requester.aadObjectId, DEMO_TENANT.approver.aadObjectId],
     admins: options.cards?.admins,
@@ -164,6 +167,7 @@ export function botHarness(options: BotHarnessOptions = {}) {
     preflight,
     alerts,
     alertCards,
+    alertChannel,
     remedies: options.remedies,
     syncHealth: options.syncHealth,
     deliveries: new DeliveryLog(store),
@@ -180,6 +184,7 @@ export function botHarness(options: BotHarnessOptions = {}) {
     requests,
     audit,
     channel,
+    alertChannel,
     proactive,
     runner,
     preflight,
