@@ -83,7 +83,7 @@ export function createCommandRouter(
     .register(new CancelCommand(services))
     .register(new ApprovalsHereCommand(services.channel))
     .register(new AlertsHereCommand(services.alertChannel))
-    .register(new StatusCommand(services.health));
+    .register(new StatusCommand(services.health, services.syncHealth));
 }
 
 /**
@@ -95,7 +95,7 @@ export function createBot(services: BotServices): BotParts {
   services.alerts.onChange((change, incident) => services.alertCards.follow(change, incident));
   const router = createCommandRouter(services);
   const actions = [
-    new RefreshStatusAction(services.health),
+    new RefreshStatusAction(services.health, services.syncHealth),
     new CheckPairAction(services),
     new RequestLinkAction(services),
     new DecideRequestAction('approved', services),

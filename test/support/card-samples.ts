@@ -10,6 +10,7 @@ import { requestListData } from '../../src/bot/views/request-list';
 import { statusCardDataOf } from '../../src/bot/views/status';
 import type { HealthReport } from '../../src/services/health/health-monitor';
 import type { RelayHealth } from '../../src/services/relay/presence';
+import type { SyncHealthSnapshot } from '../../src/services/alerts/sync-health';
 import { linkCandidatesSample, preflightSample, requestSamples } from './link-card-fixtures';
 
 /** The longest notice a requester usually gets: one admin reached, one who could not be. */
@@ -62,6 +63,8 @@ export const CARD_SAMPLES: { [N in CardName]: CardSample<CardData[N]> } = {
     ok: statusCardDataOf(healthSample('ok'), SAMPLE_NOW),
     paused: statusCardDataOf(healthSample('paused'), SAMPLE_NOW),
     'no-relay': statusCardDataOf(healthSample('no-relay'), SAMPLE_NOW),
+    'sync-health': statusCardDataOf(healthSample('ok'), SAMPLE_NOW, syncHealthSample()),
+    'sync-health-silent': statusCardDataOf(healthSample('ok'), SAMPLE_NOW, syncHealthSample('silent')),
   }),
   'link-candidates': variants({
     preselected: candidatesCardData(linkCandidatesSample('preselected')),
@@ -215,6 +218,52 @@ export function healthSample(kind: 'ok' | 'paused' | 'no-relay'): HealthReport {
       storage: up('file store .data'),
       relay,
     },
+  };
+}
+
+/**
+ * The monitor's last reading, 2 min before the samples' now: all well, or the password hash sync
+ * heartbeat silent for 2 h with an error, Entra ID's side unreadable and the incident open.
+ */
+export function syncHealthSample(kind: 'ok' | 'silent' = 'ok'): SyncHealthSnapshot {
+  const silent = kind === 'silent';
+  return {
+    checkedAt: '2026-11-25T09:58:00.000Z',
+    passwordHashSync: true,
+    lastHeartbeat: {
+      eventLog: silent ? '2026-11-25T07:50:11.000Z' : '2026-11-25T09:32:11.000Z',
+      entra: silent ? null : '2026-11-25T09:31:40.000Z',
+    },
+    lastDirectorySync: '2026-11-25T09:40:02.000Z',
+    server: {
+      syncCycleEnabled: true,
+      nextSyncCycleStartTimeInUTC: '2026-11-25T10:10:02.000Z',
+      stagingModeEnabled: false,
+      cycleInProgress: false,
+      serviceState: 'Running',
+    },
+    relay: { id: 'aadc01', lastSeen: '2026-11-25T09:59:58.000Z', version: '1.0.0' },
+    recentErrors: silent
+      ? [
+          {
+            id: 611,
+            at: '2026-11-25T09:31:00.000Z',
+            message: 'Password synchronization failed for domain contoso.com: RPC server unavailable.',
+          },
+        ]
+      : [],
+    openIncidents: silent
+      ? [
+          {
+            kind: 'phs-silent',
+            title: 'No password hash sync heartbeat from aadc01 for 2 h 10 min',
+            openedAt: '2026-11-25T09:50:11.000Z',
+          },
+        ]
+      : [],
+    problems: silent
+      ? ["Entra ID's last password sync: Graph answered 403 (Organization.Read.All not granted)"]
+      : [],
   };
 }
 

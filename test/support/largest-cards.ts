@@ -1,6 +1,8 @@
 import type { CardData, CardName } from '../../src/bot/cards/card-templates';
 import { createCommandRouter } from '../../src/bot/create-bot';
-import { statusCardData } from '../../src/bot/views/status';
+import { statusCardData, statusCardDataOf } from '../../src/bot/views/status';
+import { INCIDENT_KINDS } from '../../src/services/alerts/incident';
+import { healthSample } from './card-samples';
 import type { HealthMonitor } from '../../src/services/health/health-monitor';
 import { alertCardData } from '../../src/bot/views/alert';
 import { candidatesCardData } from '../../src/bot/views/candidates';
@@ -220,6 +222,34 @@ export async function largestCards(): Promise<{ [N in CardName]: { label: string
             ),
           }),
         } as unknown as HealthMonitor),
+      },
+      {
+        label: 'sync health with every fact at its longest, every incident open and many problems',
+        data: statusCardDataOf(healthSample('ok'), new Date('2026-11-25T10:00:00.000Z'), {
+          checkedAt: '2026-11-25T10:00:00.000Z',
+          passwordHashSync: null,
+          lastHeartbeat: { eventLog: wide(64), entra: null },
+          lastDirectorySync: wide(64),
+          server: {
+            syncCycleEnabled: false,
+            nextSyncCycleStartTimeInUTC: wide(LIMITS.serviceText),
+            stagingModeEnabled: true,
+            cycleInProgress: true,
+            serviceState: wide(LIMITS.serviceText),
+          },
+          relay: { id: wide(LIMITS.serviceText), lastSeen: null, version: wide(LIMITS.serviceText) },
+          recentErrors: Array.from({ length: 50 }, (_, i) => ({
+            id: 611,
+            at: `2026-11-25T09:${String(i).padStart(2, '0')}:00.000Z`,
+            message: wide(LIMITS.serviceText),
+          })),
+          openIncidents: INCIDENT_KINDS.map((kind) => ({
+            kind,
+            title: wide(LIMITS.serviceText),
+            openedAt: '2026-11-25T09:00:00.000Z',
+          })),
+          problems: Array.from({ length: 50 }, () => wide(LIMITS.serviceText)),
+        }),
       },
     ],
     'link-candidates': [
