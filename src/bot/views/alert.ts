@@ -73,7 +73,8 @@ export function alertCardData(incident: Incident, notice = ''): AlertCardData {
     })),
     fix: open ? incident.fix : '',
     remedyLine: clip(remedyLine(remedy), SHOWN_BYTES.line),
-    remedyMessage: clip(remedy?.message ?? '', SHOWN_BYTES.text),
+    // Once over, the resolution says what happened; the fix's last step ("watching…") is stale.
+    remedyMessage: open ? clip(remedy?.message ?? '', SHOWN_BYTES.text) : '',
     offer: open ? offerLine(remedy) : '',
     resolution: clip(incident.resolution ?? '', SHOWN_BYTES.line),
     notice: clip(notice, SHOWN_BYTES.text),

@@ -65,7 +65,6 @@ export function statusCardDataOf(
   now: Date,
   snapshot?: SyncHealthSnapshot,
 ): StatusCardData {
-  const health = syncHealthSection(snapshot, now);
   const dependencies = Object.entries(report.dependencies).map(([name, dep]) => ({
     ...STATE_MARK[dep.state],
     name,
@@ -74,6 +73,7 @@ export function statusCardDataOf(
   }));
   const relay: RelayHealth | undefined = report.dependencies.relay;
   const syncServer = relay ? syncServerLines(relay, now) : [];
+  const health = syncHealthSection(snapshot, now, syncServer.length === 0);
   return {
     ...(report.status === 'ok' ? STATUS_MARK.pass : STATUS_MARK.warn),
     status: report.status,

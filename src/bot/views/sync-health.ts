@@ -11,7 +11,7 @@ export interface SyncHealthLine extends Mark {
 
 /** The sync health section of the status card. */
 export interface SyncHealthSection {
-  /** "Read by the monitor at … (3 min ago)", or "Not checked yet". */
+  /** "read by the monitor 3 min ago", or "not checked yet". */
   note: string;
   /** [] before the monitor's first round. */
   lines: SyncHealthLine[];
@@ -28,8 +28,14 @@ const fail = (label: string, value: string): SyncHealthLine => ({ ...STATUS_MARK
  * The sync health section as the monitor last read it, at `now`. A fact it could not read is
  * "unknown" and amber, never green; a fact is red when the monitor holds an incident open about it
  * (the thresholds are the monitor's, not the card's).
+ * @param withScheduler false when the card already shows the scheduler and staging mode as the
+ *   relay last polled (fresher than the monitor's round, and one card should not show two next cycles).
  */
-export function syncHealthSection(snapshot: SyncHealthSnapshot | undefined, now: Date): SyncHealthSection {
+export function syncHealthSection(
+  snapshot: SyncHealthSnapshot | undefined,
+  now: Date,
+  withScheduler = true,
+): SyncHealthSection {
   if (!snapshot?.checkedAt) return { note: 'Not checked yet', lines: [] };
   const open = new Set<IncidentKind>(snapshot.openIncidents.map((i) => i.kind));
   const when = (instant: string | null) =>
@@ -43,12 +49,12 @@ export function syncHealthSection(snapshot: SyncHealthSnapshot | undefined, now:
   const { server, relay } = snapshot;
   const lines = [
     phsLine(snapshot.passwordHashSync),
-    timed('Last heartbeat (event log)', snapshot.lastHeartbeat.eventLog, 'phs-silent'),
-    timed('Last heartbeat (Entra ID)', snapshot.lastHeartbeat.entra, 'phs-silent'),
-    timed('Last directory sync', snapshot.lastDirectorySync, 'sync-silent'),
-    schedulerLine(server),
+    timed('Heartbeat (event log)', snapshot.lastHeartbeat.eventLog, 'phs-silent'),
+    timed('Heartbeat (Entra ID)', snapshot.lastHeartbeat.entra, 'phs-silent'),
+    timed('Directory sync', snapshot.lastDirectorySync, 'sync-silent'),
+    ...(withScheduler ? [schedulerLine(server)] : []),
     serviceLine(server.serviceState, open.has('service-stopped')),
-    relayLine(relay, when, open.has('relay-silent')),
+    relayLine(relay, now, open.has('relay-silent')),
     ...errorsLine(snapshot.recentErrors),
     incidentsLine(snapshot.openIncidents),
     ...snapshot.problems.slice(0, SHOWN_ITEMS).map((p) => warn('Could not read', clip(p, SHOWN_BYTES.line))),
@@ -56,7 +62,7 @@ export function syncHealthSection(snapshot: SyncHealthSnapshot | undefined, now:
       ? [warn('Could not read', `and ${plural(snapshot.problems.length - SHOWN_ITEMS, 'more fact')}`)]
       : []),
   ];
-  return { note: `Read by the monitor at ${when(snapshot.checkedAt)}`, lines };
+  return { note: `Read by the monitor ${formatAge(snapshot.checkedAt, now)}`, lines };
 }
 
 function phsLine(enabled: boolean | null): SyncHealthLine {
@@ -96,27 +102,22 @@ function serviceLine(state: string | null, stopped: boolean): SyncHealthLine {
   return !stopped && state.toLowerCase() === 'running' ? pass(label, value) : fail(label, value);
 }
 
-function relayLine(
-  relay: SyncHealthSnapshot['relay'],
-  when: (instant: string | null) => string,
-  silent: boolean,
-): SyncHealthLine {
+function relayLine(relay: SyncHealthSnapshot['relay'], now: Date, silent: boolean): SyncHealthLine {
   const label = 'Relay';
   const name = [relay.id, relay.version ? `v${relay.version}` : null].filter(Boolean).join(' ');
-  const value = clip(`${name ? `${name}, ` : ''}last seen ${when(relay.lastSeen)}`, SHOWN_BYTES.line);
+  // The age alone: the relay's line above gives the time it last polled.
+  const seen = relay.lastSeen ? formatAge(relay.lastSeen, now) : 'unknown';
+  const value = clip(`${name ? `${name}, ` : ''}last seen ${seen}`, SHOWN_BYTES.line);
   if (silent) return fail(label, value);
   return relay.lastSeen ? pass(label, value) : warn(label, value);
 }
 
+/** How many errors and the newest; their text is on the alert card, `status` is a glance. */
 function errorsLine(errors: SyncHealthSnapshot['recentErrors']): SyncHealthLine[] {
   const newest = errors[0];
   if (!newest) return [];
-  const more = errors.length > 1 ? ` (${plural(errors.length, 'error')} in all)` : '';
   return [
-    warn(
-      'Recent errors',
-      clip(`event ${newest.id} at ${formatTime(newest.at)}: ${newest.message}${more}`, SHOWN_BYTES.line),
-    ),
+    warn('Recent errors', `${errors.length}, the newest event ${newest.id} at ${formatTime(newest.at)}`),
   ];
 }
 

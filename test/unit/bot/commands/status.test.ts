@@ -33,7 +33,7 @@ describe('status: the sync health section', () => {
     const refreshed = JSON.stringify((await press(h, ADMIN, STATUS_VERBS.refresh, {})).value);
     assert.match(
       refreshed,
-      /Last heartbeat \(Entra ID\): ","weight":"Bolder"},\{"type":"TextRun","text":"unknown"/,
+      /Heartbeat \(Entra ID\): ","weight":"Bolder"},\{"type":"TextRun","text":"unknown"/,
     );
     assert.match(refreshed, /No password hash sync heartbeat from aadc01 for 2 h 10 min/);
     assert.equal(snapshot.callCount, 2);

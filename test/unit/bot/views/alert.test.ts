@@ -130,7 +130,8 @@ describe('the alert card', () => {
     assert.equal(data.timeLine, 'From 2026-11-25 10:12:44 UTC to 2026-11-25 10:52:30 UTC');
     assert.deepEqual(buttons(resolved), []);
     assert.doesNotMatch(text(resolved), /What to do|re-sends/);
-    // Who fixed it stays on the card.
+    // Who fixed it stays on the card; the fix's last step ("watching…") is over.
     assert.match(text(resolved), /Restart ADSync pressed by Adele Vance/);
+    assert.equal(data.remedyMessage, '');
   });
 });
