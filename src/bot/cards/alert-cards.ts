@@ -16,8 +16,8 @@ export interface AlertCardsOptions extends AlertAudience {
 
 /**
  * The alert cards of incidents: posted to every admin (the alerts channel, else the approvals
- * channel, else each admin's chat)
- * when an incident is raised or reminded, and updated in place, everywhere, when it is resolved.
+ * channel, else each admin's chat) when an incident is raised or reminded, and updated in place,
+ * everywhere, when its fix changes or it is resolved.
  */
 export class AlertCards {
   constructor(private readonly options: AlertCardsOptions) {}
