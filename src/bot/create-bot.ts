@@ -1,9 +1,12 @@
 import type { Middleware } from 'botbuilder';
 import type { Logger } from '../shared/logger';
 import type { AlertService } from '../services/alerts/alert-service';
+import type { RemedyActions } from '../services/alerts/remedy-actions';
+import type { SyncHealthReader } from '../services/alerts/sync-health';
 import type { AlertCards } from './cards/alert-cards';
 import type { AccessPolicy } from '../services/access/access-policy';
 import type { AdminConversations } from '../services/conversations/admin-conversations';
+import type { AlertChannel } from '../services/conversations/alert-channel';
 import type { ApprovalChannel } from '../services/conversations/approval-channel';
 import type { HealthMonitor } from '../services/health/health-monitor';
 import type { DeliveryLog } from '../services/conversations/delivery-log';
@@ -13,11 +16,14 @@ import { CancelRequestAction } from './actions/cancel-request';
 import { CheckPairAction } from './actions/check-pair';
 import type { PreflightRunner } from './actions/check-pair';
 import { DecideRequestAction } from './actions/decide-request';
+import { DecideFullSyncAction, RequestFullSyncAction } from './actions/full-password-sync';
+import { RestartAdsyncAction } from './actions/restart-adsync';
 import { RefreshStatusAction } from './actions/refresh-status';
 import { RequestLinkAction } from './actions/request-link';
 import { ViewRequestAction } from './actions/view-request';
 import { AnchorBot } from './anchor-bot';
 import { CommandRouter } from './commands/command-router';
+import { AlertsHereCommand } from './commands/alerts-here';
 import { ApprovalsHereCommand } from './commands/approvals-here';
 import { CancelCommand } from './commands/cancel';
 import { HelpCommand } from './commands/help';
@@ -47,6 +53,15 @@ export interface BotServices extends LinkChatServices {
   alerts: AlertService;
   /** Their cards. */
   alertCards: AlertCards;
+  /**
+   * The channel registered with `alerts here` (give the same one to {@link AlertCards}); absent,
+   * the command says Anchor cannot keep one.
+   */
+  alertChannel?: AlertChannel;
+  /** The one-click fix of an alert (Restart ADSync, full password sync); absent, its buttons say it is not available. */
+  remedies?: RemedyActions;
+  /** The sync health the monitor last read, for `status`; absent, `status` says it was not checked. */
+  syncHealth?: SyncHealthReader;
 }
 
 /** The bot and the middleware that must run before it, in order. */
@@ -57,7 +72,7 @@ export interface BotParts {
 
 /** Every command the bot understands, in the order the help card lists them. */
 export function createCommandRouter(
-  services: Pick<BotServices, 'health' | 'link' | 'candidates' | 'channel'>,
+  services: Pick<BotServices, 'health' | 'link' | 'candidates' | 'channel' | 'alertChannel' | 'syncHealth'>,
 ): CommandRouter {
   const router = new CommandRouter();
   return router
@@ -67,7 +82,8 @@ export function createCommandRouter(
     .register(new HistoryCommand(services))
     .register(new CancelCommand(services))
     .register(new ApprovalsHereCommand(services.channel))
-    .register(new StatusCommand(services.health));
+    .register(new AlertsHereCommand(services.alertChannel))
+    .register(new StatusCommand(services.health, services.syncHealth));
 }
 
 /**
@@ -79,13 +95,17 @@ export function createBot(services: BotServices): BotParts {
   services.alerts.onChange((change, incident) => services.alertCards.follow(change, incident));
   const router = createCommandRouter(services);
   const actions = [
-    new RefreshStatusAction(services.health),
+    new RefreshStatusAction(services.health, services.syncHealth),
     new CheckPairAction(services),
     new RequestLinkAction(services),
     new DecideRequestAction('approved', services),
     new DecideRequestAction('rejected', services),
     new CancelRequestAction(services),
     new ViewRequestAction(services),
+    new RestartAdsyncAction(services),
+    new RequestFullSyncAction(services),
+    new DecideFullSyncAction('approved', services),
+    new DecideFullSyncAction('rejected', services),
   ];
   return {
     bot: new AnchorBot(router, services.conversations, actions, (adminId, reference) =>

@@ -20,9 +20,25 @@ export const STATUS_VERBS = {
   refresh: 'status.refresh',
 } as const;
 
+/** The `Action.Execute` verbs of an alert card: the one-click fix of a sync health incident. */
+export const ALERT_VERBS = {
+  /** "Restart ADSync" (also "Try again" after the relay refused during a sync cycle). */
+  restart: 'alert.restart',
+  /** "Run a full password sync…": asks for it; a second admin decides. */
+  requestFullSync: 'alert.full-sync.request',
+  approveFullSync: 'alert.full-sync.approve',
+  rejectFullSync: 'alert.full-sync.reject',
+} as const;
+
 /** One of the verbs above. */
 export type CardVerb =
-  (typeof LINK_VERBS)[keyof typeof LINK_VERBS] | (typeof STATUS_VERBS)[keyof typeof STATUS_VERBS];
+  | (typeof LINK_VERBS)[keyof typeof LINK_VERBS]
+  | (typeof STATUS_VERBS)[keyof typeof STATUS_VERBS]
+  | (typeof ALERT_VERBS)[keyof typeof ALERT_VERBS];
 
 /** Every verb, for checks that walk them all. */
-export const CARD_VERBS: readonly CardVerb[] = [...Object.values(LINK_VERBS), ...Object.values(STATUS_VERBS)];
+export const CARD_VERBS: readonly CardVerb[] = [
+  ...Object.values(LINK_VERBS),
+  ...Object.values(STATUS_VERBS),
+  ...Object.values(ALERT_VERBS),
+];

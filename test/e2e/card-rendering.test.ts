@@ -6,9 +6,11 @@ import type { RequestCardData } from '../../src/bot/views/request';
 import { cardSampleCases } from '../support/card-samples';
 import { CARD_OUTPUT_DIR, CARD_THEMES, CardRenderer, cardActionTitles } from '../support/card-renderer';
 
-/** How wide Teams shows a card in a chat, and how tall a request or outcome card may be at that width. */
+/** How wide Teams shows a card in a chat, and how tall a request, alert or status card may be at that width. */
 const TEAMS_CARD_WIDTH = 450;
 const MAX_REQUEST_CARD_PNG_HEIGHT = 800;
+/** The cards held to that height. */
+const GLANCE_CARDS: readonly string[] = ['link-request', 'alert', 'status'];
 
 /** The width and height of a PNG, from its IHDR chunk. */
 function pngSize(file: string): { width: number; height: number } {
@@ -49,8 +51,9 @@ describe('e2e: every card rendered in Chromium with the Teams host config', func
           assert.ok(await button.isVisible(), `the button "${title}" is not visible`);
         }
         assert.equal(await renderer.card.getByRole('button').count(), titles.length);
-        if (name === 'link-request') {
-          // An admin reads the request and its outcome at a glance: no scrolling through the checks.
+        if (GLANCE_CARDS.includes(name)) {
+          // An admin reads the request and its outcome, an alert and its fix, or the status at a
+          // glance: no scrolling through the checks or the evidence.
           assert.equal(rendered.width, TEAMS_CARD_WIDTH);
           const { height } = pngSize(rendered.png);
           assert.ok(

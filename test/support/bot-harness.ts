@@ -9,8 +9,11 @@ import { RequestCards } from '../../src/bot/cards/request-cards';
 import type { RequestCardsOptions } from '../../src/bot/cards/request-cards';
 import { AlertCards } from '../../src/bot/cards/alert-cards';
 import { AlertService } from '../../src/services/alerts/alert-service';
+import type { RemedyActions } from '../../src/services/alerts/remedy-actions';
+import type { SyncHealthReader } from '../../src/services/alerts/sync-health';
 import { AccessPolicy } from '../../src/services/access/access-policy';
 import { AdminConversations } from '../../src/services/conversations/admin-conversations';
+import { AlertChannel } from '../../src/services/conversations/alert-channel';
 import { ApprovalChannel } from '../../src/services/conversations/approval-channel';
 import { AuditLog } from '../../src/services/audit/audit-log';
 import type { CloudDirectory } from '../../src/services/entra/cloud-directory';
@@ -92,6 +95,10 @@ export interface BotHarnessOptions {
   store?: StateStore;
   /** How the approval cards find admins (reach, names, the install wait); chats only by default. */
   cards?: Pick<RequestCardsOptions, 'reach' | 'nameOf' | 'installWaitMs' | 'admins'>;
+  /** The alert cards' one-click fix; absent by default (the buttons say it is not available). */
+  remedies?: RemedyActions;
+  /** What `status` shows as sync health; absent by default ("Not checked yet"). */
+  syncHealth?: SyncHealthReader;
 }
 
 /** The bot as the app composes it, on a TestAdapter, with fakes only at the edges (Graph, the run, the channel). */
@@ -131,10 +138,12 @@ export function botHarness(options: BotHarnessOptions = {}) {
     if (change === 'approved') void runner.run(request.id);
   });
   const alerts = new AlertService({ store, audit, logger, now: options.now });
+  const alertChannel = new AlertChannel(store);
   const alertCards = new AlertCards({
     messenger,
     conversations,
     channel,
+    alertChannel,
     alerts,
     adminObjectIds: [DEMO_TENANT.requester.aadObjectId, DEMO_TENANT.approver.aadObjectId],
     admins: options.cards?.admins,
@@ -158,6 +167,9 @@ export function botHarness(options: BotHarnessOptions = {}) {
     preflight,
     alerts,
     alertCards,
+    alertChannel,
+    remedies: options.remedies,
+    syncHealth: options.syncHealth,
     deliveries: new DeliveryLog(store),
   };
   const { bot, middleware } = createBot(services);
@@ -172,6 +184,7 @@ export function botHarness(options: BotHarnessOptions = {}) {
     requests,
     audit,
     channel,
+    alertChannel,
     proactive,
     runner,
     preflight,

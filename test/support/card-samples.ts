@@ -2,7 +2,7 @@ import { approvalNotice, approvalNoticeTone } from '../../src/bot/cards/approval
 import type { PublishOutcome } from '../../src/bot/cards/approval-notice';
 import type { CardData, CardName } from '../../src/bot/cards/card-templates';
 import { alertCardData } from '../../src/bot/views/alert';
-import type { Incident } from '../../src/services/alerts/incident';
+import type { Incident, IncidentRemedy } from '../../src/services/alerts/incident';
 import { candidatesCardData } from '../../src/bot/views/candidates';
 import { preflightCardData } from '../../src/bot/views/preflight';
 import { requestCardData } from '../../src/bot/views/request';
@@ -10,6 +10,7 @@ import { requestListData } from '../../src/bot/views/request-list';
 import { statusCardDataOf } from '../../src/bot/views/status';
 import type { HealthReport } from '../../src/services/health/health-monitor';
 import type { RelayHealth } from '../../src/services/relay/presence';
+import type { SyncHealthSnapshot } from '../../src/services/alerts/sync-health';
 import { linkCandidatesSample, preflightSample, requestSamples } from './link-card-fixtures';
 
 /** The longest notice a requester usually gets: one admin reached, one who could not be. */
@@ -24,6 +25,9 @@ const PUBLISHED: PublishOutcome = {
 };
 
 const VARIANTS = Symbol('card sample variants');
+
+/** Adele Vance, who presses the buttons in the alert samples. */
+const ADELE = { aadObjectId: '8f0e4b1c-2d3a-4b5c-9d6e-7f8a9b0c1d2e', name: 'Adele Vance' };
 
 /** When the status samples were checked. */
 const SAMPLE_NOW = new Date('2026-11-25T10:00:00.000Z');
@@ -59,6 +63,8 @@ export const CARD_SAMPLES: { [N in CardName]: CardSample<CardData[N]> } = {
     ok: statusCardDataOf(healthSample('ok'), SAMPLE_NOW),
     paused: statusCardDataOf(healthSample('paused'), SAMPLE_NOW),
     'no-relay': statusCardDataOf(healthSample('no-relay'), SAMPLE_NOW),
+    'sync-health': statusCardDataOf(healthSample('ok'), SAMPLE_NOW, syncHealthSample()),
+    'sync-health-silent': statusCardDataOf(healthSample('ok'), SAMPLE_NOW, syncHealthSample('silent')),
   }),
   'link-candidates': variants({
     preselected: candidatesCardData(linkCandidatesSample('preselected')),
@@ -100,8 +106,86 @@ export const CARD_SAMPLES: { [N in CardName]: CardSample<CardData[N]> } = {
       resolvedAt: '2026-11-25T10:41:07.000Z',
       resolution: 'The relay aadc01 reported SyncCycleEnabled True at 2026-11-25 10:41:05 UTC.',
     }),
+    'phs-open': alertCardData(phsSilentIncident()),
+    'phs-restarting': alertCardData(phsSilentIncident(remedySample('restarting'))),
+    'phs-restart-refused': alertCardData(phsSilentIncident(remedySample('restart-refused'))),
+    'phs-watching': alertCardData(phsSilentIncident(remedySample('watching'))),
+    'phs-no-heartbeat': alertCardData(phsSilentIncident(remedySample('no-heartbeat'))),
+    'phs-full-sync-requested': alertCardData(
+      phsSilentIncident(remedySample('full-sync-requested')),
+      'Adele Vance asked for this full password sync: another admin must approve it.',
+    ),
+    'phs-resolved': alertCardData({
+      ...phsSilentIncident(remedySample('watching')),
+      state: 'resolved',
+      resolvedAt: '2026-11-25T10:52:30.000Z',
+      resolution: 'Heartbeat back at 2026-11-25 10:52:12 UTC (event 654 on aadc01).',
+    }),
   }),
 };
+
+/** The one-click fix of the password hash sync sample in `state`, pressed by Adele at 10:40. */
+export function remedySample(state: IncidentRemedy['state']): IncidentRemedy {
+  const messages: Record<IncidentRemedy['state'], string> = {
+    restarting: 'The relay aadc01 is restarting the ADSync service.',
+    'restart-refused': 'The relay aadc01 refused: a sync cycle (Delta) is running.',
+    'restart-failed': 'The ADSync service did not come back Running within 2 minutes (Stopped).',
+    watching: 'ADSync is running again; watching for the next heartbeat until 2026-11-25 11:15:00 UTC.',
+    'no-heartbeat': 'No heartbeat by 2026-11-25 11:15:00 UTC after the restart.',
+    'full-sync-requested': 'No heartbeat by 2026-11-25 11:15:00 UTC after the restart.',
+    'full-sync-running': 'The relay aadc01 runs the full password sync.',
+    'full-sync-failed':
+      'The full password sync failed: Set-ADSyncAADPasswordSyncConfiguration: access denied.',
+    'full-sync-done': 'The full password sync ran; watching for the heartbeat until 2026-11-25 11:50:00 UTC.',
+  };
+  const fullSync = state.startsWith('full-sync')
+    ? {
+        requestedBy: ADELE,
+        requestedAt: '2026-11-25T11:16:03.000Z',
+        decidedBy: null,
+        decidedAt: null,
+        decision: null,
+        ranAt: null,
+      }
+    : null;
+  return {
+    state,
+    message: messages[state],
+    restartedBy: state === 'restart-refused' ? null : ADELE,
+    restartedAt: state === 'restart-refused' ? null : '2026-11-25T10:40:00.000Z',
+    watchUntil: '2026-11-25T11:15:00.000Z',
+    fullSync,
+  };
+}
+
+/** No password hash sync heartbeat on aadc01 for 2 h 10 min, with the evidence of both sources. */
+export function phsSilentIncident(remedy: IncidentRemedy | null = null): Incident {
+  return {
+    id: '3a4b5c6d-7e8f-4a0b-9c1d-2e3f4a5b6c7d',
+    kind: 'phs-silent',
+    state: 'open',
+    title: 'No password hash sync heartbeat from aadc01 for 2 h 10 min',
+    resolvedTitle: 'Password hash sync heartbeats again on aadc01',
+    detail:
+      'Entra Connect on aadc01 has not logged a password hash sync heartbeat (event 654) since 08:02 UTC, ' +
+      'and Entra ID last received a password at 08:01 UTC. Password changes on-prem do not reach the cloud.',
+    fix: 'Restart ADSync (below) when no sync cycle is running. The card turns green at the next heartbeat.',
+    facts: [
+      { title: 'Last heartbeat (event log on aadc01)', value: '2026-11-25 08:02:11 UTC (2 h 10 min ago)' },
+      { title: "Entra ID's last password sync", value: '2026-11-25 08:01:40 UTC (2 h 10 min ago)' },
+      {
+        title: 'Event 611 at 09:31 UTC',
+        value: 'Password synchronization failed for domain contoso.com: RPC unavailable.',
+      },
+    ],
+    openedAt: '2026-11-25T10:12:44.000Z',
+    notifiedAt: '2026-11-25T10:12:44.000Z',
+    resolvedAt: null,
+    resolution: null,
+    cards: [],
+    remedy,
+  };
+}
 
 /**
  * `/healthz` with the relay's last report: all well, the scheduler paused by Anchor with a lease
@@ -134,6 +218,52 @@ export function healthSample(kind: 'ok' | 'paused' | 'no-relay'): HealthReport {
       storage: up('file store .data'),
       relay,
     },
+  };
+}
+
+/**
+ * The monitor's last reading, 2 min before the samples' now: all well, or the password hash sync
+ * heartbeat silent for 2 h with an error, Entra ID's side unreadable and the incident open.
+ */
+export function syncHealthSample(kind: 'ok' | 'silent' = 'ok'): SyncHealthSnapshot {
+  const silent = kind === 'silent';
+  return {
+    checkedAt: '2026-11-25T09:58:00.000Z',
+    passwordHashSync: true,
+    lastHeartbeat: {
+      eventLog: silent ? '2026-11-25T07:50:11.000Z' : '2026-11-25T09:32:11.000Z',
+      entra: silent ? null : '2026-11-25T09:31:40.000Z',
+    },
+    lastDirectorySync: '2026-11-25T09:40:02.000Z',
+    server: {
+      syncCycleEnabled: true,
+      nextSyncCycleStartTimeInUTC: '2026-11-25T10:10:02.000Z',
+      stagingModeEnabled: false,
+      cycleInProgress: false,
+      serviceState: 'Running',
+    },
+    relay: { id: 'aadc01', lastSeen: '2026-11-25T09:59:58.000Z', version: '1.0.0' },
+    recentErrors: silent
+      ? [
+          {
+            id: 611,
+            at: '2026-11-25T09:31:00.000Z',
+            message: 'Password synchronization failed for domain contoso.com: RPC server unavailable.',
+          },
+        ]
+      : [],
+    openIncidents: silent
+      ? [
+          {
+            kind: 'phs-silent',
+            title: 'No password hash sync heartbeat from aadc01 for 2 h 10 min',
+            openedAt: '2026-11-25T09:50:11.000Z',
+          },
+        ]
+      : [],
+    problems: silent
+      ? ["Entra ID's last password sync: Graph answered 403 (Organization.Read.All not granted)"]
+      : [],
   };
 }
 

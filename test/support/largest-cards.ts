@@ -1,6 +1,8 @@
 import type { CardData, CardName } from '../../src/bot/cards/card-templates';
 import { createCommandRouter } from '../../src/bot/create-bot';
-import { statusCardData } from '../../src/bot/views/status';
+import { statusCardData, statusCardDataOf } from '../../src/bot/views/status';
+import { INCIDENT_KINDS } from '../../src/services/alerts/incident';
+import { healthSample } from './card-samples';
 import type { HealthMonitor } from '../../src/services/health/health-monitor';
 import { alertCardData } from '../../src/bot/views/alert';
 import { candidatesCardData } from '../../src/bot/views/candidates';
@@ -221,6 +223,34 @@ export async function largestCards(): Promise<{ [N in CardName]: { label: string
           }),
         } as unknown as HealthMonitor),
       },
+      {
+        label: 'sync health with every fact at its longest, every incident open and many problems',
+        data: statusCardDataOf(healthSample('ok'), new Date('2026-11-25T10:00:00.000Z'), {
+          checkedAt: '2026-11-25T10:00:00.000Z',
+          passwordHashSync: null,
+          lastHeartbeat: { eventLog: wide(64), entra: null },
+          lastDirectorySync: wide(64),
+          server: {
+            syncCycleEnabled: false,
+            nextSyncCycleStartTimeInUTC: wide(LIMITS.serviceText),
+            stagingModeEnabled: true,
+            cycleInProgress: true,
+            serviceState: wide(LIMITS.serviceText),
+          },
+          relay: { id: wide(LIMITS.serviceText), lastSeen: null, version: wide(LIMITS.serviceText) },
+          recentErrors: Array.from({ length: 50 }, (_, i) => ({
+            id: 611,
+            at: `2026-11-25T09:${String(i).padStart(2, '0')}:00.000Z`,
+            message: wide(LIMITS.serviceText),
+          })),
+          openIncidents: INCIDENT_KINDS.map((kind) => ({
+            kind,
+            title: wide(LIMITS.serviceText),
+            openedAt: '2026-11-25T09:00:00.000Z',
+          })),
+          problems: Array.from({ length: 50 }, () => wide(LIMITS.serviceText)),
+        }),
+      },
     ],
     'link-candidates': [
       { label: 'ten of each side at their longest', data: candidatesCardData(candidates) },
@@ -251,21 +281,44 @@ export async function largestCards(): Promise<{ [N in CardName]: { label: string
       { label: 'a long message', data: listMessageData(wide(300), wide(LIMITS.serviceText)) },
     ],
     alert: (['open', 'resolved'] as const).map((state) => ({
-      label: `an incident ${state}, quoting a long relay message`,
-      data: alertCardData({
-        id: guid(1),
-        kind: 'scheduler-paused',
-        state,
-        title: `The sync scheduler is paused on ${ascii(64)}`,
-        resolvedTitle: `The sync scheduler runs again on ${ascii(64)}`,
-        detail: wide(LIMITS.serviceText),
-        fix: wide(400),
-        openedAt: '2026-11-25T10:00:00.000Z',
-        notifiedAt: '2026-11-25T10:00:00.000Z',
-        resolvedAt: state === 'resolved' ? '2026-11-25T11:00:00.000Z' : null,
-        resolution: state === 'resolved' ? wide(LIMITS.serviceText) : null,
-        cards: [],
-      }),
+      label: `an incident ${state}, quoting a long relay message, with every fact and a full sync decided`,
+      data: alertCardData(
+        {
+          id: guid(1),
+          kind: 'phs-silent',
+          state,
+          title: `The sync scheduler is paused on ${ascii(64)}`,
+          resolvedTitle: `The sync scheduler runs again on ${ascii(64)}`,
+          detail: wide(LIMITS.serviceText),
+          fix: wide(400),
+          openedAt: '2026-11-25T10:00:00.000Z',
+          notifiedAt: '2026-11-25T10:00:00.000Z',
+          resolvedAt: state === 'resolved' ? '2026-11-25T11:00:00.000Z' : null,
+          resolution: state === 'resolved' ? wide(LIMITS.serviceText) : null,
+          cards: [],
+          // The monitor quotes the event log: as many facts as it likes, each as long as a relay message.
+          facts: Array.from({ length: 40 }, () => ({
+            title: wide(LIMITS.serviceText),
+            value: wide(LIMITS.serviceText),
+          })),
+          remedy: {
+            state: 'full-sync-requested',
+            message: wide(LIMITS.serviceText),
+            restartedBy: { aadObjectId: guid(2), name: wide(LIMITS.displayName) },
+            restartedAt: '2026-11-25T10:00:00.000Z',
+            watchUntil: '2026-11-25T10:35:00.000Z',
+            fullSync: {
+              requestedBy: { aadObjectId: guid(3), name: wide(LIMITS.displayName) },
+              requestedAt: '2026-11-25T10:36:00.000Z',
+              decidedBy: { aadObjectId: guid(4), name: wide(LIMITS.displayName) },
+              decidedAt: '2026-11-25T10:37:00.000Z',
+              decision: 'rejected',
+              ranAt: '2026-11-25T10:38:00.000Z',
+            },
+          },
+        },
+        wide(LIMITS.serviceText),
+      ),
     })),
   };
 }

@@ -1,4 +1,5 @@
 import type { AdminConversations } from '../../services/conversations/admin-conversations';
+import type { AlertChannel } from '../../services/conversations/alert-channel';
 import type { ApprovalChannel } from '../../services/conversations/approval-channel';
 import { sameObjectId } from '../../services/link/link-request';
 
@@ -34,4 +35,21 @@ export async function adminTargets(audience: AdminAudience, except?: string): Pr
       targets.push({ conversation: reference, name: `${reference.user?.name ?? 'an admin'}'s chat` });
   }
   return targets;
+}
+
+/** Where admins are reached about incidents: {@link AdminAudience} and the alerts channel, if kept. */
+export interface AlertAudience extends AdminAudience {
+  /** The channel registered with `alerts here`; absent, alerts go where approval cards go. */
+  alertChannel?: AlertChannel;
+}
+
+/**
+ * Where an alert card goes: the alerts channel registered with `alerts here`, else where approval
+ * cards go (the admin channel, else every admin's chat).
+ */
+export async function alertTargets(audience: AlertAudience): Promise<AdminTarget[]> {
+  const registered = await audience.alertChannel?.get();
+  if (registered)
+    return [{ conversation: registered.conversation, name: `the alerts channel ${registered.name}` }];
+  return adminTargets(audience);
 }

@@ -2,21 +2,22 @@ import type { Logger } from '../../shared/logger';
 import type { AlertService, IncidentChange } from '../../services/alerts/alert-service';
 import type { Incident, IncidentCard } from '../../services/alerts/incident';
 import { alertCardData } from '../views/alert';
-import { adminTargets } from './admin-targets';
-import type { AdminAudience } from './admin-targets';
+import { alertTargets } from './admin-targets';
+import type { AlertAudience } from './admin-targets';
 import type { CardMessenger } from './card-messenger';
 import { expandCard } from './card-templates';
 
 /** Settings of {@link AlertCards}. */
-export interface AlertCardsOptions extends AdminAudience {
+export interface AlertCardsOptions extends AlertAudience {
   messenger: CardMessenger;
   alerts: Pick<AlertService, 'addCards'>;
   logger: Logger;
 }
 
 /**
- * The alert cards of incidents: posted to every admin (the admin channel, or each admin's chat)
- * when an incident is raised or reminded, and updated in place, everywhere, when it is resolved.
+ * The alert cards of incidents: posted to every admin (the alerts channel, else the approvals
+ * channel, else each admin's chat) when an incident is raised or reminded, and updated in place,
+ * everywhere, when its fix changes or it is resolved.
  */
 export class AlertCards {
   constructor(private readonly options: AlertCardsOptions) {}
@@ -31,7 +32,7 @@ export class AlertCards {
   async publish(incident: Incident): Promise<void> {
     const card = expandCard('alert', alertCardData(incident));
     const posted: IncidentCard[] = [];
-    for (const target of await adminTargets(this.options)) {
+    for (const target of await alertTargets(this.options)) {
       try {
         const activityId = await this.options.messenger.send(target.conversation, card);
         if (activityId) posted.push({ conversation: target.conversation, activityId });
@@ -45,7 +46,7 @@ export class AlertCards {
     if (posted.length === 0) {
       this.options.logger.error(
         { incident: incident.id, title: incident.title },
-        'no admin could be alerted: no admin channel is registered and no admin has a chat with Anchor',
+        'no admin could be alerted: no alerts or approvals channel is registered and no admin has a chat with Anchor',
       );
       return;
     }

@@ -1,8 +1,11 @@
 import type { DependencyState, HealthMonitor, HealthReport } from '../../services/health/health-monitor';
+import type { SyncHealthReader, SyncHealthSnapshot } from '../../services/alerts/sync-health';
 import type { RelayHealth } from '../../services/relay/presence';
 import { STATUS_VERBS } from '../verbs';
 import { SHOWN_BYTES, STATUS_MARK, clip, formatTime } from './format';
 import type { Mark } from './format';
+import { syncHealthSection } from './sync-health';
+import type { SyncHealthLine } from './sync-health';
 
 /** A dependency's state drawn as a check's mark: ok ✓, unknown ⚠, down ✗. */
 const STATE_MARK: Record<DependencyState, Mark> = {
@@ -38,15 +41,30 @@ export interface StatusCardData extends Mark {
   syncServer: StatusSyncServerLine[];
   /** Why the sync server section is empty; '' when it is not. */
   syncServerNote: string;
+  /** Password hash sync, heartbeats, directory sync, service, relay, incidents, as the monitor last read them. */
+  syncHealth: SyncHealthLine[];
+  /** When the monitor read them, or "Not checked yet". */
+  syncHealthNote: string;
 }
 
-/** Asks every dependency now and returns the data the `status` card template expects. */
-export async function statusCardData(health: HealthMonitor): Promise<StatusCardData> {
-  return statusCardDataOf(await health.report(), new Date());
+/**
+ * Asks every dependency now, reads the monitor's last sync health, and returns the data the
+ * `status` card template expects.
+ */
+export async function statusCardData(
+  health: HealthMonitor,
+  syncHealth?: SyncHealthReader,
+): Promise<StatusCardData> {
+  const [report, snapshot] = await Promise.all([health.report(), syncHealth?.snapshot()]);
+  return statusCardDataOf(report, new Date(), snapshot);
 }
 
-/** The `status` card's data for a health report made at `now`. */
-export function statusCardDataOf(report: HealthReport, now: Date): StatusCardData {
+/** The `status` card's data for a health report made at `now`, with the monitor's last snapshot. */
+export function statusCardDataOf(
+  report: HealthReport,
+  now: Date,
+  snapshot?: SyncHealthSnapshot,
+): StatusCardData {
   const dependencies = Object.entries(report.dependencies).map(([name, dep]) => ({
     ...STATE_MARK[dep.state],
     name,
@@ -55,6 +73,7 @@ export function statusCardDataOf(report: HealthReport, now: Date): StatusCardDat
   }));
   const relay: RelayHealth | undefined = report.dependencies.relay;
   const syncServer = relay ? syncServerLines(relay, now) : [];
+  const health = syncHealthSection(snapshot, now, syncServer.length === 0);
   return {
     ...(report.status === 'ok' ? STATUS_MARK.pass : STATUS_MARK.warn),
     status: report.status,
@@ -64,6 +83,8 @@ export function statusCardDataOf(report: HealthReport, now: Date): StatusCardDat
     dependencies,
     syncServer,
     syncServerNote: syncServer.length ? '' : 'The relay has not reported the sync server yet.',
+    syncHealth: health.lines,
+    syncHealthNote: health.note,
   };
 }
 

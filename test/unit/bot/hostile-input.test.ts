@@ -2,7 +2,8 @@ import assert from 'node:assert/strict';
 import { PICK_BOTH } from '../../../src/bot/actions/check-pair';
 import { NOT_AN_ID } from '../../../src/bot/commands/cancel';
 import { ALREADY_HANDLED } from '../../../src/bot/middleware/dedupe-middleware';
-import { CARD_VERBS, LINK_VERBS, STATUS_VERBS } from '../../../src/bot/verbs';
+import { UNKNOWN_INCIDENT } from '../../../src/bot/actions/incident-press';
+import { ALERT_VERBS, CARD_VERBS, LINK_VERBS, STATUS_VERBS } from '../../../src/bot/verbs';
 import type { CardVerb } from '../../../src/bot/verbs';
 import { UNKNOWN_DRAFT } from '../../../src/services/link/drafts';
 import { PREFLIGHT_CHECK_IDS } from '../../../src/services/link/preflight/report';
@@ -38,6 +39,8 @@ interface Answer {
 interface Known {
   requestId: string;
   draftId: string;
+  /** An open incident the alert buttons could name. */
+  incidentId: string;
 }
 
 /**
@@ -131,6 +134,24 @@ const CASES: FieldCase[] = [
     answer: cardWith(/Acknowledge every warning first/),
     id: false,
   },
+  ...Object.values(ALERT_VERBS).flatMap((verb): FieldCase[] => [
+    {
+      verb,
+      field: 'kind',
+      who: APPROVER,
+      data: (v, k) => ({ kind: v, incidentId: k.incidentId }),
+      answer: says(UNKNOWN_INCIDENT),
+      id: true,
+    },
+    {
+      verb,
+      field: 'incidentId',
+      who: APPROVER,
+      data: (v) => ({ kind: 'phs-silent', incidentId: v }),
+      answer: says(UNKNOWN_INCIDENT),
+      id: true,
+    },
+  ]),
   {
     verb: STATUS_VERBS.refresh,
     field: 'every field',
@@ -149,13 +170,20 @@ const isWords = (value: unknown) =>
 describe('crafted card data and command arguments (bot harness)', () => {
   let h: Harness;
   let store: RecordingStore;
-  const known: Known = { requestId: '', draftId: '' };
+  const known: Known = { requestId: '', draftId: '', incidentId: '' };
 
   before(async () => {
     store = new RecordingStore();
     h = botHarness({ store, preflight: async () => apesPreflight({ [WARNED]: 'warn' }) });
     known.requestId = await fileRequest(h, await newDraft());
     known.draftId = await newDraft();
+    const incident = await h.alerts.raise('phs-silent', {
+      title: 'No password hash sync heartbeat',
+      resolvedTitle: 'The password hash sync heartbeat is back',
+      detail: 'No event 654 since 08:00.',
+      fix: 'Restart ADSync.',
+    });
+    known.incidentId = incident?.id ?? '';
   });
 
   it('has a case for every verb of verbs.ts', () => {
@@ -170,9 +198,14 @@ describe('crafted card data and command arguments (bot harness)', () => {
           await assertRefused(c, c.data(value, known));
         });
       }
-      if (c.field === 'requestId' || c.field === 'draftId') {
+      if (c.field === 'requestId' || c.field === 'draftId' || c.field === 'incidentId') {
         it('a real id with a path after it: the usual answer, nothing changed', async () => {
-          const id = c.field === 'requestId' ? known.requestId : known.draftId;
+          const id =
+            c.field === 'requestId'
+              ? known.requestId
+              : c.field === 'draftId'
+                ? known.draftId
+                : known.incidentId;
           await assertRefused(c, c.data(`${id}/../x`, known));
         });
       }

@@ -68,3 +68,61 @@ describe('alert cards', () => {
     );
   });
 });
+
+describe('alert cards: the one-click fix on every copy', () => {
+  it('updates every posted copy in place when the fix changes, with no new post', async () => {
+    const h = botHarness();
+    for (const admin of [DEMO_TENANT.requester, DEMO_TENANT.approver]) {
+      await h.conversations.save(admin.aadObjectId, { conversation: { id: `chat-${admin.aadObjectId}` } });
+    }
+    const incident = await h.alerts.raise('phs-silent', {
+      ...TEXT,
+      facts: [{ title: 'Last heartbeat', value: '08:02' }],
+    });
+    assert.ok(incident);
+    const sent = h.proactive.calls.filter((c) => c.kind === 'send');
+    assert.match(JSON.stringify(sent[0].card), /"title":"Restart ADSync"/);
+
+    await h.alerts.update('phs-silent', incident.id, (current) => ({
+      ...current,
+      remedy: {
+        state: 'restarting',
+        message: 'The relay aadc01 is restarting the ADSync service.',
+        restartedBy: { aadObjectId: DEMO_TENANT.requester.aadObjectId, name: 'Adele Vance' },
+        restartedAt: '2026-11-25T10:40:00.000Z',
+        watchUntil: null,
+        fullSync: null,
+      },
+    }));
+
+    assert.equal(
+      h.proactive.calls.filter((c) => c.kind === 'send').length,
+      sent.length,
+      'nothing new posted',
+    );
+    const updated = h.proactive.calls.filter((c) => c.kind === 'update');
+    assert.deepEqual(updated.map((c) => c.activityId).sort(), sent.map((c) => c.activityId).sort());
+    for (const { card } of updated) {
+      assert.match(JSON.stringify(card), /Restart ADSync pressed by Adele Vance at 2026-11-25 10:40:00 UTC/);
+      assert.doesNotMatch(JSON.stringify(card), /Action\.Execute/);
+    }
+  });
+
+  it('goes to the alerts channel when one is registered, not to the approvals channel', async () => {
+    const h = botHarness();
+    const channel = (id: string, name: string) => ({
+      conversation: { conversation: { id } },
+      name,
+      registeredBy: 'Adele Vance',
+      registeredAt: '2026-11-25T10:00:00.000Z',
+    });
+    await h.channel.register(channel('19:approvals@thread.tacv2', 'Identity admins'));
+    await h.alerts.raise('scheduler-paused', TEXT);
+    await h.alertChannel.register(channel('19:sync@thread.tacv2', 'Sync team'));
+    await h.alerts.remindIfDue('scheduler-paused', 0);
+    assert.deepEqual(
+      h.proactive.calls.filter((c) => c.kind === 'send').map((c) => c.conversationId),
+      ['19:approvals@thread.tacv2', '19:sync@thread.tacv2'],
+    );
+  });
+});

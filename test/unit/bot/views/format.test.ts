@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { expandCard } from '../../../../src/bot/cards/card-templates';
-import { clip, formatTime } from '../../../../src/bot/views/format';
+import { clip, formatAge, formatTime } from '../../../../src/bot/views/format';
 import { cardSampleCases } from '../../../support/card-samples';
 
 describe('clip (how much of a value a card shows)', () => {
@@ -52,5 +52,21 @@ describe('every card sample', () => {
       assert.doesNotMatch(text, /\d{4}-\d\d-\d\dT\d\d:\d\d/, `${label} shows an ISO time`);
       assert.doesNotMatch(text, /\w\(s\)/, `${label} writes a plural as "(s)"`);
     }
+  });
+});
+
+describe('formatAge (how long ago, next to a time)', () => {
+  const now = new Date('2026-11-25T10:00:00.000Z');
+  it('reads minutes, hours and minutes, then days', () => {
+    assert.equal(formatAge('2026-11-25T09:59:30.000Z', now), 'just now');
+    assert.equal(formatAge('2026-11-25T09:48:00.000Z', now), '12 min ago');
+    assert.equal(formatAge('2026-11-25T07:50:00.000Z', now), '2 h 10 min ago');
+    assert.equal(formatAge('2026-11-25T08:00:00.000Z', now), '2 h ago');
+    assert.equal(formatAge('2026-11-24T09:00:00.000Z', now), '25 h ago');
+    assert.equal(formatAge('2026-11-22T10:00:00.000Z', now), '3 days ago');
+  });
+  it('reads a time ahead of this clock as just now, and text that is no time as nothing', () => {
+    assert.equal(formatAge('2026-11-25T10:05:00.000Z', now), 'just now');
+    assert.equal(formatAge('soon', now), '');
   });
 });
