@@ -1,6 +1,6 @@
 import type { LinkRequestState } from '../../services/link/link-request';
 import type { CheckStatus } from '../../services/link/preflight/report';
-import { plural } from '../../shared/plural';
+import { formatSpan } from '../../shared/time-text';
 
 /** How a status shows on a card: an icon and the Adaptive Card colour it is drawn in. */
 export interface Mark {
@@ -74,14 +74,10 @@ export function clip(text: string, maxBytes: number): string {
 
 /**
  * How long ago `instant` was at `now`, as admins read an age next to a time: `just now`,
- * `12 min ago`, `2 h 10 min ago`, `3 days ago`. A time in the future (clocks apart) reads `just now`.
+ * `12 min ago`, `2 h 10 min ago`, `3 d 4 h ago` (the span as `formatSpan` writes it). A time in the future (clocks apart) reads `just now`.
  */
 export function formatAge(instant: string, now: Date): string {
-  const minutes = Math.floor((now.getTime() - Date.parse(instant)) / 60_000);
-  if (Number.isNaN(minutes)) return '';
-  if (minutes < 1) return 'just now';
-  if (minutes < 60) return `${minutes} min ago`;
-  const hours = Math.floor(minutes / 60);
-  if (hours < 48) return `${hours} h${minutes % 60 ? ` ${minutes % 60} min` : ''} ago`;
-  return `${plural(Math.floor(hours / 24), 'day')} ago`;
+  const ms = now.getTime() - Date.parse(instant);
+  if (Number.isNaN(ms)) return '';
+  return ms < 60_000 ? 'just now' : `${formatSpan(ms)} ago`;
 }

@@ -10,6 +10,11 @@ import type { DemoRelayKeys } from './start-demo';
 /** The stand-in `pwsh` that plays the Entra Connect server's ADSync module. */
 export const STAND_IN_PWSH = path.join(PROJECT_ROOT, 'src', 'sim', 'adsync-host', 'bin', 'pwsh');
 
+/** The stand-in ADSync host's state file: ADSYNC_SIM_STATE, or one in the relay's work folder. */
+export function adsyncStatePath(workDir: string): string {
+  return process.env[STATE_ENV] || path.join(workDir, 'adsync-state.json');
+}
+
 /** Where the demo relay runs and whom it talks to. */
 export interface DemoRelayOptions {
   botUrl: string;
@@ -48,7 +53,7 @@ export function startDemoRelay(options: DemoRelayOptions): () => Promise<void> {
         RELAY_IDLE_CONFIRM_MS: '500',
         RELAY_STATE_FILE: path.join(options.workDir, 'relay-state.json'),
         // A state path of the caller's lets tests and demo users inject faults into the sync server.
-        [STATE_ENV]: process.env[STATE_ENV] || path.join(options.workDir, 'adsync-state.json'),
+        [STATE_ENV]: adsyncStatePath(options.workDir),
         ...(options.sync
           ? { [GRAPH_URL_ENV]: options.sync.graphUrl, [AD_VIEW_ENV]: options.sync.adViewFile }
           : {}),

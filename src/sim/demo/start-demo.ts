@@ -21,7 +21,8 @@ import {
 import { demoGraphSeed } from './demo-graph-seed';
 import { withDemoTeams } from './demo-teams';
 import { DEMO_TENANT, demoDirectoryUsers, demoTeamsUsers } from './demo-tenant';
-import { startDemoRelay } from './demo-relay';
+import { adsyncStatePath, startDemoRelay } from './demo-relay';
+import { writeDemoControls } from './demo-controls';
 import { GraphSimulator } from '../graph/graph-simulator';
 import { startPlayground } from './playground';
 import type { PlaygroundInstance, PlaygroundUser } from './playground';
@@ -112,15 +113,23 @@ export async function startDemo(config: AnchorConfig, logger: Logger): Promise<D
     stops.push(() => app.stop());
     const botUrl = `http://127.0.0.1:${port}`;
     if (generated) {
+      const relayDir = path.join(workDir, 'relay');
       stops.push(
         startDemoRelay({
           botUrl,
           keys: generated.keys,
-          workDir: path.join(workDir, 'relay'),
+          workDir: relayDir,
           logger,
           sync: adViewFile ? { graphUrl, adViewFile } : undefined,
         }),
       );
+      // `npm run demo:sync-health` finds the simulated sync server and Graph through this file.
+      const removeControls = writeDemoControls({
+        pid: process.pid,
+        adsyncStatePath: adsyncStatePath(relayDir),
+        graphUrl,
+      });
+      stops.push(async () => removeControls());
     }
 
     const playground = async (

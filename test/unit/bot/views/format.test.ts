@@ -63,7 +63,8 @@ describe('formatAge (how long ago, next to a time)', () => {
     assert.equal(formatAge('2026-11-25T07:50:00.000Z', now), '2 h 10 min ago');
     assert.equal(formatAge('2026-11-25T08:00:00.000Z', now), '2 h ago');
     assert.equal(formatAge('2026-11-24T09:00:00.000Z', now), '25 h ago');
-    assert.equal(formatAge('2026-11-22T10:00:00.000Z', now), '3 days ago');
+    assert.equal(formatAge('2026-11-22T10:00:00.000Z', now), '3 d ago');
+    assert.equal(formatAge('2026-11-22T06:00:00.000Z', now), '3 d 4 h ago');
   });
   it('reads a time ahead of this clock as just now, and text that is no time as nothing', () => {
     assert.equal(formatAge('2026-11-25T10:05:00.000Z', now), 'just now');
