@@ -216,7 +216,8 @@ export function defaultStatePath(env: NodeJS.ProcessEnv = process.env): string {
  * The stand-in ADSync host's state file: the host reads it before and writes it after every
  * cmdlet, so all shells and the test that set them up see one sync server. Tests and the demo use
  * this class to set modes (busy, slow, hung, failing, staging, a pause or resume that silently does
- * not take, a cycle running for a while or for ever) and read the history.
+ * not take, a cycle running for a while or for ever; for sync health a silent PHS heartbeat, injected
+ * 611/652/655 events, a stopped service or one that will not start) and read the history.
  */
 export class AdSyncSimState {
   /** @param path the JSON file; created with defaults on first read when missing. */
