@@ -137,13 +137,12 @@ export class SyncServerOperations {
     }
   }
 
-  /** The current state, or {@link UNKNOWN_STATE} when it cannot be read. */
+  /**
+   * The current state, or what can be read of it (with ADSync stopped only the service), or
+   * {@link UNKNOWN_STATE}.
+   */
   async stateOrUnknown(): Promise<SyncServerState> {
-    try {
-      return await readSyncServerState(this.runner);
-    } catch {
-      return UNKNOWN_STATE;
-    }
+    return this.stateWithService();
   }
 
   /**

@@ -655,6 +655,21 @@ describe('relay agent against the bot and the stand-in ADSync host (real process
       );
     });
 
+    it('a relay started while ADSync is stopped is ready, polls service Stopped, and can start it', async () => {
+      const sim = new AdSyncSimState(simFile);
+      sim.set({ serviceState: 'Stopped' });
+      const relay = startRelay();
+      await relay.waitFor(/PowerShell ready/);
+      await until(
+        () => edge.polls.some((p) => p.ready && p.scheduler.serviceState === 'Stopped'),
+        10_000,
+        'a ready poll that says Stopped',
+      );
+      const restart = await runJob('restart-service');
+      assert.equal(restart.outcome, 'done', restart.message);
+      assert.equal(sim.read().serviceState, 'Running');
+    });
+
     it('restart-service is refused while a cycle runs, and nothing is restarted', async () => {
       const relay = startRelay();
       await relay.waitFor(/PowerShell ready/);
