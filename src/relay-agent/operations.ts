@@ -446,7 +446,15 @@ export class SyncServerOperations {
     }
     const pair = `"${ad[0]}" → "${entra[0]}"`;
     progress.changeSent = true;
-    await this.runner.run(SCRIPTS.passwordSyncOff);
+    // Whatever turning it off did (an error may come after the change, a timeout tells nothing),
+    // PHS is turned on and read back before the relay answers.
+    let offError: unknown;
+    try {
+      await this.runner.run(SCRIPTS.passwordSyncOff);
+    } catch (err) {
+      if (err instanceof PwshUnavailableError) throw err;
+      offError = err;
+    }
     let enableError: unknown;
     for (let attempt = 1; attempt <= Math.max(1, this.options.resumeAttempts); attempt++) {
       if (attempt > 1) await this.sleep(this.options.resumeRetryMs);
@@ -470,6 +478,16 @@ export class SyncServerOperations {
       enableError ??= err;
     }
     const state = await this.stateOrUnknown();
+    if (enabled === true && offError !== undefined) {
+      return {
+        outcome: 'failed',
+        message:
+          `turning password hash sync off for ${pair} failed (${oneLine(offError)}), so no full password ` +
+          'sync was triggered; it reads back enabled',
+        state,
+        changeSent: true,
+      };
+    }
     if (enabled === true) {
       return {
         outcome: 'done',
@@ -479,7 +497,10 @@ export class SyncServerOperations {
       };
     }
     const seen = enabled === false ? 'reads back Enabled False' : 'could not be read back';
-    const why = enableError ? ` (${oneLine(enableError)})` : '';
+    const why = [offError, enableError]
+      .filter((e) => e !== undefined)
+      .map((e) => ` (${oneLine(e)})`)
+      .join('');
     return {
       outcome: 'failed',
       message:

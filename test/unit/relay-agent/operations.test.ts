@@ -755,4 +755,21 @@ describe('relay operation full-password-sync', () => {
     assert.equal(outcome.reason, 'password-sync-left-disabled');
     assert.match(outcome.message, /reads back Enabled False.*boom.*PASSWORDS DO NOT SYNC/);
   });
+
+  it('turns PHS back on and reads it back even when turning it off failed, and says no full sync ran', async () => {
+    const { ops, runner } = fullSync([
+      [
+        SCRIPTS.passwordSyncOff,
+        new ScriptError(SCRIPTS.passwordSyncOff, 'Set-ADSyncAADPasswordSyncConfiguration : timeout'),
+      ],
+    ]);
+    const outcome = await ops.run('full-password-sync');
+    assert.equal(outcome.outcome, 'failed');
+    assert.match(
+      outcome.message,
+      /turning password hash sync off .* failed \(.*timeout\), so no full password sync was triggered; it reads back enabled/,
+    );
+    assert.ok(runner.ran.includes(SCRIPTS.passwordSyncOn));
+    assert.equal(outcome.reason, undefined);
+  });
 });
