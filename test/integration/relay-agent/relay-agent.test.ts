@@ -708,5 +708,21 @@ describe('relay agent against the bot and the stand-in ADSync host (real process
       );
       assert.equal(sim.read().passwordSyncEnabled, true);
     });
+
+    it('full-password-sync that cannot turn PHS back on fails with password-sync-left-disabled', async () => {
+      const relay = startRelay({ RELAY_RESUME_RETRY_MS: '100' });
+      await relay.waitFor(/PowerShell ready/);
+      const sim = new AdSyncSimState(simFile);
+      sim.set({ passwordSyncEnableFails: true });
+      const result = await runJob('full-password-sync', 60_000);
+      assert.equal(result.outcome, 'failed');
+      assert.equal(result.reason, 'password-sync-left-disabled');
+      assert.match(result.message, /reads back Enabled False.*PASSWORDS DO NOT SYNC/);
+      assert.equal(sim.read().passwordSyncEnabled, false);
+      const ons = sim
+        .history()
+        .filter((h) => h.cmdlet === 'Set-ADSyncAADPasswordSyncConfiguration' && h.parameters.Enable === true);
+      assert.equal(ons.length, 3, 'tried RELAY_RESUME_ATTEMPTS times');
+    });
   });
 });
