@@ -183,6 +183,7 @@ export class RelayAgent {
       message: outcome.message,
       ...(outcome.reason ? { reason: outcome.reason } : {}),
       scheduler: this.schedulerState(outcome.state),
+      ...(outcome.syncHealth ? { syncHealth: outcome.syncHealth } : {}),
       startedAt,
       finishedAt: new Date().toISOString(),
     };

@@ -162,7 +162,10 @@ export class PowerShellRunner implements ScriptRunner {
     this.options.onShellEvent?.('started', `${executable} (pid ${String(internals.process.pid)})`);
   }
 
-  /** Imports the module and reads the scheduler once; a failure kills the shell and says which step. */
+  /**
+   * Imports the module and reads the scheduler once; a failure kills the shell and says which step,
+   * unless the read failed because the ADSync service is stopped.
+   */
   private async prepare(shell: PowerShell, executable: string): Promise<void> {
     for (const [step, script] of [
       ['import', IMPORT_MODULE_SCRIPT],
@@ -172,6 +175,12 @@ export class PowerShellRunner implements ScriptRunner {
         const output = await this.invoke(shell, script, this.options.timeoutMs);
         if (step === 'probe') parseJsonOutput(script, output);
       } catch (err) {
+        const shellDied = err instanceof ScriptError && err.cause instanceof ProcessError;
+        // With ADSync stopped every ADSync cmdlet fails though the shell is sound: it is kept, so
+        // the bot still reads the health and can queue the restart that fixes it.
+        if (step === 'probe' && !shellDied && !(err instanceof ScriptTimeoutError)) {
+          if (await this.serviceStopped(shell)) return;
+        }
         await this.kill(shell, 'disposed');
         if (err instanceof ScriptError && err.cause instanceof ProcessError) {
           const code = err.cause.exitCode ?? err.cause.signalCode ?? 'unknown';
@@ -185,6 +194,20 @@ export class PowerShellRunner implements ScriptRunner {
                 `scheduler (is the ADSync service running, and is the relay's account in ADSyncOperators?): ${why}`,
         );
       }
+    }
+  }
+
+  /** Whether Get-Service reads the ADSync service as Stopped (false when it cannot tell). */
+  private async serviceStopped(shell: PowerShell): Promise<boolean> {
+    try {
+      const service = parseJsonOutput(
+        SCRIPTS.service,
+        await this.invoke(shell, SCRIPTS.service, this.options.timeoutMs),
+      );
+      const status = (service as { Status?: unknown } | null)?.Status;
+      return status === 1 || status === 'Stopped';
+    } catch {
+      return false;
     }
   }
 

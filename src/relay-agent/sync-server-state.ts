@@ -43,6 +43,14 @@ export async function readCycleInProgress(runner: ScriptRunner): Promise<boolean
   return runInProgress(runStatus) || scheduler.SyncCycleInProgress === true;
 }
 
+/**
+ * The ADSync service's state alone (Get-Service needs no ADSync cmdlet, so it reads while the
+ * service is stopped). Throws the runner's errors.
+ */
+export async function readServiceState(runner: ScriptRunner): Promise<string | null> {
+  return serviceState(asRecord(parseJsonOutput(SCRIPTS.service, await runner.run(SCRIPTS.service))).Status);
+}
+
 async function readScheduler(runner: ScriptRunner): Promise<Record<string, unknown>> {
   return asRecord(parseJsonOutput(SCRIPTS.scheduler, await runner.run(SCRIPTS.scheduler)));
 }

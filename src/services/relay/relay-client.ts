@@ -2,7 +2,12 @@ import { AdminFacingError } from '../../shared/admin-facing-error';
 import { FINAL_JOB_STATES } from './job-queue';
 import type { RelayJobQueue, RelayJobRecord } from './job-queue';
 import type { RelayHeartbeat, RelayPresence } from './presence';
-import type { JobResult, RelayOperation, SchedulerState } from '../../shared/relay-protocol/messages';
+import type {
+  JobResult,
+  RelayOperation,
+  SchedulerState,
+  SyncHealthFacts,
+} from '../../shared/relay-protocol/messages';
 import { formatTime } from '../../shared/time-text';
 
 /**
@@ -40,7 +45,19 @@ export const DEFAULT_JOB_TIMEOUT_MS: Record<RelayOperation, number> = {
   // Longer than the relay's own delta deadline (RELAY_DELTA_DEADLINE_MS, 5 min) for "AAD is busy" retries.
   delta: 360_000,
   'restart-service': 180_000,
+  // Five reads (service, scheduler, PHS feature, two event-log queries), each within the relay's script timeout.
+  'sync-health': 60_000,
+  // Longer than the relay's idle confirmation plus off, on (with retries) and the read-back.
+  'full-password-sync': 300_000,
 };
+
+/** What {@link RelayClient.syncHealth} found. */
+export interface SyncHealthReading {
+  relayId: string;
+  /** Service, staging mode and cycle as read with the facts. */
+  scheduler: SchedulerState;
+  facts: SyncHealthFacts;
+}
 
 /** Options of one {@link RelayClient.run}. */
 export interface RunOptions {
@@ -87,6 +104,36 @@ export class RelayClient {
   /** Asks the relay for the scheduler state now. */
   async status(options: RunOptions = {}): Promise<SchedulerState> {
     return (await this.run('status', options)).scheduler;
+  }
+
+  /**
+   * Has the relay read the sync health (PHS on, last heartbeat, recent errors, service). Facts it
+   * could not read are in `facts.problems`, never filled in as healthy.
+   * @throws RelayError as {@link run} does; `failed` also when the result carries no facts (a relay
+   *   too old to know the operation).
+   */
+  async syncHealth(options: RunOptions = {}): Promise<SyncHealthReading> {
+    const result = await this.run('sync-health', options);
+    if (!result.syncHealth) {
+      throw new RelayError(
+        'failed',
+        `relay "${result.relayId}" answered sync-health without its facts (is the relay up to date?)`,
+        result.jobId,
+        result,
+      );
+    }
+    return { relayId: result.relayId, scheduler: result.scheduler, facts: result.syncHealth };
+  }
+
+  /**
+   * Has the relay trigger a full sync of all passwords (password hash sync off and on, read back
+   * enabled). Re-sends every password hash: the caller gets a second admin's approval first.
+   * @throws RelayError as {@link run} does: `refused` in staging mode, during a cycle, or without
+   *   exactly one AD and one Entra connector; `failed` with `result.reason`
+   *   `password-sync-left-disabled` when PHS could not be turned back on.
+   */
+  fullPasswordSync(options: RunOptions = {}): Promise<JobResult> {
+    return this.run('full-password-sync', options);
   }
 
   /** The relay's last poll, or null if it never polled. */

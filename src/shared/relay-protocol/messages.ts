@@ -12,7 +12,15 @@
 import type { Signature } from './request-signing';
 
 /** The only things a relay will ever do; each maps to a fixed PowerShell script in the relay. */
-export const RELAY_OPERATIONS = ['status', 'pause', 'resume', 'delta', 'restart-service'] as const;
+export const RELAY_OPERATIONS = [
+  'status',
+  'pause',
+  'resume',
+  'delta',
+  'restart-service',
+  'sync-health',
+  'full-password-sync',
+] as const;
 
 /** One of {@link RELAY_OPERATIONS}. */
 export type RelayOperation = (typeof RELAY_OPERATIONS)[number];
@@ -86,9 +94,36 @@ export interface PollResponse {
 
 /**
  * A failure the bot words on its own: `scheduler-access-denied` when Set-ADSyncScheduler was
- * refused for the relay account's rights.
+ * refused for the relay account's rights; `password-sync-left-disabled` when a full password sync
+ * turned password hash sync off and could not turn it back on (an admin must, at once).
  */
-export type JobFailureReason = 'scheduler-access-denied';
+export type JobFailureReason = 'scheduler-access-denied' | 'password-sync-left-disabled';
+
+/** One Application-log event of source "Directory Synchronization". */
+export interface SyncEvent {
+  id: number;
+  /** ISO UTC */
+  at: string;
+  /** clipped to 500 chars */
+  message: string;
+}
+
+/** A fact the relay could not read, with PowerShell's reason; the bot never takes it as healthy. */
+export interface SyncHealthProblem {
+  fact: 'password-hash-sync' | 'heartbeat' | 'errors' | 'scheduler';
+  message: string;
+}
+
+/** What the read-only `sync-health` operation found (service, staging and cycle are in JobResult.scheduler). */
+export interface SyncHealthFacts {
+  /** Get-ADSyncAADCompanyFeature's PasswordHashSync; null when unreadable (see problems). */
+  passwordHashSync: boolean | null;
+  /** Newest event 654 (the PHS heartbeat), ISO UTC; null when the log has none, or it could not be read (then problems says so). */
+  lastHeartbeatAt: string | null;
+  /** Events 611, 652, 655 of the last 24 hours, newest first, at most 10. */
+  recentErrors: SyncEvent[];
+  problems: SyncHealthProblem[];
+}
 
 /** What running a job gave. */
 export interface JobResult {
@@ -104,6 +139,8 @@ export interface JobResult {
    * or resume reported `done` is not trusted alone.
    */
   scheduler: SchedulerState;
+  /** Only on `sync-health`: what the relay read about password hash sync and its event log. */
+  syncHealth?: SyncHealthFacts;
   startedAt: string;
   finishedAt: string;
 }

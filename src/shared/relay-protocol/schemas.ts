@@ -1,7 +1,15 @@
 import { z } from 'zod';
 import { isGuid } from '../guid';
 import { RELAY_ID_PATTERN } from './messages';
-import type { JobResult, PollRequest, RelayEvent, SchedulerState } from './messages';
+import type {
+  JobResult,
+  PollRequest,
+  RelayEvent,
+  SchedulerState,
+  SyncEvent,
+  SyncHealthFacts,
+  SyncHealthProblem,
+} from './messages';
 
 /**
  * Shapes of what a relay may send the bot, checked after its signature and before anything is
@@ -54,14 +62,36 @@ export const pollRequestSchema: z.ZodType<PollRequest> = z.object({
   scheduler: schedulerStateSchema,
 });
 
+/** {@link SyncEvent}. */
+export const syncEventSchema: z.ZodType<SyncEvent> = z.object({
+  id: z.number().int().min(0).max(65_535),
+  at: instant,
+  message: text(500),
+});
+
+/** {@link SyncHealthProblem}. */
+export const syncHealthProblemSchema: z.ZodType<SyncHealthProblem> = z.object({
+  fact: z.enum(['password-hash-sync', 'heartbeat', 'errors', 'scheduler']),
+  message: text(1000),
+});
+
+/** {@link SyncHealthFacts}: at most 10 events, one problem per fact. */
+export const syncHealthFactsSchema: z.ZodType<SyncHealthFacts> = z.object({
+  passwordHashSync: z.boolean().nullable(),
+  lastHeartbeatAt: instant.nullable(),
+  recentErrors: z.array(syncEventSchema).max(10),
+  problems: z.array(syncHealthProblemSchema).max(4),
+});
+
 /** {@link JobResult}. */
 export const jobResultSchema: z.ZodType<JobResult> = z.object({
   jobId: z.string().refine(isGuid, 'must be a job id (a GUID)'),
   relayId,
   outcome: z.enum(['done', 'failed', 'refused']),
   message: text(4000),
-  reason: z.enum(['scheduler-access-denied']).optional(),
+  reason: z.enum(['scheduler-access-denied', 'password-sync-left-disabled']).optional(),
   scheduler: schedulerStateSchema,
+  syncHealth: syncHealthFactsSchema.optional(),
   startedAt: instant,
   finishedAt: instant,
 });

@@ -1,8 +1,9 @@
 import { CmdletError } from './errors';
+import { PsHashtable } from './parser';
 import type { ParsedArgument, PsLiteral } from './parser';
 
 /** How a parameter takes its value. */
-export type ParameterType = 'switch' | 'bool' | 'string' | 'string[]' | 'int' | 'enum';
+export type ParameterType = 'switch' | 'bool' | 'string' | 'string[]' | 'int' | 'enum' | 'hashtable';
 
 /** One parameter a stand-in cmdlet declares. */
 export interface ParameterSpec {
@@ -17,7 +18,7 @@ export interface ParameterSpec {
 }
 
 /** Parameter name → bound value. */
-export type BoundParameters = Record<string, boolean | string | string[] | number>;
+export type BoundParameters = Record<string, boolean | string | string[] | number | PsHashtable>;
 
 /** PowerShell's common parameters: accepted by every cmdlet and ignored by the stand-in. */
 const COMMON: ParameterSpec[] = [
@@ -57,6 +58,7 @@ function findParameter(cmdlet: string, specs: ParameterSpec[], written: string):
 
 function describe(value: PsLiteral): string {
   if (Array.isArray(value)) return 'System.Object[]';
+  if (value instanceof PsHashtable) return 'System.Collections.Hashtable';
   if (typeof value === 'string') return 'System.String';
   return String(value);
 }
@@ -65,7 +67,20 @@ function convert(
   cmdlet: string,
   spec: ParameterSpec,
   value: PsLiteral,
-): boolean | string | string[] | number {
+): boolean | string | string[] | number | PsHashtable {
+  if (spec.type === 'hashtable') {
+    if (value instanceof PsHashtable) return value;
+    throw new CmdletError(
+      cmdlet,
+      `Cannot bind parameter '${spec.name}'. Cannot convert the "${describe(value)}" value of type "${describe(value)}" to type "System.Collections.Hashtable".`,
+    );
+  }
+  if (value instanceof PsHashtable) {
+    throw new CmdletError(
+      cmdlet,
+      `Cannot bind parameter '${spec.name}'. Cannot convert the "System.Collections.Hashtable" value of type "System.Collections.Hashtable" to type "${spec.typeName ?? 'System.String'}".`,
+    );
+  }
   switch (spec.type) {
     case 'switch':
     case 'bool':
@@ -92,7 +107,15 @@ function convert(
       );
     }
     default:
-      if (Array.isArray(value)) return value.map((v) => String(v)).join(' ');
+      // Several objects where one string is wanted (e.g. `$ad.Name` of two connectors) is refused.
+      if (Array.isArray(value)) {
+        throw new CmdletError(
+          cmdlet,
+          `Cannot convert 'System.Object[]' to the type 'System.String' required by parameter '${spec.name}'. Specified method is not supported.`,
+          'ParameterBindingException',
+          'InvalidArgument',
+        );
+      }
       return value === null ? '' : String(value);
   }
 }
@@ -143,6 +166,7 @@ export function bindParameters(
     }
     bound[spec.name] = convert(cmdlet, spec, value);
   }
-  for (const name of COMMON_PARAMETERS) delete bound[name];
+  // A cmdlet that declares a common parameter itself (Get-WinEvent's -ErrorAction) gets its value.
+  for (const name of COMMON_PARAMETERS) if (!specs.some((s) => s.name === name)) delete bound[name];
   return bound;
 }

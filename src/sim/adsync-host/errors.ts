@@ -89,3 +89,25 @@ export function serviceNotFound(cmdlet: string, name: string): CmdletError {
     'ObjectNotFound',
   );
 }
+
+/** Restart-Service when the service stops but will not start again (5.1's ServiceCommandException text). */
+export function serviceCannotStart(cmdlet: string): CmdletError {
+  return new CmdletError(
+    cmdlet,
+    "Service 'Microsoft Azure AD Sync (ADSync)' cannot be started due to the following error: Cannot start service ADSync on computer '.'.",
+    'ServiceCommandException',
+    'OpenError',
+  );
+}
+
+/**
+ * An ADSync cmdlet while the ADSync service is stopped: the module talks to the service and gets
+ * no answer. The exact text on a real server is not confirmed (infra/relay/README.md).
+ */
+export function adsyncServiceDown(cmdlet: string): CmdletError {
+  return new CmdletError(
+    cmdlet,
+    'System.ServiceModel.EndpointNotFoundException: There was no endpoint listening at net.pipe://localhost/ADSyncService that could accept the message. The ADSync service (Microsoft Azure AD Sync) is not running.',
+    'EndpointNotFoundException',
+  );
+}

@@ -31,3 +31,28 @@ export async function runGraphSync(env: NodeJS.ProcessEnv): Promise<AdSyncHistor
     return { error: (error as Error).message };
   }
 }
+
+/**
+ * Tells the Graph simulator that PHS wrote a heartbeat, as the real service's ping lands in
+ * Entra ID's `onPremisesLastPasswordSyncDateTime`: PATCHes `/_sim/organization`. Undefined when
+ * the env names no simulator; a failure is returned (and recorded), never thrown.
+ */
+export async function reportHeartbeat(
+  env: NodeJS.ProcessEnv,
+  at: string,
+): Promise<AdSyncHistoryEntry['heartbeatReport']> {
+  const base = env[GRAPH_URL_ENV];
+  if (!base) return undefined;
+  try {
+    const res = await fetch(`${base.replace(/\/+$/, '')}/_sim/organization`, {
+      method: 'PATCH',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({ onPremisesLastPasswordSyncDateTime: at }),
+      signal: AbortSignal.timeout(10_000),
+    });
+    await res.text();
+    return { at, status: res.status };
+  } catch (error) {
+    return { at, error: (error as Error).message };
+  }
+}

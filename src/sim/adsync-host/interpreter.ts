@@ -1,15 +1,17 @@
 import { bindParameters } from './binder';
 import type { BoundParameters } from './binder';
-import { CmdletError, commandNotFound } from './errors';
+import { CmdletError, adsyncServiceDown, commandNotFound } from './errors';
+import { reportHeartbeat } from './graph-sync';
 import { formatOutput } from './format-output';
-import { parseLine, PsParseError } from './parser';
-import type { ParsedCommand, PsLiteral, Statement } from './parser';
+import { parseLine, PsParseError, PsVariableRef } from './parser';
+import type { ParsedArgument, ParsedCommand, PsLiteral, Statement } from './parser';
 import { PIPELINE_CMDLETS } from './pipeline-cmdlets';
 import type { PipelineCmdlet } from './pipeline-cmdlets';
-import { PsDateTime, isPsObject } from './ps-values';
+import { PsDateTime, PsEnum, isPsObject } from './ps-values';
 import type { PsValue } from './ps-values';
 import { SERVER_CMDLETS } from './server-cmdlets';
 import type { HostContext, ServerCmdlet } from './server-cmdlets';
+import { AdSyncSimState } from './state';
 import type { AdSyncHistoryEntry } from './state';
 
 /** Where the host writes: each call is one line on stdout or stderr. */
@@ -62,6 +64,8 @@ function byCmdlet<T>(fields: Record<string, T>, name: string): T | undefined {
  */
 export class PsSession {
   private readonly variables = new Map<string, PsLiteral>();
+  /** Variables assigned a pipeline's output (`$ad = Get-ADSyncConnector | …`), by lower-case name. */
+  private readonly outputs = new Map<string, PsValue[]>();
 
   constructor(
     private readonly ctx: SessionContext,
@@ -84,6 +88,10 @@ export class PsSession {
         else this.sink.err(statement.text);
       } else if (statement.kind === 'assign') {
         this.variables.set(statement.variable.toLowerCase(), statement.value);
+      } else if (statement.kind === 'assign-pipeline') {
+        const values = await this.runCommands(statement.commands, line);
+        this.outputs.set(statement.variable.toLowerCase(), values ?? []);
+        if (values === null && this.stopOnError()) return;
       } else if (statement.kind === 'date-text') {
         if (!(await this.runDateText(statement, line)) && this.stopOnError()) return;
       } else if (!(await this.runPipeline(statement.commands, line)) && this.stopOnError()) {
@@ -139,7 +147,7 @@ export class PsSession {
   private async runCommands(commands: ParsedCommand[], line: string): Promise<PsValue[] | null> {
     try {
       // PowerShell finds every command and binds named parameters before running any of them.
-      const resolved = commands.map(resolve);
+      const resolved = commands.map((c) => resolve(this.withVariables(c)));
       let values: PsValue[] = [];
       for (const step of resolved) {
         values =
@@ -153,6 +161,41 @@ export class PsSession {
       this.sink.err(error.render(line));
       return null;
     }
+  }
+
+  /**
+   * The command with each `$name.Property` argument replaced by its value: null for no object, the
+   * value for one, a list for several (which a string parameter then refuses, as PowerShell does).
+   */
+  private withVariables(command: ParsedCommand): ParsedCommand {
+    const args = command.arguments.map((arg, i, all): ParsedArgument => {
+      if (!(arg.value instanceof PsVariableRef)) return arg;
+      const ref = arg.value;
+      const values = (this.outputs.get(ref.variable.toLowerCase()) ?? []).map((v) => {
+        if (!isPsObject(v)) return null;
+        const key = Object.keys(v).find((k) => k.toLowerCase() === ref.property.toLowerCase());
+        return key === undefined ? null : literalOf(v[key]);
+      });
+      const value = values.length === 0 ? null : values.length === 1 ? values[0] : values;
+      // `-Name $x.P` arrives as two words: the parameter, then the value.
+      const before = i > 0 ? all[i - 1] : undefined;
+      const parameter =
+        'parameter' in arg
+          ? arg.parameter
+          : before && 'parameter' in before && before.value === undefined
+            ? before.parameter
+            : null;
+      if (value === null && parameter !== null) {
+        throw new CmdletError(
+          command.name,
+          `Cannot bind argument to parameter '${parameter}' because it is null.`,
+          'ParameterBindingValidationException',
+          'InvalidData',
+        );
+      }
+      return { ...arg, value };
+    });
+    return { ...command, arguments: args };
   }
 
   /**
@@ -183,16 +226,49 @@ export class PsSession {
       return new Promise<never>(() => undefined);
     }
     const failure = byCmdlet(modes.fail, cmdlet.name);
+    const heartbeatReport = await this.tickHeartbeats();
+    const reported = heartbeatReport ? { heartbeatReport } : {};
     try {
       if (failure !== undefined) throw new CmdletError(cmdlet.name, failure);
+      // The ADSync cmdlets talk to the service; Get-Service and Restart-Service do not need it.
+      if (/-ADSync/i.test(cmdlet.name) && this.ctx.state.read().serviceState !== 'Running') {
+        throw adsyncServiceDown(cmdlet.name);
+      }
       const result = await cmdlet.run(this.ctx, params);
       this.writeStreams(cmdlet.name, result.warnings ?? []);
-      this.record({ ...entry, outcome: 'ok', ...result.history });
+      this.record({ ...entry, outcome: 'ok', ...reported, ...result.history });
       return result.output;
     } catch (error) {
-      if (error instanceof CmdletError) this.record({ ...entry, outcome: 'error', message: error.message });
+      if (error instanceof CmdletError) {
+        this.record({ ...entry, outcome: 'error', message: error.message, ...reported });
+      }
       throw error;
     }
+  }
+
+  /**
+   * Writes the PHS heartbeats that fell due since the last cmdlet, and reports the newest one not
+   * reported yet to the Graph simulator (once: the state remembers it).
+   */
+  private async tickHeartbeats(): Promise<AdSyncHistoryEntry['heartbeatReport']> {
+    const now = this.ctx.now();
+    const before = this.ctx.state.read();
+    const due = Date.parse(before.nextHeartbeatAt ?? before.heartbeatsSince) <= now.getTime();
+    const newest = (d: typeof before) => d.heartbeatTimes[d.heartbeatTimes.length - 1] ?? null;
+    const unreported = (d: typeof before) => {
+      const at = newest(d);
+      return at !== null && (d.lastReportedHeartbeatAt === null || at > d.lastReportedHeartbeatAt)
+        ? at
+        : null;
+    };
+    if (!due && unreported(before) === null) return undefined;
+    let report: string | null = null;
+    this.ctx.state.update((d) => {
+      AdSyncSimState.advanceHeartbeats(d, now);
+      report = unreported(d);
+      if (report !== null) d.lastReportedHeartbeatAt = report;
+    });
+    return report === null ? undefined : reportHeartbeat(this.ctx.env, report);
   }
 
   private record(entry: Omit<AdSyncHistoryEntry, 'at'>): void {
@@ -200,4 +276,18 @@ export class PsSession {
       data.history = [...data.history, { at: this.ctx.now().toISOString(), ...entry }].slice(-HISTORY_LIMIT);
     });
   }
+}
+
+/** A property value as an argument: scalars as they are, an enum by name, others as text. */
+function literalOf(value: PsValue): PsLiteral {
+  if (
+    value === null ||
+    typeof value === 'string' ||
+    typeof value === 'number' ||
+    typeof value === 'boolean'
+  ) {
+    return value;
+  }
+  if (value instanceof PsEnum) return value.name;
+  return String(value);
 }

@@ -1,7 +1,9 @@
 /**
  * A parser for the few PowerShell lines the relay and node-powershell send: the framing markers
  * `[Console]::Out.WriteLine("…")`, variable assignments, pipelines of cmdlets with named or
- * positional arguments, `$env:NAME` inside double quotes, and one expression form,
+ * positional arguments, `$env:NAME` inside double quotes, hashtable literals of literals
+ * (`@{LogName='Application'; Id=611,652}`), a pipeline's output assigned to a variable and read
+ * back as `$name.Property` in an argument, and one expression form,
  * `[DateTime]::SpecifyKind((<pipeline>).<Property>,'<Kind>').ToString('o')`. Anything else is
  * refused with a parse error rather than guessed at.
  */
@@ -9,8 +11,24 @@
 /** Environment variables `$env:NAME` expands to inside double-quoted strings. */
 export type ParseEnv = Record<string, string | undefined>;
 
-/** A literal argument value: quoted or bare strings, numbers, `$true`/`$false`/`$null`, or `a,b`. */
-export type PsLiteral = string | number | boolean | null | PsLiteral[];
+/** `@{Key=value; …}`: keys as written (PowerShell matches them case-insensitively). */
+export class PsHashtable {
+  constructor(readonly entries: Record<string, PsLiteral>) {}
+}
+
+/** `$name.Property` as an argument: read from the session's variables when the command runs. */
+export class PsVariableRef {
+  constructor(
+    readonly variable: string,
+    readonly property: string,
+  ) {}
+}
+
+/**
+ * A literal argument value: quoted or bare strings, numbers, `$true`/`$false`/`$null`, `a,b`, a
+ * hashtable literal, or a variable's property.
+ */
+export type PsLiteral = string | number | boolean | null | PsLiteral[] | PsHashtable | PsVariableRef;
 
 /** One argument as written: `-Name`, `-Name:value`, or a value. */
 export type ParsedArgument = { parameter: string; value?: PsLiteral } | { value: PsLiteral };
@@ -25,6 +43,8 @@ export interface ParsedCommand {
 export type Statement =
   | { kind: 'console'; stream: 'Out' | 'Error'; text: string }
   | { kind: 'assign'; variable: string; value: PsLiteral }
+  /** `$name = <pipeline>`: the pipeline's output kept in a variable. */
+  | { kind: 'assign-pipeline'; variable: string; commands: ParsedCommand[] }
   | { kind: 'pipeline'; commands: ParsedCommand[] }
   /** `[DateTime]::SpecifyKind((<commands>).<property>,'<dateKind>').ToString('o')`. */
   | { kind: 'date-text'; commands: ParsedCommand[]; property: string; dateKind: 'Utc' | 'Unspecified' };
@@ -37,6 +57,9 @@ export class PsParseError extends Error {
 const CONSOLE_CALL = /^\[Console\]::(Out|Error)\.WriteLine\(\s*(".*"|'.*')\s*\)$/i;
 const ASSIGNMENT = /^\$([A-Za-z_][\w:]*)\s*=\s*(.+)$/s;
 const VARIABLES: Record<string, boolean | null> = { true: true, false: false, null: null };
+/** A cmdlet name (Verb-Noun) at the start of an assignment's right side. */
+const CMDLET_START = /^[A-Za-z]+-[A-Za-z]/;
+const VARIABLE_PROPERTY = /^\$([A-Za-z_]\w*)\.([A-Za-z_]\w*)$/;
 const DATE_TEXT =
   /^\[DateTime\]::SpecifyKind\(\s*\((.+)\)\.([A-Za-z_]\w*)\s*,\s*'(Utc|Unspecified)'\s*\)\.ToString\(\s*'o'\s*\)$/is;
 
@@ -45,6 +68,8 @@ export function splitOutsideQuotes(text: string, separator: string): string[] {
   const parts: string[] = [];
   let current = '';
   let quote: string | null = null;
+  // Separators inside `@{…}` belong to the hashtable, not to the line.
+  let depth = 0;
   for (let i = 0; i < text.length; i += 1) {
     const ch = text[i];
     if (quote) {
@@ -56,7 +81,10 @@ export function splitOutsideQuotes(text: string, separator: string): string[] {
       current += ch;
     } else if (ch === '#' && separator === ';' && /(^|\s)$/.test(current)) {
       break;
-    } else if (ch === separator) {
+    } else if (ch === '{' || ch === '}') {
+      depth += ch === '{' ? 1 : -1;
+      current += ch;
+    } else if (ch === separator && depth === 0) {
       parts.push(current);
       current = '';
     } else {
@@ -88,7 +116,8 @@ function envValue(env: ParseEnv, name: string): string {
 /** Splits a command into words: quoted strings stay whole; commas bind list items together. */
 function words(text: string): string[] {
   const out: string[] = [];
-  const pattern = /\s*((?:'(?:[^']|'')*'|"(?:[^"`]|`.)*"|[^\s'"])+)/gy;
+  const pattern =
+    /\s*(@\{(?:'(?:[^']|'')*'|"(?:[^"`]|`.)*"|[^}'"])*\}|(?:'(?:[^']|'')*'|"(?:[^"`]|`.)*"|[^\s'"])+)/gy;
   let match: RegExpExecArray | null;
   let consumed = 0;
   while ((match = pattern.exec(text)) !== null) {
@@ -113,11 +142,14 @@ function joinLists(items: string[]): string[] {
 
 /** One literal: a quoted string, `$true`, a number, a bare word, or a comma list of those. */
 export function parseLiteral(token: string, env: ParseEnv = {}): PsLiteral {
+  if (/^\s*@\{.*\}\s*$/s.test(token)) return parseHashtable(token.trim(), env);
   const items = splitOutsideQuotes(token, ',');
   if (items.length > 1) return items.map((item) => parseLiteral(item.trim(), env));
   const t = token.trim();
   if (t === '') throw new PsParseError("Missing expression after ','.");
   if (t[0] === "'" || t[0] === '"') return unquote(t, env);
+  const reference = VARIABLE_PROPERTY.exec(t);
+  if (reference) return new PsVariableRef(reference[1], reference[2]);
   if (t[0] === '$') {
     const name = t.slice(1).toLowerCase();
     if (name in VARIABLES) return VARIABLES[name];
@@ -126,6 +158,23 @@ export function parseLiteral(token: string, env: ParseEnv = {}): PsLiteral {
   if (/^[-+]?\d+(\.\d+)?$/.test(t)) return Number(t);
   if (/[(){}@[\]]/.test(t)) throw new PsParseError(`The stand-in ADSync host does not support '${t}'.`);
   return t;
+}
+
+/** `@{Key=literal; …}`: bare keys, literal values; anything else is refused. */
+function parseHashtable(token: string, env: ParseEnv): PsHashtable {
+  const entries: Record<string, PsLiteral> = {};
+  for (const part of splitOutsideQuotes(token.slice(2, -1), ';')) {
+    if (!part.trim()) continue;
+    const entry = /^\s*([A-Za-z_]\w*)\s*=\s*(.+?)\s*$/s.exec(part);
+    if (!entry)
+      throw new PsParseError(`The stand-in ADSync host does not support '${part.trim()}' in a hashtable.`);
+    const value = parseLiteral(entry[2], env);
+    if (value instanceof PsHashtable || value instanceof PsVariableRef) {
+      throw new PsParseError(`The stand-in ADSync host does not support '${entry[2]}' in a hashtable.`);
+    }
+    entries[entry[1]] = value;
+  }
+  return new PsHashtable(entries);
 }
 
 function parseCommand(text: string, env: ParseEnv): ParsedCommand {
@@ -149,6 +198,10 @@ function parseStatement(text: string, env: ParseEnv): Statement {
     return { kind: 'console', stream, text: unquote(consoleCall[2], env) };
   }
   const assignment = ASSIGNMENT.exec(text);
+  if (assignment && CMDLET_START.test(assignment[2].trim())) {
+    const commands = splitOutsideQuotes(assignment[2], '|').map((c) => parseCommand(c, env));
+    return { kind: 'assign-pipeline', variable: assignment[1], commands };
+  }
   if (assignment) {
     return { kind: 'assign', variable: assignment[1], value: parseLiteral(assignment[2], env) };
   }

@@ -64,5 +64,35 @@ const convertTo: PipelineCmdlet = {
   },
 };
 
+/** Only the simplified `Where-Object <Property> -eq <Value>` (strings compare case-insensitively, as -eq does). */
+const whereObject: PipelineCmdlet = {
+  name: 'Where-Object',
+  parameters: [
+    { name: 'Property', type: 'string', position: 0 },
+    { name: 'EQ', type: 'switch' },
+    { name: 'Value', type: 'string', position: 1 },
+  ],
+  run(params, input) {
+    if (params.EQ !== true || typeof params.Property !== 'string' || typeof params.Value !== 'string') {
+      throw new CmdletError(
+        'Where-Object',
+        'The stand-in ADSync host supports only Where-Object <Property> -eq <Value>.',
+      );
+    }
+    const name = params.Property.toLowerCase();
+    const wanted = params.Value.toLowerCase();
+    return input.filter((v) => {
+      if (!isPsObject(v)) return false;
+      const key = Object.keys(v).find((k) => k.toLowerCase() === name);
+      const value = key === undefined ? null : v[key];
+      return (
+        (typeof value === 'string' || typeof value === 'number') && String(value).toLowerCase() === wanted
+      );
+    });
+  },
+};
+
 /** The pipeline cmdlets the stand-in implements, by lower-case name. */
-export const PIPELINE_CMDLETS = new Map([selectObject, convertTo].map((c) => [c.name.toLowerCase(), c]));
+export const PIPELINE_CMDLETS = new Map(
+  [selectObject, convertTo, whereObject].map((c) => [c.name.toLowerCase(), c]),
+);

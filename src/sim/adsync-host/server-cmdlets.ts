@@ -1,10 +1,12 @@
-import { aadIsBusy, accessDenied, CmdletError, serviceNotFound } from './errors';
+import { aadIsBusy, accessDenied, CmdletError, serviceCannotStart, serviceNotFound } from './errors';
 import type { BoundParameters, ParameterSpec } from './binder';
 import { runGraphSync } from './graph-sync';
+import { PsHashtable } from './parser';
+import type { PsLiteral } from './parser';
 import { PsDateTime, PsEnum, timeSpan } from './ps-values';
 import type { PsObject, PsValue } from './ps-values';
 import { AdSyncSimState, SYNC_INTERVAL_MS } from './state';
-import type { AdSyncHistoryEntry, AdSyncSimData, SimServiceState } from './state';
+import type { AdSyncHistoryEntry, AdSyncSimData, SimServiceState, SyncEventId } from './state';
 
 /** What a stand-in cmdlet can reach. */
 export interface HostContext {
@@ -201,16 +203,214 @@ const restartService: ServerCmdlet = {
     if (restartMs > 0) await ctx.sleep(restartMs);
     const now = ctx.now();
     let duringRun = false;
+    let startFails = false;
     const data = ctx.state.update((d) => {
       duringRun = AdSyncSimState.cycleInProgress(d, now);
+      // Heartbeats due while the service was down are skipped before it runs again.
+      AdSyncSimState.advanceHeartbeats(d, now);
       // Stopping the sync engine aborts a running cycle; the relay is the one that refuses.
       d.cycleRunningUntil = null;
-      d.serviceState = 'Running';
+      startFails = d.serviceStartFails;
+      d.serviceState = startFails ? 'Stopped' : 'Running';
+      if (!startFails) AdSyncSimState.restoreHeartbeat(d, now);
     });
+    if (startFails) throw serviceCannotStart('Restart-Service');
     return {
       output: params.PassThru ? [serviceObject(data.serviceState)] : [],
       history: { duringRun },
       warnings,
+    };
+  },
+};
+
+const ENTRA_SUBTYPE = 'Windows Azure Active Directory (Microsoft)';
+const PROVIDER = 'Directory Synchronization';
+
+/** The 654 text; the exact wording on a real server is not confirmed (infra/relay/README.md). */
+export const HEARTBEAT_MESSAGE = 'Password Hash Sync heartbeat: ping end.';
+
+const companyFeature: ServerCmdlet = {
+  name: 'Get-ADSyncAADCompanyFeature',
+  parameters: [],
+  async run(ctx) {
+    // The properties the real object lists; only PasswordHashSync is read by the relay.
+    return {
+      output: [
+        {
+          PasswordHashSync: ctx.state.read().passwordHashSync,
+          ForcePasswordChangeOnLogOn: false,
+          UserWriteback: false,
+          DeviceWriteback: false,
+          UnifiedGroupWriteback: false,
+          GroupWritebackV2: false,
+        },
+      ],
+    };
+  },
+};
+
+function connectorObjects(data: AdSyncSimData): PsObject[] {
+  const connector = (name: string, type: string, subtype: string, index: number): PsObject => ({
+    Identifier: `b891884f-051e-4a83-95af-2544101c906${index}`,
+    Name: name,
+    Description: '',
+    ConnectorTypeName: type,
+    Subtype: subtype,
+    Version: 1,
+  });
+  return [
+    ...data.adConnectors.map((name, i) => connector(name, 'AD', '', i)),
+    connector(data.aadConnectorName, 'Extensible2', ENTRA_SUBTYPE, data.adConnectors.length),
+  ];
+}
+
+const getConnector: ServerCmdlet = {
+  name: 'Get-ADSyncConnector',
+  parameters: [{ name: 'Name', type: 'string', position: 0 }],
+  async run(ctx, params) {
+    const all = connectorObjects(ctx.state.read());
+    if (typeof params.Name !== 'string') return { output: all };
+    const found = all.filter((c) => c.Name === params.Name);
+    if (!found.length) throw new CmdletError('Get-ADSyncConnector', `Connector not found: ${params.Name}`);
+    return { output: found };
+  },
+};
+
+/** The AD connector named exactly (the names are case-sensitive), or the error the cmdlet gives. */
+function sourceConnector(cmdlet: string, data: AdSyncSimData, name: unknown): string {
+  if (typeof name !== 'string' || !data.adConnectors.includes(name)) {
+    throw new CmdletError(
+      cmdlet,
+      `Connector not found: ${String(name)}`,
+      'ArgumentException',
+      'InvalidArgument',
+    );
+  }
+  return name;
+}
+
+const setPasswordSync: ServerCmdlet = {
+  name: 'Set-ADSyncAADPasswordSyncConfiguration',
+  parameters: [
+    { name: 'SourceConnector', type: 'string', position: 0 },
+    { name: 'TargetConnector', type: 'string', position: 1 },
+    { name: 'Enable', type: 'bool', position: 2, typeName: 'System.Boolean' },
+  ],
+  async run(ctx, params) {
+    const cmdlet = 'Set-ADSyncAADPasswordSyncConfiguration';
+    const current = ctx.state.read();
+    sourceConnector(cmdlet, current, params.SourceConnector);
+    if (params.TargetConnector !== current.aadConnectorName) {
+      throw new CmdletError(cmdlet, `Connector not found: ${String(params.TargetConnector)}`);
+    }
+    if (typeof params.Enable !== 'boolean') {
+      throw new CmdletError(cmdlet, "Missing an argument for parameter 'Enable'.");
+    }
+    const enable = params.Enable;
+    if (enable && current.passwordSyncEnableFails) throw accessDenied(cmdlet);
+    const now = ctx.now();
+    ctx.state.update((d) => {
+      // Turning it back on after off is Microsoft's full password sync: PHS starts over.
+      if (enable && !d.passwordSyncEnabled) AdSyncSimState.restoreHeartbeat(d, now);
+      d.passwordSyncEnabled = enable;
+    });
+    return { output: [] };
+  },
+};
+
+const getPasswordSync: ServerCmdlet = {
+  name: 'Get-ADSyncAADPasswordSyncConfiguration',
+  parameters: [{ name: 'SourceConnector', type: 'string', position: 0 }],
+  async run(ctx, params) {
+    const data = ctx.state.read();
+    const source = sourceConnector('Get-ADSyncAADPasswordSyncConfiguration', data, params.SourceConnector);
+    return {
+      output: [
+        {
+          SourceConnector: source,
+          TargetConnector: data.aadConnectorName,
+          Enabled: data.passwordSyncEnabled,
+        },
+      ],
+    };
+  },
+};
+
+/** A FilterHashtable value as a list of numbers or strings. */
+function filterList(value: PsLiteral | undefined): (string | number)[] | undefined {
+  if (value === undefined) return undefined;
+  const items = Array.isArray(value) ? value : [value];
+  return items.filter((v): v is string | number => typeof v === 'string' || typeof v === 'number');
+}
+
+const getWinEvent: ServerCmdlet = {
+  name: 'Get-WinEvent',
+  parameters: [
+    { name: 'FilterHashtable', type: 'hashtable', position: 0, typeName: 'System.Collections.Hashtable[]' },
+    { name: 'MaxEvents', type: 'int', typeName: 'System.Int64' },
+    { name: 'ErrorAction', type: 'string' },
+  ],
+  async run(ctx, params) {
+    const cmdlet = 'Get-WinEvent';
+    const filter = params.FilterHashtable;
+    if (!(filter instanceof PsHashtable)) {
+      throw new CmdletError(
+        cmdlet,
+        'The stand-in ADSync host supports Get-WinEvent only with -FilterHashtable.',
+      );
+    }
+    const keys = new Map(Object.entries(filter.entries).map(([k, v]) => [k.toLowerCase(), v]));
+    for (const key of keys.keys()) {
+      if (!['logname', 'providername', 'id'].includes(key)) {
+        throw new CmdletError(
+          cmdlet,
+          `The stand-in ADSync host does not support the FilterHashtable key '${key}'.`,
+        );
+      }
+    }
+    const logs = filterList(keys.get('logname')) ?? [];
+    const unknownLog = logs.find((l) => String(l).toLowerCase() !== 'application');
+    if (unknownLog !== undefined || !logs.length) {
+      throw new CmdletError(
+        cmdlet,
+        `There is not an event log on the localhost computer that matches "${String(unknownLog ?? '')}".`,
+        'Exception',
+        'ObjectNotFound',
+      );
+    }
+    const providers = filterList(keys.get('providername'));
+    const ids = filterList(keys.get('id'))?.map(Number);
+    const data = ctx.state.read();
+    const events = [
+      ...data.heartbeatTimes.map((at) => ({ id: 654 as SyncEventId, at, message: HEARTBEAT_MESSAGE })),
+      ...data.syncEvents,
+    ]
+      .filter(() => !providers || providers.some((p) => String(p).toLowerCase() === PROVIDER.toLowerCase()))
+      .filter((e) => !ids || ids.includes(e.id))
+      .sort((a, b) => Date.parse(b.at) - Date.parse(a.at))
+      .slice(0, typeof params.MaxEvents === 'number' ? params.MaxEvents : undefined);
+    if (!events.length) {
+      const quiet = ['silentlycontinue', 'ignore'].includes(String(params.ErrorAction ?? '').toLowerCase());
+      if (quiet) return { output: [] };
+      throw new CmdletError(
+        cmdlet,
+        'No events were found that match the specified selection criteria.',
+        'NoMatchingEventsFound',
+        'ObjectNotFound',
+      );
+    }
+    return {
+      output: events.map((e) => ({
+        Message: e.message,
+        Id: e.id,
+        Level: e.id === 654 ? 4 : 2,
+        ProviderName: PROVIDER,
+        LogName: 'Application',
+        MachineName: 'AADC01.contoso.com',
+        // TimeCreated is of kind Local on a real server, serialized by 5.1 as true UTC ms: as a Utc one here.
+        TimeCreated: new PsDateTime(new Date(e.at), 'Utc'),
+        LevelDisplayName: e.id === 654 ? 'Information' : 'Error',
+      })),
     };
   },
 };
@@ -225,5 +425,10 @@ export const SERVER_CMDLETS = new Map(
     connectorRunStatus,
     getService,
     restartService,
+    companyFeature,
+    getConnector,
+    setPasswordSync,
+    getPasswordSync,
+    getWinEvent,
   ].map((c) => [c.name.toLowerCase(), c]),
 );

@@ -23,6 +23,19 @@ export interface AdSyncHistoryEntry {
   graphSync?: { status: number; report?: unknown } | { error: string };
   /** Set-ADSyncScheduler only: it returned without error but changed nothing (a fault mode). */
   ignored?: boolean;
+  /** A new PHS heartbeat was reported to the Graph simulator before this cmdlet ran. */
+  heartbeatReport?: { at: string; status: number } | { at: string; error: string };
+}
+
+/** Ids of the PHS events the stand-in writes or lets tests inject (source "Directory Synchronization"). */
+export type SyncEventId = 611 | 652 | 654 | 655;
+
+/** One Application-log event a test injected. */
+export interface SimSyncEvent {
+  id: SyncEventId;
+  /** ISO */
+  at: string;
+  message: string;
 }
 
 /** How many calls a fault mode still applies to: a count, or `always` until it is cleared. */
@@ -87,6 +100,34 @@ export interface AdSyncSimData {
   nextSyncCycleStartTimeInUTC: string;
   /** `<tenant>.onmicrosoft.com - AAD`, named in run status and in the "AAD is busy" error. */
   aadConnectorName: string;
+  /** Names of the AD connectors Get-ADSyncConnector lists (one per forest; two make a full password sync refused). */
+  adConnectors: string[];
+  /** `PasswordHashSync` of Get-ADSyncAADCompanyFeature. */
+  passwordHashSync: boolean;
+  /** `Enabled` of Get-ADSyncAADPasswordSyncConfiguration for the AD connector. */
+  passwordSyncEnabled: boolean;
+  /** `Set-ADSyncAADPasswordSyncConfiguration -Enable $true` fails (a full password sync that leaves PHS off). */
+  passwordSyncEnableFails: boolean;
+  /** How often a 654 heartbeat is written while PHS runs (every 30 minutes when there is nothing to sync). */
+  heartbeatIntervalMs: number;
+  /** ISO: the first scheduled heartbeat; by default a day before the state was created. */
+  heartbeatsSince: string;
+  /** ISO: the next scheduled heartbeat; null = {@link heartbeatsSince}. */
+  nextHeartbeatAt: string | null;
+  /** ISO times of the 654 events written so far, oldest first. */
+  heartbeatTimes: string[];
+  /** ISO: no heartbeat after this time (null = not stopped); see {@link AdSyncSimState.silenceHeartbeat}. */
+  heartbeatStoppedAt: string | null;
+  /** Restart-Service (and a full password sync) clear {@link heartbeatStoppedAt}. */
+  restartRestoresHeartbeat: boolean;
+  /** The first heartbeat after a restart comes this long after it. */
+  heartbeatAfterRestartMs: number;
+  /** ISO of the newest heartbeat reported to the Graph simulator, so each is sent once. */
+  lastReportedHeartbeatAt: string | null;
+  /** 611/652/655 events injected by tests. */
+  syncEvents: SimSyncEvent[];
+  /** Restart-Service throws "cannot be started" and the service stays Stopped. */
+  serviceStartFails: boolean;
   history: AdSyncHistoryEntry[];
 }
 
@@ -99,7 +140,13 @@ export const CYCLE_NEVER_ENDS = '9999-12-31T23:59:59.999Z';
 /** Entra Connect's default sync cycle interval. */
 export const SYNC_INTERVAL_MS = 30 * 60_000;
 
-/** A fresh, idle, healthy sync server: scheduler enabled, not staging, service running. */
+/** How often PHS writes its 654 heartbeat when there is nothing to sync. */
+export const HEARTBEAT_INTERVAL_MS = 30 * 60_000;
+
+/** How many heartbeat times the state keeps. */
+const HEARTBEATS_KEPT = 200;
+
+/** A fresh, idle, healthy sync server: scheduler enabled, not staging, service running, PHS on. */
 export function defaultAdSyncSimData(now: Date = new Date()): AdSyncSimData {
   return {
     syncCycleEnabled: true,
@@ -123,6 +170,20 @@ export function defaultAdSyncSimData(now: Date = new Date()): AdSyncSimData {
     fail: {},
     nextSyncCycleStartTimeInUTC: new Date(now.getTime() + SYNC_INTERVAL_MS).toISOString(),
     aadConnectorName: 'contoso.onmicrosoft.com - AAD',
+    adConnectors: ['contoso.com'],
+    passwordHashSync: true,
+    passwordSyncEnabled: true,
+    passwordSyncEnableFails: false,
+    heartbeatIntervalMs: HEARTBEAT_INTERVAL_MS,
+    heartbeatsSince: new Date(now.getTime() - 86_400_000).toISOString(),
+    nextHeartbeatAt: null,
+    heartbeatTimes: [],
+    heartbeatStoppedAt: null,
+    restartRestoresHeartbeat: true,
+    heartbeatAfterRestartMs: 10_000,
+    lastReportedHeartbeatAt: null,
+    syncEvents: [],
+    serviceStartFails: false,
     history: [],
   };
 }
@@ -155,7 +216,8 @@ export function defaultStatePath(env: NodeJS.ProcessEnv = process.env): string {
  * The stand-in ADSync host's state file: the host reads it before and writes it after every
  * cmdlet, so all shells and the test that set them up see one sync server. Tests and the demo use
  * this class to set modes (busy, slow, hung, failing, staging, a pause or resume that silently does
- * not take, a cycle running for a while or for ever) and read the history.
+ * not take, a cycle running for a while or for ever; for sync health a silent PHS heartbeat, injected
+ * 611/652/655 events, a stopped service or one that will not start) and read the history.
  */
 export class AdSyncSimState {
   /** @param path the JSON file; created with defaults on first read when missing. */
@@ -265,6 +327,71 @@ export class AdSyncSimState {
       else fail[cmdlet] = message;
       return { ...data, fail };
     });
+  }
+
+  /**
+   * Stops the PHS heartbeats as of `sinceMsAgo` before now: heartbeats after that are taken out of
+   * the log, none is written until a restart (see {@link AdSyncSimData.restartRestoresHeartbeat}).
+   */
+  silenceHeartbeat(sinceMsAgo: number, now: Date = new Date()): AdSyncSimData {
+    return this.update((data) => {
+      const stop = now.getTime() - sinceMsAgo;
+      AdSyncSimState.advanceHeartbeats(data, new Date(stop));
+      data.heartbeatStoppedAt = new Date(stop).toISOString();
+      data.heartbeatTimes = data.heartbeatTimes.filter((t) => Date.parse(t) <= stop);
+    });
+  }
+
+  /** Writes a 611, 652 or 655 (or a 654) into the Application log, at `at` (default now). */
+  addSyncEvent(
+    event: { id: SyncEventId; at?: string; message: string },
+    now: Date = new Date(),
+  ): AdSyncSimData {
+    return this.update((data) => {
+      data.syncEvents = [
+        ...data.syncEvents,
+        { id: event.id, at: event.at ?? now.toISOString(), message: event.message },
+      ];
+    });
+  }
+
+  /**
+   * Writes the heartbeats due by `now`: on schedule, while the service runs, PHS is on and the server
+   * is not staging, and not after {@link AdSyncSimData.heartbeatStoppedAt}. Those due while it was
+   * not so are skipped for good. Returns whether a heartbeat was written. Call inside {@link update}.
+   */
+  static advanceHeartbeats(data: AdSyncSimData, now: Date): boolean {
+    const interval = Math.max(1000, data.heartbeatIntervalMs);
+    let next = Date.parse(data.nextHeartbeatAt ?? data.heartbeatsSince);
+    if (Number.isNaN(next) || next > now.getTime()) return false;
+    const stop = data.heartbeatStoppedAt === null ? Infinity : Date.parse(data.heartbeatStoppedAt);
+    const healthy = data.serviceState === 'Running' && data.passwordHashSync && !data.stagingModeEnabled;
+    let written = false;
+    const times = [...data.heartbeatTimes];
+    for (; next <= now.getTime(); next += interval) {
+      if (healthy && next <= stop) {
+        times.push(new Date(next).toISOString());
+        written = true;
+      }
+    }
+    data.heartbeatTimes = times.slice(-HEARTBEATS_KEPT);
+    data.nextHeartbeatAt = new Date(next).toISOString();
+    return written;
+  }
+
+  /**
+   * After a restart or a full password sync: heartbeats come back (the first one
+   * {@link AdSyncSimData.heartbeatAfterRestartMs} later) unless the mode says they stay silent.
+   * Call inside {@link update}.
+   */
+  static restoreHeartbeat(data: AdSyncSimData, now: Date): void {
+    AdSyncSimState.advanceHeartbeats(data, now);
+    if (!data.restartRestoresHeartbeat) {
+      data.heartbeatStoppedAt ??= now.toISOString();
+      return;
+    }
+    data.heartbeatStoppedAt = null;
+    data.nextHeartbeatAt = new Date(now.getTime() + data.heartbeatAfterRestartMs).toISOString();
   }
 
   /** Cmdlets run so far, oldest first. */

@@ -1,4 +1,5 @@
 import assert from 'node:assert/strict';
+import { randomUUID } from 'node:crypto';
 import { mkdtempSync, rmSync } from 'node:fs';
 import http from 'node:http';
 import type { AddressInfo } from 'node:net';
@@ -19,6 +20,7 @@ import {
   signParts,
   signatureHeaders,
 } from '../../../src/shared/relay-protocol/request-signing';
+import { jobResultSchema } from '../../../src/shared/relay-protocol/schemas';
 import { AdSyncSimState } from '../../../src/sim/adsync-host/state';
 import type { AdSyncSimData } from '../../../src/sim/adsync-host/state';
 import { AnchorProcess, freePort } from '../../support/anchor-process';
@@ -577,5 +579,150 @@ describe('relay agent against the bot and the stand-in ADSync host (real process
     );
     const event = edge.forwardedEvents.find((e) => e.event.kind === 'lease-resumed')!.event;
     assert.match(event.message, /did not take .*the relay resumed it by itself/);
+  });
+
+  describe('sync health (issue 17)', () => {
+    /** Runs `operation` through the relay and checks the result against the bot's own schema. */
+    async function runJob(operation: string, timeoutMs = 30_000): Promise<JobResult> {
+      // A GUID id, as the bot issues, so the result passes the bot's schema.
+      const job = edge.inject({ operation, id: randomUUID() });
+      const result = await edge.result(job.id, timeoutMs);
+      jobResultSchema.parse(result);
+      return result;
+    }
+
+    it('sync-health: heartbeat present, PHS on, an empty error log is no failure, then an injected 611 with its text', async () => {
+      const relay = startRelay();
+      await relay.waitFor(/PowerShell ready/);
+      const sim = new AdSyncSimState(simFile);
+      const first = await runJob('sync-health');
+      assert.equal(first.outcome, 'done', first.message);
+      const facts = first.syncHealth!;
+      assert.equal(facts.passwordHashSync, true);
+      assert.ok(facts.lastHeartbeatAt, 'a heartbeat');
+      assert.ok(Date.now() - Date.parse(facts.lastHeartbeatAt) <= 30 * 60_000 + 5000, facts.lastHeartbeatAt);
+      assert.deepEqual(facts.recentErrors, [], 'no 611/652/655: "No events were found" is not a problem');
+      assert.deepEqual(facts.problems, []);
+      assert.equal(first.scheduler.serviceState, 'Running');
+
+      const text = 'Password synchronization failed for domain: contoso.com. Details: Access is denied.';
+      sim.addSyncEvent({ id: 611, message: text });
+      const second = await runJob('sync-health');
+      assert.deepEqual(
+        second.syncHealth!.recentErrors.map((e) => [e.id, e.message]),
+        [[611, text]],
+      );
+      assert.equal(historyOf(sim.read(), 'Set-'), 0, 'read-only');
+      assert.equal(historyOf(sim.read(), 'Restart-Service'), 0, 'read-only');
+    });
+
+    it('sync-health: the heartbeat silent for 130 min, and PHS off', async () => {
+      const relay = startRelay();
+      await relay.waitFor(/PowerShell ready/);
+      const sim = new AdSyncSimState(simFile);
+      sim.silenceHeartbeat(130 * 60_000);
+      sim.set({ passwordHashSync: false });
+      const result = await runJob('sync-health');
+      assert.equal(result.outcome, 'done', result.message);
+      const last = Date.parse(result.syncHealth!.lastHeartbeatAt ?? '1970-01-01T00:00:00Z');
+      assert.ok(Date.now() - last >= 130 * 60_000, result.syncHealth!.lastHeartbeatAt ?? 'none');
+      assert.equal(result.syncHealth!.passwordHashSync, false);
+      assert.deepEqual(result.syncHealth!.problems, []);
+    });
+
+    it('service stopped: sync-health says so, restart-service brings it Running and the heartbeat back', async () => {
+      const relay = startRelay();
+      await relay.waitFor(/PowerShell ready/);
+      const sim = new AdSyncSimState(simFile);
+      sim.set({ serviceState: 'Stopped', heartbeatAfterRestartMs: 1000 });
+      const down = await runJob('sync-health');
+      assert.equal(down.outcome, 'done', down.message);
+      assert.equal(down.scheduler.serviceState, 'Stopped');
+      assert.deepEqual(
+        down.syncHealth!.problems.map((p) => p.fact),
+        ['scheduler', 'password-hash-sync'],
+      );
+      const restartedAt = Date.now();
+      const restart = await runJob('restart-service');
+      assert.equal(restart.outcome, 'done', restart.message);
+      assert.equal(restart.scheduler.serviceState, 'Running');
+      await new Promise((r) => setTimeout(r, 1500));
+      const up = await runJob('sync-health');
+      assert.deepEqual(up.syncHealth!.problems, []);
+      assert.ok(
+        Date.parse(up.syncHealth!.lastHeartbeatAt!) >= restartedAt,
+        up.syncHealth!.lastHeartbeatAt ?? '',
+      );
+    });
+
+    it('a relay started while ADSync is stopped is ready, polls service Stopped, and can start it', async () => {
+      const sim = new AdSyncSimState(simFile);
+      sim.set({ serviceState: 'Stopped' });
+      const relay = startRelay();
+      await relay.waitFor(/PowerShell ready/);
+      await until(
+        () => edge.polls.some((p) => p.ready && p.scheduler.serviceState === 'Stopped'),
+        10_000,
+        'a ready poll that says Stopped',
+      );
+      const restart = await runJob('restart-service');
+      assert.equal(restart.outcome, 'done', restart.message);
+      assert.equal(sim.read().serviceState, 'Running');
+    });
+
+    it('restart-service is refused while a cycle runs, and nothing is restarted', async () => {
+      const relay = startRelay();
+      await relay.waitFor(/PowerShell ready/);
+      const sim = new AdSyncSimState(simFile);
+      sim.setCycleRunning(Infinity);
+      const result = await runJob('restart-service');
+      assert.equal(result.outcome, 'refused');
+      assert.match(result.message, /a sync cycle is running/);
+      assert.equal(historyOf(sim.read(), 'Restart-Service'), 0);
+    });
+
+    it("a service that cannot start: restart-service fails with PowerShell's reason", async () => {
+      const relay = startRelay();
+      await relay.waitFor(/PowerShell ready/);
+      const sim = new AdSyncSimState(simFile);
+      sim.set({ serviceState: 'Stopped', serviceStartFails: true });
+      const result = await runJob('restart-service');
+      assert.equal(result.outcome, 'failed');
+      assert.match(result.message, /^Restart-Service failed: .*cannot be started due to the following error/);
+      assert.equal(result.scheduler.serviceState, 'Stopped');
+    });
+
+    it("full-password-sync turns PHS off and on once, with the server's connectors, and reads it back", async () => {
+      const relay = startRelay();
+      await relay.waitFor(/PowerShell ready/);
+      const sim = new AdSyncSimState(simFile);
+      const result = await runJob('full-password-sync', 60_000);
+      assert.equal(result.outcome, 'done', result.message);
+      const sets = sim.history().filter((h) => h.cmdlet === 'Set-ADSyncAADPasswordSyncConfiguration');
+      assert.deepEqual(
+        sets.map((h) => [h.parameters.SourceConnector, h.parameters.TargetConnector, h.parameters.Enable]),
+        [
+          ['contoso.com', 'contoso.onmicrosoft.com - AAD', false],
+          ['contoso.com', 'contoso.onmicrosoft.com - AAD', true],
+        ],
+      );
+      assert.equal(sim.read().passwordSyncEnabled, true);
+    });
+
+    it('full-password-sync that cannot turn PHS back on fails with password-sync-left-disabled', async () => {
+      const relay = startRelay({ RELAY_RESUME_RETRY_MS: '100' });
+      await relay.waitFor(/PowerShell ready/);
+      const sim = new AdSyncSimState(simFile);
+      sim.set({ passwordSyncEnableFails: true });
+      const result = await runJob('full-password-sync', 60_000);
+      assert.equal(result.outcome, 'failed');
+      assert.equal(result.reason, 'password-sync-left-disabled');
+      assert.match(result.message, /reads back Enabled False.*PASSWORDS DO NOT SYNC/);
+      assert.equal(sim.read().passwordSyncEnabled, false);
+      const ons = sim
+        .history()
+        .filter((h) => h.cmdlet === 'Set-ADSyncAADPasswordSyncConfiguration' && h.parameters.Enable === true);
+      assert.equal(ons.length, 3, 'tried RELAY_RESUME_ATTEMPTS times');
+    });
   });
 });

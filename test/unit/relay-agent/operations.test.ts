@@ -89,7 +89,7 @@ function server(
       sleeps.push(ms);
       clock += ms;
     },
-    now: () => clock,
+    now: options.now ?? (() => clock),
   });
   return { runner, ops, sleeps };
 }
@@ -452,5 +452,324 @@ describe('relay operations (allowlist and sync-server safety rules)', () => {
     assert.match(outcome.message, /was not found on PATH/);
     assert.equal(outcome.state.syncCycleEnabled, null);
     assert.equal(outcome.changeSent, false, 'the pause was never sent');
+  });
+});
+
+const NO_EVENTS =
+  'Get-WinEvent : No events were found that match the specified selection criteria.\nAt line:1 char:1';
+const STOPPED_SERVICE = '{"Name":"ADSync","Status":1}';
+/** 5.1 prints the selected event with TimeCreated (kind Local) as \/Date(ms)\/, true UTC ms. */
+function eventJson(id: number, ms: number, message: string): Record<string, unknown> {
+  return { Id: id, TimeCreated: `/Date(${ms})/`, Message: message };
+}
+const NOW = Date.parse('2026-12-04T21:00:00Z');
+
+function health(extra: [string, Answer[] | Answer][] = [], scheduler: Answer[] | Answer = schedulerJson()) {
+  const made = server(
+    [
+      [SCRIPTS.companyFeature, '{"PasswordHashSync":true,"ForcePasswordChangeOnLogOn":false}'],
+      [SCRIPTS.lastHeartbeat, JSON.stringify(eventJson(654, NOW - 600_000, 'Password Hash Sync heartbeat'))],
+      [SCRIPTS.recentErrors, new ScriptError(SCRIPTS.recentErrors, NO_EVENTS)],
+      ...extra,
+    ],
+    scheduler,
+    '',
+    { now: () => NOW },
+  );
+  return made;
+}
+
+describe('relay operation sync-health (read-only, each fact on its own)', () => {
+  it('reads PHS, the newest 654 and the 611/652/655 of the last 24 h, changing nothing', async () => {
+    const errors = [
+      eventJson(611, NOW - 3_600_000, 'Password synchronization failed for domain: contoso.com'),
+      eventJson(652, NOW - 25 * 3_600_000, 'older than a day'),
+      eventJson(655, NOW - 60_000, 'x'.repeat(900)),
+    ];
+    const { ops, runner } = health([[SCRIPTS.recentErrors, JSON.stringify(errors)]]);
+    const outcome = await ops.run('sync-health');
+    assert.equal(outcome.outcome, 'done');
+    assert.equal(outcome.changeSent, false);
+    assert.equal(outcome.state.serviceState, 'Running');
+    assert.deepEqual(outcome.syncHealth?.problems, []);
+    assert.equal(outcome.syncHealth?.passwordHashSync, true);
+    assert.equal(outcome.syncHealth?.lastHeartbeatAt, new Date(NOW - 600_000).toISOString());
+    assert.deepEqual(
+      outcome.syncHealth?.recentErrors.map((e) => [e.id, e.at, e.message.length]),
+      [
+        [655, new Date(NOW - 60_000).toISOString(), 500],
+        [611, new Date(NOW - 3_600_000).toISOString(), 55],
+      ],
+    );
+    assert.ok(!runner.ran.some((s) => /Set-|Restart-|Start-/.test(s)), 'read-only');
+  });
+
+  it('takes a single event object, an array, a {value} wrapped date and ISO text alike', async () => {
+    const ms = NOW - 120_000;
+    for (const printed of [
+      JSON.stringify(eventJson(654, ms, 'ping end')),
+      JSON.stringify([eventJson(654, ms, 'ping end')]),
+      JSON.stringify({ Id: 654, TimeCreated: { value: `/Date(${ms})/`, DateTime: 'x' }, Message: 'p' }),
+      JSON.stringify({ Id: 654, TimeCreated: '2026-12-04T21:58:00.0000000+01:00', Message: 'p' }),
+    ]) {
+      const { ops } = health([[SCRIPTS.lastHeartbeat, printed]]);
+      const facts = (await ops.run('sync-health')).syncHealth;
+      assert.equal(facts?.lastHeartbeatAt, new Date(ms).toISOString(), printed);
+    }
+  });
+
+  it('takes "No events were found" as none, and any other error (or an unreadable time) as a problem', async () => {
+    const none = health([[SCRIPTS.lastHeartbeat, new ScriptError(SCRIPTS.lastHeartbeat, NO_EVENTS)]]);
+    const empty = (await none.ops.run('sync-health')).syncHealth;
+    assert.equal(empty?.lastHeartbeatAt, null);
+    assert.deepEqual(empty?.problems, []);
+    assert.deepEqual(empty?.recentErrors, []);
+
+    const denied = health([
+      [
+        SCRIPTS.lastHeartbeat,
+        new ScriptError(
+          SCRIPTS.lastHeartbeat,
+          'Get-WinEvent : Attempted to perform an unauthorized operation.',
+        ),
+      ],
+      [SCRIPTS.recentErrors, JSON.stringify({ Id: 611, TimeCreated: '12/04/2026 20:00:00', Message: 'm' })],
+    ]);
+    const outcome = await denied.ops.run('sync-health');
+    assert.equal(outcome.outcome, 'done');
+    assert.equal(outcome.syncHealth?.lastHeartbeatAt, null);
+    assert.deepEqual(
+      outcome.syncHealth?.problems.map((p) => p.fact),
+      ['heartbeat', 'errors'],
+    );
+    assert.match(outcome.syncHealth?.problems[0].message ?? '', /unauthorized operation/);
+  });
+
+  it('reports PHS off, and an unreadable PHS feature as a problem', async () => {
+    const off = health([[SCRIPTS.companyFeature, '{"PasswordHashSync":false}']]);
+    assert.equal((await off.ops.run('sync-health')).syncHealth?.passwordHashSync, false);
+    const odd = health([[SCRIPTS.companyFeature, '{"UserWriteback":false}']]);
+    const facts = (await odd.ops.run('sync-health')).syncHealth;
+    assert.equal(facts?.passwordHashSync, null);
+    assert.deepEqual(
+      facts?.problems.map((p) => p.fact),
+      ['password-hash-sync'],
+    );
+  });
+
+  it('with the service stopped, still reports what it can: service Stopped, scheduler as a problem', async () => {
+    const stopped = new ScriptError(
+      SCRIPTS.scheduler,
+      'Get-ADSyncScheduler : There was no endpoint listening',
+    );
+    const { ops } = health(
+      [
+        [SCRIPTS.service, STOPPED_SERVICE],
+        [
+          SCRIPTS.companyFeature,
+          new ScriptError(SCRIPTS.companyFeature, 'Get-ADSyncAADCompanyFeature : no endpoint'),
+        ],
+      ],
+      stopped,
+    );
+    const outcome = await ops.run('sync-health');
+    assert.equal(outcome.outcome, 'done');
+    assert.equal(outcome.state.serviceState, 'Stopped');
+    assert.equal(outcome.state.syncCycleEnabled, null);
+    assert.deepEqual(
+      outcome.syncHealth?.problems.map((p) => p.fact),
+      ['scheduler', 'password-hash-sync'],
+    );
+    assert.equal(outcome.syncHealth?.passwordHashSync, null);
+  });
+
+  it('fails only when the service itself cannot be read', async () => {
+    const { ops } = health([
+      [SCRIPTS.service, new ScriptError(SCRIPTS.service, 'Get-Service : Access is denied')],
+    ]);
+    const outcome = await ops.run('sync-health');
+    assert.equal(outcome.outcome, 'failed');
+    assert.equal(outcome.syncHealth, undefined);
+  });
+});
+
+describe('relay operation restart-service (read back until running)', () => {
+  it('starts a stopped service without asking about cycles (the ADSync cmdlets fail then)', async () => {
+    const stopped = new ScriptError(SCRIPTS.scheduler, 'Get-ADSyncScheduler : no endpoint');
+    const { ops, runner } = server(
+      [
+        [SCRIPTS.service, [STOPPED_SERVICE, RUNNING_SERVICE]],
+        [SCRIPTS.restartService, ''],
+      ],
+      [stopped, schedulerJson()],
+    );
+    const outcome = await ops.run('restart-service');
+    assert.equal(outcome.outcome, 'done', outcome.message);
+    assert.equal(outcome.state.serviceState, 'Running');
+    assert.ok(runner.ran.includes(SCRIPTS.restartService));
+    assert.ok(runner.ran.indexOf(SCRIPTS.service) < runner.ran.indexOf(SCRIPTS.restartService));
+  });
+
+  it('polls Get-Service every 2 s until Running', async () => {
+    const { ops, sleeps } = server([
+      [
+        SCRIPTS.service,
+        [
+          RUNNING_SERVICE,
+          RUNNING_SERVICE,
+          '{"Name":"ADSync","Status":2}',
+          '{"Name":"ADSync","Status":2}',
+          RUNNING_SERVICE,
+        ],
+      ],
+      [SCRIPTS.restartService, ''],
+    ]);
+    const outcome = await ops.run('restart-service');
+    assert.equal(outcome.outcome, 'done');
+    assert.deepEqual(sleeps.filter((ms) => ms === 2000).length, 2);
+  });
+
+  it('fails, with the state seen, when the service does not run within the restart timeout', async () => {
+    const { ops } = server(
+      [
+        [SCRIPTS.service, [RUNNING_SERVICE, STOPPED_SERVICE]],
+        [SCRIPTS.restartService, ''],
+      ],
+      schedulerJson(),
+      '',
+      { restartTimeoutMs: 10_000 },
+    );
+    const outcome = await ops.run('restart-service');
+    assert.equal(outcome.outcome, 'failed');
+    assert.match(outcome.message, /^the ADSync service is Stopped after Restart-Service/);
+    assert.equal(outcome.changeSent, true);
+  });
+
+  it("fails with PowerShell's reason when Restart-Service throws (the service cannot start)", async () => {
+    const cannot =
+      "Restart-Service : Service 'Microsoft Azure AD Sync (ADSync)' cannot be started due to the following error: Cannot start service ADSync on computer '.'.";
+    const { ops } = server(
+      [
+        [SCRIPTS.service, [STOPPED_SERVICE]],
+        [SCRIPTS.restartService, new ScriptError(SCRIPTS.restartService, cannot)],
+      ],
+      new ScriptError(SCRIPTS.scheduler, 'no endpoint'),
+    );
+    const outcome = await ops.run('restart-service');
+    assert.equal(outcome.outcome, 'failed');
+    assert.match(outcome.message, /cannot be started due to the following error/);
+    assert.equal(outcome.state.serviceState, 'Stopped');
+  });
+});
+
+const CONNECTORS = JSON.stringify([
+  { Name: 'contoso.com', ConnectorTypeName: 'AD', Subtype: null },
+  {
+    Name: 'contoso.onmicrosoft.com - AAD',
+    ConnectorTypeName: 'Extensible2',
+    Subtype: 'Windows Azure Active Directory (Microsoft)',
+  },
+]);
+
+function fullSync(
+  extra: [string, Answer[] | Answer][] = [],
+  scheduler: Answer[] | Answer = schedulerJson(),
+  runStatus: Answer = '',
+) {
+  return server(
+    [
+      [SCRIPTS.connectors, CONNECTORS],
+      [SCRIPTS.passwordSyncOff, ''],
+      [SCRIPTS.passwordSyncOn, ''],
+      [
+        SCRIPTS.passwordSyncConfig,
+        '{"SourceConnector":"contoso.com","TargetConnector":"contoso.onmicrosoft.com - AAD","Enabled":true}',
+      ],
+      ...extra,
+    ],
+    scheduler,
+    runStatus,
+  );
+}
+
+describe('relay operation full-password-sync', () => {
+  it('turns PHS off and on with the server-side connector names, and reads it back enabled', async () => {
+    const { ops, runner } = fullSync();
+    const outcome = await ops.run('full-password-sync');
+    assert.equal(outcome.outcome, 'done', outcome.message);
+    assert.match(outcome.message, /"contoso\.com" → "contoso\.onmicrosoft\.com - AAD"/);
+    const order = [
+      SCRIPTS.connectors,
+      SCRIPTS.passwordSyncOff,
+      SCRIPTS.passwordSyncOn,
+      SCRIPTS.passwordSyncConfig,
+    ];
+    assert.deepEqual(
+      runner.ran.filter((s) => order.includes(s as never)),
+      order,
+    );
+  });
+
+  it('keeps the PowerShell text constant: the names come from Get-ADSyncConnector on the server', () => {
+    for (const script of [SCRIPTS.passwordSyncOff, SCRIPTS.passwordSyncOn, SCRIPTS.passwordSyncConfig]) {
+      assert.match(script, /\$ad = Get-ADSyncConnector \| Where-Object ConnectorTypeName -eq 'AD'; /);
+      assert.match(script, /-SourceConnector \$ad\.Name/);
+      assert.doesNotMatch(script, /contoso/);
+    }
+  });
+
+  it('refuses in staging mode and while a cycle runs, sending nothing', async () => {
+    const staging = fullSync([], schedulerJson({ StagingModeEnabled: true }));
+    const a = await staging.ops.run('full-password-sync');
+    assert.equal(a.outcome, 'refused');
+    assert.match(a.message, /staging mode/);
+    const busy = fullSync([], schedulerJson(), '{"RunState":1}');
+    const b = await busy.ops.run('full-password-sync');
+    assert.equal(b.outcome, 'refused');
+    assert.match(b.message, /sync cycle is running/);
+    for (const { runner } of [staging, busy]) assert.ok(!runner.ran.includes(SCRIPTS.passwordSyncOff));
+  });
+
+  it('refuses without exactly one AD and one Entra connector: run it by hand', async () => {
+    const two = JSON.stringify([
+      ...JSON.parse(CONNECTORS),
+      { Name: 'fabrikam.com', ConnectorTypeName: 'AD' },
+    ]);
+    const { ops, runner } = fullSync([[SCRIPTS.connectors, two]]);
+    const outcome = await ops.run('full-password-sync');
+    assert.equal(outcome.outcome, 'refused');
+    assert.match(outcome.message, /2 AD connectors \("contoso\.com", "fabrikam\.com"\).*run it by hand/);
+    assert.ok(!runner.ran.includes(SCRIPTS.passwordSyncOff));
+  });
+
+  it('fails loudly, with the reason the bot words, when PHS reads back disabled', async () => {
+    const { ops } = fullSync([
+      [
+        SCRIPTS.passwordSyncOn,
+        new ScriptError(SCRIPTS.passwordSyncOn, 'Set-ADSyncAADPasswordSyncConfiguration : boom'),
+      ],
+      [SCRIPTS.passwordSyncConfig, '{"Enabled":false}'],
+    ]);
+    const outcome = await ops.run('full-password-sync');
+    assert.equal(outcome.outcome, 'failed');
+    assert.equal(outcome.reason, 'password-sync-left-disabled');
+    assert.match(outcome.message, /reads back Enabled False.*boom.*PASSWORDS DO NOT SYNC/);
+  });
+
+  it('turns PHS back on and reads it back even when turning it off failed, and says no full sync ran', async () => {
+    const { ops, runner } = fullSync([
+      [
+        SCRIPTS.passwordSyncOff,
+        new ScriptError(SCRIPTS.passwordSyncOff, 'Set-ADSyncAADPasswordSyncConfiguration : timeout'),
+      ],
+    ]);
+    const outcome = await ops.run('full-password-sync');
+    assert.equal(outcome.outcome, 'failed');
+    assert.match(
+      outcome.message,
+      /turning password hash sync off .* failed \(.*timeout\), so no full password sync was triggered; it reads back enabled/,
+    );
+    assert.ok(runner.ran.includes(SCRIPTS.passwordSyncOn));
+    assert.equal(outcome.reason, undefined);
   });
 });

@@ -169,4 +169,43 @@ describe('RelayClient', () => {
     );
     assert.equal((await status).syncCycleEnabled, false);
   });
+
+  it('syncHealth() gives the facts with the scheduler, and fails when the result carries none', async () => {
+    await presence.record(pollRequest(RELAY));
+    const facts = {
+      passwordHashSync: true,
+      lastHeartbeatAt: '2026-11-25T09:45:00.000Z',
+      recentErrors: [],
+      problems: [{ fact: 'errors' as const, message: 'Get-WinEvent : Access is denied' }],
+    };
+    const reading = client.syncHealth();
+    await clock.tickAsync(0);
+    const claimed = await queue.claimNext(RELAY);
+    assert.equal(claimed?.job.operation, 'sync-health');
+    assert.equal(Date.parse(claimed.job.expiresAt) - Date.parse(claimed.job.issuedAt), 60_000);
+    await queue.complete(claimed.job.id, jobResult(claimed.job.id, RELAY, { syncHealth: facts }), RELAY);
+    assert.deepEqual(await reading, { relayId: RELAY, scheduler: schedulerState(), facts });
+
+    const bare = client.syncHealth();
+    await clock.tickAsync(0);
+    const second = await queue.claimNext(RELAY);
+    assert.ok(second);
+    await queue.complete(second.job.id, jobResult(second.job.id, RELAY), RELAY);
+    await assert.rejects(
+      bare,
+      (err: unknown) =>
+        err instanceof RelayError && err.kind === 'failed' && /without its facts/.test(err.message),
+    );
+  });
+
+  it('fullPasswordSync() queues full-password-sync with five minutes', async () => {
+    await presence.record(pollRequest(RELAY));
+    const run = client.fullPasswordSync({ requestId: 'incident-3' });
+    await clock.tickAsync(0);
+    const claimed = await queue.claimNext(RELAY);
+    assert.equal(claimed?.job.operation, 'full-password-sync');
+    assert.equal(Date.parse(claimed.job.expiresAt) - Date.parse(claimed.job.issuedAt), 300_000);
+    await queue.complete(claimed.job.id, jobResult(claimed.job.id, RELAY, { message: 'triggered' }), RELAY);
+    assert.equal((await run).message, 'triggered');
+  });
 });
