@@ -16,6 +16,9 @@ import { AdminConversations } from '../services/conversations/admin-conversation
 import { ApprovalChannel } from '../services/conversations/approval-channel';
 import { AlertService } from '../services/alerts/alert-service';
 import { SchedulerWatch } from '../services/alerts/scheduler-watch';
+import { SyncHealthMonitor } from '../services/alerts/sync-health-monitor';
+import { AdSyncRemedy } from '../services/alerts/adsync-remedy';
+import { AlertChannel } from '../services/conversations/alert-channel';
 import { AuditLog } from '../services/audit/audit-log';
 import { DeliveryLog } from '../services/conversations/delivery-log';
 import { LinkService } from '../services/link/link-service';
@@ -37,7 +40,7 @@ import { RelayPresence } from '../services/relay/presence';
 import type { StateStore } from '../services/state/state-store';
 import { PACKAGE_VERSION } from '../shared/paths';
 import { createServer, listen } from './server';
-import { sweepAlerts, sweepExpiredJobs, sweepRequests } from './sweepers';
+import { sweepAlerts, sweepExpiredJobs, sweepRequests, sweepSyncHealth } from './sweepers';
 import type { Sweeper } from './sweepers';
 
 /** The services an Anchor instance runs on; demo mode and production supply different ones. */
@@ -137,11 +140,9 @@ export function createApp(config: AnchorConfig, services: AppServices, logger: L
           retentionDays: config.link.auditRetentionDays,
           logger,
         }),
+        sweepSyncHealth(link.monitor, config.alerts.intervalMs, logger),
         ...(relayParts
-          ? [
-              sweepExpiredJobs(relayParts.queue, logger),
-              sweepAlerts(link.schedulerWatch, logger),
-            ]
+          ? [sweepExpiredJobs(relayParts.queue, logger), sweepAlerts(link.schedulerWatch, logger)]
           : []),
       ];
       return listen(server, config.host, config.port);
@@ -236,11 +237,51 @@ function linkServices(
       .run(request.id)
       .catch((err: unknown) => logger.error({ err, requestId: request.id }, 'link run failed'));
   });
-  const alerts = new AlertService({ store, audit, logger });
-  const alertCards = new AlertCards({
-    messenger,
+  const alerting = alertServices(
+    config,
+    services,
+    { ...parts, audit, link, messenger, conversations, channel },
+    logger,
+  );
+  return {
+    link,
+    audit,
     conversations,
     channel,
+    messenger,
+    cards,
+    ...alerting,
+    candidates: { directory, cloud, suffixMap: config.link.upnSuffixMap },
+    preflight,
+    workflow,
+  };
+}
+
+/** Incidents, their cards, the sync-health monitor and the one-click fixes. */
+function alertServices(
+  config: AnchorConfig,
+  services: AppServices,
+  parts: {
+    roster: AdminRoster;
+    presence: RelayPresence;
+    relayClient: RelayClient | null;
+    audit: AuditLog;
+    link: LinkService;
+    messenger: CardMessenger;
+    conversations: AdminConversations;
+    channel: ApprovalChannel;
+  },
+  logger: Logger,
+) {
+  const { store, cloud } = services;
+  const { audit, link, relayClient: client } = parts;
+  const alerts = new AlertService({ store, audit, logger });
+  const alertChannel = new AlertChannel(store);
+  const alertCards = new AlertCards({
+    messenger: parts.messenger,
+    conversations: parts.conversations,
+    channel: parts.channel,
+    alertChannel,
     alerts,
     adminObjectIds: config.adminObjectIds,
     admins: () => parts.roster.admins(),
@@ -254,20 +295,32 @@ function linkServices(
     graceMs: SCHEDULER_PAUSED_GRACE_MS,
   });
   link.onChange((change, request) => (change === 'progress' ? schedulerWatch.runEnded(request) : undefined));
-  return {
-    link,
-    audit,
-    conversations,
-    channel,
-    messenger,
-    cards,
+  const monitor = new SyncHealthMonitor({
     alerts,
-    alertCards,
-    schedulerWatch,
-    candidates: { directory, cloud, suffixMap: config.link.upnSuffixMap },
-    preflight,
-    workflow,
-  };
+    store,
+    relay: client && {
+      relayId: client.relayId,
+      syncHealth: () => client.syncHealth(),
+      lastHeartbeat: () => client.lastHeartbeat(),
+    },
+    cloud,
+    settings: config.alerts,
+    instanceId: INSTANCE_ID,
+    logger,
+  });
+  const remedies = new AdSyncRemedy({
+    alerts,
+    audit,
+    relay: client && {
+      restartService: () => client.run('restart-service'),
+      fullPasswordSync: () => client.fullPasswordSync(),
+      syncHealth: () => client.syncHealth(),
+    },
+    recheck: () => monitor.check(),
+    settings: config.alerts,
+    logger,
+  });
+  return { alerts, alertCards, alertChannel, schedulerWatch, monitor, remedies, syncHealth: monitor };
 }
 
 /**

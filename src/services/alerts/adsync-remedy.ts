@@ -5,6 +5,7 @@ import type { JobResult } from '../../shared/relay-protocol/messages';
 import { sleep } from '../../shared/sleep';
 import { formatTime } from '../../shared/time-text';
 import type { AuditAction, AuditLog } from '../audit/audit-log';
+import type { RelayError } from '../relay/relay-client';
 import { sameObjectId } from '../link/link-request';
 import type { AlertService } from './alert-service';
 import { RESTARTABLE_KINDS } from './incident';
@@ -219,7 +220,12 @@ export class AdSyncRemedy implements RemedyActions {
         message: `Full password sync started at ${formatTime(ranAt)} (${result.message}). Watching for the next heartbeat until ${formatTime(watchUntil)}.`,
       };
     } catch (err) {
-      next = { state: 'full-sync-failed', message: `The full password sync failed: ${adminMessage(err)}` };
+      // The relay turned password hash sync off and could not turn it on: no password syncs until an admin acts.
+      const leftOff = (err as RelayError).result?.reason === 'password-sync-left-disabled';
+      next = {
+        state: 'full-sync-failed',
+        message: `${leftOff ? 'PASSWORD HASH SYNC IS OFF. ' : ''}The full password sync failed: ${adminMessage(err)}`,
+      };
     }
     const updated = await this.options.alerts.update(kind, id, (current) =>
       current.remedy?.state === 'full-sync-running' && current.remedy.fullSync

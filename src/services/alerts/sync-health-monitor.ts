@@ -1,10 +1,10 @@
 import type { AlertSettings } from '../../config/alerts';
 import type { Logger } from '../../shared/logger';
-import type { SchedulerState } from '../../shared/relay-protocol/messages';
 import { formatTime, formatTimeAgo } from '../../shared/time-text';
 import { adminMessage } from '../../shared/admin-facing-error';
 import type { Knowable, OrganizationSync } from '../entra/cloud-user';
 import type { RelayHeartbeat } from '../relay/presence';
+import type { SyncHealthReading } from '../relay/relay-client';
 import { takeLease } from '../state/lease';
 import type { StateStore } from '../state/state-store';
 import type { AlertService } from './alert-service';
@@ -15,16 +15,7 @@ import type { HeartbeatSources } from './heartbeat-judgement';
 import type { SyncHealthReader, SyncHealthSnapshot } from './sync-health';
 
 /** What the relay's read-only `sync-health` operation gives (RelayClient.syncHealth). */
-export interface RelaySyncHealth {
-  relayId: string;
-  scheduler: SchedulerState;
-  facts: {
-    passwordHashSync: boolean | null;
-    lastHeartbeatAt: string | null;
-    recentErrors: { id: number; at: string; message: string }[];
-    problems: { fact: string; message: string }[];
-  };
-}
+export type RelaySyncHealth = SyncHealthReading;
 
 /** The relay as the monitor uses it. */
 export interface SyncHealthRelay {
