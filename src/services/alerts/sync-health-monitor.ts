@@ -131,7 +131,8 @@ export class SyncHealthMonitor implements SyncHealthReader {
     try {
       return await relay.syncHealth();
     } catch (err) {
-      if ((err as { kind?: string }).kind !== 'offline') {
+      // A relay that is not polling (or never picked the job up) is the relay-silent incident's.
+      if (!['offline', 'expired'].includes((err as { kind?: string }).kind ?? '')) {
         problems.push(`the sync server's health through the relay ${relay.relayId}: ${adminMessage(err)}`);
       }
       return null;
