@@ -52,6 +52,11 @@ export class AnchorProcess {
     return new AnchorProcess(child);
   }
 
+  /** The process id. */
+  get pid(): number {
+    return this.child.pid ?? -1;
+  }
+
   /** True until the process exits. */
   get alive(): boolean {
     return this.child.exitCode === null && this.child.signalCode === null;
