@@ -75,7 +75,8 @@ export class AdSyncRemedy implements RemedyActions {
             restartedBy: actor,
             restartedAt: at,
             watchUntil: null,
-            message: `Restart ADSync pressed by ${actor.name} at ${formatTime(at)}: the relay restarts the service once no sync cycle runs.`,
+            // The card names who pressed and when from restartedBy and restartedAt.
+            message: 'The relay restarts the ADSync service once no sync cycle runs.',
           }),
     );
     if (!pressed) return this.openIncident(kind, incidentId);

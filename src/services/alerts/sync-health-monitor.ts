@@ -206,8 +206,10 @@ export class SyncHealthMonitor implements SyncHealthReader {
         resolvedTitle: `Password hash sync is back on ${readings.server}`,
         detail: judgement.reason,
         fix:
-          'Press Restart ADSync: the relay restarts the service when no sync cycle runs, and Anchor watches for the next heartbeat. ' +
-          'Events 611, 652 or 655 below say what password hash sync tripped on.',
+          'Press Restart ADSync: the relay restarts the service when no sync cycle runs, and Anchor watches for the next heartbeat.' +
+          (readings.relay?.facts.recentErrors.length
+            ? ' The events below say what password hash sync tripped on.'
+            : ''),
         facts: judgement.facts,
       });
     }
