@@ -7,6 +7,8 @@ import { evaluateChecks } from '../../src/services/link/preflight/checks';
 import type { PreflightReport } from '../../src/services/link/preflight/report';
 import { verdictOf } from '../../src/services/link/preflight/report';
 import { sourceAnchorOf } from '../../src/services/ad/source-anchor';
+import { LinkStepError, adviceFor } from '../../src/services/link/run/advice';
+import { schedulerAccessDeniedMessage } from '../../src/shared/relay-protocol/scheduler-checks';
 import { demoDirectoryUsers } from '../../src/sim/demo/demo-tenant';
 import {
   APES_IMMUTABLE_ID,
@@ -144,6 +146,11 @@ const step = (name: LinkStep['name'], state: LinkStep['state'], detail: string, 
 });
 
 /** One request in each interesting state. */
+/** A pause refused for the relay account's rights, as the relay words it on a real server. */
+const ACCESS_DENIED =
+  `T${schedulerAccessDeniedMessage('aadc01').slice(1)} ` +
+  '(Set-ADSyncScheduler : System.UnauthorizedAccessException: Access is denied.)';
+
 export function requestSamples(): Record<
   'pending' | 'running' | 'linked' | 'failed' | 'rejected',
   LinkRequest
@@ -231,14 +238,20 @@ export function requestSamples(): Record<
         startedAt: t(1),
         finishedAt: t(9),
         steps: [
-          step('pause', 'failed', 'pause failed: Set-ADSyncScheduler: Access is denied.', t(8)),
+          step('pause', 'failed', ACCESS_DENIED, t(8)),
           step('resume', 'done', 'the scheduler was resumed', t(9)),
         ],
         failure: {
           step: 'pause',
-          message: 'pause failed: Set-ADSyncScheduler: Access is denied.',
-          advice:
-            'Give the relay account the ADSyncOperators role on the Entra Connect server, then file the request again.',
+          message: ACCESS_DENIED,
+          problem: 'scheduler-access-denied',
+          // The words a run really gives, so the card's height is measured on them.
+          advice: adviceFor('pause', new LinkStepError('scheduler-access-denied', ACCESS_DENIED), {
+            cloudUserId: base.preflight.cloud.id,
+            immutableId: 'yYuRNW0Z6kCXeYidebdT8A==',
+            correlationId: base.correlationId,
+            server: 'aadc01',
+          }),
           scheduler: 'enabled',
         },
       },

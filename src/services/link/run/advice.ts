@@ -75,12 +75,11 @@ function problemAdvice(problem: LinkStepProblem, ctx: AdviceContext): string {
         'back on. Then file the request again.'
       );
     case 'scheduler-access-denied':
+      // The message already says which group to add the account to; this says what comes after.
       return (
-        `Anchor wrote nothing. On ${ctx.server}, add the relay's account (its gMSA) to ADSyncAdmins, or to ` +
-        'the group Entra Connect uses in its place (a domain group when Entra Connect runs on a domain ' +
-        'controller or was installed with custom groups), restart the relay service so it logs on again, ' +
-        'and check with install-relay.ps1 -TestSchedulerRights that it may pause and resume. Then file the ' +
-        'request again.'
+        `Anchor wrote nothing. Once the account is in that group (a domain group when Entra Connect runs on a ` +
+        `domain controller or uses custom groups), restart the relay service on ${ctx.server} so it logs on ` +
+        'again, check with install-relay.ps1 -TestSchedulerRights, and file the request again.'
       );
     case 'cycle-still-running':
       return (

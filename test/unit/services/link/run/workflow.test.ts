@@ -614,7 +614,7 @@ describe('LinkWorkflow', () => {
     );
     assert.match(
       failure.advice,
-      /^Anchor wrote nothing\. On aadc01, add the relay's account .* to ADSyncAdmins/,
+      /^Anchor wrote nothing\. Once the account is in that group .* restart the relay service on aadc01/,
     );
     assert.match(failure.advice, /-TestSchedulerRights/);
     sinon.assert.notCalled(cloud.setImmutableId);
