@@ -5,7 +5,8 @@ import http from 'node:http';
 import os from 'node:os';
 import path from 'node:path';
 import { PICK_BOTH } from '../../../src/bot/actions/check-pair';
-import { CARD_VERBS, LINK_VERBS, STATUS_VERBS } from '../../../src/bot/verbs';
+import { ALERT_VERBS, CARD_VERBS, LINK_VERBS, STATUS_VERBS } from '../../../src/bot/verbs';
+import { UNKNOWN_INCIDENT } from '../../../src/bot/actions/incident-press';
 import { UNKNOWN_DRAFT } from '../../../src/services/link/drafts';
 import { UNKNOWN_REQUEST } from '../../../src/services/link/request-store';
 import { RELAY_PATHS } from '../../../src/shared/relay-protocol/messages';
@@ -33,7 +34,11 @@ function snapshot(dir: string): Record<string, string> {
     for (const name of readdirSync(at)) {
       const full = path.join(at, name);
       const rel = path.relative(dir, full);
-      if (rel.startsWith('deliveries') || name.endsWith('.lock')) continue;
+      // The sync-health monitor's own rounds (its lease and snapshot) run on a timer, not on a request.
+      const monitor = ['monitor-lease', 'sync-health'].some((key) =>
+        rel.startsWith(path.join('alerts', key)),
+      );
+      if (rel.startsWith('deliveries') || monitor || name.endsWith('.lock')) continue;
       if (statSync(full).isDirectory()) walk(full);
       else files[rel] = readFileSync(full, 'utf8');
     }
@@ -116,6 +121,7 @@ describe('hostile input over HTTP against the bot as a real process', function (
           ...pairing.botEnv,
           STATE_STORE: 'file',
           DATA_DIR: dataDir,
+          SYNC_HEALTH_INTERVAL_SECONDS: '3600',
           INSTANCE_NAME: name,
           INSTANCE_GRAPH_URL: graph.baseUrl,
           INSTANCE_AUTHORITY_URL: graph.authorityUrl,
@@ -267,6 +273,22 @@ describe('hostile input over HTTP against the bot as a real process', function (
         data: (v) => ({ ...acks(v), draftId, reason: 'INC-1' }),
         answer: cardSaying(/Acknowledge every warning first/),
       },
+      ...Object.values(ALERT_VERBS).flatMap((verb) => [
+        {
+          verb,
+          field: 'kind',
+          who: APPROVER,
+          data: (v: unknown) => ({ kind: v, incidentId: '0f6b2d1e-3c4a-4b5d-8e6f-7a8b9c0d1e01' }),
+          answer: says(UNKNOWN_INCIDENT),
+        },
+        {
+          verb,
+          field: 'incidentId',
+          who: APPROVER,
+          data: (v: unknown) => ({ kind: 'phs-silent', incidentId: v }),
+          answer: says(UNKNOWN_INCIDENT),
+        },
+      ]),
       {
         verb: STATUS_VERBS.refresh,
         field: 'every field',
