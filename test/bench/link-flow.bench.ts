@@ -51,6 +51,7 @@ import { teamsActivity } from '../support/activities';
 import { freePort } from '../support/anchor-process';
 import { DC_FQDN, SYNCED_OU, SambaDc, portInUse } from '../support/samba-dc';
 import { BotConnector } from '../support/bot-connector';
+import { fmt, mb, pct } from './bench-stats';
 import type { ConnectorCall } from '../support/bot-connector';
 
 const USERS = Number(process.env.BENCH_USERS ?? 10_000);
@@ -699,15 +700,7 @@ function withTimeout<T>(promise: Promise<T>, ms: number, what: string): Promise<
   ]).finally(() => clearTimeout(timer));
 }
 
-function pct(values: number[], p: number): number {
-  const sorted = [...values].sort((a, b) => a - b);
-  return sorted[Math.min(sorted.length - 1, Math.ceil((p / 100) * sorted.length) - 1)];
-}
-
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
-const fmt = (ms: number) =>
-  ms >= 10_000 ? `${(ms / 1000).toFixed(2)} s` : `${ms.toFixed(ms < 100 ? 1 : 0)} ms`;
-const mb = (bytes: number) => `${(bytes / 1024 / 1024).toFixed(0)} MB`;
 
 main().catch((err: unknown) => {
   console.error(err);

@@ -124,17 +124,11 @@ describe('sync health: a silent heartbeat alerts every admin once, Restart ADSyn
 
   it('posts one alert card to each admin when the heartbeat goes silent, with the evidence, and no repeat', async () => {
     assert.deepEqual(posted('Password hash sync is silent'), [], 'nothing while healthy');
-    const silencedAt = Date.now();
     await silenceHeartbeat();
     const sent = await until('both admins got the alert card', async () => {
       const calls = posted('Password hash sync is silent on aadc01');
       return calls.length >= 2 ? calls : undefined;
     });
-    const seconds = (Date.now() - silencedAt) / 1000;
-    assert.ok(
-      seconds < 15,
-      `the card came ${seconds} s after the silence, more than one round (5 s) and a read`,
-    );
     assert.deepEqual(
       sent.map((c) => c.conversationId).sort(),
       [REQUESTER, APPROVER].map((who) => TeamsClient.conversationOf(who)).sort(),
@@ -175,7 +169,6 @@ describe('sync health: a silent heartbeat alerts every admin once, Restart ADSyn
   it('restarts once no cycle runs, sees the heartbeat come back, and turns every copy green', async () => {
     const open = (await incident('phs-silent'))!;
     adsync.setCycleRunning(0);
-    const pressedAt = Date.now();
     await teams.click(botUrl, REQUESTER, ALERT_VERBS.restart, { kind: 'phs-silent', incidentId: open.id });
     // A second press while it runs changes nothing.
     await teams.click(botUrl, APPROVER, ALERT_VERBS.restart, { kind: 'phs-silent', incidentId: open.id });
@@ -183,7 +176,6 @@ describe('sync health: a silent heartbeat alerts every admin once, Restart ADSyn
       const calls = updated('Password hash sync is back on aadc01');
       return calls.length >= 2 ? calls : undefined;
     });
-    const seconds = (Date.now() - pressedAt) / 1000;
     assert.deepEqual(
       [...new Set(resolved.map((c) => c.activityId))].sort(),
       posted('Password hash sync is silent on aadc01')
@@ -201,7 +193,6 @@ describe('sync health: a silent heartbeat alerts every admin once, Restart ADSyn
     const audit = (await new AuditLog(store).recent()).map((e) => `${e.action} ${e.actor.name}`);
     assert.ok(audit.includes('alert.restart Megan Bowen'), audit.join('\n'));
     assert.ok(audit.includes('alert.restarted Anchor'));
-    assert.ok(seconds < 40, `press to recovered took ${seconds} s`);
   });
 
   it('offers a full password sync when the restart brings no heartbeat, which a second admin approves and runs once', async () => {
