@@ -325,10 +325,12 @@ function alertServices(
 
 /**
  * How long the relay must report the scheduler paused, with no link run under way, before every
- * admin is alerted: twice the relay's status refresh (30 s) and then some, so a resume the relay
- * has not reported yet is never taken for a pause left behind.
+ * admin is alerted: as long as the relay's pause lease (RELAY_PAUSE_LEASE_MS, 15 minutes by
+ * default). An admin may pause the scheduler by hand for a short change; a pause that outlasts
+ * what Anchor itself would ever hold is one left behind. A run that ends with the scheduler paused
+ * alerts at once (SchedulerWatch.runEnded).
  */
-const SCHEDULER_PAUSED_GRACE_MS = 120_000;
+const SCHEDULER_PAUSED_GRACE_MS = 15 * 60_000;
 
 /** This process, as the owner of the link runs it executes. */
 const INSTANCE_ID = `${os.hostname()}-${process.pid}-${randomUUID().slice(0, 8)}`;
