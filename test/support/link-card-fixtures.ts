@@ -147,9 +147,7 @@ const step = (name: LinkStep['name'], state: LinkStep['state'], detail: string, 
 
 /** One request in each interesting state. */
 /** A pause refused for the relay account's rights, as the relay words it on a real server. */
-const ACCESS_DENIED =
-  `T${schedulerAccessDeniedMessage('aadc01').slice(1)} ` +
-  '(Set-ADSyncScheduler : System.UnauthorizedAccessException: Access is denied.)';
+const ACCESS_DENIED = `T${schedulerAccessDeniedMessage('aadc01').slice(1)}.`;
 
 export function requestSamples(): Record<
   'pending' | 'running' | 'linked' | 'failed' | 'rejected',

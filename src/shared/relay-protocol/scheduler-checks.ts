@@ -34,7 +34,8 @@ export function stillPausedInstruction(server: string): string {
  */
 export function schedulerAccessDeniedMessage(server: string): string {
   return (
-    `the relay's account may not pause the scheduler on ${server} (access denied to ${PAUSE_CMDLET}): ` +
-    'add it to ADSyncAdmins (or the group Entra Connect was installed with in its place)'
+    `the relay's account may not pause the scheduler on ${server} (Set-ADSyncScheduler: access denied): ` +
+    'add it to ADSyncAdmins, or to the group Entra Connect uses in its place (a domain group on a ' +
+    'domain controller or with custom groups)'
   );
 }

@@ -21,9 +21,14 @@ import { PAUSE_CMDLET, stillPausedInstruction } from '../../../shared/relay-prot
 
 /** A step that stopped for a reason Anchor found itself; the message can be shown as is. */
 export class LinkStepError extends AdminFacingError {
+  /**
+   * @param detail what the step's record keeps when it says more than the headline (PowerShell's
+   *   own words); the message otherwise.
+   */
   constructor(
     readonly problem: LinkStepProblem,
     message: string,
+    readonly detail: string = message,
   ) {
     super(message);
     this.name = 'LinkStepError';
@@ -75,11 +80,11 @@ function problemAdvice(problem: LinkStepProblem, ctx: AdviceContext): string {
         'back on. Then file the request again.'
       );
     case 'scheduler-access-denied':
-      // The message already says which group to add the account to; this says what comes after.
+      // The message names the group; this says what comes after.
       return (
-        `Anchor wrote nothing. Once the account is in that group (a domain group when Entra Connect runs on a ` +
-        `domain controller or uses custom groups), restart the relay service on ${ctx.server} so it logs on ` +
-        'again, check with install-relay.ps1 -TestSchedulerRights, and file the request again.'
+        // Restarted, the service logs on again with the new group.
+        `Anchor wrote nothing. Then restart the relay service on ${ctx.server}, check with ` +
+        'install-relay.ps1 -TestSchedulerRights and file the request again.'
       );
     case 'cycle-still-running':
       return (

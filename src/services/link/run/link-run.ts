@@ -12,6 +12,7 @@ import type { RelayClient } from '../../relay/relay-client';
 import type { JobResult, RelayOperation, SchedulerState } from '../../../shared/relay-protocol/messages';
 import {
   pauseNotTakenMessage,
+  schedulerAccessDeniedMessage,
   stillPausedInstruction,
   stillPausedMessage,
 } from '../../../shared/relay-protocol/scheduler-checks';
@@ -210,7 +211,12 @@ export class LinkRun {
       outcome = await action();
     } catch (error) {
       await this.quietly(`recording the failed ${name} step`, () =>
-        this.journal.ended(name, startedAt, 'failed', adminMessage(error)),
+        this.journal.ended(
+          name,
+          startedAt,
+          'failed',
+          error instanceof LinkStepError ? error.detail : adminMessage(error),
+        ),
       );
       throw error;
     }
@@ -235,8 +241,14 @@ export class LinkRun {
         this.pause = 'unreached';
       }
       // The relay's account lacks the rights: the admin has a group to change, not a fault to chase.
+      // Worded here, without PowerShell's own text (it stays in the step's detail and the relay's log).
       if (error instanceof RelayError && error.result?.reason === 'scheduler-access-denied') {
-        throw new LinkStepError('scheduler-access-denied', `${capitalized(error.result.message)}.`);
+        const words = schedulerAccessDeniedMessage(error.result.relayId);
+        throw new LinkStepError(
+          'scheduler-access-denied',
+          `${capitalized(words)}.`,
+          `${capitalized(error.result.message)}.`,
+        );
       }
       // The relay read the scheduler back as still enabled: whatever the cmdlet said, it did not pause.
       if (
