@@ -89,8 +89,12 @@ export function nextSafeAction(states: TwinObjectStates, plan: TwinPlan, problem
       ? `${nothing} ${sam} stays where it is; if you moved it meanwhile, move it back to ${home}. Plan the fix again when you are ready.`
       : `${nothing} ${sam} is in the sync scope as before; plan the fix again once the cause is fixed.`;
   }
+  const orResume =
+    problem === 'service-failed'
+      ? `Resume the fix once the service answers again, or move ${sam}`
+      : `Move ${sam}`;
   return (
-    `Move ${sam} back to ${home}. ${nothing} ` +
+    `${orResume} back to ${home}. ${nothing} ` +
     (states.twin === 'soft-deleted'
       ? 'The next delta sync restores the twin from Deleted users as it was.'
       : 'The twin stays as it was.') +

@@ -88,8 +88,8 @@ export type TwinProblem =
   | 'delete-failed'
   /** The link run stopped, or the original did not read back with the anchor. */
   | 'link-failed'
-  /** A read of the directory, Graph or the relay failed. */
-  | 'read-failed'
+  /** The directory, Graph or the relay failed or could not be reached (a resume may get past it). */
+  | 'service-failed'
   /** The plan names no parking OU. */
   | 'no-parking-ou';
 
