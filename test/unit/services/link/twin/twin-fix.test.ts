@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import sinon from 'sinon';
-import { TwinFixError } from '../../../../../src/services/link/twin/twin-advice';
+import type { TwinFixError } from '../../../../../src/services/link/twin/twin-advice';
 import type { TwinFixOutcome } from '../../../../../src/services/link/twin/twin-fix';
 import type { TwinJournalEntry } from '../../../../../src/services/link/twin/twin-journal';
 import { TWIN_STEPS } from '../../../../../src/services/link/twin/twin-steps';
