@@ -261,6 +261,17 @@ describe('TwinFix', () => {
       assert.ok(world.relay.delta.firstCall.calledAfter(world.linkRun.setAnchor.firstCall));
     });
 
+    it('re-confirms the soft delete before deleting: a twin live again after the restart is not deleted', async () => {
+      const world = new World();
+      world.dn = PARKED_DN;
+      world.twin = 'live';
+      const history = [entry('park', 'done'), entry('soft-delete', 'done'), entry('hard-delete', 'running')];
+      const error = stopped(await world.fix().run(plan(), history));
+      assert.equal(error.problem, 'twin-restored');
+      sinon.assert.notCalled(world.cloud.hardDeleteDeletedUser);
+      assert.match(error.nextSafeAction, /Move apes back to OU=Staff.*Nothing was changed/);
+    });
+
     it('does not delete twice when the delete went through before the restart', async () => {
       const world = new World().adminMoves(1, 1);
       world.dn = PARKED_DN;
