@@ -138,10 +138,10 @@ export interface TwinObservation {
 export function verifySoftDeleted(obs: TwinObservation, plan: TwinPlan): Verification {
   const twin = plan.twin;
   const others = otherHolders(obs.holders, [twin.id]);
-  if (others.live.length > 0 || obs.holders.truncated) {
+  if (others.live.length > 0 || incomplete(obs.holders)) {
     return stop(
       'anchor-held',
-      `${plan.ad.immutableId} is also held by ${describe(others.live, obs.holders.truncated)}`,
+      `${plan.ad.immutableId} is also held by ${describe(others.live, incomplete(obs.holders))}`,
     );
   }
   if (obs.live !== null)
@@ -174,10 +174,10 @@ export function verifyHardDeleted(obs: TwinObservation, plan: TwinPlan): Verific
   if (obs.live !== null)
     return stop('twin-restored', `${plan.twin.userPrincipalName} (${plan.twin.id}) is live again`);
   const others = otherHolders(obs.holders, []);
-  if (others.live.length > 0 || obs.holders.truncated) {
+  if (others.live.length > 0 || incomplete(obs.holders)) {
     return stop(
       'anchor-held',
-      `${plan.ad.immutableId} is held by ${describe(others.live, obs.holders.truncated)}`,
+      `${plan.ad.immutableId} is held by ${describe(others.live, incomplete(obs.holders))}`,
     );
   }
   if (obs.deleted !== null) return waiting(`Deleted users still lists ${plan.twin.id}`);
@@ -236,10 +236,10 @@ export function verifyHardMatched(
   if (original === null)
     return stop('original-changed', `the original cloud user ${plan.original.id} no longer exists`);
   const others = otherHolders(holders, [plan.original.id]);
-  if (others.live.length > 0 || others.deleted.length > 0 || holders.truncated) {
+  if (others.live.length > 0 || others.deleted.length > 0 || incomplete(holders)) {
     return stop(
       'anchor-held',
-      `${plan.ad.immutableId} is also held by ${describe([...others.live, ...others.deleted], holders.truncated)}`,
+      `${plan.ad.immutableId} is also held by ${describe([...others.live, ...others.deleted], incomplete(holders))}`,
     );
   }
   if (original.onPremisesImmutableId !== plan.ad.immutableId) {
@@ -260,6 +260,14 @@ function otherHolders(holders: ImmutableIdHolders, except: readonly string[]) {
     live: holders.users.filter((u) => !except.includes(u.id)),
     deleted: holders.deletedUsers.filter((u) => !except.includes(u.id)),
   };
+}
+
+/**
+ * True when the holder list may miss someone: Graph capped it, or could not filter the recycle bin
+ * and the scan stopped early. A step that must know "nothing else holds the value" cannot pass then.
+ */
+function incomplete(holders: ImmutableIdHolders): boolean {
+  return holders.truncated || (holders.recycleBinScan !== undefined && !holders.recycleBinScan.complete);
 }
 
 function describe(users: readonly { id: string; userPrincipalName: string }[], truncated: boolean): string {

@@ -33,6 +33,13 @@ describe('twin steps', () => {
     assert.equal(verifySoftDeleted(soft, p).state, 'done');
     const truncated = { ...soft, holders: holders({ deletedUsers: [deletedTwin()], truncated: true }) };
     assert.deepEqual(verifySoftDeleted(truncated, p).state, 'stop');
+    const scanStopped = {
+      ...soft,
+      holders: holders({ deletedUsers: [deletedTwin()], recycleBinScan: { scanned: 1000, complete: false } }),
+    };
+    const partial = verifySoftDeleted(scanStopped, p);
+    assert.equal(partial.state === 'stop' && partial.problem, 'anchor-held');
+    assert.match(partial.state === 'stop' ? partial.detail : '', /more objects than Anchor could list/);
     const vanished = { live: null, deleted: null, holders: holders() };
     const gone = verifySoftDeleted(vanished, p);
     assert.equal(gone.state === 'stop' && gone.problem, 'twin-gone');
