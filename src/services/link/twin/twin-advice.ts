@@ -61,6 +61,13 @@ export function nextSafeAction(states: TwinObjectStates, plan: TwinPlan, problem
         'it. Resume the fix to let Anchor watch the move and verify the match.'
       );
     }
+    if (problem === 'service-failed' || problem === 'wait-timeout') {
+      return (
+        `Leave ${sam} where it is and the original's ImmutableId as it is: the next sync cycle matches them. ` +
+        'Resume the fix to verify; if it still does not match, look for the export error (InvalidHardMatch) in ' +
+        'the Synchronization Service Manager or Entra Connect Health.'
+      );
+    }
     return (
       `Leave ${sam} where it is and the original's ImmutableId as it is. Look for the export error in the ` +
       'Synchronization Service Manager (the AAD connector) or Entra Connect Health: InvalidHardMatch means the ' +

@@ -16,6 +16,7 @@ import {
   verifyParked,
   verifyReturned,
   verifySoftDeleted,
+  verifyStillParked,
 } from './twin-steps';
 
 /** Read access to AD: the DN of the user with this objectGUID, null when none has it. */
@@ -213,8 +214,9 @@ export class TwinFix {
 
   /**
    * Step 3. The permanent delete is the one step nothing undoes, so right before it Anchor
-   * confirms again that the sync soft-deleted exactly the named twin and that the original is
-   * still as approved; a resumed step whose delete already went through finds the twin gone.
+   * confirms again that the sync soft-deleted exactly the named twin, that the original is still
+   * as approved and that the AD user is still parked; a resumed step whose delete already went
+   * through finds the twin gone.
    */
   private async hardDelete(plan: TwinPlan, startedAt: string): Promise<StepResult> {
     const deletedTwin = { id: plan.twin.id, userPrincipalName: plan.twin.userPrincipalName };
@@ -232,6 +234,8 @@ export class TwinFix {
     }
     const original = verifyOriginalUnchanged(await this.deps.cloud.getUser(plan.original.id), plan);
     if (original.state !== 'done') return { verification: original };
+    const parked = verifyStillParked(await this.deps.directory.readDn(plan.ad.objectGuid), plan);
+    if (parked.state !== 'done') return { verification: parked };
     try {
       await this.deps.cloud.hardDeleteDeletedUser(plan.twin.id);
     } catch (err) {
@@ -250,6 +254,8 @@ export class TwinFix {
     if (already.state === 'done') return { verification: already };
     const unchanged = verifyOriginalUnchanged(before, plan);
     if (unchanged.state !== 'done') return { verification: unchanged };
+    const parked = verifyStillParked(await this.deps.directory.readDn(plan.ad.objectGuid), plan);
+    if (parked.state !== 'done') return { verification: parked };
     const result = await this.deps.linkRun.setAnchor(plan);
     if (!result.ok) {
       return {

@@ -72,6 +72,8 @@ export const TWIN_STEP_INFO: Record<TwinStepName, TwinStepInfo> = {
 export type TwinProblem =
   /** The AD user is no longer found by its objectGUID. */
   | 'ad-user-missing'
+  /** The AD user went back into the sync scope before the original held the anchor. */
+  | 'ad-user-moved'
   /** A bounded wait ran out. */
   | 'wait-timeout'
   /** The soft-deleted object is not the twin the plan named (another id, or another value). */
@@ -112,6 +114,20 @@ export function verifyParked(dn: string | null, plan: TwinPlan): Verification {
     );
   }
   return done(`${plan.ad.sAMAccountName} is outside the sync scope at ${dn}`);
+}
+
+/**
+ * Before the permanent delete and before the link: the AD user must still be parked. Back in scope
+ * now, the next cycle would restore the soft-deleted twin, or create a new synced user once it is
+ * deleted for good.
+ */
+export function verifyStillParked(dn: string | null, plan: TwinPlan): Verification {
+  const parked = verifyParked(dn, plan);
+  if (parked.state !== 'waiting') return parked;
+  return stop(
+    'ad-user-moved',
+    `${plan.ad.sAMAccountName} is back in the sync scope (${dn}) before the original holds its anchor`,
+  );
 }
 
 /** Step 5: the AD user's DN, read back by its objectGUID. */

@@ -6,7 +6,7 @@ import type { TwinJournalEntry } from '../../../../../src/services/link/twin/twi
 import { TWIN_STEPS } from '../../../../../src/services/link/twin/twin-steps';
 import { AdminFacingError } from '../../../../../src/shared/admin-facing-error';
 import { APES_IMMUTABLE_ID, apesCloudUser } from '../../../../support/link-fixtures';
-import { deletedTwin, NOW, PARKED_DN, PARKING_OU, plan, TWIN_ID } from './twin-fixtures';
+import { deletedTwin, HOME_DN, NOW, PARKED_DN, PARKING_OU, plan, TWIN_ID } from './twin-fixtures';
 import { World } from './twin-world';
 
 const HOUR = 3600_000;
@@ -158,6 +158,19 @@ describe('TwinFix', () => {
       assert.match(error.nextSafeAction, /Move apes back to OU=Staff.*restores the twin/);
     });
 
+    it('deletes nothing when the AD user is back in scope before the delete; the twin is restorable', async () => {
+      const world = new World().adminMoves(1);
+      world.relay.delta.callsFake(async () => {
+        world.twin = 'soft';
+        world.dn = HOME_DN;
+      });
+      const error = stopped(await world.fix().run(plan(), []));
+      assert.equal(error.step, 'hard-delete');
+      assert.equal(error.problem, 'ad-user-moved');
+      sinon.assert.notCalled(world.cloud.hardDeleteDeletedUser);
+      assert.match(error.nextSafeAction, /Nothing was deleted for good/);
+    });
+
     it('says so when Graph refuses the delete', async () => {
       const world = new World().adminMoves(1);
       world.cloud.hardDeleteDeletedUser.rejects(new AdminFacingError('Graph refused: Forbidden'));
@@ -186,6 +199,23 @@ describe('TwinFix', () => {
       });
       assert.match(error.nextSafeAction, /^Keep apes in .*Anchor parking.*new synced user/);
       assert.match(error.nextSafeAction, /Check the relay\./);
+    });
+
+    it('does not link while the AD user is back in scope with the twin gone: park it again at once', async () => {
+      const world = new World();
+      world.twin = 'gone';
+      const at0 = NOW.toISOString();
+      const history: TwinJournalEntry[] = (['park', 'soft-delete', 'hard-delete'] as const).map((step) => ({
+        step,
+        state: 'done',
+        startedAt: at0,
+        at: at0,
+        detail: 'done',
+      }));
+      const error = stopped(await world.fix().run(plan(), history));
+      assert.equal(error.problem, 'ad-user-moved');
+      sinon.assert.notCalled(world.linkRun.setAnchor);
+      assert.match(error.nextSafeAction, /^Move apes to OU=Anchor parking.* again right away/);
     });
 
     it('stops when the original does not read back with the anchor', async () => {
