@@ -35,6 +35,13 @@ describe('twin plan', () => {
     assert.equal(p.verdict, 'fail');
   });
 
+  it('shows a part it could not read as such, and the plan is blocked by it', () => {
+    const p = plan({ twinFootprint: footprint({ groups: { known: false, reason: 'Graph answered 403' } }) });
+    assert.equal(p.comparison.find((r) => r.label === 'Groups')?.twin, 'could not read (Graph answered 403)');
+    assert.equal(p.twinChecks.find((c) => c.id === 'twin-groups')?.status, 'unknown');
+    assert.equal(p.verdict, 'fail');
+  });
+
   describe('verdict (needs both the twin and the original)', () => {
     const preflight = apesPreflight({ 'no-synced-twin': 'fail' }).checks;
     it('passes when the twin passes and only the superseded no-synced-twin fails in the preflight', () => {
