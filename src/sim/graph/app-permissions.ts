@@ -112,7 +112,8 @@ export const WRITE_PERMISSIONS = {
   /**
    * Permanently deleting (`DELETE /directory/deletedItems/{id}`) or restoring a deleted user:
    * User.DeleteRestore.All is the least privileged application permission ("Permanently delete
-   * an item (directory object)", user row; "What's new", January 2025), User.ReadWrite.All higher.
+   * an item (directory object)", user row; "What's new in Microsoft Graph", December 2024),
+   * User.ReadWrite.All higher.
    */
   deleteRestoreUsers: ['User.DeleteRestore.All', 'User.ReadWrite.All'],
 } as const;
