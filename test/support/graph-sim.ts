@@ -1,4 +1,4 @@
-import type { CloudDirectory } from '../../src/services/entra/cloud-directory';
+import type { CloudDirectory, TwinCleanupDirectory } from '../../src/services/entra/cloud-directory';
 import { createGraphServices } from '../../src/services/entra/graph-services';
 import assert from 'node:assert/strict';
 import { demoGraphSeed } from '../../src/sim/demo/demo-graph-seed';
@@ -93,7 +93,10 @@ export async function assertGraphError(
  * The Graph service as Anchor builds it (real credential, client and retry handler), signed in to
  * `sim` through its HTTPS authority. Starts the simulator and its authority.
  */
-export async function cloudOn(sim: GraphSimulator, tenantId: string): Promise<CloudDirectory> {
+export async function cloudOn(
+  sim: GraphSimulator,
+  tenantId: string,
+): Promise<CloudDirectory & TwinCleanupDirectory> {
   await sim.start();
   await sim.startAuthority();
   return createGraphServices({

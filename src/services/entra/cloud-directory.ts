@@ -7,6 +7,7 @@ import type {
   OrganizationSync,
   RoleGroupMemberships,
   SyncFeatures,
+  UserFootprint,
   UserRoles,
 } from './cloud-user';
 import type { PagedResult } from './graph-paging';
@@ -82,4 +83,25 @@ export interface CloudDirectory {
   ping(options?: CloudCallOptions): Promise<void>;
   /** Where Graph is, for health reports. */
   describe(): string;
+}
+
+/**
+ * The Entra ID reads and the one deletion of the "delete the duplicate (synced twin), keep the
+ * original" fix. Apart from CloudDirectory so that code which never deletes does not depend on it.
+ */
+export interface TwinCleanupDirectory {
+  /**
+   * What deleting the user would lose: licences, mailbox, direct group memberships, app role
+   * assignments, sign-in activity and creation time. Each part is Knowable: a refused or failed
+   * read is "could not check" with the reason, never "none".
+   * @throws UserNotFoundError when the user does not exist.
+   */
+  getTwinFootprint(userId: string, options?: CloudCallOptions): Promise<UserFootprint>;
+  /**
+   * Permanently deletes a soft-deleted user from the recycle bin (`DELETE
+   * /directory/deletedItems/{id}`); it cannot be restored afterwards.
+   * @throws NotInRecycleBinError when it is not there (already deleted, restored, or live);
+   *   GraphPermissionError naming User.DeleteRestore.All when the app may not.
+   */
+  hardDeleteDeletedUser(id: string, options?: CloudCallOptions): Promise<void>;
 }

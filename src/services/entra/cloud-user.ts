@@ -120,3 +120,68 @@ export interface SyncFeatures {
   /** Every feature flag as Graph returned it. */
   all: Record<string, unknown>;
 }
+
+/**
+ * Whether a user has an Exchange Online mailbox, as far as Graph shows it without Exchange's own
+ * APIs: `provisionedPlans` lists the `exchange` service as provisioned (`Success`) once Exchange
+ * Online has created the mailbox for a licence. `mail` and `proxyAddresses` alone do not prove a
+ * mailbox (a synced user carries them from AD, and a hybrid mailbox lives on-premises); they are
+ * reported for the admin to compare.
+ */
+export interface MailboxFacts {
+  /** True when provisionedPlans has `exchange` with provisioningStatus `Success`, not `Deleted`. */
+  hasMailbox: boolean;
+  /** provisioningStatus of the exchange plan (e.g. `PendingInput`), or null when there is none. */
+  exchangeProvisioning: string | null;
+  /** True when an enabled Exchange service plan is assigned (a licence that brings a mailbox). */
+  exchangeLicensed: boolean;
+  mail: string | null;
+  /** `SMTP:` (primary) and `smtp:` addresses, and any other proxy addresses. */
+  proxyAddresses: string[];
+}
+
+/** A group the user is a direct member of. */
+export interface FootprintGroup {
+  id: string;
+  /** Null when Graph listed the group without its properties (too few permissions). */
+  displayName: string | null;
+}
+
+/** An app role assigned to the user. */
+export interface FootprintAppRole {
+  id: string;
+  appRoleId: string;
+  resourceId: string | null;
+  resourceDisplayName: string | null;
+}
+
+/** A list read up to a cap; `truncated` says when Graph had more. */
+export interface CappedList<T> {
+  items: T[];
+  truncated: boolean;
+}
+
+/** The user's last sign-ins (Graph's signInActivity), each null when Graph has none. */
+export interface SignInActivity {
+  lastSignInDateTime: string | null;
+  lastNonInteractiveSignInDateTime: string | null;
+  lastSuccessfulSignInDateTime: string | null;
+}
+
+/**
+ * What deleting a cloud user would lose, for the "delete the twin, keep the original" plan. Every
+ * part is read on its own: a part Graph refused or could not answer is `known: false` with the
+ * reason (the permission to grant, the licence the tenant lacks), never an empty list.
+ */
+export interface UserFootprint {
+  userId: string;
+  createdDateTime: Knowable<string | null>;
+  /** SKU ids of the user's licences. */
+  assignedLicenses: Knowable<string[]>;
+  mailbox: Knowable<MailboxFacts>;
+  /** Direct group memberships (transitive ones come through these). */
+  groups: Knowable<CappedList<FootprintGroup>>;
+  appRoleAssignments: Knowable<CappedList<FootprintAppRole>>;
+  /** null: Graph has no sign-in recorded for the user. */
+  signInActivity: Knowable<SignInActivity | null>;
+}

@@ -1,5 +1,10 @@
 import { DEFAULT_SEARCH_LIMIT } from '../ad/ad-directory';
-import type { CloudCallOptions, CloudDirectory, CloudSearchOptions } from './cloud-directory';
+import type {
+  CloudCallOptions,
+  CloudDirectory,
+  CloudSearchOptions,
+  TwinCleanupDirectory,
+} from './cloud-directory';
 import type {
   CloudUser,
   CloudUserDetail,
@@ -12,6 +17,7 @@ import type {
   RoleGroupMembership,
   RoleGroupMemberships,
   SyncFeatures,
+  UserFootprint,
   UserRoles,
 } from './cloud-user';
 import type { GraphApi } from './graph-api';
@@ -23,11 +29,23 @@ import {
   GraphPermissionError,
   GraphRequestError,
   PremiumLicenseRequiredError,
+  UserNotFoundError,
 } from './graph-errors';
 import { collectPages } from './graph-paging';
 import type { PagedResult } from './graph-paging';
 import { GRAPH_PERMISSIONS } from './graph-permissions';
 import { userSearchExpression } from './graph-search';
+import {
+  FOOTPRINT_USER_SELECT,
+  knowable,
+  licenceSkus,
+  mailboxFacts,
+  toFootprintAppRole,
+  toFootprintGroup,
+  toSignInActivity,
+  unknownFrom,
+} from './twin-footprint';
+import type { FootprintUserBody } from './twin-footprint';
 
 /** Properties a search result shows. */
 const SEARCH_SELECT = [
@@ -64,6 +82,8 @@ const EVENTUAL = { ConsistencyLevel: 'eventual' };
 const HOLDER_CAP = 50;
 const ROLE_CAP = 200;
 const GROUP_CAP = 200;
+/** Direct memberships and app roles a footprint lists at most; `truncated` says when there were more. */
+const FOOTPRINT_CAP = 500;
 
 interface GroupBody {
   id: string;
@@ -85,6 +105,10 @@ const {
   readRoles,
   readGroupMemberships,
   readSyncFeatures,
+  readUserGroups,
+  readAppRoleAssignments,
+  readSignInActivity,
+  deleteRestoreUsers,
 } = GRAPH_PERMISSIONS;
 
 interface RoleAssignmentBody {
@@ -106,7 +130,7 @@ export interface GraphCloudDirectoryOptions {
 /** The most a search follows nextLink for; the chat asks for far fewer. */
 const MAX_SEARCH_RESULTS = 50_000;
 
-export class GraphCloudDirectory implements CloudDirectory {
+export class GraphCloudDirectory implements CloudDirectory, TwinCleanupDirectory {
   constructor(
     private readonly api: GraphApi,
     private readonly options: GraphCloudDirectoryOptions,
@@ -442,6 +466,112 @@ export class GraphCloudDirectory implements CloudDirectory {
 
   async clearImmutableId(userId: string, options: CloudCallOptions = {}): Promise<void> {
     await this.patchImmutableId(userId, null, options);
+  }
+
+  async getTwinFootprint(userId: string, options: CloudCallOptions = {}): Promise<UserFootprint> {
+    const call = this.call(options);
+    const { signal } = options;
+    const id = enc(userId);
+    // Four independent reads: one refused (a permission, the tenant's licence) leaves the others.
+    const [user, groups, appRoles, signIn] = await Promise.all([
+      this.api
+        .send<FootprintUserBody>(
+          {
+            method: 'GET',
+            path: `/users/${id}?$select=${FOOTPRINT_USER_SELECT.join(',')}`,
+            errorContext: { user: userId, need: readUsers },
+          },
+          call,
+        )
+        .then(
+          (body) => ({ ok: true as const, body }),
+          (err: unknown) => ({ ok: false as const, err }),
+        ),
+      knowable(
+        'group memberships',
+        async () => {
+          // The cast keeps directory roles and administrative units out; it is an advanced query.
+          const page = await collectPages<{ id: string; displayName?: string | null }>(
+            this.api,
+            {
+              method: 'GET',
+              path: `/users/${id}/memberOf/microsoft.graph.group?$select=id,displayName&$count=true`,
+              headers: EVENTUAL,
+              errorContext: { user: userId, need: readUserGroups },
+            },
+            call,
+            FOOTPRINT_CAP,
+          );
+          return { items: page.items.map(toFootprintGroup), truncated: page.truncated };
+        },
+        signal,
+      ),
+      knowable(
+        'app role assignments',
+        async () => {
+          // Graph asks for ConsistencyLevel and $count for complete results ("List appRoleAssignments
+          // granted to a user").
+          const page = await collectPages<{
+            id: string;
+            appRoleId: string;
+            resourceId?: string | null;
+            resourceDisplayName?: string | null;
+          }>(
+            this.api,
+            {
+              method: 'GET',
+              path: `/users/${id}/appRoleAssignments?$select=id,appRoleId,resourceId,resourceDisplayName&$count=true`,
+              headers: EVENTUAL,
+              errorContext: { user: userId, need: readAppRoleAssignments },
+            },
+            call,
+            FOOTPRINT_CAP,
+          );
+          return { items: page.items.map(toFootprintAppRole), truncated: page.truncated };
+        },
+        signal,
+      ),
+      // Read apart from the other properties: without AuditLog.Read.All or Entra ID P1/P2 Graph
+      // refuses the whole request that selects it.
+      knowable(
+        'sign-in activity',
+        async () => {
+          const body = await this.api.send<{ signInActivity?: unknown }>(
+            {
+              method: 'GET',
+              path: `/users/${id}?$select=id,signInActivity`,
+              errorContext: { user: userId, need: readSignInActivity },
+            },
+            call,
+          );
+          return toSignInActivity(body.signInActivity);
+        },
+        signal,
+      ),
+    ]);
+    if (!user.ok && user.err instanceof UserNotFoundError) throw user.err;
+    const fromUser = <T>(what: string, pick: (body: FootprintUserBody) => T): Knowable<T> =>
+      user.ok ? { known: true, value: pick(user.body) } : unknownFrom<T>(what, user.err, signal);
+    return {
+      userId,
+      createdDateTime: fromUser('the creation time', (b) => b.createdDateTime ?? null),
+      assignedLicenses: fromUser('licences', licenceSkus),
+      mailbox: fromUser('the mailbox', mailboxFacts),
+      groups,
+      appRoleAssignments: appRoles,
+      signInActivity: signIn,
+    };
+  }
+
+  async hardDeleteDeletedUser(id: string, options: CloudCallOptions = {}): Promise<void> {
+    await this.api.send<void>(
+      {
+        method: 'DELETE',
+        path: `/directory/deletedItems/${enc(id)}`,
+        errorContext: { deletedItem: id, need: deleteRestoreUsers },
+      },
+      this.call(options),
+    );
   }
 
   async ping(options: CloudCallOptions = {}): Promise<void> {

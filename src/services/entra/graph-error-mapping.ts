@@ -3,6 +3,8 @@ import {
   GraphRequestError,
   ImmutableIdConflictError,
   InvalidImmutableIdError,
+  NonPremiumTenantError,
+  NotInRecycleBinError,
   OnPremisesMasteredError,
   PremiumLicenseRequiredError,
   PrivilegedTargetError,
@@ -19,6 +21,8 @@ export interface ErrorContext {
   writesImmutableId?: boolean;
   /** The application permission the request needs, so a 403 can name it. */
   need?: PermissionNeed;
+  /** The recycle-bin object the request addressed, so a 404 says it is not in the recycle bin. */
+  deletedItem?: string;
 }
 
 /**
@@ -28,6 +32,9 @@ export interface ErrorContext {
  */
 export function toDomainError(answer: GraphAnswer, context: ErrorContext = {}): GraphRequestError {
   const text = `${answer.message} ${answer.details.map((d) => d.message ?? '').join(' ')}`;
+  if (answer.status === 404 && context.deletedItem && /NotFound/i.test(answer.code)) {
+    return new NotInRecycleBinError(context.deletedItem, answer);
+  }
   if (answer.status === 404 && context.user && /NotFound/i.test(answer.code)) {
     return new UserNotFoundError(context.user, answer);
   }
@@ -44,6 +51,10 @@ export function toDomainError(answer: GraphAnswer, context: ErrorContext = {}): 
     return new InvalidImmutableIdError(answer);
   }
   if (answer.code === 'AadPremiumLicenseRequired') return new PremiumLicenseRequiredError(answer);
+  // A 403 that no permission fixes: the tenant lacks Entra ID P1/P2 (sign-in activity).
+  if (answer.code === 'Authentication_RequestFromNonPremiumTenantOrB2CTenant') {
+    return new NonPremiumTenantError(answer);
+  }
   // Writing onPremisesImmutableId is a sensitive action: a 403 there means the target is beyond
   // the app's roles (an admin, or in a role-assignable group), not a read permission to grant.
   if (answer.status === 403 && context.writesImmutableId) return new PrivilegedTargetError(answer);

@@ -131,6 +131,40 @@ export class PremiumLicenseRequiredError extends GraphRequestError {
 }
 
 /**
+ * The tenant has neither Microsoft Entra ID P1 nor P2: Graph answers 403
+ * Authentication_RequestFromNonPremiumTenantOrB2CTenant ("Neither tenant is B2C or tenant doesn't
+ * have premium license") to a read of sign-in activity. A fact about the tenant, not a permission
+ * to grant.
+ */
+export class NonPremiumTenantError extends GraphRequestError {
+  constructor(answer: GraphAnswer) {
+    super(
+      answer,
+      'The tenant has no Microsoft Entra ID P1 or P2 licence, so Graph does not show sign-in activity.',
+    );
+    this.name = 'NonPremiumTenantError';
+  }
+}
+
+/**
+ * No such object in the recycle bin (404 from `/directory/deletedItems/{id}`): it was permanently
+ * deleted already, restored, or never deleted.
+ */
+export class NotInRecycleBinError extends GraphRequestError {
+  constructor(
+    readonly objectId: string,
+    answer: GraphAnswer,
+  ) {
+    super(
+      answer,
+      `No deleted object '${objectId}' in the recycle bin (deleted items): it was already permanently ` +
+        'deleted, restored, or never deleted. Nothing was deleted.',
+    );
+    this.name = 'NotInRecycleBinError';
+  }
+}
+
+/**
  * Graph refused to change the user's onPremisesImmutableId (403). Changing it is a sensitive
  * action: for a user with most admin roles, any custom role, or membership or ownership of a
  * role-assignable group only a Privileged Authentication Administrator or Global Administrator

@@ -36,6 +36,29 @@ export const GRAPH_PERMISSIONS = {
     action: 'read the on-premises sync features',
     grant: ['OnPremDirectorySynchronization.Read.All'],
   },
+  readUserGroups: {
+    action: "read a user's group memberships",
+    grant: ['GroupMember.Read.All'],
+    note: 'with User.Read.All alone Graph lists the groups without their names',
+  },
+  readAppRoleAssignments: {
+    action: "read a user's app role assignments",
+    // "List appRoleAssignments granted to a user": Directory.Read.All is the least privileged
+    // application permission Microsoft lists (the other, AppRoleAssignment.ReadWrite.All, writes).
+    grant: ['Directory.Read.All'],
+  },
+  readSignInActivity: {
+    action: "read users' sign-in activity",
+    grant: ['AuditLog.Read.All'],
+    note: 'Graph shows sign-in activity only in a tenant with Microsoft Entra ID P1 or P2',
+  },
+  deleteRestoreUsers: {
+    action: 'permanently delete a user from the recycle bin (deleted items)',
+    // "Permanently delete an item (directory object)", user row: User.DeleteRestore.All is the
+    // least privileged application permission; User.ReadWrite.All would also do, but writes
+    // every user property, so it is not the advice.
+    grant: ['User.DeleteRestore.All'],
+  },
 } as const satisfies Record<string, PermissionNeed>;
 
 /** `A`, `A or B`, `A, B or C`: the permissions of a need, as a sentence names them. */

@@ -1,5 +1,5 @@
 import type { TokenCredential } from '@azure/identity';
-import type { CloudDirectory } from './cloud-directory';
+import type { CloudDirectory, TwinCleanupDirectory } from './cloud-directory';
 import { GraphApi } from './graph-api';
 import { createGraphClient } from './graph-client';
 import { createGraphCredential } from './graph-credential';
@@ -9,7 +9,8 @@ import { GraphTeamsApps } from './graph-teams-apps';
 
 /** The Graph side of Anchor, built from configuration. */
 export interface GraphServices {
-  cloud: CloudDirectory;
+  /** The cloud directory, with the reads and the deletion of the twin fix. */
+  cloud: CloudDirectory & TwinCleanupDirectory;
   credential: TokenCredential;
   /** Anchor's Teams app in users' personal scope, and the admin group's members. */
   teams: GraphTeamsApps;

@@ -8,6 +8,7 @@ import { registerAdminRoutes } from './routes/admin-routes';
 import { runBatch } from './routes/batch';
 import { registerDeletedItemsRoutes } from './routes/deleted-items-routes';
 import { registerDirectoryRoutes } from './routes/directory-routes';
+import { registerAppRoleAssignmentRoutes } from './routes/app-role-assignment-routes';
 import { registerMembershipRoutes } from './routes/membership-routes';
 import { FaultInjector } from './faults';
 import { flatHeaders, readBody, send } from './http-io';
@@ -85,6 +86,7 @@ export class GraphSimulator {
     registerGroupRoutes(this.graph, ctx);
     registerTeamworkRoutes(this.graph, ctx);
     registerMembershipRoutes(this.graph, ctx);
+    registerAppRoleAssignmentRoutes(this.graph, ctx);
     registerAdminRoutes(this.admin, {
       state: this.state,
       faults: this.faults,

@@ -26,6 +26,72 @@ export interface SimCloudUser {
   onPremisesObjectIdentifier?: string | null;
   /** Set on users in the recycle bin. */
   deletedDateTime?: string | null;
+  /** Licences (SKUs) assigned to the user, directly or through a group. Defaults to none. */
+  assignedLicenses?: SimAssignedLicense[];
+  /** Service plans the licences give, e.g. `service: 'exchange'`. Defaults to none. */
+  assignedPlans?: SimAssignedPlan[];
+  /**
+   * Service plans as the services provisioned them: an Exchange Online mailbox shows as
+   * `service: 'exchange'`, `provisioningStatus: 'Success'`. Defaults to none.
+   */
+  provisionedPlans?: SimProvisionedPlan[];
+  /**
+   * Last sign-ins; Graph returns it only on `$select`, to an app with AuditLog.Read.All, in a
+   * tenant with Entra ID P1 or P2. null: never signed in (the default).
+   */
+  signInActivity?: SimSignInActivity | null;
+  /**
+   * App roles assigned to the user directly (`GET /users/{id}/appRoleAssignments`). Not a user
+   * property in Graph: the simulator keeps them here so a seed can give them per user.
+   */
+  appRoleAssignments?: SimAppRoleAssignment[];
+}
+
+/** One licence of a user (Graph's assignedLicense). */
+export interface SimAssignedLicense {
+  skuId: string;
+  /** Service plans of the SKU switched off for this user. */
+  disabledPlans: string[];
+}
+
+/** One service plan assigned to a user (Graph's assignedPlan). */
+export interface SimAssignedPlan {
+  assignedDateTime: string;
+  /** Enabled, Warning, Suspended, Deleted or LockedOut. */
+  capabilityStatus: string;
+  /** e.g. `exchange`, `SharePoint`, `MicrosoftCommunicationsOnline`. */
+  service: string;
+  servicePlanId: string;
+}
+
+/** One service plan as its service provisioned it (Graph's provisionedPlan). */
+export interface SimProvisionedPlan {
+  capabilityStatus: string;
+  /** Success, Disabled, Error, PendingInput, PendingActivation or PendingProvisioning. */
+  provisioningStatus: string;
+  service: string;
+}
+
+/** Graph's signInActivity of a user. */
+export interface SimSignInActivity {
+  lastSignInDateTime: string | null;
+  lastSignInRequestId?: string | null;
+  lastNonInteractiveSignInDateTime?: string | null;
+  lastNonInteractiveSignInRequestId?: string | null;
+  lastSuccessfulSignInDateTime?: string | null;
+  lastSuccessfulSignInRequestId?: string | null;
+}
+
+/** An app role assigned to a user (Graph's appRoleAssignment, the simulator's part of it). */
+export interface SimAppRoleAssignment {
+  /** Defaults to a new id. */
+  id?: string;
+  /** The app role; the all-zero GUID is the default access role of an app without roles. */
+  appRoleId: string;
+  /** The resource app's service principal. */
+  resourceId: string;
+  resourceDisplayName: string;
+  createdDateTime?: string;
 }
 
 /** A user as the state stores it: every optional field present. */

@@ -41,6 +41,12 @@ export interface TenantSeed {
    * `roleEligibilitySchedules` answers 400 AadPremiumLicenseRequired. Defaults to true.
    */
   entraIdP2?: boolean;
+  /**
+   * Whether the tenant has Entra ID P1 (P2 includes it). Without either, Graph refuses
+   * `$select=signInActivity` with 403 Authentication_RequestFromNonPremiumTenantOrB2CTenant.
+   * Defaults to true.
+   */
+  entraIdP1?: boolean;
   onPremisesSynchronization?: {
     features?: Partial<SimSyncFeatures>;
     /**
@@ -80,8 +86,17 @@ export function toUserRecord(user: SimCloudUser): UserRecord {
     onPremisesDistinguishedName: null,
     onPremisesObjectIdentifier: null,
     deletedDateTime: null,
+    assignedLicenses: [],
+    assignedPlans: [],
+    provisionedPlans: [],
+    signInActivity: null,
     ...user,
     proxyAddresses: [...user.proxyAddresses],
+    appRoleAssignments: (user.appRoleAssignments ?? []).map((a) => ({
+      ...a,
+      id: a.id ?? randomUUID(),
+      createdDateTime: a.createdDateTime ?? user.createdDateTime,
+    })),
   };
 }
 
@@ -105,6 +120,8 @@ export class TenantState {
   readonly roleEligibilities: Required<SimRoleAssignment>[];
   readonly groups: Required<SimGroup>[];
   entraIdP2: boolean;
+  /** See {@link TenantSeed.entraIdP1}; `PATCH /_sim/settings` changes it. */
+  entraIdP1: boolean;
   /** What advanced queries see (with an optional lag behind the live state). */
   readonly advancedIndex: AdvancedQueryIndex;
   readonly syncFeatures: SimSyncFeatures;
@@ -148,12 +165,18 @@ export class TenantState {
       owners: [...(g.owners ?? [])],
     }));
     this.entraIdP2 = seed.entraIdP2 ?? true;
+    this.entraIdP1 = seed.entraIdP1 ?? true;
     this.advancedIndex = new AdvancedQueryIndex(this);
     this.syncFeatures = { ...DEFAULT_FEATURES, ...seed.onPremisesSynchronization?.features };
     this.onPremisesSyncReadableByApps = seed.onPremisesSynchronization?.readableByApps ?? false;
     this.clients = seed.clients ?? [];
     this.teamwork = new TeamworkState(seed.teamwork);
     this.deletedUsersFilterByImmutableId = seed.deletedUsersFilterByImmutableId ?? true;
+  }
+
+  /** Whether the tenant has Entra ID P1 or P2, which sign-in activity reads need. */
+  hasEntraIdPremium(): boolean {
+    return this.entraIdP1 || this.entraIdP2;
   }
 
   /** Finds an active user by object id or (case-insensitive) UPN, as `/users/{id|upn}` does. */

@@ -26,8 +26,9 @@ export function userSelectRules(version: GraphVersion | null): SelectRules {
     return {
       type: 'user',
       known: [...USER_PROPERTIES, 'onPremisesObjectIdentifier'],
-      // Beta returns a much larger default set than v1.0; the stored properties stand in for it.
-      defaults: [...USER_PROPERTIES, 'onPremisesObjectIdentifier'],
+      // Beta returns a much larger default set than v1.0; the stored properties stand in for it,
+      // except signInActivity, which Graph returns only on $select (and only to some callers).
+      defaults: [...USER_PROPERTIES.filter((p) => p !== 'signInActivity'), 'onPremisesObjectIdentifier'],
     };
   }
   return { type: 'user', known: USER_PROPERTIES, defaults: DEFAULT_USER_PROPERTIES };
@@ -43,4 +44,12 @@ export function trimUnsetBetaProperties(
     delete body.onPremisesObjectIdentifier;
   }
   return body;
+}
+
+/**
+ * Whether the request's `$select` names signInActivity: Graph then needs AuditLog.Read.All and a
+ * tenant with Entra ID P1 or P2 (see `requireSignInActivityAccess`).
+ */
+export function selectsSignInActivity(select: string | null): boolean {
+  return (select ?? '').split(',').some((name) => name.trim().toLowerCase() === 'signinactivity');
 }

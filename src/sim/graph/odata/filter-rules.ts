@@ -139,6 +139,11 @@ export const USER_PROPERTIES = [
   'mobilePhone',
   'officeLocation',
   'preferredLanguage',
+  // Returned only on $select (the user resource page).
+  'assignedLicenses',
+  'assignedPlans',
+  'provisionedPlans',
+  'signInActivity',
 ] as const;
 
 const text: PropertyFilterRule = {

@@ -68,7 +68,9 @@ function newUser(body: Record<string, unknown>): SimCloudUser {
  * The simulator's own API under `/_sim` (loopback only, no token): read and seed the tenant,
  * run a sync cycle (the stand-in ADSync host calls this), set throttling and faults, read the
  * request log. Paths (all JSON):
- * - `GET /_sim/users`, `GET /_sim/users/{id}`, `POST /_sim/users`, `DELETE /_sim/users/{id}` (soft delete)
+ * - `GET /_sim/users`, `GET /_sim/users/{id}`, `POST /_sim/users`, `DELETE /_sim/users/{id}` (soft delete);
+ *   a posted user may carry assignedLicenses, assignedPlans, provisionedPlans, signInActivity and
+ *   appRoleAssignments (see SimCloudUser)
  * - `GET /_sim/deleted-users`, `POST /_sim/deleted-users`
  * - `POST /_sim/role-assignments` `{principalId, roleDefinitionId, eligible?}`
  * - `GET|PATCH /_sim/sync-features` `{...features, readableByApps?}`
@@ -76,7 +78,8 @@ function newUser(body: Record<string, unknown>): SimCloudUser {
  *   null: every permission; roles: directory roles of the app's service principal; registers the app)
  * - `GET|POST /_sim/groups` `{displayName, isAssignableToRole?, members?, owners?}` (give it roles
  *   with `POST /_sim/role-assignments` naming the group as principal)
- * - `GET|PATCH /_sim/settings` `{entraIdP2?: boolean, advancedQueryLagMs?: number}`
+ * - `GET|PATCH /_sim/settings` `{entraIdP2?: boolean, entraIdP1?: boolean, advancedQueryLagMs?: number}`
+ *   (neither P1 nor P2: `$select=signInActivity` answers 403 as in a tenant without premium)
  * - `GET|PATCH /_sim/query-support` `{deletedUsersFilterByImmutableId?: boolean}` (false: deletedItems
  *   refuses `$filter` on onPremisesImmutableId)
  * - `POST /_sim/sync-cycle` `{users: SimAdUser[]}` → SyncReport; `GET /_sim/sync-errors`
@@ -157,12 +160,19 @@ export function registerAdminRoutes(router: Router, ctx: AdminContext): void {
     return created(group);
   });
   router.add('GET', /^\/_sim\/settings$/, () =>
-    ok({ entraIdP2: state.entraIdP2, advancedQueryLagMs: state.advancedIndex.lag }),
+    ok({
+      entraIdP2: state.entraIdP2,
+      entraIdP1: state.entraIdP1,
+      advancedQueryLagMs: state.advancedIndex.lag,
+    }),
   );
   router.add('PATCH', /^\/_sim\/settings$/, (req) => {
-    const { entraIdP2, advancedQueryLagMs } = objectBody(req);
+    const { entraIdP2, entraIdP1, advancedQueryLagMs } = objectBody(req);
     if (entraIdP2 !== undefined && typeof entraIdP2 !== 'boolean') {
       throw new GraphSimError(400, 'BadRequest', 'entraIdP2 must be true or false.');
+    }
+    if (entraIdP1 !== undefined && typeof entraIdP1 !== 'boolean') {
+      throw new GraphSimError(400, 'BadRequest', 'entraIdP1 must be true or false.');
     }
     const lag = advancedQueryLagMs;
     if (
@@ -176,6 +186,7 @@ export function registerAdminRoutes(router: Router, ctx: AdminContext): void {
       );
     }
     if (typeof entraIdP2 === 'boolean') state.entraIdP2 = entraIdP2;
+    if (typeof entraIdP1 === 'boolean') state.entraIdP1 = entraIdP1;
     if (typeof lag === 'number') state.advancedIndex.setLag(lag);
     return noContent();
   });

@@ -1,4 +1,4 @@
-import { READ_PERMISSIONS, requirePermission } from '../app-permissions';
+import { READ_PERMISSIONS, WRITE_PERMISSIONS, requirePermission } from '../app-permissions';
 import { resourceNotFound } from '../graph-errors';
 import { isAdvancedQuery, queryCollection } from '../odata/collection-query';
 import { USER_FILTER_RULES } from '../odata/filter-rules';
@@ -11,8 +11,9 @@ import { userSelectRules } from '../user-views';
 
 /**
  * The recycle bin: list deleted users (same query options as /users), get one, hard-delete one
- * (`DELETE /directory/deletedItems/{id}`), restore one. Listing and reading need a user-read
- * permission. Filtering deleted users by onPremisesImmutableId is not documented, so a test can
+ * (`DELETE /directory/deletedItems/{id}`: 204, then gone; 404 when not in the recycle bin),
+ * restore one. Listing and reading need a user-read permission; deleting and restoring need
+ * User.DeleteRestore.All (or User.ReadWrite.All), checked before the id is looked up. Filtering deleted users by onPremisesImmutableId is not documented, so a test can
  * make it refuse that filter as Graph might (`state.deletedUsersFilterByImmutableId`).
  */
 export function registerDeletedItemsRoutes(router: Router, ctx: RouteContext): void {
@@ -39,11 +40,13 @@ export function registerDeletedItemsRoutes(router: Router, ctx: RouteContext): v
       ...selectProperties(user, req.query.get('$select'), userSelectRules(req.version)),
     });
   });
-  router.add('DELETE', /^\/directory\/deletedItems\/([0-9a-fA-F-]{36})$/, (_req, m) => {
+  router.add('DELETE', /^\/directory\/deletedItems\/([0-9a-fA-F-]{36})$/, (req, m) => {
+    requirePermission(ctx.state, req, WRITE_PERMISSIONS.deleteRestoreUsers);
     if (!deleted.delete(m[1])) throw resourceNotFound(m[1]);
     return noContent();
   });
   router.add('POST', /^\/directory\/deletedItems\/([0-9a-fA-F-]{36})\/restore$/, (req, m) => {
+    requirePermission(ctx.state, req, WRITE_PERMISSIONS.deleteRestoreUsers);
     const user = ctx.state.restore(m[1]);
     if (!user) throw resourceNotFound(m[1]);
     return ok({

@@ -1,4 +1,9 @@
-import { READ_PERMISSIONS, WRITE_PERMISSIONS, requirePermission } from '../app-permissions';
+import {
+  READ_PERMISSIONS,
+  WRITE_PERMISSIONS,
+  requirePermission,
+  requireSignInActivityAccess,
+} from '../app-permissions';
 import { GraphSimError, resourceNotFound } from '../graph-errors';
 import { isAdvancedQuery, queryCollection } from '../odata/collection-query';
 import { USER_FILTER_RULES } from '../odata/filter-rules';
@@ -9,7 +14,7 @@ import type { Router } from './router';
 import { noContent, ok } from '../sim-request';
 import type { SimRequest } from '../sim-request';
 import { updateUser } from '../user-update';
-import { trimUnsetBetaProperties, userSelectRules } from '../user-views';
+import { selectsSignInActivity, trimUnsetBetaProperties, userSelectRules } from '../user-views';
 
 /**
  * `GET /users`, `GET /users/{id|upn}`, `PATCH /users/{id|upn}`, each refused (403) to an app
@@ -18,6 +23,7 @@ import { trimUnsetBetaProperties, userSelectRules } from '../user-views';
 export function registerUserRoutes(router: Router, ctx: RouteContext): void {
   router.add('GET', /^\/users$/, (req) => {
     requirePermission(ctx.state, req, READ_PERMISSIONS.users);
+    if (selectsSignInActivity(req.query.get('$select'))) requireSignInActivityAccess(ctx.state, req);
     return ok(
       queryCollection(
         req,
@@ -46,6 +52,7 @@ export function registerUserRoutes(router: Router, ctx: RouteContext): void {
 function getUser(ctx: RouteContext, req: SimRequest, idOrUpn: string): Record<string, unknown> {
   if (idOrUpn === 'me') throw meNeedsDelegated();
   requirePermission(ctx.state, req, READ_PERMISSIONS.users);
+  if (selectsSignInActivity(req.query.get('$select'))) requireSignInActivityAccess(ctx.state, req);
   const user = ctx.state.findUser(idOrUpn);
   if (!user) throw resourceNotFound(idOrUpn);
   const select = req.query.get('$select');
