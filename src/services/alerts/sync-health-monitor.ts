@@ -320,9 +320,10 @@ export class SyncHealthMonitor implements SyncHealthReader {
   }
 }
 
-/** What ended the PHS incident; names the restart that brought the heartbeat back. */
+/** What ended the PHS incident, and the restart that brought the heartbeat back. */
 function resolutionOf(reason: string, open: Incident | undefined): string {
   const remedy = open?.remedy;
   if (!remedy?.restartedBy || !remedy.restartedAt) return reason;
-  return `${reason} Restart ADSync was pressed by ${remedy.restartedBy.name} at ${formatTime(remedy.restartedAt)}.`;
+  // Who pressed it is on the card already and in the audit of the press; this says what it did.
+  return `${reason.replace(/\.$/, '')}, after the restart at ${formatTime(remedy.restartedAt)}.`;
 }
