@@ -1,15 +1,21 @@
 import { readFileSync } from 'node:fs';
-import type { SimAdUser } from '../graph/model';
+import type { SimAdUser, SimAdView } from '../graph/model';
+import { scopeAtDelta } from '../graph/sync-engine';
 import type { AdSyncHistoryEntry } from './state';
 
 /** Env: base URL of the Graph simulator whose sync engine a delta drives. */
 export const GRAPH_URL_ENV = 'ADSYNC_SIM_GRAPH_URL';
-/** Env: path of a JSON array of SimAdUser, the AD side the sync cycle exports. */
+/**
+ * Env: path of the AD side the sync cycle exports, read afresh at each delta: a SimAdView (users
+ * and the OUs the connector syncs, so scope follows each user's DN now) or a bare SimAdUser[].
+ */
 export const AD_VIEW_ENV = 'ADSYNC_SIM_AD_VIEW';
 
 /**
  * Runs the Graph simulator's sync engine, as a real delta cycle would export to Entra ID: POSTs
- * the AD view to `/_sim/sync-cycle`. Returns undefined when the env does not name both.
+ * the AD view to `/_sim/sync-cycle`, each user in or out of scope by its DN at this delta (the
+ * OU filter is the sync server's, so it is applied here, not by Entra ID). Returns undefined when
+ * the env does not name both.
  * Failures are returned, not thrown: the real cmdlet only starts a cycle and reports success
  * whatever the export later does.
  */
@@ -18,7 +24,7 @@ export async function runGraphSync(env: NodeJS.ProcessEnv): Promise<AdSyncHistor
   const viewPath = env[AD_VIEW_ENV];
   if (!base || !viewPath) return undefined;
   try {
-    const users = JSON.parse(readFileSync(viewPath, 'utf8')) as SimAdUser[];
+    const users = scopeAtDelta(JSON.parse(readFileSync(viewPath, 'utf8')) as SimAdView | SimAdUser[]);
     const res = await fetch(`${base.replace(/\/+$/, '')}/_sim/sync-cycle`, {
       method: 'POST',
       headers: { 'content-type': 'application/json' },

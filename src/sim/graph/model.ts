@@ -190,7 +190,21 @@ export interface SimAdUser {
   surname?: string;
   distinguishedName: string;
   enabled: boolean;
+  /**
+   * Whether the sync server's OU filter takes the user in. In a SimAdView with `syncOus`, the
+   * sync server decides it again from `distinguishedName` at each delta (scopeAtDelta).
+   */
   inScope: boolean;
+}
+
+/**
+ * The AD side of a delta as the stand-in ADSync host reads it (ADSYNC_SIM_AD_VIEW): the AD users
+ * with their DNs, and the OUs the sync server's connector filters on (LDAP_SYNC_OUS semantics; none:
+ * every OU). A bare SimAdUser[] (no OU filter) keeps each user's `inScope` as written.
+ */
+export interface SimAdView {
+  syncOus: string[];
+  users: SimAdUser[];
 }
 
 /** One sync error, as Entra Connect Health would list it. */

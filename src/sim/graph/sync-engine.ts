@@ -1,5 +1,6 @@
 import { randomInt, randomUUID } from 'node:crypto';
-import type { SimAdUser, SimSyncError, SyncReport, UserRecord } from './model';
+import { isWithin } from '../../services/ad/distinguished-name';
+import type { SimAdUser, SimAdView, SimSyncError, SyncReport, UserRecord } from './model';
 import type { TenantState } from './tenant-state';
 import { GraphSimError } from './graph-errors';
 
@@ -221,4 +222,20 @@ function provision(state: TenantState, ad: SimAdUser, stamp: string): UserRecord
   applyAd(state, user, ad, stamp);
   user.userPrincipalName = upn;
   return user;
+}
+
+/**
+ * The AD users of a view with their scope as the sync server's OU filter sees it at this delta:
+ * in scope when the DN is one of `syncOus` or below it (case-insensitive, on RDN boundaries, as
+ * the bot reads LDAP_SYNC_OUS), or always when the view filters on no OU. A DN moved out of the
+ * OUs since the view's last delta is out of scope now, so the cycle soft-deletes its synced user;
+ * moved back, the cycle matches or restores. A bare list (no filter) keeps `inScope` as written.
+ */
+export function scopeAtDelta(view: SimAdView | SimAdUser[]): SimAdUser[] {
+  if (Array.isArray(view)) return view;
+  const ous = view.syncOus.filter((ou) => ou.trim() !== '');
+  return view.users.map((u) => ({
+    ...u,
+    inScope: ous.length === 0 || ous.some((ou) => isWithin(u.distinguishedName, ou)),
+  }));
 }

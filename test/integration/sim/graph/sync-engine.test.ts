@@ -1,5 +1,10 @@
 import assert from 'node:assert/strict';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import https from 'node:https';
+import os from 'node:os';
+import path from 'node:path';
+import { AD_VIEW_ENV, GRAPH_URL_ENV, runGraphSync } from '../../../../src/sim/adsync-host/graph-sync';
+import type { SimAdView } from '../../../../src/sim/graph/model';
 import { DEMO_GRAPH_USERS, demoGraphSeed } from '../../../../src/sim/demo/demo-graph-seed';
 import { DEMO_TENANT, cloudOnlyUser } from '../../../../src/sim/demo/demo-tenant';
 import { guidToImmutableId } from '../../../../src/services/ad/immutable-id';
@@ -403,6 +408,81 @@ function httpsJson(
     req.end(options.body);
   });
 }
+
+/**
+ * The duplicate fix as the ADSync host runs it: each delta reads the AD view file afresh and
+ * decides scope from the DN under the view's sync OUs. The view's `inScope` is left stale on
+ * purpose (true throughout): only the DN moves.
+ */
+describe('Graph simulator: a DN move between deltas (the ADSync host decides scope)', () => {
+  const STAFF = 'OU=Staff,DC=corp,DC=contoso,DC=com';
+  const inStaff = { ...apes, distinguishedName: `CN=Aaron Pescasio,${STAFF}` };
+  const parked = { ...apes, distinguishedName: 'CN=Aaron Pescasio,OU=Unsynced,DC=corp,DC=contoso,DC=com' };
+  let h: SimHarness;
+  let dir: string;
+  let delta: (aaron: SimAdUser) => Promise<SyncReport>;
+  let twin: string;
+
+  beforeEach(async () => {
+    h = await startSim();
+    dir = mkdtempSync(path.join(os.tmpdir(), 'anchor-dn-move-'));
+    const file = path.join(dir, 'ad-view.json');
+    delta = async (aaron) => {
+      const view: SimAdView = { syncOus: [STAFF], users: [lrobbins, aaron] };
+      writeFileSync(file, JSON.stringify(view));
+      const result = await runGraphSync({ [GRAPH_URL_ENV]: h.base, [AD_VIEW_ENV]: file });
+      assert.equal(result?.status, 200, JSON.stringify(result));
+      return result.report as SyncReport;
+    };
+    // Entra Connect exported Aaron before anyone linked him: the synced twin beside the original.
+    const created = (await delta(inStaff)).created;
+    assert.equal(created.length, 1);
+    twin = created[0].userId;
+  });
+  afterEach(async () => {
+    await h.stop();
+    rmSync(dir, { recursive: true, force: true });
+  });
+
+  it('soft-deletes the twin when the DN leaves the synced OUs, and leaves the original alone', async () => {
+    const out = await delta(parked);
+    assert.deepEqual(out.deleted, [{ sourceAnchor: apes.sourceAnchor, userId: twin }]);
+    assert.deepEqual([out.created, out.matched, out.errors], [[], [], []]);
+    assert.ok(h.sim.state.deletedUsers.has(twin));
+    assert.equal(h.sim.state.users.get(APES)?.onPremisesImmutableId, null);
+    // Still parked at the next delta: nothing more happens.
+    const again = await delta(parked);
+    assert.deepEqual([again.deleted, again.created, again.matched], [[], [], []]);
+  });
+
+  it('hard-matches the original when the DN comes back, once the twin is gone and the original holds the ImmutableId', async () => {
+    await delta(parked);
+    assert.equal((await h.send('DELETE', `/v1.0/directory/deletedItems/${twin}`)).status, 204);
+    assert.equal(
+      (await h.send('PATCH', `/v1.0/users/${APES}`, { onPremisesImmutableId: apes.sourceAnchor })).status,
+      204,
+    );
+    const back = await delta(inStaff);
+    assert.deepEqual(back.matched, [
+      { sourceAnchor: apes.sourceAnchor, userId: APES, userPrincipalName: 'apes@contoso.com' },
+    ]);
+    assert.deepEqual([back.created, back.deleted, back.errors], [[], [], []]);
+    assert.equal(h.sim.state.users.get(APES)?.onPremisesSyncEnabled, true);
+    assert.equal(h.sim.state.users.get(APES)?.onPremisesDistinguishedName, inStaff.distinguishedName);
+  });
+
+  it('restores the twin when the DN comes back and the original was not linked', async () => {
+    assert.deepEqual((await delta(parked)).deleted, [{ sourceAnchor: apes.sourceAnchor, userId: twin }]);
+    const back = await delta(inStaff);
+    assert.deepEqual(
+      back.refreshed.map((r) => r.userId).sort(),
+      [twin, '0f6b2d1e-3c4a-4b5d-8e6f-7a8b9c0d1e03'].sort(),
+    );
+    assert.deepEqual([back.created, back.matched, back.deleted, back.errors], [[], [], [], []]);
+    assert.ok(h.sim.state.users.has(twin));
+    assert.equal(h.sim.state.users.get(APES)?.onPremisesImmutableId, null);
+  });
+});
 
 describe('Graph simulator over HTTPS', () => {
   it('serves the token endpoint and Graph with a self-signed certificate', async () => {
