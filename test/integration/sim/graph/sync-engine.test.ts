@@ -431,7 +431,7 @@ describe('Graph simulator: a DN move between deltas (the ADSync host decides sco
       const view: SimAdView = { syncOus: [STAFF], users: [lrobbins, aaron] };
       writeFileSync(file, JSON.stringify(view));
       const result = await runGraphSync({ [GRAPH_URL_ENV]: h.base, [AD_VIEW_ENV]: file });
-      assert.equal(result?.status, 200, JSON.stringify(result));
+      assert.ok(result && 'status' in result && result.status === 200, JSON.stringify(result));
       return result.report as SyncReport;
     };
     // Entra Connect exported Aaron before anyone linked him: the synced twin beside the original.
