@@ -1,11 +1,12 @@
 import { readFileSync, rmSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
+import type { DemoAdControl } from './demo-ad-control';
 
 /** Where a running demo says how to reach its simulated sync server and Graph simulator. */
 export const DEMO_CONTROLS_FILE = path.join(os.tmpdir(), 'anchor-demo-controls.json');
 
-/** What `npm run demo:sync-health` needs to change a running demo's sync health. */
+/** What `npm run demo:sync-health` and `npm run demo:ad` need to change a running demo. */
 export interface DemoControls {
   /** The process running the demo; the file is stale once it is gone. */
   pid: number;
@@ -13,6 +14,8 @@ export interface DemoControls {
   adsyncStatePath: string;
   /** The Graph simulator's base URL (its `/_sim` API). */
   graphUrl: string;
+  /** The demo AD's loopback endpoint (absent when the demo runs against a real DC). */
+  adControl?: DemoAdControl;
 }
 
 /** Written by the demo at start; removed at stop. */

@@ -6,6 +6,7 @@ import type {
   LookupAttribute,
   SearchOptions,
 } from '../../services/ad/ad-directory';
+import { isWithin, parseDn } from '../../services/ad/distinguished-name';
 import { guidToBytes } from '../../services/ad/immutable-id';
 import { guidBytesOf } from '../../services/ad/lookup-value';
 import { TopMatches } from '../../services/ad/search-ranking';
@@ -20,17 +21,66 @@ export type DemoDirectoryRecord = Omit<DirectoryUser, 'sourceAnchor'>;
  * The on-prem directory of the demo tenant, held in memory. It matches the way AD's ambiguous
  * name resolution does in spirit (prefix of names, logins and addresses) and shares the input
  * rules and ranking of the LDAP directory, so the demo behaves like a real domain without one.
+ * With sync OUs, a user's sync scope follows its DN as the LDAP directory's does (LDAP_SYNC_OUS),
+ * so moving a user to another OU (move()) takes it in or out of scope.
  */
 export class DemoDirectory implements DirectoryService {
   private readonly users: DirectoryUser[];
+  private readonly listeners = new Set<() => void>();
 
-  constructor(records: readonly DemoDirectoryRecord[], sourceAnchor: SourceAnchorSetting = 'auto') {
-    this.users = records.map((r) => ({ ...r, sourceAnchor: sourceAnchorOf(r, sourceAnchor) }));
+  /**
+   * @param syncOus The OUs Entra Connect syncs (LDAP_SYNC_OUS semantics; empty: every OU). Absent,
+   *   each record's `inSyncScope` stands as written and a move keeps it.
+   */
+  constructor(
+    records: readonly DemoDirectoryRecord[],
+    sourceAnchor: SourceAnchorSetting = 'auto',
+    readonly syncOus?: readonly string[],
+  ) {
+    this.users = records.map((r) => ({
+      ...r,
+      inSyncScope: this.inScope(r.dn, r.inSyncScope),
+      sourceAnchor: sourceAnchorOf(r, sourceAnchor),
+    }));
   }
 
   /** Every user of the demo directory, for the demo's simulated sync. */
   all(): DirectoryUser[] {
-    return [...this.users];
+    return this.users.map((u) => ({ ...u }));
+  }
+
+  /**
+   * Moves the user with this login (sAMAccountName, any case) into `ou`, as an admin does in
+   * Active Directory Users and Computers: same RDN, new parent; the sync scope follows the new DN.
+   * Listeners (the demo's AD view writer) hear of it before this returns.
+   * @returns the user as it is now.
+   * @throws Error when no user has this login, or `ou` is not a DN in the user's domain.
+   */
+  move(login: string, ou: string): DirectoryUser {
+    const user = this.users.find((u) => u.sAMAccountName.toLowerCase() === login.trim().toLowerCase());
+    if (!user) throw new Error(`No AD account "${login}" in the demo AD.`);
+    const parent = ou.trim();
+    const domain = domainOf(user.dn);
+    let rdns: string[];
+    try {
+      rdns = parseDn(parent);
+    } catch {
+      rdns = [];
+    }
+    if (rdns.length === 0 || !isWithin(parent, domain) || parseDn(domain).length === rdns.length) {
+      throw new Error(`"${ou}" is not an OU of ${domain}: give its DN, e.g. OU=Unsynced,${domain}.`);
+    }
+    user.dn = `${firstRdnOf(user.dn)},${parent}`;
+    user.inSyncScope = this.inScope(user.dn, user.inSyncScope);
+    user.whenChanged = new Date().toISOString();
+    for (const listener of this.listeners) listener();
+    return { ...user };
+  }
+
+  /** Calls `listener` after each change of the directory; returns how to stop. */
+  onChange(listener: () => void): () => void {
+    this.listeners.add(listener);
+    return () => this.listeners.delete(listener);
   }
 
   async search(text: string, options: SearchOptions = {}): Promise<DirectorySearchResult> {
@@ -67,6 +117,12 @@ export class DemoDirectory implements DirectoryService {
     return `in-memory demo directory (${this.users.length} users)`;
   }
 
+  /** Scope as the LDAP directory computes it from LDAP_SYNC_OUS, or as written without sync OUs. */
+  private inScope(dn: string, asWritten: boolean): boolean {
+    if (!this.syncOus) return asWritten;
+    return this.syncOus.length === 0 || this.syncOus.some((ou) => isWithin(dn, ou));
+  }
+
   private collect(
     predicate: (user: DirectoryUser) => boolean,
     needle: string,
@@ -81,6 +137,17 @@ export class DemoDirectory implements DirectoryService {
     this.users.filter(predicate).forEach((u) => top.add(u));
     return { users: top.items, more: top.more };
   }
+}
+
+/** `DC=corp,DC=contoso,DC=com` for a DN in that domain: its trailing DC= RDNs, as written. */
+function domainOf(dn: string): string {
+  return /(?:^|,)\s*(DC=.*)$/i.exec(dn)?.[1] ?? '';
+}
+
+/** The first RDN of a DN as written (`CN=Anna Peters`), up to the first unescaped comma. */
+function firstRdnOf(dn: string): string {
+  const end = /(?<!\\)(?:\\\\)*,/.exec(dn);
+  return end ? dn.slice(0, end.index + end[0].length - 1) : dn;
 }
 
 function searchKeys(user: DirectoryUser): string[] {

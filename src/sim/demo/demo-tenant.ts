@@ -75,6 +75,9 @@ export type { SimCloudUser, SimOrganization } from '../graph/model';
 
 const SYNCED_OU = 'OU=Staff,DC=corp,DC=contoso,DC=com';
 
+/** The OUs the demo's Entra Connect syncs (LDAP_SYNC_OUS for the demo AD): scope follows the DN. */
+export const DEMO_SYNC_OUS: readonly string[] = [SYNCED_OU];
+
 function adUser(
   sam: string,
   given: string,

@@ -1,4 +1,4 @@
-import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, rmSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { createApp } from '../../app/create-app';
@@ -10,7 +10,8 @@ import { DemoDirectory } from './demo-directory';
 import type { DirectoryService } from '../../services/ad/ad-directory';
 import { LdapDirectory } from '../../services/ad/ldap-directory';
 import { AD_VIEW_ENV } from '../adsync-host/graph-sync';
-import { adViewOf } from './ad-view';
+import { keepAdViewCurrent } from './ad-view';
+import { startDemoAdControl } from './demo-ad-control';
 import { createGraphServices } from '../../services/entra/graph-services';
 import { createStateStore } from '../../services/state/state-store-factory';
 import {
@@ -20,7 +21,7 @@ import {
 } from '../../shared/relay-protocol/request-signing';
 import { demoGraphSeed } from './demo-graph-seed';
 import { withDemoTeams } from './demo-teams';
-import { DEMO_TENANT, demoDirectoryUsers, demoTeamsUsers } from './demo-tenant';
+import { DEMO_SYNC_OUS, DEMO_TENANT, demoDirectoryUsers, demoTeamsUsers } from './demo-tenant';
 import { adsyncStatePath, startDemoRelay } from './demo-relay';
 import { writeDemoControls } from './demo-controls';
 import { GraphSimulator } from '../graph/graph-simulator';
@@ -100,7 +101,8 @@ export async function startDemo(config: AnchorConfig, logger: Logger): Promise<D
 
     // Without RELAY_KEYS, the demo trusts one relay whose keys are made here and live as long as the process.
     const generated = config.relay ? null : demoRelayKeys();
-    const { directory, adViewFile } = demoDirectory(config, workDir, logger);
+    const { directory, adViewFile, stopWatching } = demoDirectory(config, workDir, logger);
+    stops.push(async () => stopWatching());
     // Memory unless DATA_DIR or STATE_STORE asks for more (see storageSettingsFrom()).
     const store = createStateStore(config.storage);
     logger.info({ storage: store.describe() }, 'demo state store');
@@ -123,11 +125,15 @@ export async function startDemo(config: AnchorConfig, logger: Logger): Promise<D
           sync: adViewFile ? { graphUrl, adViewFile } : undefined,
         }),
       );
-      // `npm run demo:sync-health` finds the simulated sync server and Graph through this file.
+      // `npm run demo:ad -- move` plays the AD admin: it reaches the in-memory directory here.
+      const adControl = directory instanceof DemoDirectory ? await startDemoAdControl(directory) : undefined;
+      if (adControl) stops.push(() => adControl.stop());
+      // `npm run demo:sync-health` and `demo:ad` find the sync server, Graph and AD through this file.
       const removeControls = writeDemoControls({
         pid: process.pid,
         adsyncStatePath: adsyncStatePath(relayDir),
         graphUrl,
+        adControl: adControl && { url: adControl.url, token: adControl.token },
       });
       stops.push(async () => removeControls());
     }
@@ -179,25 +185,28 @@ async function allOrFirstError<T>(promises: Promise<T>[]): Promise<T[]> {
 /**
  * The demo's AD: the in-memory demo directory, or a real domain controller when LDAP_URL is set
  * (tests run the demo against Samba). The stand-in ADSync host exports an AD view to the Graph
- * simulator on each delta: written here from the demo directory, or taken from ADSYNC_SIM_AD_VIEW
- * with a real DC, whose users the demo cannot enumerate.
+ * simulator on each delta: written here from the demo directory, and again at each change of it (a
+ * user moved to another OU), so every delta exports the directory as it is; or taken from
+ * ADSYNC_SIM_AD_VIEW with a real DC, whose users the demo cannot enumerate.
  */
 function demoDirectory(
   config: AnchorConfig,
   workDir: string,
   logger: Logger,
-): { directory: DirectoryService; adViewFile: string | undefined } {
+): { directory: DirectoryService; adViewFile: string | undefined; stopWatching: () => void } {
   if (config.ldap) {
     const adViewFile = process.env[AD_VIEW_ENV] || undefined;
     if (!adViewFile)
       logger.warn(
         `demo against ${config.ldap.url}: no ${AD_VIEW_ENV}, so a delta sync changes nothing in Graph`,
       );
-    return { directory: new LdapDirectory(config.ldap), adViewFile };
+    return { directory: new LdapDirectory(config.ldap), adViewFile, stopWatching: () => {} };
   }
-  const directory = new DemoDirectory(demoDirectoryUsers(), config.sourceAnchor);
+  const directory = new DemoDirectory(demoDirectoryUsers(), config.sourceAnchor, DEMO_SYNC_OUS);
   const adViewFile = path.join(workDir, 'ad-view.json');
   mkdirSync(workDir, { recursive: true });
-  writeFileSync(adViewFile, JSON.stringify(adViewOf(directory.all())));
-  return { directory, adViewFile };
+  const stopWatching = keepAdViewCurrent(directory, adViewFile, () =>
+    logger.info({ adViewFile }, 'demo AD changed: the next delta exports it'),
+  );
+  return { directory, adViewFile, stopWatching };
 }

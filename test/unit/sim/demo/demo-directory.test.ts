@@ -1,8 +1,14 @@
 import assert from 'node:assert/strict';
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { keepAdViewCurrent } from '../../../../src/sim/demo/ad-view';
+import type { SimAdView } from '../../../../src/sim/graph/model';
+import { scopeAtDelta } from '../../../../src/sim/graph/sync-engine';
 import { DemoDirectory } from '../../../../src/sim/demo/demo-directory';
 import { DirectoryError } from '../../../../src/services/ad/directory-error';
 import { guidToImmutableId } from '../../../../src/services/ad/immutable-id';
-import { demoDirectoryUsers } from '../../../../src/sim/demo/demo-tenant';
+import { DEMO_SYNC_OUS, demoDirectoryUsers } from '../../../../src/sim/demo/demo-tenant';
 
 describe('DemoDirectory', () => {
   const directory = new DemoDirectory(demoDirectoryUsers());
@@ -43,5 +49,81 @@ describe('DemoDirectory', () => {
       (err: unknown) => err instanceof DirectoryError && err.kind === 'invalid-input',
     );
     await assert.rejects(directory.find('objectGuid', 'nope'), /is not a GUID/);
+  });
+});
+
+describe('DemoDirectory: moving a user to another OU, as the AD admin does', () => {
+  const UNSYNCED = 'OU=Unsynced,DC=corp,DC=contoso,DC=com';
+  const STAFF = 'OU=Staff,DC=corp,DC=contoso,DC=com';
+  const scopeOf = async (d: DemoDirectory, sam: string) => {
+    const [u] = (await d.find('sAMAccountName', sam)).users;
+    return { dn: u.dn, inSyncScope: u.inSyncScope };
+  };
+
+  it("derives every demo user's scope from its DN, as the records say it", () => {
+    const written = new DemoDirectory(demoDirectoryUsers());
+    const derived = new DemoDirectory(demoDirectoryUsers(), 'auto', DEMO_SYNC_OUS);
+    assert.deepEqual(
+      derived.all().map((u) => [u.sAMAccountName, u.inSyncScope]),
+      written.all().map((u) => [u.sAMAccountName, u.inSyncScope]),
+    );
+  });
+
+  it('moves a user out of the synced OU and back: same RDN, new parent, scope from the DN', async () => {
+    const directory = new DemoDirectory(demoDirectoryUsers(), 'auto', DEMO_SYNC_OUS);
+    const moved = directory.move('APES', UNSYNCED);
+    assert.deepEqual([moved.dn, moved.inSyncScope], [`CN=Aaron Pescasio,${UNSYNCED}`, false]);
+    assert.deepEqual(await scopeOf(directory, 'apes'), {
+      dn: `CN=Aaron Pescasio,${UNSYNCED}`,
+      inSyncScope: false,
+    });
+    directory.move('apes', STAFF);
+    assert.deepEqual(await scopeOf(directory, 'apes'), {
+      dn: `CN=Aaron Pescasio,${STAFF}`,
+      inSyncScope: true,
+    });
+    // Anna, parked out of scope by the demo's story, comes into scope when moved to a synced OU.
+    directory.move('apeters', `OU=Finance,${STAFF}`);
+    assert.equal((await scopeOf(directory, 'apeters')).inSyncScope, true);
+  });
+
+  it('keeps an escaped comma of the RDN, and refuses an unknown login or an OU outside the domain', () => {
+    const directory = new DemoDirectory(
+      [{ ...demoDirectoryUsers()[0], dn: `CN=Pescasio\\, Aaron,${STAFF}` }],
+      'auto',
+      DEMO_SYNC_OUS,
+    );
+    assert.equal(directory.move('apes', UNSYNCED).dn, `CN=Pescasio\\, Aaron,${UNSYNCED}`);
+    assert.throws(() => directory.move('nobody', UNSYNCED), /No AD account "nobody"/);
+    assert.throws(() => directory.move('apes', 'OU=Unsynced,DC=fabrikam,DC=com'), /is not an OU of DC=corp/);
+    assert.throws(() => directory.move('apes', 'DC=corp,DC=contoso,DC=com'), /is not an OU of/);
+    assert.throws(() => directory.move('apes', 'not a dn\\'), /is not an OU of/);
+    assert.equal(directory.all()[0].dn, `CN=Pescasio\\, Aaron,${UNSYNCED}`, 'a refused move changes nothing');
+  });
+
+  it('rewrites the AD view file at each move, so the next delta exports the directory as it is', () => {
+    const dir = mkdtempSync(path.join(os.tmpdir(), 'anchor-ad-view-'));
+    try {
+      const file = path.join(dir, 'ad-view.json');
+      const directory = new DemoDirectory(demoDirectoryUsers(), 'auto', DEMO_SYNC_OUS);
+      let writes = 0;
+      const stop = keepAdViewCurrent(directory, file, () => writes++);
+      const apesAtDelta = () => {
+        const view = JSON.parse(readFileSync(file, 'utf8')) as SimAdView;
+        assert.deepEqual(view.syncOus, DEMO_SYNC_OUS);
+        return scopeAtDelta(view).find((u) => u.sAMAccountName === 'apes')!;
+      };
+      assert.equal(apesAtDelta().inScope, true);
+      directory.move('apes', UNSYNCED);
+      assert.deepEqual(
+        [apesAtDelta().distinguishedName, apesAtDelta().inScope, writes],
+        [`CN=Aaron Pescasio,${UNSYNCED}`, false, 1],
+      );
+      stop();
+      directory.move('apes', STAFF);
+      assert.equal(apesAtDelta().inScope, false, 'stopped: the file is left as it was');
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
   });
 });
