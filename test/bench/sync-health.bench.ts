@@ -25,6 +25,7 @@ import { AnchorProcess, freePort } from '../support/anchor-process';
 import { BotConnector } from '../support/bot-connector';
 import { relayPairing, startRelayProcess } from '../support/relay-process';
 import { TeamsClient } from '../support/teams-client';
+import { until } from '../support/until';
 import { fmt, pct, statRow } from './bench-stats';
 
 const RUNS = Number(process.env.BENCH_RUNS ?? 5);
@@ -104,8 +105,9 @@ async function main(): Promise<void> {
       await setLastPasswordSync(graph.baseUrl, new Date(Date.now() - SILENT_FOR_MS));
       await until(
         'the alert card in both chats',
-        120_000,
         async () => cards('post', 'Password hash sync is silent') >= postedBefore + 2,
+        120_000,
+        100,
       );
       const alertMs = performance.now() - silenced;
       const incident = (await store.read<Incident>('alerts/phs-silent'))?.value;
@@ -119,8 +121,9 @@ async function main(): Promise<void> {
       assert.equal(answer.statusCode, 200);
       await until(
         'both copies recovered',
-        180_000,
         async () => cards('update', 'Password hash sync is back') >= recoveredBefore + 2,
+        180_000,
+        100,
       );
       records.push({ alertMs, recoveredMs: performance.now() - pressed, pressAnswerMs });
       process.stdout.write(
@@ -177,14 +180,6 @@ async function setLastPasswordSync(graphUrl: string, at: Date): Promise<void> {
     body: JSON.stringify({ onPremisesLastPasswordSyncDateTime: at.toISOString() }),
   });
   assert.equal(res.status, 200);
-}
-
-async function until(what: string, timeoutMs: number, check: () => Promise<boolean>): Promise<void> {
-  const deadline = Date.now() + timeoutMs;
-  while (!(await check())) {
-    if (Date.now() > deadline) throw new Error(`${what}: not within ${timeoutMs} ms`);
-    await sleep(100);
-  }
 }
 
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));

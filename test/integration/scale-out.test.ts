@@ -32,6 +32,7 @@ import {
 } from '../support/scale-out-tenant';
 import { relayPairing, startRelayProcess } from '../support/relay-process';
 import { TeamsClient } from '../support/teams-client';
+import { until as waitUntil } from '../support/until';
 
 const REQUESTER = DEMO_TENANT.requester;
 const APPROVER = DEMO_TENANT.approver;
@@ -91,15 +92,9 @@ describe('scale-out: two bot processes sharing Azure Blob Storage (Azurite)', fu
     return process;
   }
 
-  async function until<T>(what: string, check: () => Promise<T | undefined>, timeoutMs = 60_000): Promise<T> {
-    const end = Date.now() + timeoutMs;
-    for (;;) {
-      const value = await check().catch(() => undefined);
-      if (value) return value;
-      if (Date.now() > end) assert.fail(`timed out waiting until ${what}`);
-      await new Promise((r) => setTimeout(r, 200));
-    }
-  }
+  /** Scale-out waits are shorter and polled more often than the default. */
+  const until = <T>(what: string, check: () => Promise<T | undefined>, timeoutMs = 60_000) =>
+    waitUntil(what, check, timeoutMs, 200);
 
   /** check → request on instance `i` for bulk pair `n` (or apes); returns the request id. */
   async function fileRequest(

@@ -25,6 +25,7 @@ import {
   scaleOutDirectory,
 } from '../../../support/scale-out-tenant';
 import { TeamsClient } from '../../../support/teams-client';
+import { until } from '../../../support/until';
 
 const REQUESTER = DEMO_TENANT.requester;
 const APPROVER = DEMO_TENANT.approver;
@@ -46,16 +47,6 @@ describe('a scheduler left paused: the run fails, every admin is alerted, the al
   let relay: AnchorProcess;
   let botUrl: string;
   let requests: LinkRequestStore;
-
-  async function until<T>(what: string, check: () => Promise<T | undefined>, timeoutMs = 90_000): Promise<T> {
-    const end = Date.now() + timeoutMs;
-    for (;;) {
-      const value = await check().catch(() => undefined);
-      if (value) return value;
-      if (Date.now() > end) assert.fail(`timed out waiting until ${what}`);
-      await new Promise((r) => setTimeout(r, 250));
-    }
-  }
 
   /** The bot's posts (a reply or a new message) or updates of the alert card. */
   const alertCalls = (kinds: ConnectorCall['kind'][]) =>

@@ -16,6 +16,7 @@ import { BotConnector } from '../../../support/bot-connector';
 import type { ConnectorCall } from '../../../support/bot-connector';
 import { relayPairing, startRelayProcess } from '../../../support/relay-process';
 import { TeamsClient } from '../../../support/teams-client';
+import { until } from '../../../support/until';
 
 const REQUESTER = DEMO_TENANT.requester;
 const APPROVER = DEMO_TENANT.approver;
@@ -40,16 +41,6 @@ describe('sync health: a silent heartbeat alerts every admin once, Restart ADSyn
   let bot: AnchorProcess;
   let relay: AnchorProcess;
   let botUrl: string;
-
-  async function until<T>(what: string, check: () => Promise<T | undefined>, timeoutMs = 90_000): Promise<T> {
-    const end = Date.now() + timeoutMs;
-    for (;;) {
-      const value = await check().catch(() => undefined);
-      if (value) return value;
-      if (Date.now() > end) assert.fail(`timed out waiting until ${what}`);
-      await new Promise((r) => setTimeout(r, 250));
-    }
-  }
 
   const incident = async (kind: IncidentKind) => (await store.read<Incident>(`alerts/${kind}`))?.value;
   const callsWith = (kinds: ConnectorCall['kind'][], text: string) =>
