@@ -11,6 +11,23 @@ export interface Sweeper {
   stop(): void;
 }
 
+/**
+ * Runs `task` every `intervalMs` (and at once when `atStart`), never two at a time: a round that
+ * waits for the relay or the store must not overlap the next. `task` handles its own failures.
+ */
+function every(intervalMs: number, task: () => Promise<unknown>, atStart: boolean): Sweeper {
+  let busy = false;
+  const run = () => {
+    if (busy) return;
+    busy = true;
+    void task().finally(() => (busy = false));
+  };
+  if (atStart) run();
+  const timer = setInterval(run, intervalMs);
+  timer.unref();
+  return { stop: () => clearInterval(timer) };
+}
+
 /** How often jobs whose time ran out are expired, in case the instance awaiting them is gone. */
 const JOB_SWEEP_INTERVAL_MS = 15_000;
 
@@ -43,25 +60,20 @@ export interface RequestSweep {
  */
 export function sweepRequests(sweep: RequestSweep): Sweeper {
   const { link, workflow, audit, logger } = sweep;
-  let busy = false;
-  const run = () => {
-    // A recovery waits for relay jobs; the next tick must not start a second one meanwhile.
-    if (busy) return;
-    busy = true;
-    workflow
-      .recoverOrphans()
-      .catch((err: unknown) => logger.warn({ err }, 'recovering link runs failed'))
-      .then(() => link.expireDue())
-      .catch((err: unknown) => logger.warn({ err }, 'expiring link requests failed'))
-      .then(() => audit.prune(sweep.retentionDays))
-      .then((dropped) => dropped?.length && logger.info({ dropped }, 'audit days past retention dropped'))
-      .catch((err: unknown) => logger.warn({ err }, 'pruning the audit log failed'))
-      .finally(() => (busy = false));
-  };
-  run();
-  const timer = setInterval(run, sweep.intervalMs);
-  timer.unref();
-  return { stop: () => clearInterval(timer) };
+  // A recovery waits for relay jobs; the next tick must not start a second one meanwhile.
+  return every(
+    sweep.intervalMs,
+    () =>
+      workflow
+        .recoverOrphans()
+        .catch((err: unknown) => logger.warn({ err }, 'recovering link runs failed'))
+        .then(() => link.expireDue())
+        .catch((err: unknown) => logger.warn({ err }, 'expiring link requests failed'))
+        .then(() => audit.prune(sweep.retentionDays))
+        .then((dropped) => dropped?.length && logger.info({ dropped }, 'audit days past retention dropped'))
+        .catch((err: unknown) => logger.warn({ err }, 'pruning the audit log failed')),
+    true,
+  );
 }
 
 /** How often the relay's last report is looked at for a scheduler left paused. */
@@ -72,18 +84,12 @@ const ALERT_SWEEP_INTERVAL_MS = 30_000;
  * (reminders of every incident are the sync-health monitor's).
  */
 export function sweepAlerts(watch: SchedulerWatch, logger: Logger): Sweeper {
-  let busy = false;
-  const run = () => {
-    if (busy) return;
-    busy = true;
-    watch
-      .check()
-      .catch((err: unknown) => logger.warn({ err }, 'checking for a paused scheduler failed'))
-      .finally(() => (busy = false));
-  };
-  const timer = setInterval(run, ALERT_SWEEP_INTERVAL_MS);
-  timer.unref();
-  return { stop: () => clearInterval(timer) };
+  return every(
+    ALERT_SWEEP_INTERVAL_MS,
+    () =>
+      watch.check().catch((err: unknown) => logger.warn({ err }, 'checking for a paused scheduler failed')),
+    false,
+  );
 }
 
 /**
@@ -91,18 +97,9 @@ export function sweepAlerts(watch: SchedulerWatch, logger: Logger): Sweeper {
  * the instance that holds its lease.
  */
 export function sweepSyncHealth(monitor: SyncHealthMonitor, intervalMs: number, logger: Logger): Sweeper {
-  let busy = false;
-  const run = () => {
-    // A round waits for the relay; a slow one must not overlap the next.
-    if (busy) return;
-    busy = true;
-    monitor
-      .tick()
-      .catch((err: unknown) => logger.warn({ err }, 'reading the sync health failed'))
-      .finally(() => (busy = false));
-  };
-  run();
-  const timer = setInterval(run, intervalMs);
-  timer.unref();
-  return { stop: () => clearInterval(timer) };
+  return every(
+    intervalMs,
+    () => monitor.tick().catch((err: unknown) => logger.warn({ err }, 'reading the sync health failed')),
+    true,
+  );
 }
