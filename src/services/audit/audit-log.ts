@@ -12,6 +12,12 @@ export type AuditAction =
   | 'link.step'
   | 'link.linked'
   | 'link.failed'
+  /** A synced-twin fix: filed (its approval and rejection are link.approved / link.rejected), each step, the permanent delete, the outcome. */
+  | 'twin.requested'
+  | 'twin.step'
+  | 'twin.deleted'
+  | 'twin.fixed'
+  | 'twin.failed'
   | 'alert.raised'
   | 'alert.resolved'
   /** An admin pressed Restart ADSync on an alert; then what the relay did. */

@@ -2,6 +2,7 @@ import { AdminFacingError } from '../../shared/admin-facing-error';
 import { randomUUID } from 'node:crypto';
 import { sameObjectId } from './link-request';
 import type { PreflightReport } from './preflight/report';
+import type { TwinPlan } from './twin/twin-plan';
 import type { StateStore } from '../state/state-store';
 
 /** A preflight an admin has seen and may turn into a request; kept server-side, the card has its id. */
@@ -10,6 +11,8 @@ export interface LinkDraft {
   ownerAadObjectId: string;
   report: PreflightReport;
   createdAt: string;
+  /** For a synced-twin fix: the plan (its `preflight` is `report`). Absent for a plain link. */
+  twinPlan?: TwinPlan;
 }
 
 /** Why a draft cannot be used. */

@@ -1,4 +1,7 @@
 import type { PreflightReport } from './preflight/report';
+import type { TwinJournalEntry } from './twin/twin-journal';
+import type { TwinPlan } from './twin/twin-plan';
+import type { TwinStepName } from './twin/twin-steps';
 
 /**
  * A link request's life: `pending` until an admin other than the requester decides. `approved`
@@ -97,7 +100,8 @@ export type LinkStepProblem =
 
 /** Why a run failed: the step, the service's own message and what the admin should do. */
 export interface LinkFailure {
-  step: LinkStepName;
+  /** The link run's step, or for a synced-twin fix the fix's step (its link run's steps are in `run.steps`). */
+  step: LinkStepName | TwinStepName;
   message: string;
   advice: string;
   /** Anchor's own finding, when the failure is one (absent for a service's error). */
@@ -154,4 +158,24 @@ export interface LinkRequest {
   immutableIdBefore: string | null;
   immutableIdAfter: string | null;
   cards: CardLocation[];
+  /**
+   * Present when the request is a synced-twin fix ("delete the duplicate, keep the original"): the
+   * approved plan and the journal of its six steps. `preflight` is then the plan's preflight of the
+   * original (whose no-synced-twin check is what the fix repairs). Absent for a plain link.
+   */
+  twinFix?: TwinFixRecord;
+}
+
+/** The synced-twin fix a request carries: the plan as approved and every step as it went. */
+export interface TwinFixRecord {
+  plan: TwinPlan;
+  /** Every change of a step, in order; the card shows the latest per step. */
+  journal: TwinJournalEntry[];
+  /** The twin deleted for good by step 3 (for history and the audit); null until then. */
+  deletedTwin: { id: string; userPrincipalName: string } | null;
+}
+
+/** True when the request is a synced-twin fix rather than a plain link. */
+export function isTwinFix(request: Pick<LinkRequest, 'twinFix'>): request is { twinFix: TwinFixRecord } {
+  return request.twinFix !== undefined;
 }

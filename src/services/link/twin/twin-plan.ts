@@ -199,3 +199,24 @@ function show<T>(part: Knowable<T>, text: (value: T) => string): string {
 function list(items: readonly string[]): string {
   return items.length === 0 ? 'none' : items.join(', ');
 }
+
+/** A check of a plan that needs the requester's acknowledgement before it can be filed. */
+export interface PlanWarning {
+  /** A TwinCheckId or a PreflightCheckId; the two sets do not overlap. */
+  id: string;
+  title: string;
+  detail: string;
+}
+
+/**
+ * The ⚠ of a plan the requester must acknowledge: the twin's warnings (and an informative check
+ * Graph could not read), and the original's preflight warnings. Filing checks every one of these
+ * ids was acknowledged, exactly as for a link.
+ */
+export function planWarnings(plan: Pick<TwinPlan, 'twinChecks' | 'preflight'>): PlanWarning[] {
+  const twin = plan.twinChecks.filter(
+    (c) => c.status === 'warn' || (c.status === 'unknown' && c.informative === true),
+  );
+  const original = plan.preflight.checks.filter((c) => c.id !== SUPERSEDED && c.status === 'warn');
+  return [...twin, ...original].map((c) => ({ id: c.id, title: c.title, detail: c.detail }));
+}
