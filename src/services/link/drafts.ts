@@ -41,13 +41,14 @@ export class LinkDrafts {
     private readonly now: () => Date = () => new Date(),
   ) {}
 
-  /** Keeps `report` for its owner; returns the draft id the card carries. */
-  async save(ownerAadObjectId: string, report: PreflightReport): Promise<string> {
+  /** Keeps `report` (and the twin fix planned from it) for its owner; returns the draft id the card carries. */
+  async save(ownerAadObjectId: string, report: PreflightReport, twinPlan?: TwinPlan): Promise<string> {
     const draft: LinkDraft = {
       id: randomUUID(),
       ownerAadObjectId,
       report,
       createdAt: this.now().toISOString(),
+      ...(twinPlan ? { twinPlan } : {}),
     };
     await this.store.write(DRAFT_KEY(draft.id), draft, null);
     return draft.id;

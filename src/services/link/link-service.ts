@@ -6,6 +6,7 @@ import { LinkDrafts } from './drafts';
 import { ANCHOR_ACTOR } from './link-request';
 import type { CardLocation, LinkRequest, Person } from './link-request';
 import type { PreflightReport } from './preflight/report';
+import type { TwinPlan } from './twin/twin-plan';
 import { LinkRequestError, LinkRequestStore } from './request-store';
 import { formatTime } from '../../shared/time-text';
 
@@ -68,6 +69,14 @@ export class LinkService {
   /** Keeps a preflight its owner may file within the hour; returns the draft id the card carries. */
   saveDraft(ownerAadObjectId: string, report: PreflightReport): Promise<string> {
     return this.drafts.save(ownerAadObjectId, report);
+  }
+
+  /**
+   * Keeps a synced-twin fix plan its owner may file within the hour, like a preflight: the plan
+   * card carries only the returned draft id.
+   */
+  saveTwinDraft(ownerAadObjectId: string, plan: TwinPlan): Promise<string> {
+    return this.drafts.save(ownerAadObjectId, plan.preflight, plan);
   }
 
   /**
