@@ -315,6 +315,34 @@ export class SambaDc {
     }
   }
 
+  /**
+   * Moves a seeded user to another OU the way an AD admin does without a GUI: `ldapmodify` with a
+   * modrdn change (new superior), over LDAPS as the domain administrator. Returns the new DN.
+   */
+  moveUser(sAMAccountName: string, ou: string): string {
+    const user = this.seeded.find((u) => u.sAMAccountName === sAMAccountName);
+    if (!user) throw new Error(`${sAMAccountName} was not seeded by this fixture`);
+    const rdn = new DN({ CN: user.displayName ?? `${user.givenName} ${user.surname}` }).toString();
+    const ldif = [
+      `dn: ${user.dn}`,
+      'changetype: modrdn',
+      `newrdn: ${rdn}`,
+      'deleteoldrdn: 1',
+      `newsuperior: ${ou}`,
+      '',
+    ];
+    execFileSync('ldapmodify', ['-x', '-H', this.ldapsUrl, '-D', this.adminDn, '-w', this.adminPassword], {
+      input: ldif.join('\n'),
+      encoding: 'utf8',
+      // As in ldapsearch(): the certificate names the DC, not 127.0.0.1.
+      env: { ...process.env, LDAPTLS_CACERT: this.caFile, LDAPTLS_REQCERT: 'allow' },
+    });
+    user.dn = `${rdn},${ou}`;
+    user.ou = ou;
+    this.log(`moved ${sAMAccountName} to ${ou}`);
+    return user.dn;
+  }
+
   private async ensureOu(client: Client, dn: string): Promise<void> {
     const { searchEntries } = await client.search(BASE_DN, {
       scope: 'sub',
