@@ -30,7 +30,8 @@ export interface StatusSyncServerLine extends Mark {
 
 /** The data the `status` card template binds. */
 export interface StatusCardData extends Mark {
-  status: HealthReport['status'];
+  /** The headline: `ok` only when every dependency is up and no sync health incident is open. */
+  status: HealthReport['status'] | 'sync health needs attention';
   mode: string;
   /** When the card was made, as every card writes a time. */
   checkedAt: string;
@@ -74,9 +75,12 @@ export function statusCardDataOf(
   const relay: RelayHealth | undefined = report.dependencies.relay;
   const syncServer = relay ? syncServerLines(relay, now) : [];
   const health = syncHealthSection(snapshot, now, syncServer.length === 0);
+  // Reachable is not healthy: an open incident (a silent heartbeat) must not sit under an "ok".
+  const incidents = snapshot?.openIncidents.length ?? 0;
+  const status = report.status === 'ok' && incidents > 0 ? 'sync health needs attention' : report.status;
   return {
-    ...(report.status === 'ok' ? STATUS_MARK.pass : STATUS_MARK.warn),
-    status: report.status,
+    ...(status === 'ok' ? STATUS_MARK.pass : STATUS_MARK.warn),
+    status,
     mode: report.mode,
     checkedAt: formatTime(now),
     verb: STATUS_VERBS.refresh,

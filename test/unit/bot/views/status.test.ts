@@ -101,6 +101,10 @@ describe('the status card: sync health', () => {
 
   it('shows a silent heartbeat red, an unreadable fact as "unknown" and as a problem, never green', () => {
     const data = statusCardDataOf(healthSample('ok'), NOW, syncHealthSample('silent'));
+    // Every dependency answers, but an incident is open: the headline says so.
+    assert.equal(data.status, 'sync health needs attention');
+    assert.equal(data.icon, '⚠');
+    assert.equal(statusCardDataOf(healthSample('ok'), NOW, syncHealthSample()).status, 'ok');
     assert.deepEqual(lines(data), [
       '✓ Password hash sync: on',
       '✗ Heartbeat (event log): 2026-11-25 07:50:11 UTC (2 h 9 min ago)',
