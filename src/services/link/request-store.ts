@@ -1,9 +1,10 @@
 import { AdminFacingError } from '../../shared/admin-facing-error';
 import { randomUUID } from 'node:crypto';
 import { updateItem } from '../state/conditional-update';
-import { FINAL_REQUEST_STATES, isRequester } from './link-request';
+import { FINAL_REQUEST_STATES, isRequester, isTwinFix } from './link-request';
 import type { CardLocation, LinkFailure, LinkRequest, LinkStep, Person } from './link-request';
 import type { PreflightReport } from './preflight/report';
+import type { TwinJournalEntry } from './twin/twin-journal';
 import type { TwinPlan } from './twin/twin-plan';
 import { planWarnings, twinPlanVerdict } from './twin/twin-plan';
 import { ETagConflictError } from '../state/state-store';
@@ -353,6 +354,24 @@ export class LinkRequestStore {
       if (at >= 0 && steps[at].state === 'running') steps[at] = step;
       else steps.push(step);
       return { ...request, run: { ...request.run, steps } };
+    });
+  }
+
+  /**
+   * Appends a step of a running synced-twin fix to its journal; step 3's `done` with the deleted
+   * twin also keeps the twin as deleted for good (for history and the audit).
+   */
+  async recordTwinStep(id: string, entry: TwinJournalEntry): Promise<LinkRequest> {
+    return this.change(id, (request) => {
+      if (!isTwinFix(request) || request.state !== 'running') {
+        throw new LinkRequestError('not-pending', 'This request is not a running synced-twin fix.', request);
+      }
+      const fix = request.twinFix;
+      const deleted = entry.step === 'hard-delete' && entry.state === 'done' ? entry.deletedTwin : undefined;
+      return {
+        ...request,
+        twinFix: { ...fix, journal: [...fix.journal, entry], deletedTwin: deleted ?? fix.deletedTwin },
+      };
     });
   }
 
