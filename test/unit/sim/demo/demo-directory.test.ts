@@ -131,6 +131,9 @@ describe('DemoDirectory: moving a user to another OU, as the AD admin does', () 
     const ous = await new DemoDirectory(demoDirectoryUsers(), 'auto', DEMO_SYNC_OUS).listOus();
     for (const ou of DEMO_SYNC_OUS) assert.ok(ous.includes(ou), ou);
     assert.ok(ous.includes('OU=Unsynced,DC=corp,DC=contoso,DC=com'));
-    assert.ok(ous.every((ou) => /^OU=/i.test(ou)), ous.join('; '));
+    assert.ok(
+      ous.every((ou) => /^OU=/i.test(ou)),
+      ous.join('; '),
+    );
   });
 });

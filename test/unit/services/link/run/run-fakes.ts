@@ -76,7 +76,10 @@ export class FakeRelay {
 }
 
 /** A relay failure as RelayClient reports it, with the relay's result when it ran. */
-export function relayError(kind: RelayError['kind'], message: string, result: Partial<JobResult> | null = null) {
+export function relayError(
+  kind: RelayError['kind'],
+  message: string,
+  result: Partial<JobResult> | null = null,
+) {
   return new RelayError(kind, message, 'job-x', result ? jobResult('job-x', 'aadc01', result) : null);
 }
-
