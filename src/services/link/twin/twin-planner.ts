@@ -4,6 +4,7 @@ import type { CloudDirectory, TwinCleanupDirectory } from '../../entra/cloud-dir
 import type { CloudUserDetail, ImmutableIdHolders } from '../../entra/cloud-user';
 import { UserNotFoundError } from '../../entra/graph-errors';
 import type { PreflightReport } from '../preflight/report';
+import { isWithin } from '../../ad/distinguished-name';
 import type { ParkingOuChoice } from './parking-ou';
 import { chooseParkingOu } from './parking-ou';
 import type { TwinFootprint } from './twin-footprint';
@@ -92,21 +93,41 @@ export class TwinPlanner implements TwinPlanning {
     }
   }
 
+  /**
+   * The parking OU. The directory's OUs are listed either way: to pick one outside the scope, or
+   * to confirm TWIN_PARKING_OU exists — step 1 would otherwise wait two hours for a move into an
+   * OU the admin cannot find.
+   */
   private async parking(userDn: string): Promise<ParkingOuChoice> {
     const { syncScopeOus, parkingOu } = this.options;
-    let directoryOus: string[] = [];
-    if (!parkingOu) {
-      try {
-        directoryOus = await this.options.directory.listOus();
-      } catch (err) {
-        return {
-          ok: false,
-          problem:
-            `Anchor could not list the directory's OUs to pick one outside the sync scope (${adminMessage(err)}); ` +
+    let directoryOus: string[];
+    try {
+      directoryOus = await this.options.directory.listOus();
+    } catch (err) {
+      return {
+        ok: false,
+        problem: parkingOu
+          ? `Anchor could not confirm that TWIN_PARKING_OU ${parkingOu} exists (${adminMessage(err)}); plan the fix again once the directory answers.`
+          : `Anchor could not list the directory's OUs to pick one outside the sync scope (${adminMessage(err)}); ` +
             'set TWIN_PARKING_OU to an OU Entra Connect does not sync.',
-        };
-      }
+      };
     }
-    return chooseParkingOu({ configured: parkingOu, syncScopeOus, directoryOus, userDn });
+    const choice = chooseParkingOu({ configured: parkingOu, syncScopeOus, directoryOus, userDn });
+    if (
+      choice.ok &&
+      choice.ou.source === 'configured' &&
+      !directoryOus.some((ou) => sameDn(ou, choice.ou.dn))
+    ) {
+      return {
+        ok: false,
+        problem: `TWIN_PARKING_OU ${choice.ou.dn} is not an OU of the directory (under the base DN): create it, or correct the setting.`,
+      };
+    }
+    return choice;
   }
+}
+
+/** Two DNs name the same object (case and spacing aside). */
+function sameDn(a: string, b: string): boolean {
+  return isWithin(a, b) && isWithin(b, a);
 }

@@ -61,13 +61,22 @@ describe('TwinPlanner', () => {
     );
   });
 
-  it('uses TWIN_PARKING_OU without listing the OUs', async () => {
+  it('uses TWIN_PARKING_OU once the directory confirms it exists', async () => {
     const configured = 'OU=Quarantine,DC=corp,DC=contoso,DC=com';
     const plan = await planner({
       parkingOu: configured,
-      directory: { listOus: () => Promise.reject(new Error('must not list')) },
+      directory: {
+        listOus: async () => [...SYNC_OUS, PARKING_OU, 'ou=quarantine, dc=corp,dc=contoso,dc=com'],
+      },
     }).plan(report());
     assert.deepEqual(plan.parking, { dn: configured, source: 'configured' });
+  });
+
+  it('refuses a TWIN_PARKING_OU the directory does not hold (the plan is ✗)', async () => {
+    const plan = await planner({ parkingOu: 'OU=Nowhere,DC=corp,DC=contoso,DC=com' }).plan(report());
+    assert.equal(plan.parking, null);
+    assert.match(plan.parkingProblem ?? '', /TWIN_PARKING_OU OU=Nowhere.* is not an OU of the directory/);
+    assert.equal(plan.verdict, 'fail');
   });
 
   it('names no parking OU (the plan is ✗) when the OUs cannot be listed, and says to set TWIN_PARKING_OU', async () => {
