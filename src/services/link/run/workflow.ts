@@ -3,7 +3,7 @@ import type { AuditLog } from '../../audit/audit-log';
 import type { CloudDirectory, TwinCleanupDirectory } from '../../entra/cloud-directory';
 import { LinkStepError } from './advice';
 import { LinkJournal } from './journal';
-import { isTwinFix } from '../link-request';
+import { ANCHOR_ACTOR, isTwinFix } from '../link-request';
 import type { LinkRequest } from '../link-request';
 import type { DirectoryService } from '../../ad/ad-directory';
 import { TwinFixRun } from '../twin/twin-fix-run';
@@ -164,15 +164,30 @@ export class LinkWorkflow {
     const { requests, audit, logger, onChange, cloud, relay, twin } = this.options;
     const now = this.options.now ?? (() => new Date());
     if (!twin) {
-      return requests.finish(request.id, {
+      const message = 'This Anchor instance is not set up to run a synced-twin fix; nothing was changed.';
+      const finished = await requests.finish(request.id, {
         state: 'failed',
         failure: {
           step: 'park',
-          message: 'This Anchor instance is not set up to run a synced-twin fix; nothing was changed.',
+          message,
           advice: 'Ask whoever runs Anchor to check its deployment, then plan the fix again.',
         },
         immutableIdAfter: request.immutableIdBefore,
       });
+      await audit.append({
+        action: 'twin.failed',
+        actor: ANCHOR_ACTOR,
+        requestId: request.id,
+        correlationId: request.correlationId,
+        detail: message,
+        cloudUserId: request.preflight.cloud.id,
+      });
+      try {
+        await onChange?.(finished);
+      } catch (err) {
+        logger.warn({ err, requestId: request.id }, 'updating the card of a twin fix failed');
+      }
+      return finished;
     }
     const run = new TwinFixRun(
       {

@@ -17,7 +17,7 @@ import { memoryLogger } from '../../../../support/memory-logger';
 import { HOME_DN, PARKED_DN, parkedReport, plan, TWIN_ID } from '../twin/twin-fixtures';
 import { World } from '../twin/twin-world';
 import type { FakeCloud } from './run-fakes';
-import { FakeRelay } from './run-fakes';
+import { FakeRelay, relayError } from './run-fakes';
 
 /**
  * The workflow running a synced-twin fix over the twin tests' World: Graph, the directory and the
@@ -44,7 +44,7 @@ describe('LinkWorkflow: a synced-twin fix', () => {
 
   afterEach(() => sinon.restore());
 
-  function workflow(instanceId = 'me'): LinkWorkflow {
+  function workflow(instanceId = 'me', withTwin = true): LinkWorkflow {
     const cloud = {
       getUser: async (id: string) => {
         const user = await world.cloud.getUser(id);
@@ -77,7 +77,7 @@ describe('LinkWorkflow: a synced-twin fix', () => {
       logger: memoryLogger().logger,
       instanceId,
       now,
-      twin: { cleanup: world.cloud, directory, sleep: world.sleep },
+      ...(withTwin ? { twin: { cleanup: world.cloud, directory, sleep: world.sleep } } : {}),
     });
   }
 
@@ -178,5 +178,28 @@ describe('LinkWorkflow: a synced-twin fix', () => {
     const [done] = await workflow().recoverOrphans();
     assert.equal(done?.state, 'linked', JSON.stringify(done?.run?.failure));
     assert.deepEqual(relay.operations(), ['delta', 'pause', 'resume', 'delta']);
+  });
+
+  it('stops step 2 with the relay’s words when the delta does not run, and says what is safe next', async () => {
+    world.adminMoves(1);
+    relay.failures.delta = relayError('failed', 'Start-ADSyncSyncCycle failed: busy');
+    const id = await approvedFix();
+    const done = await workflow().run(id);
+    assert.equal(done?.state, 'failed');
+    assert.equal(done?.run?.failure?.step, 'soft-delete');
+    assert.match(done?.run?.failure?.message ?? '', /Start-ADSyncSyncCycle failed: busy/);
+    assert.ok(done?.run?.failure?.advice, 'a next safe action');
+    assert.equal(world.twin, 'live', 'nothing was deleted');
+  });
+
+  it('ends failed before any step on an instance not set up for twin fixes', async () => {
+    const id = await approvedFix();
+    const done = await workflow('me', false).run(id);
+    assert.equal(done?.state, 'failed');
+    assert.match(
+      done?.run?.failure?.message ?? '',
+      /not set up to run a synced-twin fix; nothing was changed/,
+    );
+    assert.deepEqual(relay.operations(), []);
   });
 });
