@@ -24,7 +24,8 @@ import { DeliveryLog } from '../services/conversations/delivery-log';
 import { LinkService } from '../services/link/link-service';
 import { LinkWorkflow } from '../services/link/run/workflow';
 import { runPreflight } from '../services/link/preflight/run-preflight';
-import type { CloudDirectory } from '../services/entra/cloud-directory';
+import type { CloudDirectory, TwinCleanupDirectory } from '../services/entra/cloud-directory';
+import { TwinPlanner } from '../services/link/twin/twin-planner';
 import type { GroupDirectory, TeamsApps } from '../services/entra/teams-apps';
 import { AdminRoster } from '../services/access/admin-roster';
 import { AdminReach } from '../services/conversations/admin-reach';
@@ -47,10 +48,15 @@ import type { Sweeper } from './sweepers';
 export interface AppServices {
   directory: DirectoryService;
   store: StateStore;
-  /** Entra ID over Microsoft Graph (the simulator in demo mode). */
-  cloud: CloudDirectory;
+  /** Entra ID over Microsoft Graph (the simulator in demo mode), with the twin fix's reads and delete. */
+  cloud: CloudDirectory & TwinCleanupDirectory;
   /** Anchor's Teams app and the admin group through Graph; absent: admins by id, reached by saved chats only. */
   teams?: TeamsApps & GroupDirectory;
+  /**
+   * The OUs Entra Connect syncs, for a directory that LDAP_SYNC_OUS does not describe (the demo AD);
+   * absent: LDAP_SYNC_OUS.
+   */
+  syncScopeOus?: readonly string[];
 }
 
 /** A composed Anchor instance, not yet listening. */
@@ -230,6 +236,21 @@ function linkServices(
     onChange: (request) => link.announce('progress', request),
     instanceId: INSTANCE_ID,
     leaseMs: config.link.runLeaseMs,
+    twin: {
+      cleanup: cloud,
+      directory,
+      timing: {
+        adminWaitMs: config.link.twin.adminWaitMs,
+        syncWaitMs: config.link.twin.syncWaitMs,
+        pollMs: config.link.twin.pollMs,
+      },
+    },
+  });
+  const twinPlanner = new TwinPlanner({
+    cloud,
+    directory,
+    syncScopeOus: services.syncScopeOus ?? config.ldap?.syncScopeOus ?? [],
+    ...(config.link.twin.parkingOu ? { parkingOu: config.link.twin.parkingOu } : {}),
   });
   link.onChange((change, request) => {
     if (change !== 'approved') return;
@@ -254,6 +275,7 @@ function linkServices(
     candidates: { directory, cloud, suffixMap: config.link.upnSuffixMap },
     preflight,
     workflow,
+    twinPlanner,
   };
 }
 

@@ -1,4 +1,5 @@
 import type { LinkService } from '../services/link/link-service';
+import type { TwinPlanning } from '../services/link/twin/twin-planning';
 import type { CardMessenger } from './cards/card-messenger';
 import type { RequestCards } from './cards/request-cards';
 
@@ -9,4 +10,6 @@ export interface LinkChatServices {
   /** Every posted copy of a request's card. */
   cards: RequestCards;
   messenger: CardMessenger;
+  /** Plans the fix of a synced twin a preflight found (the plan card, then `LinkService.saveTwinDraft`). */
+  twinPlanner: TwinPlanning;
 }

@@ -264,7 +264,7 @@ function productionConfig(common: CommonEnv, prod: ProductionEnv): Omit<AnchorCo
     graph: graphOptionsFrom(prod, graphBaseUrl, prod.ANCHOR_TENANT_ID),
     sourceAnchor: common.SOURCE_ANCHOR,
     ldap: ldapOptionsFrom(prod, common.SOURCE_ANCHOR),
-    link: linkSettingsFrom(common),
+    link: linkSettingsFrom(common, 'production'),
     alerts: alertSettingsFrom(common, 'production'),
     demo: { graphSimulatorPort: 0, requesterPlaygroundPort: 0, approverPlaygroundPort: 0 },
   };
@@ -290,7 +290,7 @@ function demoConfig(common: CommonEnv, demo: DemoDefaults): Omit<AnchorConfig, '
     teamsAppCatalogId: (common.TEAMS_APP_CATALOG_ID ?? demo.teamsAppCatalogId)?.toLowerCase(),
     graph: demoGraphOptions(`http://127.0.0.1:${graphSimulatorPort}`, demo),
     sourceAnchor: common.SOURCE_ANCHOR,
-    link: linkSettingsFrom(common),
+    link: linkSettingsFrom(common, 'demo'),
     alerts: alertSettingsFrom(common, 'demo'),
     demo: {
       graphSimulatorPort,

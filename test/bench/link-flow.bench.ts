@@ -31,7 +31,7 @@ import { loadConfig } from '../../src/config/load-config';
 import { DEMO_DEFAULTS } from '../../src/sim/demo/demo-defaults';
 import { createLogger } from '../../src/shared/logger';
 import { PROJECT_ROOT } from '../../src/shared/paths';
-import type { CloudDirectory } from '../../src/services/entra/cloud-directory';
+import type { CloudDirectory, TwinCleanupDirectory } from '../../src/services/entra/cloud-directory';
 import type { DirectoryService, DirectoryUser } from '../../src/services/ad/ad-directory';
 import { createGraphServices } from '../../src/services/entra/graph-services';
 import { LdapDirectory } from '../../src/services/ad/ldap-directory';
@@ -215,7 +215,7 @@ async function main(): Promise<void> {
     const ldap = new LdapDirectory(config.ldap!);
     stops.push(['directory', () => ldap.close()]);
     const adSearch = timing<DirectoryService>(ldap, 'search');
-    const cloudSearch = timing<CloudDirectory>(cloud, 'searchUsers');
+    const cloudSearch = timing<CloudDirectory & TwinCleanupDirectory>(cloud, 'searchUsers');
     const relay = demoRelayKeys();
     const app: AnchorApp = createApp(
       { ...config, relay: relay.settings },

@@ -1,3 +1,4 @@
+import type { TwinPlanning } from '../../src/services/link/twin/twin-planning';
 import { TestAdapter } from 'botbuilder';
 import type { Activity, ConversationReference, TurnContext } from 'botbuilder';
 import sinon from 'sinon';
@@ -99,6 +100,8 @@ export interface BotHarnessOptions {
   remedies?: RemedyActions;
   /** What `status` shows as sync health; absent by default ("Not checked yet"). */
   syncHealth?: SyncHealthReader;
+  /** Plans a synced-twin fix; by default it refuses (no test of the plan card yet). */
+  twinPlanner?: TwinPlanning;
 }
 
 /** The bot as the app composes it, on a TestAdapter, with fakes only at the edges (Graph, the run, the channel). */
@@ -171,6 +174,9 @@ export function botHarness(options: BotHarnessOptions = {}) {
     remedies: options.remedies,
     syncHealth: options.syncHealth,
     deliveries: new DeliveryLog(store),
+    twinPlanner: options.twinPlanner ?? {
+      plan: () => Promise.reject(new Error('this test harness plans no synced-twin fix')),
+    },
   };
   const { bot, middleware } = createBot(services);
   const adapter = new TestAdapter(async (context) => bot.run(context));

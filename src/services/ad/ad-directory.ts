@@ -66,6 +66,12 @@ export interface DirectoryService {
    * mS-DS-ConsistencyGuid carries it.
    */
   find(by: LookupAttribute, value: string, options?: SearchOptions): Promise<DirectorySearchResult>;
+  /**
+   * The DNs of every organizational unit under the base DN, for the synced-twin fix's parking OU
+   * (an OU outside the sync scope). Nothing from input goes into the query.
+   * @throws DirectoryError with a message for the chat.
+   */
+  listOus(): Promise<string[]>;
   /** Resolves when the directory answers; rejects with a DirectoryError an admin can act on. */
   ping(): Promise<void>;
   /** A short description of where the directory is, for health reports. */

@@ -8,7 +8,7 @@ import type {
   SearchOptions,
 } from './ad-directory';
 import { LdapConnection } from './ldap-connection';
-import { freeTextFilter, lookupFilter } from './ldap-filters';
+import { freeTextFilter, lookupFilter, organizationalUnitsFilter } from './ldap-filters';
 import type { LdapOptions } from './ldap-options';
 import { BINARY_ATTRIBUTES, USER_ATTRIBUTES, identityKeys, toDirectoryUser } from './ldap-user';
 import { TopMatches } from './search-ranking';
@@ -34,6 +34,23 @@ export class LdapDirectory implements DirectoryService {
   ): Promise<DirectorySearchResult> {
     const needle = by === 'objectGuid' || by === 'sourceAnchor' ? value.trim() : normalizeSearchText(value);
     return this.collect(lookupFilter(by, needle), options.limit ?? DEFAULT_SEARCH_LIMIT, needle);
+  }
+
+  async listOus(): Promise<string[]> {
+    return this.connection.run(async (client) => {
+      const dns: string[] = [];
+      // Paged like every search: a large domain has more OUs than one page (MaxPageSize 1000).
+      for await (const page of client.searchPaginated(this.options.baseDn, {
+        scope: 'sub',
+        filter: organizationalUnitsFilter(),
+        // '1.1': no attributes, the DN is all it needs.
+        attributes: ['1.1'],
+        paged: { pageSize: this.options.pageSize },
+      })) {
+        dns.push(...page.searchEntries.map((entry) => entry.dn));
+      }
+      return dns;
+    });
   }
 
   async ping(): Promise<void> {

@@ -20,6 +20,11 @@ export function usersOnly(condition: Filter): Filter {
   });
 }
 
+/** Every organizational unit (a fixed filter: nothing from input). */
+export function organizationalUnitsFilter(): Filter {
+  return new EqualityFilter({ attribute: 'objectClass', value: 'organizationalUnit' });
+}
+
 /**
  * Free text: AD's ambiguous name resolution (names, sAMAccountName, proxyAddresses…) plus a prefix
  * match on UPN and mail, which ANR leaves out.

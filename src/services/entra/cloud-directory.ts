@@ -1,6 +1,7 @@
 import type {
   CloudUser,
   CloudUserDetail,
+  DeletedCloudUser,
   DomainAuthentication,
   ImmutableIdHolders,
   Knowable,
@@ -97,6 +98,11 @@ export interface TwinCleanupDirectory {
    * @throws UserNotFoundError when the user does not exist.
    */
   getTwinFootprint(userId: string, options?: CloudCallOptions): Promise<UserFootprint>;
+  /**
+   * The user in the recycle bin (`GET /directory/deletedItems/{id}`), null when it is not there
+   * (live, restored or deleted for good: Graph answers 404).
+   */
+  getDeletedUser(id: string, options?: CloudCallOptions): Promise<DeletedCloudUser | null>;
   /**
    * Permanently deletes a soft-deleted user from the recycle bin (`DELETE
    * /directory/deletedItems/{id}`); it cannot be restored afterwards.

@@ -28,6 +28,7 @@ import {
   CloudDirectoryError,
   GraphPermissionError,
   GraphRequestError,
+  NotInRecycleBinError,
   PremiumLicenseRequiredError,
   UserNotFoundError,
 } from './graph-errors';
@@ -561,6 +562,23 @@ export class GraphCloudDirectory implements CloudDirectory, TwinCleanupDirectory
       appRoleAssignments: appRoles,
       signInActivity: signIn,
     };
+  }
+
+  async getDeletedUser(id: string, options: CloudCallOptions = {}): Promise<DeletedCloudUser | null> {
+    try {
+      return await this.api.send<DeletedCloudUser>(
+        {
+          method: 'GET',
+          path: `/directory/deletedItems/${enc(id)}?$select=${DELETED_SELECT.join(',')}`,
+          errorContext: { deletedItem: id, need: readDeletedUsers },
+        },
+        this.call(options),
+      );
+    } catch (err) {
+      // Only "not in the recycle bin" is an answer; any other failure must not read as "gone".
+      if (err instanceof NotInRecycleBinError) return null;
+      throw err;
+    }
   }
 
   async hardDeleteDeletedUser(id: string, options: CloudCallOptions = {}): Promise<void> {

@@ -101,9 +101,10 @@ export class LinkService {
         id: draft.id,
         requester,
         reason: input.reason,
-        preflight: draft.report,
+        preflight: draft.twinPlan?.preflight ?? draft.report,
         acknowledged: input.acknowledged,
         correlationId: input.correlationId,
+        ...(draft.twinPlan ? { twinPlan: draft.twinPlan } : {}),
       });
     } catch (err) {
       if (!(err instanceof LinkRequestError)) throw err;
@@ -112,12 +113,18 @@ export class LinkService {
       throw existing ? new LinkRequestError(err.reason, err.message, existing) : err;
     }
     await this.drafts.remove(draft.id);
-    const { ad, cloud } = draft.report;
-    await this.audit(request, 'link.requested', requester, {
-      detail: `${ad.sAMAccountName} → ${cloud.userPrincipalName}; reason: ${request.reason}; acknowledged: ${request.acknowledged.join(', ') || 'none'}`,
+    const { ad, cloud } = request.preflight;
+    const acknowledged = `reason: ${request.reason}; acknowledged: ${request.acknowledged.join(', ') || 'none'}`;
+    const twin = request.twinFix?.plan.twin;
+    await this.audit(request, twin ? 'twin.requested' : 'link.requested', requester, {
+      detail: twin
+        ? `synced-twin fix for ${ad.sAMAccountName}: keep the original ${cloud.userPrincipalName} (${cloud.id}), ` +
+          `permanently delete the synced twin ${twin.userPrincipalName} (${twin.id}); approving it approves that ` +
+          `permanent deletion; ${acknowledged}`
+        : `${ad.sAMAccountName} → ${cloud.userPrincipalName}; ${acknowledged}`,
       cloudUserId: cloud.id,
       immutableIdBefore: request.immutableIdBefore,
-      immutableIdAfter: draft.report.immutableId,
+      immutableIdAfter: request.preflight.immutableId,
     });
     this.log(request.correlationId).info({ requestId: request.id }, 'link requested');
     void this.announce('filed', request);

@@ -1,9 +1,12 @@
 import { AdminFacingError } from '../../shared/admin-facing-error';
 import { randomUUID } from 'node:crypto';
 import { updateItem } from '../state/conditional-update';
-import { FINAL_REQUEST_STATES, isRequester } from './link-request';
+import { FINAL_REQUEST_STATES, isRequester, isTwinFix } from './link-request';
 import type { CardLocation, LinkFailure, LinkRequest, LinkStep, Person } from './link-request';
 import type { PreflightReport } from './preflight/report';
+import type { TwinJournalEntry } from './twin/twin-journal';
+import type { TwinPlan } from './twin/twin-plan';
+import { planWarnings, twinPlanVerdict } from './twin/twin-plan';
 import { ETagConflictError } from '../state/state-store';
 import type { StateStore } from '../state/state-store';
 import { formatTime } from '../../shared/time-text';
@@ -63,6 +66,57 @@ function checkedReason(text: string): string {
   return reason;
 }
 
+/**
+ * A plain link may be filed when no preflight check failed and every warning was acknowledged.
+ * @throws LinkRequestError `blocked` saying which checks stand in the way.
+ */
+function checkPreflight(preflight: PreflightReport, acknowledged: readonly string[]): void {
+  const failed = preflight.checks.filter((c) => c.status === 'fail');
+  if (failed.length > 0) {
+    throw new LinkRequestError('blocked', `The preflight failed: ${failed.map((c) => c.title).join('; ')}.`);
+  }
+  checkAcknowledged(
+    preflight.checks.filter((c) => c.status === 'warn'),
+    acknowledged,
+  );
+}
+
+/**
+ * A synced-twin fix may be filed when its plan's verdict is not ✗ (the twin's checks, the parking
+ * OU and the original's preflight but the no-synced-twin check it supersedes) and every warning
+ * of the plan was acknowledged.
+ * @throws LinkRequestError `blocked` naming what stands in the way.
+ */
+function checkTwinPlan(plan: TwinPlan, acknowledged: readonly string[]): void {
+  const verdict = twinPlanVerdict(plan.twinChecks, plan.preflight.checks, plan.parkingProblem);
+  if (verdict === 'fail') {
+    const blocking = [
+      ...plan.twinChecks
+        .filter((c) => c.status === 'fail' || (c.status === 'unknown' && !c.informative))
+        .map((c) => c.title),
+      ...plan.preflight.checks
+        .filter((c) => c.id !== 'no-synced-twin' && c.status === 'fail')
+        .map((c) => c.title),
+      ...(plan.parkingProblem ? [`No parking OU: ${plan.parkingProblem}`] : []),
+    ];
+    throw new LinkRequestError('blocked', `The fix plan failed: ${blocking.join('; ')}.`);
+  }
+  checkAcknowledged(planWarnings(plan), acknowledged);
+}
+
+function checkAcknowledged(
+  warnings: readonly { id: string; title: string }[],
+  acknowledged: readonly string[],
+): void {
+  const unacknowledged = warnings.filter((w) => !acknowledged.includes(w.id));
+  if (unacknowledged.length > 0) {
+    throw new LinkRequestError(
+      'blocked',
+      `Acknowledge every warning first: ${unacknowledged.map((w) => w.title).join('; ')}.`,
+    );
+  }
+}
+
 function codePoint(char: string): string {
   return (char.codePointAt(0) ?? 0).toString(16).toUpperCase().padStart(4, '0');
 }
@@ -77,6 +131,11 @@ export interface NewLinkRequest {
   /** Ids of the ⚠ checks the requester acknowledged; every one must be. */
   acknowledged: string[];
   correlationId: string;
+  /**
+   * A synced-twin fix: the plan, judged by its own verdict instead of the preflight's (whose
+   * no-synced-twin check it supersedes). `preflight` must be the plan's preflight.
+   */
+  twinPlan?: TwinPlan;
 }
 
 /** Settings of {@link LinkRequestStore}. */
@@ -131,22 +190,8 @@ export class LinkRequestStore {
    * @throws LinkRequestError `blocked` when the preflight failed or a warning was not acknowledged.
    */
   async create(input: NewLinkRequest): Promise<LinkRequest> {
-    const failed = input.preflight.checks.filter((c) => c.status === 'fail');
-    if (failed.length > 0) {
-      throw new LinkRequestError(
-        'blocked',
-        `The preflight failed: ${failed.map((c) => c.title).join('; ')}.`,
-      );
-    }
-    const unacknowledged = input.preflight.checks.filter(
-      (c) => c.status === 'warn' && !input.acknowledged.includes(c.id),
-    );
-    if (unacknowledged.length > 0) {
-      throw new LinkRequestError(
-        'blocked',
-        `Acknowledge every warning first: ${unacknowledged.map((c) => c.title).join('; ')}.`,
-      );
-    }
+    if (input.twinPlan) checkTwinPlan(input.twinPlan, input.acknowledged);
+    else checkPreflight(input.preflight, input.acknowledged);
     const reason = checkedReason(input.reason);
     const now = this.now();
     const request: LinkRequest = {
@@ -165,6 +210,7 @@ export class LinkRequestStore {
       immutableIdBefore: input.preflight.cloud.onPremisesImmutableId,
       immutableIdAfter: null,
       cards: [],
+      ...(input.twinPlan ? { twinFix: { plan: input.twinPlan, journal: [], deletedTwin: null } } : {}),
     };
     try {
       await this.store.write(REQUEST_KEY(request.id), request, null);
@@ -308,6 +354,24 @@ export class LinkRequestStore {
       if (at >= 0 && steps[at].state === 'running') steps[at] = step;
       else steps.push(step);
       return { ...request, run: { ...request.run, steps } };
+    });
+  }
+
+  /**
+   * Appends a step of a running synced-twin fix to its journal; step 3's `done` with the deleted
+   * twin also keeps the twin as deleted for good (for history and the audit).
+   */
+  async recordTwinStep(id: string, entry: TwinJournalEntry): Promise<LinkRequest> {
+    return this.change(id, (request) => {
+      if (!isTwinFix(request) || request.state !== 'running') {
+        throw new LinkRequestError('not-pending', 'This request is not a running synced-twin fix.', request);
+      }
+      const fix = request.twinFix;
+      const deleted = entry.step === 'hard-delete' && entry.state === 'done' ? entry.deletedTwin : undefined;
+      return {
+        ...request,
+        twinFix: { ...fix, journal: [...fix.journal, entry], deletedTwin: deleted ?? fix.deletedTwin },
+      };
     });
   }
 

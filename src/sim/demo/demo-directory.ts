@@ -111,6 +111,19 @@ export class DemoDirectory implements DirectoryService {
     return this.collect((u) => u[by]?.toLowerCase() === text, text, options);
   }
 
+  /** The OUs the demo's users sit in (with their parent OUs) and the sync OUs, as AD would list them. */
+  async listOus(): Promise<string[]> {
+    const ous = new Set<string>(this.syncOus ?? []);
+    for (const user of this.users) {
+      let dn = parentDnOf(user.dn);
+      while (/^OU=/i.test(dn)) {
+        ous.add(dn);
+        dn = parentDnOf(dn);
+      }
+    }
+    return [...ous].sort();
+  }
+
   async ping(): Promise<void> {}
 
   describe(): string {
@@ -142,6 +155,12 @@ export class DemoDirectory implements DirectoryService {
 /** `DC=corp,DC=contoso,DC=com` for a DN in that domain: its trailing DC= RDNs, as written. */
 function domainOf(dn: string): string {
   return /(?:^|,)\s*(DC=.*)$/i.exec(dn)?.[1] ?? '';
+}
+
+/** The DN without its first RDN. */
+function parentDnOf(dn: string): string {
+  const first = firstRdnOf(dn);
+  return dn.slice(first.length).replace(/^\s*,\s*/, '');
 }
 
 /** The first RDN of a DN as written (`CN=Anna Peters`), up to the first unescaped comma. */

@@ -108,7 +108,15 @@ export async function startDemo(config: AnchorConfig, logger: Logger): Promise<D
     logger.info({ storage: store.describe() }, 'demo state store');
     const app = createApp(
       { ...config, relay: config.relay ?? generated?.settings },
-      { directory, store, cloud, teams },
+      {
+        directory,
+        store,
+        cloud,
+        teams,
+        ...(directory instanceof DemoDirectory && directory.syncOus
+          ? { syncScopeOus: directory.syncOus }
+          : {}),
+      },
       logger,
     );
     const port = await app.start();

@@ -33,6 +33,27 @@ describe('loadConfig', () => {
     assert.equal(config.graph.baseUrl, 'http://127.0.0.1:3979');
   });
 
+  it('reads the twin fix settings: defaults, the demo polls every 2 s, a parking OU must be an OU DN', () => {
+    assert.deepEqual(loadConfig(PRODUCTION, DEMO_DEFAULTS).link.twin, {
+      adminWaitMs: 120 * 60_000,
+      syncWaitMs: 30 * 60_000,
+      pollMs: 30_000,
+    });
+    assert.equal(loadConfig({}, DEMO_DEFAULTS).link.twin.pollMs, 2000);
+    const twin = loadConfig(
+      {
+        TWIN_PARKING_OU: 'OU=Parking,DC=corp,DC=contoso,DC=com',
+        TWIN_ADMIN_WAIT_MINUTES: '60',
+        TWIN_POLL_SECONDS: '5',
+      },
+      DEMO_DEFAULTS,
+    ).link.twin;
+    assert.equal(twin.parkingOu, 'OU=Parking,DC=corp,DC=contoso,DC=com');
+    assert.equal(twin.adminWaitMs, 3600_000);
+    assert.equal(twin.pollMs, 5000);
+    assert.ok(problemsOf({ TWIN_PARKING_OU: 'Parking' }).some((p) => p.includes('TWIN_PARKING_OU')));
+  });
+
   it('keeps demo mode on loopback even when HOST says otherwise', () => {
     assert.equal(loadConfig({ HOST: '0.0.0.0' }, DEMO_DEFAULTS).host, '127.0.0.1');
   });

@@ -32,6 +32,14 @@ export interface LinkRunDeps {
   /** How often the relay is asked meanwhile. */
   cycleCheckIntervalMs: number;
   now: () => Date;
+  /**
+   * `set-anchor`: step 4 of a synced-twin fix — pause, (wait for a cycle), re-check, write, resume,
+   * and stop there: the delta and the verify wait until the AD user is back in scope (step 6).
+   * Default `link`.
+   */
+  mode?: 'link' | 'set-anchor';
+  /** What in the re-check stops the write; default {@link recheckProblems}. */
+  recheckProblems?: (request: LinkRequest, report: PreflightReport) => string[];
 }
 
 /** What a step hands back: its one line for the card and audit, and the ImmutableId around it. */
@@ -191,6 +199,7 @@ export class LinkRun {
       const result = await this.resumeScheduler();
       return { detail: result.message };
     });
+    if (this.deps.mode === 'set-anchor') return;
     await this.step('delta', async () => ({ detail: (await this.relayRun('delta')).message }));
     await this.step('verify', () => this.verify());
   }
@@ -343,7 +352,7 @@ export class LinkRun {
 
   private async recheck(): Promise<StepOutcome> {
     const report = await this.deps.recheck(this.request);
-    const problems = recheckProblems(this.request, report);
+    const problems = (this.deps.recheckProblems ?? recheckProblems)(this.request, report);
     if (problems.length > 0) {
       throw new LinkStepError('preflight-changed', `The re-check stopped the link: ${problems.join('; ')}.`);
     }
@@ -567,8 +576,21 @@ export class LinkRun {
 
   private finishLinked(): Promise<LinkRequest> {
     const { preflight } = this.request;
+    const outcome = {
+      state: 'linked' as const,
+      failure: null,
+      immutableIdAfter: this.expected,
+      immutableIdBefore: this.before,
+    };
+    if (this.deps.mode === 'set-anchor') {
+      return this.journal.finished(
+        outcome,
+        `onPremisesImmutableId of ${preflight.cloud.userPrincipalName} set to ${this.expected} and the ` +
+          'scheduler resumed; the sync matches it once the AD user is back in scope.',
+      );
+    }
     return this.journal.finished(
-      { state: 'linked', failure: null, immutableIdAfter: this.expected, immutableIdBefore: this.before },
+      outcome,
       `Linked AD user ${preflight.ad.sAMAccountName} to cloud user ${preflight.cloud.userPrincipalName} ` +
         `(onPremisesImmutableId ${this.expected}).`,
     );

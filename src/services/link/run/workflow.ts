@@ -1,9 +1,14 @@
 import type { Logger } from '../../../shared/logger';
 import type { AuditLog } from '../../audit/audit-log';
-import type { CloudDirectory } from '../../entra/cloud-directory';
+import type { CloudDirectory, TwinCleanupDirectory } from '../../entra/cloud-directory';
 import { LinkStepError } from './advice';
 import { LinkJournal } from './journal';
+import { ANCHOR_ACTOR, isTwinFix } from '../link-request';
 import type { LinkRequest } from '../link-request';
+import type { DirectoryService } from '../../ad/ad-directory';
+import { TwinFixRun } from '../twin/twin-fix-run';
+import type { RunningTwinFix } from '../twin/twin-fix-run';
+import type { TwinFixTiming } from '../twin/twin-fix';
 import { DEFAULT_RUN_LEASE_MS } from '../request-store';
 import type { LinkRequestStore } from '../request-store';
 import { LinkRun } from './link-run';
@@ -36,6 +41,16 @@ export interface LinkWorkflowOptions {
   /** How long a run stays owned without renewal; renewed every third of it while the run goes on. */
   leaseMs?: number;
   now?: () => Date;
+  /**
+   * What a synced-twin fix needs besides the link run's services; without it, an approved fix ends
+   * failed before any step (this instance cannot run one).
+   */
+  twin?: {
+    cleanup: Pick<TwinCleanupDirectory, 'getDeletedUser' | 'hardDeleteDeletedUser'>;
+    directory: Pick<DirectoryService, 'find'>;
+    timing?: Partial<TwinFixTiming>;
+    sleep?: (ms: number) => Promise<void>;
+  };
 }
 
 /** An approved request not started within this time was approved by an instance that died. */
@@ -51,7 +66,9 @@ export const DEFAULT_CYCLE_CHECK_INTERVAL_MS = 5000;
  * synced. Every step is recorded on the request and in the audit log. On any failure the
  * scheduler is resumed and a value the run wrote is cleared again, so a failed run leaves
  * nothing changed (see LinkRun). A run holds a lease while it goes on; when its instance dies,
- * another one takes it over with {@link recoverOrphans} and ends it cleanly.
+ * another one takes it over with {@link recoverOrphans} and ends it cleanly. A request that
+ * carries a synced-twin fix runs its six steps instead (TwinFixRun), step 4 being this run in
+ * set-anchor mode; a taken-over fix goes on from its journal.
  */
 export class LinkWorkflow {
   private readonly instanceId: string;
@@ -71,6 +88,7 @@ export class LinkWorkflow {
   async run(requestId: string): Promise<LinkRequest | undefined> {
     const started = await this.options.requests.start(requestId, this.instanceId, this.leaseMs);
     if (!started) return undefined;
+    if (isTwinFix(started)) return this.whileLeased(requestId, () => this.runTwin(started, false));
     const journal = this.journalFor(started);
     journal.logger.info(
       { cloudUserId: started.preflight.cloud.id, owner: this.instanceId },
@@ -99,6 +117,15 @@ export class LinkWorkflow {
       if (!requests.isOrphaned(open)) continue;
       const claimed = await requests.claimOrphan(open.id, this.instanceId, this.leaseMs);
       if (!claimed?.run) continue;
+      if (isTwinFix(claimed)) {
+        // A fix goes on from its journal: every step first looks whether its result already holds.
+        logger.warn(
+          { requestId: claimed.id, correlationId: claimed.correlationId, lastLease: open.run?.leaseUntil },
+          'taking over a synced-twin fix whose instance stopped',
+        );
+        recovered.push(await this.whileLeased(claimed.id, () => this.runTwin(claimed, true)));
+        continue;
+      }
       logger.warn(
         { requestId: claimed.id, correlationId: claimed.correlationId, lastLease: open.run?.leaseUntil },
         'taking over a link run whose instance stopped',
@@ -130,6 +157,56 @@ export class LinkWorkflow {
     } finally {
       clearInterval(timer);
     }
+  }
+
+  /** Runs (or, `recovering`, resumes from its journal) a synced-twin fix and ends the request. */
+  private async runTwin(request: RunningTwinFix, recovering: boolean): Promise<LinkRequest> {
+    const { requests, audit, logger, onChange, cloud, relay, twin } = this.options;
+    const now = this.options.now ?? (() => new Date());
+    if (!twin) {
+      const message = 'This Anchor instance is not set up to run a synced-twin fix; nothing was changed.';
+      const finished = await requests.finish(request.id, {
+        state: 'failed',
+        failure: {
+          step: 'park',
+          message,
+          advice: 'Ask whoever runs Anchor to check its deployment, then plan the fix again.',
+        },
+        immutableIdAfter: request.immutableIdBefore,
+      });
+      await audit.append({
+        action: 'twin.failed',
+        actor: ANCHOR_ACTOR,
+        requestId: request.id,
+        correlationId: request.correlationId,
+        detail: message,
+        cloudUserId: request.preflight.cloud.id,
+      });
+      try {
+        await onChange?.(finished);
+      } catch (err) {
+        logger.warn({ err, requestId: request.id }, 'updating the card of a twin fix failed');
+      }
+      return finished;
+    }
+    const run = new TwinFixRun(
+      {
+        requests,
+        audit,
+        logger,
+        onChange,
+        now,
+        cloud,
+        relay,
+        cleanup: twin.cleanup,
+        directory: twin.directory,
+        linkRun: this.runDeps(),
+        ...(twin.timing ? { timing: twin.timing } : {}),
+        ...(twin.sleep ? { sleep: twin.sleep } : {}),
+      },
+      request,
+    );
+    return run.run(recovering);
   }
 
   private journalFor(request: LinkRequest): LinkJournal {

@@ -1,4 +1,4 @@
-import type { Knowable } from '../../entra/cloud-user';
+import type { CappedList, CloudUserDetail, Knowable, UserFootprint } from '../../entra/cloud-user';
 
 /**
  * What a cloud user carries that a hard delete would destroy, as Graph reads it. Each part is a
@@ -52,4 +52,61 @@ export interface AppRoleRef {
 export interface SignInRef {
   lastSignInDateTime: string | null;
   lastNonInteractiveSignInDateTime: string | null;
+}
+
+/**
+ * The twin plan's footprint of a user, from what Graph read (`TwinCleanupDirectory.getTwinFootprint`)
+ * and the user itself (its proxyAddresses). A list Graph cut at its cap becomes "could not check":
+ * the plan compares the lists to tell what a delete would lose, and a part of a list cannot say
+ * that — so it fails closed rather than show the first N as everything.
+ */
+export function footprintOf(user: CloudUserDetail, footprint: UserFootprint): TwinFootprint {
+  return {
+    assignedLicenses: mapKnown(footprint.assignedLicenses, (skus) => skus.map((skuId) => ({ skuId }))),
+    mailbox: mapKnown(footprint.mailbox, (m) => ({
+      hasMailbox: m.hasMailbox,
+      // The user's own read is the one preflight compares; the footprint's is the fallback.
+      proxyAddresses: user.proxyAddresses.length > 0 ? [...user.proxyAddresses] : [...m.proxyAddresses],
+    })),
+    groups: complete(footprint.groups, 'groups', (g) => ({ id: g.id, displayName: g.displayName })),
+    appRoleAssignments: complete(footprint.appRoleAssignments, 'app role assignments', (r) => ({
+      resourceId: r.resourceId ?? 'unknown application',
+      resourceDisplayName: r.resourceDisplayName,
+      appRoleId: r.appRoleId,
+    })),
+    signInActivity: mapKnown(footprint.signInActivity, (s) => ({
+      lastSignInDateTime: s?.lastSignInDateTime ?? null,
+      lastNonInteractiveSignInDateTime: s?.lastNonInteractiveSignInDateTime ?? null,
+    })),
+    createdDateTime: footprint.createdDateTime,
+  };
+}
+
+/** Every part "could not check" for the same reason (the whole footprint read failed). */
+export function unknownFootprint(reason: string): TwinFootprint {
+  const unknown = { known: false as const, reason };
+  return {
+    assignedLicenses: unknown,
+    mailbox: unknown,
+    groups: unknown,
+    appRoleAssignments: unknown,
+    signInActivity: unknown,
+    createdDateTime: unknown,
+  };
+}
+
+function mapKnown<T, U>(part: Knowable<T>, map: (value: T) => U): Knowable<U> {
+  return part.known ? { known: true, value: map(part.value) } : part;
+}
+
+function complete<T, U>(part: Knowable<CappedList<T>>, what: string, map: (item: T) => U): Knowable<U[]> {
+  if (!part.known) return part;
+  const { items, truncated } = part.value;
+  if (truncated) {
+    return {
+      known: false,
+      reason: `more than ${items.length} ${what}; Anchor could not compare them all`,
+    };
+  }
+  return { known: true, value: items.map(map) };
 }

@@ -35,7 +35,9 @@ export function registerDeletedItemsRoutes(router: Router, ctx: RouteContext): v
     requirePermission(ctx.state, req, READ_PERMISSIONS.deletedUsers);
     const user = deleted.get(m[1]);
     if (!user) throw resourceNotFound(m[1]);
+    // As Graph's "Get deleted item" answers: the directoryObject entity, typed as the user it is.
     return ok({
+      '@odata.context': `${ctx.baseUrl()}/${req.version}/$metadata#directoryObjects/$entity`,
       '@odata.type': '#microsoft.graph.user',
       ...selectProperties(user, req.query.get('$select'), userSelectRules(req.version)),
     });

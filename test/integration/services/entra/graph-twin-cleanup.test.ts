@@ -220,4 +220,22 @@ describe('Graph service: a twin’s footprint and its permanent deletion (HTTP)'
     await cloud.hardDeleteDeletedUser(twin.id);
     assert.equal(sim.state.deletedUsers.has(twin.id), false);
   });
+
+  it('reads a soft-deleted user from deleted items, and null for one that is live or gone for good', async () => {
+    const twin = sim.state.addDeletedUser(
+      user('a1b2c3d4-0000-4000-8000-000000000005', 'soft@contoso.com', { onPremisesImmutableId: 'abc=' }),
+    );
+    const read = await cloud.getDeletedUser(twin.id);
+    assert.equal(read?.id, twin.id);
+    assert.equal(read?.onPremisesImmutableId, 'abc=');
+    assert.ok(read?.deletedDateTime, 'deletedDateTime is selected');
+    assert.equal(await cloud.getDeletedUser(BARE), null);
+    await cloud.hardDeleteDeletedUser(twin.id);
+    assert.equal(await cloud.getDeletedUser(twin.id), null);
+  });
+
+  it('does not read "gone" when the app may not read deleted items: the 403 names the permission', async () => {
+    grant(['User.DeleteRestore.All']);
+    await assert.rejects(cloud.getDeletedUser(BARE), GraphPermissionError);
+  });
 });

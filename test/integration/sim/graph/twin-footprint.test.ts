@@ -167,7 +167,12 @@ describe('Graph simulator: a twin’s footprint and its permanent deletion', () 
       403,
       'Authorization_RequestDenied',
     );
-    assert.equal((await h.get(`/v1.0/directory/deletedItems/${twinId}`)).status, 200, 'still in the bin');
+    const inBin = await h.get(`/v1.0/directory/deletedItems/${twinId}`);
+    assert.equal(inBin.status, 200, 'still in the bin');
+    const body = (await inBin.json()) as Record<string, unknown>;
+    assert.match(String(body['@odata.context']), /\/v1\.0\/\$metadata#directoryObjects\/\$entity$/);
+    assert.equal(body['@odata.type'], '#microsoft.graph.user');
+    assert.equal(body.id, twinId);
     await grant(['User.DeleteRestore.All', 'User.Read.All']);
     assert.equal((await h.send('DELETE', `/v1.0/directory/deletedItems/${twinId}`)).status, 204);
     await assertGraphError(

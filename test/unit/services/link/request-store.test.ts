@@ -10,6 +10,7 @@ import type { LinkRequestStoreOptions } from '../../../../src/services/link/requ
 import { MemoryStateStore } from '../../../../src/services/state/memory-state-store';
 import { DEMO_TENANT } from '../../../../src/sim/demo/demo-tenant';
 import { APPROVER, REQUESTER, apesPreflight, apesRequest } from '../../../support/link-fixtures';
+import { plan, TWIN_ID } from './twin/twin-fixtures';
 
 const NON_ADMIN = { aadObjectId: DEMO_TENANT.others[0].aadObjectId, name: DEMO_TENANT.others[0].name };
 
@@ -214,5 +215,43 @@ describe('LinkRequestStore (the request state machine)', () => {
     const err = await refusal(requests.decide('nope', APPROVER, 'approved'));
     assert.equal(err.reason, 'unknown-request');
     assert.equal(await requests.get('nope'), undefined);
+  });
+
+  it('appends the steps of a running twin fix to its journal, and keeps the twin step 3 deleted', async () => {
+    const { requests } = setup();
+    const twinPlan = plan();
+    const filed = await requests.create({ ...apesRequest(twinPlan.preflight), acknowledged: [], twinPlan });
+    const at = '2026-11-25T10:01:00Z';
+    const entry = { step: 'park' as const, state: 'running' as const, startedAt: at, at, detail: 'started' };
+    assert.equal((await refusal(requests.recordTwinStep(filed.id, entry))).reason, 'not-pending');
+    await requests.decide(filed.id, APPROVER, 'approved');
+    await requests.start(filed.id, 'me');
+    await requests.recordTwinStep(filed.id, entry);
+    const deletedTwin = { id: TWIN_ID, userPrincipalName: 'apes1@contoso.onmicrosoft.com' };
+    const after = await requests.recordTwinStep(filed.id, {
+      ...entry,
+      step: 'hard-delete',
+      state: 'done',
+      detail: 'gone',
+      deletedTwin,
+    });
+    assert.deepEqual(
+      after.twinFix?.journal.map((e) => `${e.step}:${e.state}`),
+      ['park:running', 'hard-delete:done'],
+    );
+    assert.deepEqual(after.twinFix?.deletedTwin, deletedTwin);
+    assert.deepEqual(await requests.get(filed.id), after);
+  });
+
+  it('refuses a twin step on a plain link', async () => {
+    const { requests } = setup();
+    const filed = await requests.create(apesRequest());
+    await requests.decide(filed.id, APPROVER, 'approved');
+    await requests.start(filed.id, 'me');
+    const at = '2026-11-25T10:01:00Z';
+    const err = await refusal(
+      requests.recordTwinStep(filed.id, { step: 'park', state: 'running', startedAt: at, at, detail: 'x' }),
+    );
+    assert.equal(err.reason, 'not-pending');
   });
 });

@@ -126,4 +126,14 @@ describe('DemoDirectory: moving a user to another OU, as the AD admin does', () 
       rmSync(dir, { recursive: true, force: true });
     }
   });
+
+  it('lists the OUs its users sit in and the sync OUs, so a parking OU outside the scope can be named', async () => {
+    const ous = await new DemoDirectory(demoDirectoryUsers(), 'auto', DEMO_SYNC_OUS).listOus();
+    for (const ou of DEMO_SYNC_OUS) assert.ok(ous.includes(ou), ou);
+    assert.ok(ous.includes('OU=Unsynced,DC=corp,DC=contoso,DC=com'));
+    assert.ok(
+      ous.every((ou) => /^OU=/i.test(ou)),
+      ous.join('; '),
+    );
+  });
 });

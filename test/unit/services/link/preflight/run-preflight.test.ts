@@ -238,6 +238,7 @@ describe('runPreflight', () => {
     services.directory = {
       search: () => Promise.reject(unreachable),
       find: () => Promise.reject(unreachable),
+      listOus: () => Promise.reject(unreachable),
       ping: () => Promise.reject(unreachable),
       describe: () => 'unreachable directory',
     };

@@ -3,7 +3,6 @@ import sinon from 'sinon';
 import { AuditLog } from '../../../../../src/services/audit/audit-log';
 import type { AuditEntry } from '../../../../../src/services/audit/audit-log';
 import type { CloudDirectory } from '../../../../../src/services/entra/cloud-directory';
-import type { CloudUserDetail } from '../../../../../src/services/entra/cloud-user';
 import {
   GraphDeadlineError,
   GraphThrottledError,
@@ -18,92 +17,19 @@ import type { LinkWorkflowOptions } from '../../../../../src/services/link/run/w
 import { MemoryStateStore } from '../../../../../src/services/state/memory-state-store';
 import type { PreflightReport } from '../../../../../src/services/link/preflight/report';
 import { PreflightSubjectError } from '../../../../../src/services/link/preflight/run-preflight';
-import { RelayError } from '../../../../../src/services/relay/relay-client';
-import type { RelayClient, RunOptions } from '../../../../../src/services/relay/relay-client';
-import type {
-  JobResult,
-  RelayOperation,
-  SchedulerState,
-} from '../../../../../src/shared/relay-protocol/messages';
+import type { RelayClient } from '../../../../../src/services/relay/relay-client';
 import {
   APES_CLOUD_ID,
   APES_IMMUTABLE_ID,
   APPROVER,
-  apesCloudUser,
   apesPreflight,
   apesRequest,
 } from '../../../../support/link-fixtures';
 import { memoryLogger } from '../../../../support/memory-logger';
-import { jobResult, schedulerState } from '../../../../support/relay-messages';
+import { schedulerState } from '../../../../support/relay-messages';
 import { PREFLIGHT_CHECK_IDS } from '../../../../../src/services/link/preflight/report';
 
-const LEASE = '2026-11-25T10:30:00.000Z';
-/** {@link LEASE} as step details and advice write it. */
-const LEASE_TEXT = '2026-11-25 10:30:00 UTC';
-
-/** Entra ID as the workflow sees it: one user whose value PATCH sets and clears. */
-class FakeCloud {
-  user: CloudUserDetail = apesCloudUser();
-  readonly getUser = sinon
-    .stub<[string], Promise<CloudUserDetail>>()
-    .callsFake(async () => ({ ...this.user }));
-  readonly setImmutableId = sinon.stub<[string, string], Promise<void>>().callsFake(async (_id, value) => {
-    this.user.onPremisesImmutableId = value;
-  });
-  readonly clearImmutableId = sinon.stub<[string], Promise<void>>().callsFake(async () => {
-    this.user.onPremisesImmutableId = null;
-  });
-
-  /** What a sync cycle exporting apes does: a cloud user holding his anchor becomes his. */
-  syncCycle(): void {
-    if (this.user.onPremisesImmutableId === APES_IMMUTABLE_ID) this.user.onPremisesSyncEnabled = true;
-  }
-}
-
-/**
- * The relay as the workflow sees it: each operation succeeds unless told to fail, and reports the
- * scheduler as a real sync server would (paused after a pause, enabled after a resume), unless
- * `reads` says otherwise for an operation (one entry per call, the last one repeating).
- */
-class FakeRelay {
-  readonly relayId = 'aadc01';
-  readonly failures: Partial<Record<RelayOperation, RelayError>> = {};
-  readonly reads: Partial<Record<RelayOperation, Partial<SchedulerState>[]>> = {};
-  /** Whether a delta's cycle exports to the fake cloud. */
-  deltaSyncs = true;
-  readonly run = sinon.stub<[RelayOperation, RunOptions?], Promise<JobResult>>();
-  readonly lastHeartbeat = sinon.stub().resolves(null);
-  private paused = false;
-
-  constructor(cloud: FakeCloud) {
-    this.run.callsFake(async (operation) => {
-      const failure = this.failures[operation];
-      if (failure) throw failure;
-      if (operation === 'delta' && this.deltaSyncs) cloud.syncCycle();
-      if (operation === 'pause') this.paused = true;
-      if (operation === 'resume') this.paused = false;
-      const queued = this.reads[operation];
-      const read = queued && queued.length > 1 ? queued.shift() : queued?.[0];
-      return jobResult(`job-${operation}`, 'aadc01', {
-        message: `the scheduler was ${operation}d`,
-        scheduler: schedulerState({
-          syncCycleEnabled: !this.paused,
-          pauseLeaseExpiresAt: this.paused ? LEASE : null,
-          ...read,
-        }),
-      });
-    });
-  }
-
-  operations(): RelayOperation[] {
-    return this.run.args.map((a) => a[0]);
-  }
-}
-
-/** A relay failure as RelayClient reports it, with the relay's result when it ran. */
-function relayError(kind: RelayError['kind'], message: string, result: Partial<JobResult> | null = null) {
-  return new RelayError(kind, message, 'job-x', result ? jobResult('job-x', 'aadc01', result) : null);
-}
+import { FakeCloud, FakeRelay, LEASE, LEASE_TEXT, relayError } from './run-fakes';
 
 describe('LinkWorkflow', () => {
   let store: MemoryStateStore;

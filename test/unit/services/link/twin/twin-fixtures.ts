@@ -6,7 +6,16 @@ import type {
 import { buildTwinPlan } from '../../../../../src/services/link/twin/twin-plan';
 import type { TwinPlan, TwinPlanInput } from '../../../../../src/services/link/twin/twin-plan';
 import type { TwinFootprint } from '../../../../../src/services/link/twin/twin-footprint';
-import { APES_IMMUTABLE_ID, apesCloudUser, apesPreflight } from '../../../../support/link-fixtures';
+import type { LinkRequest, TwinFixRecord } from '../../../../../src/services/link/link-request';
+import type { PreflightReport } from '../../../../../src/services/link/preflight/report';
+import {
+  APES_IMMUTABLE_ID,
+  APPROVER,
+  REQUESTER,
+  apesAdUser,
+  apesCloudUser,
+  apesPreflight,
+} from '../../../../support/link-fixtures';
 
 /** The OUs Entra Connect syncs in these tests. */
 export const SYNC_OUS = ['OU=Staff,DC=corp,DC=contoso,DC=com'];
@@ -80,4 +89,38 @@ export function planInput(extra: Partial<TwinPlanInput> = {}): TwinPlanInput {
 
 export function plan(extra: Partial<TwinPlanInput> = {}): TwinPlan {
   return buildTwinPlan(planInput(extra));
+}
+
+/** An approved twin fix of apes, as the store would hold it. */
+export function twinRequest(): LinkRequest & { twinFix: TwinFixRecord } {
+  const twinPlan = plan();
+  return {
+    id: 'r1',
+    state: 'running',
+    correlationId: 'c1',
+    createdAt: '2026-12-04T22:00:00Z',
+    expiresAt: '2026-12-05T22:00:00Z',
+    requester: REQUESTER,
+    reason: 'duplicate',
+    preflight: twinPlan.preflight,
+    acknowledged: [],
+    decision: { by: APPROVER, at: '2026-12-04T22:01:00Z', verdict: 'approved', note: null },
+    cancelled: null,
+    run: null,
+    immutableIdBefore: null,
+    immutableIdAfter: null,
+    cards: [],
+    twinFix: { plan: twinPlan, journal: [], deletedTwin: null },
+  };
+}
+
+/** The re-check at step 4: apes parked (so ad-user-ready fails), the twin gone. */
+export function parkedReport(
+  statuses: Parameters<typeof apesPreflight>[0] = {},
+  ad: Partial<PreflightReport['ad']> = {},
+): PreflightReport {
+  return apesPreflight(
+    { 'ad-user-ready': 'fail', ...statuses },
+    { ad: { ...apesAdUser(), dn: PARKED_DN, inSyncScope: false, ...ad } },
+  );
 }
