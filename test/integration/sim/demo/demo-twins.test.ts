@@ -58,7 +58,8 @@ describe('demo tenant: the synced twins of Diego and Miriam', () => {
       assert.equal(original.userPrincipalName, `${sam}@contoso.com`);
       assert.deepEqual([original.onPremisesImmutableId, original.onPremisesSyncEnabled], [null, null]);
     }
-    assert.equal(h.sim.state.users.get(u.cleanTwin)!.assignedLicenses, undefined);
+    // The simulator stores no licence as an empty assignedLicenses (Graph's [] for an unlicensed user).
+    assert.deepEqual(h.sim.state.users.get(u.cleanTwin)!.assignedLicenses, []);
     assert.deepEqual(h.sim.state.users.get(u.licensedTwin)!.assignedLicenses, [
       { skuId: DEMO_TWIN_LICENCE_SKU, disabledPlans: [] },
     ]);
