@@ -1,9 +1,12 @@
 import type { CloudDirectory, TwinCleanupDirectory } from '../../src/services/entra/cloud-directory';
 import { createGraphServices } from '../../src/services/entra/graph-services';
 import assert from 'node:assert/strict';
-import { demoGraphSeed } from '../../src/sim/demo/demo-graph-seed';
+import { adViewOf } from '../../src/sim/demo/ad-view';
+import { DemoDirectory } from '../../src/sim/demo/demo-directory';
+import { DEMO_GRAPH_USERS, demoGraphSeed } from '../../src/sim/demo/demo-graph-seed';
+import { demoDirectoryUsers } from '../../src/sim/demo/demo-tenant';
 import { GraphSimulator } from '../../src/sim/graph/graph-simulator';
-import type { GraphSimulatorSeed } from '../../src/sim/graph/graph-simulator';
+import type { GraphSimulatorSeed, SimAdUser } from '../../src/sim/graph/graph-simulator';
 
 /** A Graph error envelope as tests read it. */
 export interface GraphErrorJson {
@@ -44,6 +47,30 @@ export async function fetchToken(
   });
   assert.equal(res.status, 200);
   return ((await res.json()) as { access_token: string }).access_token;
+}
+
+/**
+ * The demo AD users of the demo seed's synced twins (Diego's and Miriam's), as a delta exports them.
+ * The seed holds their synced users, so a delta whose AD view lacks them takes them as gone from
+ * scope and soft-deletes the twins: a test that means only its own users to change puts these in
+ * its view too, as the demo AD has them.
+ */
+export function demoTwinsAdView(): SimAdUser[] {
+  const sams = new Set(['diegos', 'miriamg']);
+  const records = demoDirectoryUsers().filter((r) => sams.has(r.sAMAccountName));
+  return adViewOf(new DemoDirectory(records).all());
+}
+
+/** The demo seed's synced twins, in demoTwinsAdView()'s order, as a delta's report names them. */
+export function demoTwinsRefreshed(): { sourceAnchor: string; userId: string }[] {
+  const twinOf: Record<string, string> = {
+    diegos: DEMO_GRAPH_USERS.cleanTwin,
+    miriamg: DEMO_GRAPH_USERS.licensedTwin,
+  };
+  return demoTwinsAdView().map((ad) => ({
+    sourceAnchor: ad.sourceAnchor,
+    userId: twinOf[ad.sAMAccountName],
+  }));
 }
 
 /** Starts a simulator (the demo seed unless given one) and gets a token. */

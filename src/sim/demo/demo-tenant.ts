@@ -75,6 +75,12 @@ export type { SimCloudUser, SimOrganization } from '../graph/model';
 
 const SYNCED_OU = 'OU=Staff,DC=corp,DC=contoso,DC=com';
 
+/** objectGUIDs of the demo AD users Entra Connect exported as synced twins of cloud-only users. */
+export const DEMO_TWIN_GUIDS = {
+  diegos: '4c1e7b2a-9d3f-4e8a-b5c6-2f7a8d9e0b13',
+  miriamg: '6a2d8c3b-0e4f-4a9b-8c7d-3e8f9a0b1c24',
+} as const;
+
 /** The OUs the demo's Entra Connect syncs (LDAP_SYNC_OUS for the demo AD): scope follows the DN. */
 export const DEMO_SYNC_OUS: readonly string[] = [SYNCED_OU];
 
@@ -105,9 +111,10 @@ function adUser(
 
 /**
  * The demo tenant's on-prem AD, consistent with the cloud seed as a real tenant is after its last
- * sync cycle: every account in sync scope has its synced twin in the cloud (Lynne), except Aaron,
- * created in a synced OU since that cycle: the one pending export, which Anchor links before the
- * next cycle would make him a duplicate. Accounts outside the synced OUs are never exported.
+ * sync cycle: every account in sync scope has its synced user in the cloud (Lynne; Diego and
+ * Miriam, whose synced users are twins of cloud-only originals), except Aaron, created in a synced
+ * OU since that cycle: the one pending export, which Anchor links before the next cycle would make
+ * him a duplicate. Accounts outside the synced OUs are never exported.
  */
 export function demoDirectoryUsers(): DemoDirectoryRecord[] {
   return [
@@ -123,6 +130,11 @@ export function demoDirectoryUsers(): DemoDirectoryRecord[] {
       department: 'Finance',
     }),
     adUser('lrobbins', 'Lynne', 'Robbins', '8e2f4c71-2a9d-4b3e-a5c6-7d8e9f0a1b2c', { department: 'Sales' }),
+    // Exported before anyone linked them: Entra Connect created a synced twin beside each one's
+    // cloud-only original (the duplicate the admin memo deletes). Diego's twin holds nothing;
+    // Miriam's twin was given a licence, which a fix must move to the original first.
+    adUser('diegos', 'Diego', 'Siciliani', DEMO_TWIN_GUIDS.diegos, { department: 'HR' }),
+    adUser('miriamg', 'Miriam', 'Graham', DEMO_TWIN_GUIDS.miriamg, { department: 'Marketing' }),
     // Left the company: disabled and moved out of the synced OUs, which is how his cloud user came
     // to be converted to cloud-only. In scope, a delta would export him as a new (disabled) user.
     adUser('jdoe', 'John', 'Doe', '1c2d3e4f-5a6b-4c7d-8e9f-0a1b2c3d4e5f', {
@@ -199,6 +211,19 @@ export function demoCloudUsers(): SimCloudUser[] {
       onPremisesSamAccountName: 'lrobbins',
       onPremisesUserPrincipalName: 'lrobbins@contoso.com',
     },
+    // The originals of the two synced twins (demo-graph-seed.ts): cloud-only, in use since 2023.
+    cloudOnly(
+      '0f6b2d1e-3c4a-4b5d-8e6f-7a8b9c0d1e0a',
+      'diegos@contoso.com',
+      'Diego Siciliani',
+      '2023-05-15T09:00:00Z',
+    ),
+    cloudOnly(
+      '0f6b2d1e-3c4a-4b5d-8e6f-7a8b9c0d1e0b',
+      'miriamg@contoso.com',
+      'Miriam Graham',
+      '2023-08-21T09:00:00Z',
+    ),
   ];
 }
 

@@ -8,7 +8,7 @@ import type { PowerShellOptions } from 'node-powershell';
 import { guidToImmutableId } from '../../../../src/services/ad/immutable-id';
 import { AdSyncSimState } from '../../../../src/sim/adsync-host/state';
 import type { SimAdUser } from '../../../../src/sim/graph/graph-simulator';
-import { startSim } from '../../../support/graph-sim';
+import { demoTwinsAdView, demoTwinsRefreshed, startSim } from '../../../support/graph-sim';
 import type { SimHarness } from '../../../support/graph-sim';
 
 /** The stand-in, by full path; node-powershell spawns any `executable` it is not named for. */
@@ -435,7 +435,9 @@ describe('stand-in ADSync host driven by node-powershell', function () {
     beforeEach(async () => {
       h = await startSim();
       const view = join(dir, 'ad-view.json');
-      writeFileSync(view, JSON.stringify([lrobbins, apes]));
+      // The demo AD's synced users as they are (Diego's and Miriam's twins too: left out, the delta
+      // would take them as gone from scope and soft-delete them), with Aaron's the one to export.
+      writeFileSync(view, JSON.stringify([lrobbins, apes, ...demoTwinsAdView()]));
       graphEnv = { ADSYNC_SIM_GRAPH_URL: h.base, ADSYNC_SIM_AD_VIEW: view };
       // The link: the cloud-only user gets the AD user's ImmutableId, so the delta hard-matches it.
       const patch = await h.send('PATCH', `/v1.0/users/${APES}`, {
@@ -463,7 +465,8 @@ describe('stand-in ADSync host driven by node-powershell', function () {
         report: {
           matched: [{ sourceAnchor: apes.sourceAnchor, userId: APES, userPrincipalName: 'apes@contoso.com' }],
           created: [],
-          refreshed: [{ sourceAnchor: LROBBINS_ANCHOR, userId: LROBBINS }],
+          // The demo's synced users: Lynne, and the synced twins of Diego and Miriam.
+          refreshed: [{ sourceAnchor: LROBBINS_ANCHOR, userId: LROBBINS }, ...demoTwinsRefreshed()],
           deleted: [],
           errors: [],
         },

@@ -116,10 +116,10 @@ describe('demo tenant: every README scenario, before and after one link', functi
     }
   }
 
-  it('reads the table: four pairs, exactly one without a ✗ (the pair to link)', () => {
+  it('reads the table: six pairs, exactly one without a ✗ (the pair to link)', () => {
     assert.deepEqual(
       scenarios.map((s) => s.sam),
-      ['apes', 'apeters', 'lrobbins', 'jdoe'],
+      ['apes', 'apeters', 'lrobbins', 'jdoe', 'diegos', 'miriamg'],
     );
     assert.deepEqual(
       scenarios.filter((s) => !s.cell.includes('✗')).map((s) => s.sam),

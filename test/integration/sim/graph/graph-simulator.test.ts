@@ -230,7 +230,12 @@ describe('Graph simulator: reading users', () => {
       assert.equal(res.status, 200, filter);
       return ((await res.json()) as List).value.map((u) => u.userPrincipalName).sort();
     };
-    assert.deepEqual(await upns('onPremisesSyncEnabled eq true'), ['lrobbins@contoso.com']);
+    // The demo's synced users: Lynne, and the synced twins of Diego and Miriam.
+    assert.deepEqual(await upns('onPremisesSyncEnabled eq true'), [
+      'diegos4127@contoso.onmicrosoft.com',
+      'lrobbins@contoso.com',
+      'miriamg8315@contoso.onmicrosoft.com',
+    ]);
     assert.deepEqual(await upns("userPrincipalName eq 'APES@contoso.com'"), ['apes@contoso.com']);
     assert.deepEqual(await upns("mail eq 'apeters@contoso.com'"), ['apeters@contoso.com']);
     assert.deepEqual(await upns("startswith(displayName,'A')"), ['apes@contoso.com', 'apeters@contoso.com']);
@@ -309,14 +314,15 @@ describe('Graph simulator: reading users', () => {
     while (url) {
       const res = await h.get(url.replace(h.base, ''), eventual);
       const body = (await res.json()) as List;
-      assert.equal(body['@odata.count'], 8);
+      // The demo seed's 12 live users: 8, plus Diego's and Miriam's cloud-only originals and synced twins.
+      assert.equal(body['@odata.count'], 12);
       seen.push(...body.value.map((u) => String(u.id)));
       url = body['@odata.nextLink'];
       if (url) assert.match(url, /^http:\/\/127\.0\.0\.1:\d+\/v1\.0\/users\?.*\$skiptoken=/);
       pages++;
     }
-    assert.equal(pages, 3);
-    assert.equal(new Set(seen).size, 8);
+    assert.equal(pages, 4);
+    assert.equal(new Set(seen).size, 12);
   });
 
   it('answers 400 for /me with an app token and for an unknown segment', async () => {

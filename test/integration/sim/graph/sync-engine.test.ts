@@ -12,7 +12,13 @@ import { GraphSimulator } from '../../../../src/sim/graph/graph-simulator';
 import { BUILT_IN_ROLES } from '../../../../src/sim/graph/role-definitions';
 import type { SimAdUser, SyncReport } from '../../../../src/sim/graph/graph-simulator';
 import { createSelfSignedCertificate } from '../../../../src/sim/self-signed';
-import { assertGraphError, cloudOn, startSim } from '../../../support/graph-sim';
+import {
+  assertGraphError,
+  cloudOn,
+  demoTwinsAdView,
+  demoTwinsRefreshed,
+  startSim,
+} from '../../../support/graph-sim';
 import type { SimHarness } from '../../../support/graph-sim';
 
 const APES = '0f6b2d1e-3c4a-4b5d-8e6f-7a8b9c0d1e01';
@@ -128,12 +134,19 @@ describe('Graph simulator: Entra Connect sync engine', () => {
     );
   });
 
+  // The demo seed also holds the synced twins of Diego and Miriam: their AD users stay in these views
+  // (demoTwinsAdView) so that Lynne is the one who leaves the scope and comes back.
   it('soft-deletes a synced user whose AD user left the scope, and restores it when it returns', async () => {
-    const out = h.sim.runSyncCycle([]);
-    assert.equal(out.deleted.length, 1);
+    const LYNNE = '0f6b2d1e-3c4a-4b5d-8e6f-7a8b9c0d1e03';
+    const out = h.sim.runSyncCycle(demoTwinsAdView());
+    assert.deepEqual(out.deleted, [{ sourceAnchor: LROBBINS_ANCHOR, userId: LYNNE }]);
     assert.equal((await h.get('/v1.0/users/lrobbins@contoso.com')).status, 404);
-    const back = h.sim.runSyncCycle([lrobbins]);
-    assert.equal(back.refreshed.length, 1);
+    const back = h.sim.runSyncCycle([lrobbins, ...demoTwinsAdView()]);
+    assert.deepEqual(back.refreshed, [
+      { sourceAnchor: LROBBINS_ANCHOR, userId: LYNNE },
+      ...demoTwinsRefreshed(),
+    ]);
+    assert.deepEqual(back.deleted, []);
     assert.equal((await h.get('/v1.0/users/lrobbins@contoso.com')).status, 200);
   });
 
@@ -141,7 +154,9 @@ describe('Graph simulator: Entra Connect sync engine', () => {
     const LYNNE = '0f6b2d1e-3c4a-4b5d-8e6f-7a8b9c0d1e03';
     const NEWCOMER = '0f6b2d1e-3c4a-4b5d-8e6f-7a8b9c0d1eff';
     // Lynne's AD user leaves the scope (her cloud user is soft-deleted), and her UPN goes to someone new.
-    assert.deepEqual(h.sim.runSyncCycle([]).deleted, [{ sourceAnchor: LROBBINS_ANCHOR, userId: LYNNE }]);
+    assert.deepEqual(h.sim.runSyncCycle(demoTwinsAdView()).deleted, [
+      { sourceAnchor: LROBBINS_ANCHOR, userId: LYNNE },
+    ]);
     h.sim.state.addUser(cloudOnlyUser(NEWCOMER, 'lrobbins@contoso.com', 'Lynn Robbins'));
     await assertGraphError(
       await h.send('POST', `/v1.0/directory/deletedItems/${LYNNE}/restore`),
@@ -151,13 +166,17 @@ describe('Graph simulator: Entra Connect sync engine', () => {
     );
 
     // Back in scope: the export fails, the twin stays deleted, nothing is created in its place.
-    const report = h.sim.runSyncCycle([lrobbins]);
+    const report = h.sim.runSyncCycle([lrobbins, ...demoTwinsAdView()]);
     assert.deepEqual(
       report.errors.map((e) => [e.code, e.cloudUserId, e.sourceAnchor]),
       [['AttributeValueMustBeUnique', LYNNE, LROBBINS_ANCHOR]],
     );
     assert.match(report.errors[0].message, /\[UserPrincipalName lrobbins@contoso\.com;\]/);
-    assert.deepEqual([report.created, report.matched, report.refreshed], [[], [], []]);
+    // Only the twins, untouched by Lynne's case, are refreshed.
+    assert.deepEqual(
+      [report.created, report.matched, report.refreshed, report.deleted],
+      [[], [], demoTwinsRefreshed(), []],
+    );
     assert.equal((await h.get(`/v1.0/directory/deletedItems/${LYNNE}`)).status, 200);
     assert.equal((await h.get(`/v1.0/users/${LYNNE}`)).status, 404);
     assert.equal((await user('lrobbins@contoso.com')).id, NEWCOMER);
