@@ -54,7 +54,9 @@ export function chooseParkingOu(input: ParkingOuInput): ParkingOuChoice {
     }
     return { ok: true, ou: { dn: configured, source: 'configured' } };
   }
-  const outside = input.directoryOus.filter((ou) => !inSyncScope(ou, input.syncScopeOus));
+  const outside = input.directoryOus.filter(
+    (ou) => !inSyncScope(ou, input.syncScopeOus) && !isDomainControllersOu(ou),
+  );
   if (outside.length === 0) {
     return {
       ok: false,
@@ -69,6 +71,19 @@ export function chooseParkingOu(input: ParkingOuInput): ParkingOuChoice {
     (a, b) => commonSuffix(b, input.userDn) - commonSuffix(a, input.userDn) || a.localeCompare(b),
   );
   return { ok: true, ou: { dn: sorted[0]!, source: 'derived' } };
+}
+
+/**
+ * The domain's built-in `OU=Domain Controllers`: it holds the DCs and their GPO (the Default
+ * Domain Controllers Policy), so a user parked there would get the DCs' policy. Never proposed.
+ */
+function isDomainControllersOu(dn: string): boolean {
+  const [first, ...rest] = parseDn(dn);
+  return (
+    first?.toLowerCase() === 'ou=domain controllers' &&
+    rest.length > 0 &&
+    rest.every((rdn) => rdn.toLowerCase().startsWith('dc='))
+  );
 }
 
 function commonSuffix(a: string, b: string): number {

@@ -102,6 +102,26 @@ describe('twin plan', () => {
         ou: { dn: 'OU=Zeta parking,DC=corp,DC=contoso,DC=com', source: 'derived' },
       });
     });
+    it('never derives the built-in Domain Controllers OU (it carries the DCs’ policy)', () => {
+      const choice = chooseParkingOu({
+        syncScopeOus: SYNC_OUS,
+        directoryOus: [
+          'OU=Domain Controllers,DC=corp,DC=contoso,DC=com',
+          'OU=Zeta parking,DC=corp,DC=contoso,DC=com',
+        ],
+        userDn: HOME_DN,
+      });
+      assert.deepEqual(choice, {
+        ok: true,
+        ou: { dn: 'OU=Zeta parking,DC=corp,DC=contoso,DC=com', source: 'derived' },
+      });
+      const onlyDcs = chooseParkingOu({
+        syncScopeOus: SYNC_OUS,
+        directoryOus: ['OU=Domain Controllers,DC=corp,DC=contoso,DC=com'],
+        userDn: HOME_DN,
+      });
+      assert.equal(onlyDcs.ok, false);
+    });
     it('names none when every OU is in scope, or LDAP_SYNC_OUS is not set', () => {
       assert.equal(
         chooseParkingOu({ syncScopeOus: SYNC_OUS, directoryOus: directoryOus.slice(0, 2), userDn: HOME_DN })
