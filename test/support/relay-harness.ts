@@ -5,6 +5,7 @@ import type { AnchorApp } from '../../src/app/create-app';
 import { loadConfig } from '../../src/config/load-config';
 import { DEMO_DEFAULTS } from '../../src/sim/demo/demo-defaults';
 import type { Logger } from '../../src/shared/logger';
+import type { DirectoryService } from '../../src/services/ad/ad-directory';
 import type { CloudDirectory } from '../../src/services/entra/cloud-directory';
 import { DemoDirectory } from '../../src/sim/demo/demo-directory';
 import { createGraphServices } from '../../src/services/entra/graph-services';
@@ -31,6 +32,12 @@ export interface RelayHarnessOptions {
   logger: Logger;
   /** Extra environment for every relay this harness starts. */
   relayEnv?: Record<string, string>;
+  /** Extra settings of the bot (e.g. TWIN_POLL_SECONDS). */
+  botEnv?: Record<string, string>;
+  /** The bot's AD (a Samba DC through LdapDirectory); the demo AD when absent. */
+  directory?: DirectoryService;
+  /** The OUs Entra Connect syncs, for that directory (LDAP_SYNC_OUS). */
+  syncScopeOus?: readonly string[];
 }
 
 /**
@@ -83,6 +90,7 @@ export class RelayHarness {
         RELAY_KEYS: `${HARNESS_RELAY_ID}=${this.relayKeys.publicKey}`,
         BOT_SIGNING_KEY: this.botKeys.privateKey,
         HEALTH_TOKEN: TEST_HEALTH_TOKEN,
+        ...this.options.botEnv,
       },
       DEMO_DEFAULTS,
     );
@@ -95,7 +103,12 @@ export class RelayHarness {
     this.cloud = cloud;
     this.app = createApp(
       config,
-      { directory: new DemoDirectory(demoDirectoryUsers()), store: this.store, cloud },
+      {
+        directory: this.options.directory ?? new DemoDirectory(demoDirectoryUsers()),
+        store: this.store,
+        cloud,
+        ...(this.options.syncScopeOus ? { syncScopeOus: this.options.syncScopeOus } : {}),
+      },
       logger,
     );
     await this.app.start();
