@@ -81,6 +81,9 @@ export const DEMO_TWIN_GUIDS = {
   miriamg: '6a2d8c3b-0e4f-4a9b-8c7d-3e8f9a0b1c24',
 } as const;
 
+/** Where the demo AD keeps accounts Entra Connect must not see: the twin fix parks users here. */
+export const DEMO_PARKING_OU = 'OU=Unsynced,DC=corp,DC=contoso,DC=com';
+
 /** The OUs the demo's Entra Connect syncs (LDAP_SYNC_OUS for the demo AD): scope follows the DN. */
 export const DEMO_SYNC_OUS: readonly string[] = [SYNCED_OU];
 

@@ -21,7 +21,13 @@ import {
 } from '../../shared/relay-protocol/request-signing';
 import { demoGraphSeed } from './demo-graph-seed';
 import { withDemoTeams } from './demo-teams';
-import { DEMO_SYNC_OUS, DEMO_TENANT, demoDirectoryUsers, demoTeamsUsers } from './demo-tenant';
+import {
+  DEMO_PARKING_OU,
+  DEMO_SYNC_OUS,
+  DEMO_TENANT,
+  demoDirectoryUsers,
+  demoTeamsUsers,
+} from './demo-tenant';
 import { adsyncStatePath, startDemoRelay } from './demo-relay';
 import { writeDemoControls } from './demo-controls';
 import { GraphSimulator } from '../graph/graph-simulator';
@@ -107,7 +113,11 @@ export async function startDemo(config: AnchorConfig, logger: Logger): Promise<D
     const store = createStateStore(config.storage);
     logger.info({ storage: store.describe() }, 'demo state store');
     const app = createApp(
-      { ...config, relay: config.relay ?? generated?.settings },
+      {
+        ...config,
+        relay: config.relay ?? generated?.settings,
+        link: demoTwinParking(config, directory instanceof DemoDirectory),
+      },
       {
         directory,
         store,
@@ -217,4 +227,14 @@ function demoDirectory(
     logger.info({ adViewFile }, 'demo AD changed: the next delta exports it'),
   );
   return { directory, adViewFile, stopWatching };
+}
+
+/**
+ * The demo AD's parking OU for the synced-twin fix: `OU=Unsynced`, where an admin of that
+ * directory keeps what Entra Connect must not see. Left to TWIN_PARKING_OU, or to Anchor's own
+ * choice, when the demo reads another directory (Samba in the e2e tests).
+ */
+function demoTwinParking(config: AnchorConfig, demoAd: boolean): AnchorConfig['link'] {
+  if (!demoAd || config.link.twin.parkingOu) return config.link;
+  return { ...config.link, twin: { ...config.link.twin, parkingOu: DEMO_PARKING_OU } };
 }
