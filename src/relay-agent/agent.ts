@@ -183,7 +183,7 @@ export class RelayAgent {
         waitSeconds,
         signal: this.polling.signal,
       });
-      if (waitSeconds > 0) this.pollMode.answered();
+      if (waitSeconds > 0) this.pollMode.answered(Date.now() - started);
       return answer;
     } catch (err) {
       const heldMs = Date.now() - started;

@@ -23,6 +23,8 @@ export type PollModeName = 'long' | 'short' | 'short-after-cuts';
  */
 export class PollMode {
   private cuts = 0;
+  /** The shortest time a poll of the current run of cuts was held before it was cut. */
+  private shortestCutMs = Infinity;
   private fallbackUntil = 0;
   private warned = false;
 
@@ -39,14 +41,21 @@ export class PollMode {
     return this.mode(now) === 'long' ? this.options.longPollSeconds : 0;
   }
 
-  /** The bot answered a long poll: the path carries held polls. */
-  answered(): void {
+  /**
+   * The bot answered a long poll held `heldMs`. Only one held past the point where polls were cut
+   * shows the path carries them: a job that comes sooner says nothing about the cuts, and jobs
+   * every few seconds must not keep a path that cuts every poll from falling back.
+   */
+  answered(heldMs: number): void {
+    if (heldMs < this.shortestCutMs) return;
     this.cuts = 0;
+    this.shortestCutMs = Infinity;
   }
 
   /** A long poll was cut after `heldMs`; after enough cuts in a row, polls go short for a while. */
   cut(heldMs: number, reason: string, now: number = Date.now()): void {
     this.cuts++;
+    this.shortestCutMs = Math.min(this.shortestCutMs, heldMs);
     const { logger } = this.options;
     logger.debug({ heldMs, cuts: this.cuts, reason }, 'a held poll was cut; polling again');
     if (this.cuts < (this.options.cutsBeforeFallback ?? 3)) return;
@@ -54,6 +63,7 @@ export class PollMode {
     this.fallbackUntil = now + fallbackMs;
     const details = { cuts: this.cuts, heldMs, reason, shortPollMinutes: Math.round(fallbackMs / 60_000) };
     this.cuts = 0;
+    this.shortestCutMs = Infinity;
     // Once: a proxy that cuts every held poll would otherwise say the same thing every ten minutes.
     if (this.warned) {
       logger.debug(details, 'held polls are still cut; polling short again for a while');

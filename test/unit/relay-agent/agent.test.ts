@@ -464,6 +464,18 @@ describe('relay agent loop', () => {
       assert.equal(lines.filter((l) => /"level":40/.test(l)).length, 1);
     });
 
+    it('falls back after three cuts even when jobs come on polls shorter than the cuts', async () => {
+      bot.cutAfterMs = 5000;
+      longAgent().start();
+      for (let i = 0; i < 3; i++) {
+        await advance(5000, 250); // a poll cut at 5 s …
+        bot.queue.push({ accepted: true, job: job(`j${i}`) }); // … then a job on the next, at once
+        await advance(1000, 100);
+      }
+      assert.equal(ran.length, 3);
+      assert.equal(agent.mode, 'short-after-cuts');
+    });
+
     it('backs off as before when the bot refuses the connection at once, then polls long again', async () => {
       bot.reachable = false;
       longAgent().start();
