@@ -2,8 +2,10 @@
  * Relay job pickup (`npm run bench:relay-pickup`): from a job queued on the bot until the relay
  * starts it, for a relay that long polls (RELAY_LONG_POLL_SECONDS=25) and one that polls every
  * second as before (RELAY_LONG_POLL_SECONDS=0, RELAY_POLL_INTERVAL_MS=1000), measured in the same
- * run with jobs to the two interleaved. Then what each costs the state store while idle: every
- * read and write the bot makes for one relay over an idle window, scaled to an hour.
+ * run with jobs to the two interleaved; and, for the long-polling relay, jobs queued by a second
+ * bot instance on the same store (no in-process notice reaches the instance holding the poll: its
+ * store re-check finds them). Then what each mode costs the state store while idle: every read and
+ * write the bot makes for one relay over an idle window, scaled to an hour.
  *
  * Real processes over HTTP on loopback: the bot app (createApp, in this process, listening without
  * its sweepers so no background job competes), two relay processes with the stand-in ADSync host.
@@ -39,6 +41,8 @@ const IDLE_WINDOW_MS = Number(process.env.BENCH_IDLE_SECONDS ?? 100) * 1000;
 const TARGET_P95_MS = 100;
 const LONG = 'long';
 const SHORT = 'short';
+/** Jobs for the long-polling relay, queued by the other instance. */
+const ELSEWHERE = 'long, queued elsewhere';
 
 interface Pickup {
   relayId: string;
@@ -53,6 +57,8 @@ interface IdleCost {
   polls: number;
   reads: number;
   writes: number;
+  /** Nonces the ledger's sweep drops, each a Delete Blob (free on Azure). */
+  deletes: number;
   windowMs: number;
 }
 
@@ -84,6 +90,14 @@ async function main(): Promise<void> {
     app = createApp(config, { directory: new DemoDirectory(demoDirectoryUsers()), store, cloud }, logger);
     const botUrl = `http://127.0.0.1:${await listen(app.server, '127.0.0.1', 0)}`;
     const queue = app.relayJobs as RelayJobQueue;
+    // A second instance on the same store, not listening: it only queues jobs, as an instance
+    // behind the same load balancer that the relay is not polling would.
+    const other = createApp(
+      config,
+      { directory: new DemoDirectory(demoDirectoryUsers()), store, cloud },
+      logger,
+    );
+    const otherQueue = other.relayJobs as RelayJobQueue;
 
     const startRelay = async (relayId: string) => {
       const env: Record<string, string> =
@@ -107,10 +121,15 @@ async function main(): Promise<void> {
     for (const relayId of [LONG, SHORT]) await runOne(queue, relays.get(relayId)!, relayId);
     const pickups: Pickup[] = [];
     for (let i = 0; i < JOBS; i++) {
-      for (const relayId of i % 2 === 0 ? [LONG, SHORT] : [SHORT, LONG]) {
-        // A random moment, so the short poll's phase is spread over its whole interval.
+      const series = [LONG, SHORT, ELSEWHERE];
+      for (const name of i % 2 === 0 ? series : series.reverse()) {
+        // A random moment, so the short poll's (and the re-check's) phase is spread over its interval.
         await sleep(Math.random() * 1000);
-        pickups.push(await runOne(queue, relays.get(relayId)!, relayId));
+        const pickup =
+          name === ELSEWHERE
+            ? await runOne(otherQueue, relays.get(LONG)!, LONG)
+            : await runOne(queue, relays.get(name)!, name);
+        pickups.push({ ...pickup, relayId: name });
       }
       if ((i + 1) % 10 === 0) process.stdout.write(`${i + 1}/${JOBS} jobs per relay\n`);
     }
@@ -179,7 +198,8 @@ async function idleCost(store: RecordingStore, relayId: string): Promise<IdleCos
     // Every poll uses one nonce; a nonce is one write under relay/nonces/.
     polls: calls.filter((c) => c.op === 'write' && c.key.startsWith('relay/nonces/')).length,
     reads: calls.filter((c) => c.op === 'read').length,
-    writes: calls.filter((c) => c.op !== 'read').length,
+    writes: calls.filter((c) => c.op === 'write').length,
+    deletes: calls.filter((c) => c.op === 'delete').length,
     windowMs: IDLE_WINDOW_MS,
   };
 }
@@ -213,12 +233,12 @@ function render(pickups: Pickup[], idle: IdleCost[]): { table: string; met: bool
     '',
     `Idle, one relay polling alone for ${IDLE_WINDOW_MS / 1000} s, scaled to an hour (every state-store call of the bot):`,
     '',
-    '| relay | polls / hour | store reads / hour | store writes / hour |',
-    '|---|---:|---:|---:|',
+    '| relay | polls / hour | store reads / hour | store writes / hour | store deletes / hour |',
+    '|---|---:|---:|---:|---:|',
     ...idle.map(
       (c) =>
         `| ${c.relayId === LONG ? 'long poll (25 s)' : 'short poll (1 s)'} | ${perHour(c.polls, c)} | ` +
-        `${perHour(c.reads, c)} | ${perHour(c.writes, c)} |`,
+        `${perHour(c.reads, c)} | ${perHour(c.writes, c)} | ${perHour(c.deletes, c)} |`,
     ),
     '',
     `Target: long-poll pickup p95 under ${TARGET_P95_MS} ms — ${met ? 'met' : 'MISSED'} (${fmt(p95)}).`,
