@@ -20,10 +20,16 @@ export interface HoldOutcome<T> {
  * every `recheckMs` in between: that re-read is what finds a job queued by another instance
  * sharing the store, which no notice here can announce. {@link release} lets every held poll go
  * (shutdown), and no poll is held after it.
+ *
+ * A relay has one poll in flight at a time, so a new poll from it means the one held before is
+ * dead (its connection was cut somewhere the bot could not see): that one is let go at once, and
+ * cannot take a job the relay would never receive.
  */
 export class HeldPolls {
   private released = false;
   private readonly wakers = new Set<() => void>();
+  /** The newest held poll of each relay: how an older one learns it was superseded. */
+  private readonly newest = new Map<string, () => void>();
 
   constructor(
     private readonly queue: Pick<RelayJobQueue, 'onQueued'>,
@@ -61,7 +67,10 @@ export class HeldPolls {
     });
     this.wakers.add(waker);
     signal?.addEventListener('abort', waker);
-    const letGo = () => this.released || signal?.aborted === true;
+    const older = this.newest.get(relayId);
+    this.newest.set(relayId, waker);
+    older?.();
+    const letGo = () => this.released || signal?.aborted === true || this.newest.get(relayId) !== waker;
     try {
       for (;;) {
         queued = false;
@@ -86,6 +95,7 @@ export class HeldPolls {
     } finally {
       unsubscribe();
       this.wakers.delete(waker);
+      if (this.newest.get(relayId) === waker) this.newest.delete(relayId);
       signal?.removeEventListener('abort', waker);
     }
   }

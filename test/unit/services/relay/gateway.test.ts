@@ -469,6 +469,16 @@ describe('RelayGateway', () => {
       assert.equal((await queue.get(job.id))?.state, 'queued');
     });
 
+    it("lets a relay's held poll go when the same relay polls again (the first one's connection is dead)", async () => {
+      const { poll, queue } = setup();
+      const first = poll(longPoll(30));
+      await sleep(100);
+      const second = poll(longPoll(30));
+      assert.deepEqual((await first).body, { job: null });
+      const { job } = await queue.enqueue('aadc01', 'pause', { timeoutMs: 60_000 });
+      assert.equal(jobOf(await second), job.id);
+    });
+
     it('answers a poll without wait (a short poll, or an older relay) at once, not saying it held', async () => {
       const { poll } = setup();
       assert.deepEqual((await poll(pollBy('aadc01'))).body, { job: null });
