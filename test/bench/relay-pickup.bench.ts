@@ -212,7 +212,7 @@ function render(pickups: Pickup[], idle: IdleCost[]): { table: string; met: bool
   const met = p95 < TARGET_P95_MS;
   const perHour = (n: number, c: IdleCost) => Math.round((n * 3_600_000) / c.windowMs);
   const table = [
-    `${JOBS} jobs per relay, interleaved, each at a random moment up to 1 s after the last finished; ` +
+    `${JOBS} jobs per series, interleaved, each at a random moment up to 1 s after the last finished; ` +
       `${os.cpus().length} × ${os.cpus()[0]?.model.trim()}, Node ${process.version}, loopback.`,
     '',
     '| measured | p50 | p95 | min | max |',
@@ -221,6 +221,14 @@ function render(pickups: Pickup[], idle: IdleCost[]): { table: string; met: bool
     statRow(
       '… queued → handed out by the bot',
       of(LONG, (p) => p.handedOutMs),
+    ),
+    statRow(
+      '**Long poll, job queued on another instance (store re-check every 1 s)**',
+      of(ELSEWHERE, (p) => p.startedMs),
+    ),
+    statRow(
+      '… queued → handed out by the bot',
+      of(ELSEWHERE, (p) => p.handedOutMs),
     ),
     statRow(
       '**Short poll every 1 s (before): queued → relay starts it**',
