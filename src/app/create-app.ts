@@ -155,6 +155,8 @@ export function createApp(config: AnchorConfig, services: AppServices, logger: L
     },
     stop: () => {
       sweepers.forEach((s) => s.stop());
+      // Held long polls answer now; otherwise closing would wait out each relay's wait.
+      relayParts?.gateway.close();
       return new Promise((resolve) => server.close(() => resolve()));
     },
   };

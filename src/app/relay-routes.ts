@@ -41,8 +41,15 @@ export function registerRelayApi(server: restify.Server, gateway: RelayGateway |
         send(res, reply(body.status, 'bad-request', body.message, correlationId));
         return;
       }
+      // A long poll is held open: when its connection closes first (the relay stopped, a proxy cut
+      // it), the gateway must stop waiting and must not hand a job to nobody.
+      const gone = new AbortController();
+      res.once('close', () => {
+        if (!res.writableEnded) gone.abort();
+      });
       try {
-        send(res, await handle(gateway, relayRequest(req, body.text, correlationId), req));
+        const relayReq = { ...relayRequest(req, body.text, correlationId), signal: gone.signal };
+        send(res, await handle(gateway, relayReq, req));
       } catch (err) {
         logger.error({ err, path: req.url, correlationId }, 'relay request failed');
         send(res, reply(500, 'internal', 'the request failed', correlationId));

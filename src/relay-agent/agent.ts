@@ -6,17 +6,19 @@ import type {
   RelayOperation,
   SchedulerState,
 } from '../shared/relay-protocol/messages';
-import type { AcceptedJob, RefusedJob } from './bot-client';
+import type { AcceptedJob, PollAnswer, PollOptions, RefusedJob } from './bot-client';
 import type { EventOutbox } from './event-outbox';
 import type { OperationOutcome } from './operations';
 import type { SerialQueue } from '../shared/serial-queue';
-import { BotRefusedError } from './signed-http';
+import { PollMode } from './poll-mode';
+import type { PollModeName } from './poll-mode';
+import { BotRefusedError, BotUnreachableError } from './signed-http';
 import { UNKNOWN_STATE } from './sync-server-state';
 import type { SyncServerState } from './sync-server-state';
 
 /** What the agent needs from the bot client (a fake in unit tests). */
 export interface AgentBotClient {
-  poll(request: PollRequest): Promise<unknown>;
+  poll(request: PollRequest, options?: PollOptions): Promise<PollAnswer>;
   check(received: unknown, now?: number): AcceptedJob | RefusedJob;
   sendResult(result: JobResult): Promise<void>;
   sendEvent(event: Parameters<EventOutbox['add']>[0]): Promise<void>;
@@ -42,6 +44,14 @@ export interface RelayAgentOptions {
   relayId: string;
   version: string;
   pollIntervalMs: number;
+  /**
+   * RELAY_LONG_POLL_SECONDS: how long the bot may hold each poll until a job comes; 0 polls every
+   * `pollIntervalMs` instead. With an older bot that does not hold polls, the relay keeps that pace.
+   */
+  longPollSeconds?: number;
+  /** Long polls cut in a row (by a proxy) before the relay polls short for `cutFallbackMs`. */
+  cutsBeforeFallback?: number;
+  cutFallbackMs?: number;
   /** Longest wait between two polls while the bot is unreachable. */
   maxBackoffMs?: number;
   /** How often the sync server's state is read for the heartbeat (also after every job). */
@@ -61,6 +71,12 @@ export interface RelayAgentOptions {
 const REMEMBERED_JOBS = 50;
 
 /**
+ * A long poll that fails after at least this long in flight was cut on its way (a proxy closing a
+ * silent request); one that fails sooner met a bot that is down, and backs off as any error does.
+ */
+const MIN_CUT_MS = 1000;
+
+/**
  * The relay's loop: poll the bot with the heartbeat every poll interval, run at most one job at a
  * time, report its result, and back off (exponentially, with jitter) while the bot is unreachable.
  */
@@ -75,9 +91,23 @@ export class RelayAgent {
   private pendingResults: JobResult[] = [];
   private readonly finished = new Map<string, JobResult>();
   private readonly random: () => number;
+  private readonly pollMode: PollMode;
+  /** Aborts the poll in flight when the relay stops (a held poll may otherwise last its whole wait). */
+  private polling: AbortController | null = null;
 
   constructor(private readonly options: RelayAgentOptions) {
     this.random = options.random ?? Math.random;
+    this.pollMode = new PollMode({
+      longPollSeconds: options.longPollSeconds ?? 0,
+      cutsBeforeFallback: options.cutsBeforeFallback,
+      fallbackMs: options.cutFallbackMs,
+      logger: options.logger,
+    });
+  }
+
+  /** How the relay polls now: long, short by setting, or short after repeated cuts. */
+  get mode(): PollModeName {
+    return this.pollMode.mode();
   }
 
   /** Starts polling. */
@@ -89,6 +119,7 @@ export class RelayAgent {
   async stop(): Promise<void> {
     this.stopping = true;
     this.wake?.();
+    this.polling?.abort();
     await this.loop;
     await this.refreshing;
   }
@@ -122,13 +153,47 @@ export class RelayAgent {
     try {
       this.refreshState();
       await this.flush();
-      const received = await this.options.client.poll(this.heartbeat());
+      const answer = await this.pollOnce();
+      if (answer === 'cut') return 0;
       this.reachable();
-      if (received === null || received === undefined) return this.options.pollIntervalMs;
-      await this.handle(received);
+      if (answer.job === null || answer.job === undefined) {
+        // A poll the bot held ran its wait: poll again at once. An older bot answers at once, and a
+        // bot shutting down lets held polls go: keep the poll interval's pace then.
+        return answer.held ? 0 : this.options.pollIntervalMs;
+      }
+      await this.handle(answer.job);
       return 0; // another job may be waiting
     } catch (err) {
+      if (this.stopping) return 0;
       return this.unreachable(err);
+    }
+  }
+
+  /**
+   * Polls, long or short as {@link PollMode} says. A long poll cut on its way is reported as
+   * `'cut'` (an empty poll: no error, no backoff).
+   * @throws what the poll threw otherwise.
+   */
+  private async pollOnce(): Promise<PollAnswer | 'cut'> {
+    const waitSeconds = this.pollMode.waitSeconds();
+    const started = Date.now();
+    this.polling = new AbortController();
+    try {
+      const answer = await this.options.client.poll(this.heartbeat(), {
+        waitSeconds,
+        signal: this.polling.signal,
+      });
+      if (waitSeconds > 0) this.pollMode.answered(Date.now() - started);
+      return answer;
+    } catch (err) {
+      const heldMs = Date.now() - started;
+      if (waitSeconds > 0 && !this.stopping && err instanceof BotUnreachableError && heldMs >= MIN_CUT_MS) {
+        this.pollMode.cut(heldMs, err.message);
+        return 'cut';
+      }
+      throw err;
+    } finally {
+      this.polling = null;
     }
   }
 

@@ -57,7 +57,28 @@ const signedJobSchema = z.object({
   nonce: z.string(),
   signature: z.string(),
 });
-const pollResponseSchema = z.object({ job: z.unknown().nullable().optional() });
+const pollResponseSchema = z.object({
+  job: z.unknown().nullable().optional(),
+  held: z.boolean().optional(),
+});
+
+/** How much longer than its wait a long poll may stay silent before the relay gives up on it. */
+const LONG_POLL_MARGIN_MS = 15_000;
+
+/** What a poll brought: the job as received (unchecked) or null, and whether the bot held the poll. */
+export interface PollAnswer {
+  job: unknown;
+  /** True when the bot held the poll as asked (see PollResponse.held); false from an older bot. */
+  held: boolean;
+}
+
+/** Options of {@link BotClient.poll}. */
+export interface PollOptions {
+  /** Seconds the bot may hold the poll (a long poll); 0 or absent: a short poll. */
+  waitSeconds?: number;
+  /** Aborts the poll (the relay is stopping). */
+  signal?: AbortSignal;
+}
 
 /**
  * The relay's side of `/api/relay/*`: signed requests out, and every job checked before it may
@@ -80,11 +101,17 @@ export class BotClient {
   }
 
   /**
-   * Polls (and so reports the heartbeat). Returns the job as received, unchecked, or null.
+   * Polls (and so reports the heartbeat), asking the bot to hold the poll `waitSeconds` when set.
    * @throws BotUnreachableError or BotRefusedError.
    */
-  async poll(request: PollRequest): Promise<unknown> {
-    const answer = await this.http.post(RELAY_PATHS.poll, request);
+  async poll(request: PollRequest, options: PollOptions = {}): Promise<PollAnswer> {
+    const wait = options.waitSeconds ?? 0;
+    const sent: PollRequest = wait > 0 ? { ...request, wait } : request;
+    const answer = await this.http.post(RELAY_PATHS.poll, sent, {
+      // The connection is silent while the bot holds the poll: the timeout must outlast the wait.
+      ...(wait > 0 ? { timeoutMs: wait * 1000 + LONG_POLL_MARGIN_MS } : {}),
+      signal: options.signal,
+    });
     let body: unknown;
     try {
       body = JSON.parse(answer.body);
@@ -93,7 +120,7 @@ export class BotClient {
     }
     const parsed = pollResponseSchema.safeParse(body);
     if (!parsed.success) throw new BotUnreachableError(`the bot's poll answer has no "job" field`);
-    return parsed.data.job ?? null;
+    return { job: parsed.data.job ?? null, held: parsed.data.held === true };
   }
 
   /** Checks a job from a poll answer; see {@link AcceptedJob} and {@link RefusedJob}. */

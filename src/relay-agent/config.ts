@@ -7,7 +7,11 @@ import { isHttpsOrLoopback } from '../shared/secure-url';
 import { PROJECT_ROOT } from '../shared/paths';
 import type { SettingProblem } from '../shared/setting-problem';
 import { privateKeyFrom, publicKeyFrom } from '../shared/relay-protocol/request-signing';
-import { DEFAULT_BOT_KEY_ID, RELAY_ID_PATTERN } from '../shared/relay-protocol/messages';
+import {
+  DEFAULT_BOT_KEY_ID,
+  MAX_POLL_WAIT_SECONDS,
+  RELAY_ID_PATTERN,
+} from '../shared/relay-protocol/messages';
 
 /** Validated settings of one relay process. Keys are parsed objects: their text is never kept. */
 export interface RelayConfig {
@@ -18,6 +22,8 @@ export interface RelayConfig {
   botPublicKey: KeyObject;
   botKeyId: string;
   pollIntervalMs: number;
+  /** How long the bot may hold each poll until a job comes (long polling); 0: poll every interval. */
+  longPollSeconds: number;
   pauseLeaseMs: number;
   operationTimeoutMs: number;
   deltaDeadlineMs: number;
@@ -75,6 +81,8 @@ const schema = z.object({
   RELAY_BOT_PUBLIC_KEY: required,
   RELAY_BOT_KEY_ID: z.preprocess(emptyToUndefined, z.string().default(DEFAULT_BOT_KEY_ID)),
   RELAY_POLL_INTERVAL_MS: ms(1000, 100),
+  // 25 s: under the idle limits of common proxies and load balancers (60 s and more).
+  RELAY_LONG_POLL_SECONDS: integer(0, MAX_POLL_WAIT_SECONDS, 25),
   RELAY_PAUSE_LEASE_MS: ms(900_000, 1000),
   RELAY_OPERATION_TIMEOUT_MS: ms(60_000, 100),
   RELAY_DELTA_DEADLINE_MS: ms(300_000, 0),
@@ -159,6 +167,7 @@ export function loadRelayConfig(
     botPublicKey,
     botKeyId: e.RELAY_BOT_KEY_ID,
     pollIntervalMs: e.RELAY_POLL_INTERVAL_MS,
+    longPollSeconds: e.RELAY_LONG_POLL_SECONDS,
     pauseLeaseMs: e.RELAY_PAUSE_LEASE_MS,
     operationTimeoutMs: e.RELAY_OPERATION_TIMEOUT_MS,
     deltaDeadlineMs: e.RELAY_DELTA_DEADLINE_MS,

@@ -97,6 +97,7 @@ async function run(config: RelayConfig, logger: Logger): Promise<void> {
     relayId: config.relayId,
     version: PACKAGE_VERSION,
     pollIntervalMs: config.pollIntervalMs,
+    longPollSeconds: config.longPollSeconds,
     client,
     runner,
     operations,
@@ -118,7 +119,13 @@ async function run(config: RelayConfig, logger: Logger): Promise<void> {
   await lease.load();
   agent.start();
   logger.info(
-    { relayId: config.relayId, botUrl: config.botUrl, version: PACKAGE_VERSION, stateFile: config.stateFile },
+    {
+      relayId: config.relayId,
+      botUrl: config.botUrl,
+      version: PACKAGE_VERSION,
+      stateFile: config.stateFile,
+      longPollSeconds: config.longPollSeconds,
+    },
     'relay started',
   );
 

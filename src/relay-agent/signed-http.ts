@@ -33,6 +33,14 @@ export interface SignedHttpOptions {
   timeoutMs?: number;
 }
 
+/** Options of one {@link SignedHttp.post}. */
+export interface PostOptions {
+  /** Longer than the default for a poll the bot may hold open. */
+  timeoutMs?: number;
+  /** Aborts the request (the relay is stopping); it then rejects with a BotUnreachableError. */
+  signal?: AbortSignal;
+}
+
 /** An answer from the bot. */
 export interface BotAnswer {
   status: number;
@@ -50,7 +58,7 @@ export class SignedHttp {
    * Sends `body` to `path` and returns a 2xx answer.
    * @throws BotUnreachableError or BotRefusedError.
    */
-  async post(path: string, body: unknown): Promise<BotAnswer> {
+  async post(path: string, body: unknown, options: PostOptions = {}): Promise<BotAnswer> {
     const url = new URL(this.options.botUrl + path);
     const text = JSON.stringify(body);
     const signedPath = url.pathname + url.search;
@@ -59,7 +67,7 @@ export class SignedHttp {
       this.options.keyId,
       this.options.privateKey,
     );
-    const answer = await this.send(url, text, signatureHeaders(sig));
+    const answer = await this.send(url, text, signatureHeaders(sig), options);
     if (answer.status >= 500 || answer.status === 429 || answer.status === 408)
       throw new BotUnreachableError(`the bot answered ${answer.status} on ${signedPath}`);
     if (answer.status >= 400) {
@@ -68,7 +76,12 @@ export class SignedHttp {
     return answer;
   }
 
-  private send(url: URL, body: string, headers: Record<string, string>): Promise<BotAnswer> {
+  private send(
+    url: URL,
+    body: string,
+    headers: Record<string, string>,
+    options: PostOptions,
+  ): Promise<BotAnswer> {
     const lib = url.protocol === 'https:' ? https : http;
     return new Promise((resolve, reject) => {
       const req = lib.request(
@@ -81,8 +94,9 @@ export class SignedHttp {
             'content-length': Buffer.byteLength(body),
           },
           ca: this.options.ca,
-          timeout: this.options.timeoutMs ?? 30_000,
+          timeout: options.timeoutMs ?? this.options.timeoutMs ?? 30_000,
           agent: false,
+          signal: options.signal,
         },
         (res) => {
           const chunks: Buffer[] = [];

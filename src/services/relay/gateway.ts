@@ -5,7 +5,8 @@ import type { RelaySettings } from '../../config/relay';
 import { signJob } from '../../shared/relay-protocol/job-signing';
 import type { RelayEventLog } from './event-log';
 import { JobResultRefusedError } from './job-queue';
-import type { RelayJobQueue } from './job-queue';
+import type { RelayJobQueue, RelayJobRecord } from './job-queue';
+import { HeldPolls } from './held-polls';
 import type { RelayPresence } from './presence';
 import type { NonceRegistry } from './nonce-ledger';
 import type { PollResponse } from '../../shared/relay-protocol/messages';
@@ -28,6 +29,8 @@ export interface RelayHttpRequest {
   body: string;
   /** Ties the answer to the log lines about it. */
   correlationId: string;
+  /** Fires when the caller is gone (its connection closed): a held poll stops waiting. */
+  signal?: AbortSignal;
 }
 
 /** What to answer: a status and an optional JSON body. */
@@ -48,6 +51,11 @@ export interface RelayGatewayOptions {
    * replayed to another instance is refused there too.
    */
   nonces: NonceRegistry;
+  /**
+   * How often a held poll re-reads the store for a job another instance queued (default 1 s): the
+   * longest such a job waits. Jobs this instance queues wake the poll at once.
+   */
+  recheckMs?: number;
 }
 
 /** A request the gateway answers with a status instead of the normal reply. */
@@ -71,9 +79,30 @@ class Refusal extends Error {
  * burns a nonce, records a heartbeat or claims a job.
  */
 export class RelayGateway {
-  constructor(private readonly options: RelayGatewayOptions) {}
+  private readonly held: HeldPolls;
 
-  /** `POST /api/relay/poll`: records the heartbeat and hands out at most one job, signed. */
+  constructor(private readonly options: RelayGatewayOptions) {
+    this.held = new HeldPolls(options.queue, options.recheckMs);
+  }
+
+  /** How many long polls are held open right now. */
+  get heldPolls(): number {
+    return this.held.size;
+  }
+
+  /**
+   * Lets every held poll go with an empty answer and holds no more (the bot is shutting down): the
+   * HTTP server can close without waiting out the relays' waits.
+   */
+  close(): void {
+    this.held.release();
+  }
+
+  /**
+   * `POST /api/relay/poll`: records the heartbeat and hands out at most one job, signed. A poll
+   * with `wait` is held until a job for its relay is queued or `wait` runs out (see
+   * {@link HeldPolls}); it keeps the relay counted as seen while held.
+   */
   poll(req: RelayHttpRequest): Promise<RelayHttpReply> {
     return this.handle(
       req,
@@ -83,10 +112,42 @@ export class RelayGateway {
         return poll;
       },
       async (relayId, poll) => {
-        await this.options.presence.record(poll);
-        const claimed = await this.options.queue.claimNext(relayId);
+        const { queue, presence } = this.options;
+        await presence.record(poll);
+        const waitMs = (poll.wait ?? 0) * 1000;
+        let claimed: RelayJobRecord | null;
+        let held = false;
+        if (waitMs > 0 && !this.held.closed) {
+          let looks = 0;
+          const outcome = await this.held.hold(
+            relayId,
+            waitMs,
+            async () => {
+              // Every re-check is also a sign of life: the relay is there, waiting on this poll.
+              if (looks++ > 0) await presence.record(poll);
+              return queue.claimNext(relayId);
+            },
+            req.signal,
+          );
+          claimed = outcome.found;
+          held = outcome.held;
+        } else {
+          claimed = await queue.claimNext(relayId);
+        }
+        if (claimed && req.signal?.aborted) {
+          // The connection is gone: the relay will never see this job. Back in the queue for its next poll.
+          await queue.unclaim(claimed.job.id, claimed.claimedAt ?? '');
+          this.options.logger.info(
+            { relayId, jobId: claimed.job.id, correlationId: req.correlationId },
+            'relay poll gone before its job was sent; the job is queued again',
+          );
+          return { status: 200, body: { job: null } };
+        }
         const { botKeyId, botSigningKey } = this.options.settings;
-        const body: PollResponse = { job: claimed ? signJob(claimed.job, botKeyId, botSigningKey) : null };
+        const body: PollResponse = {
+          job: claimed ? signJob(claimed.job, botKeyId, botSigningKey) : null,
+          ...(held ? { held: true } : {}),
+        };
         if (claimed) {
           this.options.logger.info(
             {

@@ -47,6 +47,8 @@ export class JobResultRefusedError extends Error {
 /** Store keys: one item per job, plus the list of jobs not yet final (the store cannot list keys). */
 const JOB_KEY = (id: string) => `relay/jobs/${id}`;
 const OPEN_KEY = 'relay/open-jobs';
+/** The event a queued job raises; job ids (GUIDs) name the other events, so the two never meet. */
+const QUEUED_EVENT = (relayId: string) => `queued:${relayId}`;
 
 interface OpenJobs {
   jobs: { id: string; relayId: string }[];
@@ -84,7 +86,31 @@ export class RelayJobQueue {
     await updateItem<OpenJobs>(this.store, OPEN_KEY, (open) => ({
       jobs: [...(open?.jobs ?? []), { id: job.id, relayId }],
     }));
+    // After both writes: a poll held on this instance is woken and finds the job on its first read.
+    this.events.emit(QUEUED_EVENT(relayId), record);
     return record;
+  }
+
+  /**
+   * Calls `listener` whenever this instance queues a job for `relayId` (jobs other instances queue
+   * are only seen by reading the store). Returns a function that unsubscribes.
+   */
+  onQueued(relayId: string, listener: () => void): () => void {
+    this.events.on(QUEUED_EVENT(relayId), listener);
+    return () => this.events.off(QUEUED_EVENT(relayId), listener);
+  }
+
+  /**
+   * Puts a job claimed at `claimedAt` back in the queue (running → queued), for a poll whose
+   * connection was gone before the job could be sent: the relay never saw it, so the next poll
+   * gets it instead of the job waiting out its time as running. Returns it when it was put back.
+   */
+  async unclaim(jobId: string, claimedAt: string): Promise<RelayJobRecord | undefined> {
+    return this.transition(jobId, (r) =>
+      r.state === 'running' && r.claimedAt === claimedAt && !r.result
+        ? { ...r, state: 'queued', claimedAt: null }
+        : undefined,
+    );
   }
 
   /** The job, or undefined when there is none with this id. */

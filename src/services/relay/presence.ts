@@ -20,6 +20,11 @@ export interface RelayHealth extends DependencyHealth {
   /** `NextSyncCycleStartTimeInUTC` of Get-ADSyncScheduler, as the relay last reported it. */
   nextSyncCycleStartTimeInUTC?: string | null;
   pauseLeaseExpiresAt?: string | null;
+  /**
+   * How long the relay asks the bot to hold its polls (long polling); 0 while it polls short, by
+   * setting, after repeated cuts on its way to the bot, or as a relay older than long polling.
+   */
+  pollWaitSeconds?: number;
   /** Every configured relay, when there is more than one. */
   relays?: Record<string, DependencyHealth>;
 }
@@ -111,6 +116,7 @@ export class RelayPresence implements HealthProbe {
         cycleInProgress: poll.scheduler.cycleInProgress,
         nextSyncCycleStartTimeInUTC: poll.scheduler.nextSyncCycleStartTimeInUTC,
         pauseLeaseExpiresAt: poll.scheduler.pauseLeaseExpiresAt,
+        pollWaitSeconds: poll.wait ?? 0,
       });
     }
     if (age > this.staleAfterMs) {

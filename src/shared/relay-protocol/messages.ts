@@ -5,6 +5,8 @@
  *
  * - `POST /api/relay/poll` (relay → bot, signed by the relay): a {@link PollRequest}, which is
  *   also the heartbeat. The bot answers {@link PollResponse}: at most one job, signed by the bot.
+ *   A poll with `wait` is a long poll: the bot holds it until a job is queued or `wait` seconds
+ *   pass (an older bot ignores `wait` and answers at once).
  * - `POST /api/relay/jobs/{jobId}/result` (signed by the relay): a {@link JobResult}.
  * - `POST /api/relay/events` (signed by the relay): a {@link RelayEvent}, e.g. the pause lease
  *   expired and the relay resumed the scheduler by itself.
@@ -57,6 +59,13 @@ export interface SchedulerState {
   pauseLeaseExpiresAt: string | null;
 }
 
+/**
+ * The longest a relay may ask the bot to hold a poll. Kept under the idle limits of common proxies
+ * and load balancers (60 s and up), and under the bot's presence window (60 s), so a held poll never
+ * makes the relay look gone.
+ */
+export const MAX_POLL_WAIT_SECONDS = 50;
+
 /** The relay's poll, and heartbeat. */
 export interface PollRequest {
   relayId: string;
@@ -65,6 +74,11 @@ export interface PollRequest {
   ready: boolean;
   problem: string | null;
   scheduler: SchedulerState;
+  /**
+   * Seconds the bot may hold this poll open waiting for a job (1 … {@link MAX_POLL_WAIT_SECONDS});
+   * absent or 0: answer at once (a short poll, and every poll of an older relay).
+   */
+  wait?: number;
 }
 
 /** A job as the bot issues it: only the operation name and ids, never script text. */
@@ -90,6 +104,12 @@ export interface SignedJob extends Signature {
 /** The bot's answer to a poll. */
 export interface PollResponse {
   job: SignedJob | null;
+  /**
+   * True when the bot held this poll as asked (a job came, or `wait` ran out): the relay may poll
+   * again at once. Absent from an older bot, from a short poll, and from a poll the bot let go of
+   * early (it is shutting down): the relay then waits its poll interval, as before long polling.
+   */
+  held?: boolean;
 }
 
 /**

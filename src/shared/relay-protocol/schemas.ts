@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import { isGuid } from '../guid';
-import { RELAY_ID_PATTERN } from './messages';
+import { MAX_POLL_WAIT_SECONDS, RELAY_ID_PATTERN } from './messages';
 import type {
   JobResult,
   PollRequest,
@@ -60,6 +60,7 @@ export const pollRequestSchema: z.ZodType<PollRequest> = z.object({
   ready: z.boolean(),
   problem: text(2000).nullable(),
   scheduler: schedulerStateSchema,
+  wait: z.number().int().min(0).max(MAX_POLL_WAIT_SECONDS).optional(),
 });
 
 /** {@link SyncEvent}. */

@@ -214,6 +214,9 @@ describe('relay agent against the bot and the stand-in ADSync host (real process
         RELAY_PRIVATE_KEY: relayKeys.privateKey,
         RELAY_BOT_PUBLIC_KEY: botKeys.publicKey,
         RELAY_POLL_INTERVAL_MS: '300',
+        // Short polls: the edge slips its jobs into the bot's poll answers, which a held poll
+        // would give only at the end of its wait (long polling: test/integration/relay-long-poll.test.ts).
+        RELAY_LONG_POLL_SECONDS: '0',
         RELAY_PWSH: STAND_IN_PWSH,
         RELAY_IDLE_CONFIRM_MS: '200',
         RELAY_STATE_FILE: path.join(dir, 'relay-state.json'),

@@ -2,8 +2,8 @@ import assert from 'node:assert/strict';
 import pino from 'pino';
 import sinon from 'sinon';
 import { RelayAgent } from '../../../src/relay-agent/agent';
-import type { AgentBotClient, AgentLease } from '../../../src/relay-agent/agent';
-import type { AcceptedJob, RefusedJob } from '../../../src/relay-agent/bot-client';
+import type { AgentBotClient, AgentLease, RelayAgentOptions } from '../../../src/relay-agent/agent';
+import type { AcceptedJob, PollAnswer, PollOptions, RefusedJob } from '../../../src/relay-agent/bot-client';
 import { EventOutbox } from '../../../src/relay-agent/event-outbox';
 import type { OperationOutcome } from '../../../src/relay-agent/operations';
 import { SerialQueue } from '../../../src/shared/serial-queue';
@@ -51,20 +51,37 @@ class MemoryState implements RelayStateStore {
   }
 }
 
-/** A bot as the agent sees it: a queue of poll answers, reachable or not. */
+/**
+ * A bot as the agent sees it: a queue of poll answers, reachable or not. A long poll (one with a
+ * wait) is held as a bot that holds polls would: until a job is in the queue or its wait ran out.
+ */
 class FakeBot implements AgentBotClient {
   reachable = true;
-  polls: { at: number; request: PollRequest }[] = [];
+  /** False: an older bot, which answers every poll at once and never says it held one. */
+  holds = true;
+  /** When set, a held poll fails this long after it was sent (a proxy that cuts silent requests). */
+  cutAfterMs: number | null = null;
+  polls: { at: number; request: PollRequest; wait: number }[] = [];
   results: JobResult[] = [];
   events: RelayEvent[] = [];
   queue: (AcceptedJob | RefusedJob)[] = [];
   refuseResults = 0;
 
-  async poll(request: PollRequest): Promise<unknown> {
+  async poll(request: PollRequest, options: PollOptions = {}): Promise<PollAnswer> {
     if (!this.reachable)
       throw new BotUnreachableError('the bot at http://127.0.0.1:1 is unreachable: ECONNREFUSED');
-    this.polls.push({ at: Date.now(), request });
-    return this.queue.shift() ?? null;
+    const wait = options.waitSeconds ?? 0;
+    this.polls.push({ at: Date.now(), request, wait });
+    if (wait === 0 || !this.holds) return { job: this.queue.shift() ?? null, held: false };
+    const deadline = Date.now() + wait * 1000;
+    const cutAt = this.cutAfterMs === null ? Infinity : Date.now() + this.cutAfterMs;
+    while (this.queue.length === 0 && Date.now() < deadline) {
+      if (Date.now() >= cutAt)
+        throw new BotUnreachableError('the bot at http://x is unreachable: ECONNRESET');
+      if (options.signal?.aborted) throw new BotUnreachableError('aborted');
+      await new Promise((r) => setTimeout(r, 10));
+    }
+    return { job: this.queue.shift() ?? null, held: true };
   }
   check(received: unknown): AcceptedJob | RefusedJob {
     return received as AcceptedJob | RefusedJob;
@@ -96,6 +113,8 @@ describe('relay agent loop', () => {
   type GivenOutcome = Omit<OperationOutcome, 'state'> & { state?: Partial<SyncServerState> };
   let outcomes: Partial<Record<RelayOperation, GivenOutcome[]>>;
   let agent: RelayAgent;
+  /** What `agent` was made with, for a test that wants one more setting. */
+  let agentOptions: RelayAgentOptions;
 
   const lease: AgentLease = {
     get expiresAt() {
@@ -119,7 +138,7 @@ describe('relay agent loop', () => {
     leaseReleased = 0;
     leaseOwed = [];
     outcomes = {};
-    agent = new RelayAgent({
+    agentOptions = {
       relayId: 'relay-1',
       version: '9.9.9',
       pollIntervalMs: 1000,
@@ -149,7 +168,8 @@ describe('relay agent loop', () => {
       serial: new SerialQueue(),
       logger: pino({ level: 'silent' }),
       random: () => 0.5,
-    });
+    };
+    agent = new RelayAgent(agentOptions);
   });
   afterEach(async () => {
     const stopped = agent.stop();
@@ -390,6 +410,92 @@ describe('relay agent loop', () => {
       bot.results.map((r) => r.jobId),
       ['next'],
     );
+  });
+  describe('long polling', () => {
+    const longAgent = (extra: Partial<RelayAgentOptions> = {}) =>
+      (agent = new RelayAgent({ ...agentOptions, longPollSeconds: 25, ...extra }));
+
+    it('asks the bot to hold each poll and polls again at once when a held poll ends empty', async () => {
+      longAgent().start();
+      await advance(60_000, 500);
+      assert.ok(bot.polls.every((p) => p.wait === 25));
+      const gaps = bot.polls.slice(1).map((p, i) => p.at - bot.polls[i].at);
+      assert.ok(gaps.length === 2 && gaps.every((g) => g >= 25_000 && g < 25_100), gaps.join(','));
+      assert.equal(agent.mode, 'long');
+    });
+
+    it('starts a job the moment the held poll brings it', async () => {
+      longAgent().start();
+      await advance(3000);
+      bot.queue.push({ accepted: true, job: job('j1') });
+      await advance(100, 10);
+      assert.deepEqual(ran, ['status']);
+      assert.equal(bot.polls.length, 1, 'the job came on the poll that was held');
+    });
+
+    it('keeps the poll interval with an older bot that answers at once', async () => {
+      bot.holds = false;
+      longAgent().start();
+      await advance(3050);
+      assert.ok(bot.polls.length >= 3 && bot.polls.length <= 5, `${bot.polls.length} polls`);
+      assert.ok(bot.polls.slice(1).every((p, i) => p.at - bot.polls[i].at >= 1000));
+    });
+
+    it('takes a cut poll as an empty one, and polls short for a while after three cuts in a row', async () => {
+      const lines: string[] = [];
+      const logger = pino({ level: 'debug' }, { write: (l: string) => void lines.push(l) });
+      bot.cutAfterMs = 5000;
+      longAgent({ logger, cutFallbackMs: 60_000 }).start();
+      await advance(15_500, 250);
+      // Three held polls, each cut at 5 s and followed at once by the next; no backoff.
+      assert.deepEqual(
+        bot.polls.slice(0, 3).map((p) => p.wait),
+        [25, 25, 25],
+      );
+      assert.equal(agent.mode, 'short-after-cuts');
+      await advance(5000, 250);
+      const short = bot.polls.slice(3);
+      assert.ok(short.length >= 4 && short.every((p) => p.wait === 0), JSON.stringify(short));
+      assert.equal(lines.filter((l) => /"level":40/.test(l)).length, 1, 'one warning, no error storm');
+      assert.ok(lines.some((l) => /held polls are cut/.test(l)));
+      // After the fallback it tries long polls again; more cuts fall back again without a new warning.
+      await advance(60_000, 500);
+      assert.ok(bot.polls.some((p, i) => i > 3 && p.wait === 25));
+      assert.equal(lines.filter((l) => /"level":40/.test(l)).length, 1);
+    });
+
+    it('falls back after three cuts even when jobs come on polls shorter than the cuts', async () => {
+      bot.cutAfterMs = 5000;
+      longAgent().start();
+      for (let i = 0; i < 3; i++) {
+        await advance(5000, 250); // a poll cut at 5 s …
+        bot.queue.push({ accepted: true, job: job(`j${i}`) }); // … then a job on the next, at once
+        await advance(1000, 100);
+      }
+      assert.equal(ran.length, 3);
+      assert.equal(agent.mode, 'short-after-cuts');
+    });
+
+    it('backs off as before when the bot refuses the connection at once, then polls long again', async () => {
+      bot.reachable = false;
+      longAgent().start();
+      await advance(10_000);
+      assert.equal(agent.mode, 'long', 'an unreachable bot is not a cut');
+      bot.reachable = true;
+      await advance(20_000);
+      assert.ok(bot.polls.length >= 1 && bot.polls.every((p) => p.wait === 25));
+    });
+
+    it('stops without waiting out a held poll', async () => {
+      longAgent().start();
+      await advance(1000);
+      const stopped = agent.stop();
+      await advance(200, 10);
+      let done = false;
+      void stopped.then(() => (done = true));
+      await advance(100, 10);
+      assert.ok(done);
+    });
   });
 });
 

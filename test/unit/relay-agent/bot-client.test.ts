@@ -175,7 +175,7 @@ describe('relay bot client: signed requests', () => {
         pauseLeaseExpiresAt: null,
       },
     };
-    assert.equal(await c.poll(heartbeat), null);
+    assert.deepEqual(await c.poll(heartbeat), { job: null, held: false });
     status = 204;
     answer = '';
     await c.sendResult({
@@ -202,7 +202,21 @@ describe('relay bot client: signed requests', () => {
   it('returns the job of a poll answer unchecked, for check()', async () => {
     const s = signed(job());
     answer = JSON.stringify({ job: s });
-    assert.deepEqual(await client(url()).poll({} as never), s);
+    assert.deepEqual((await client(url()).poll({} as never)).job, s);
+  });
+
+  it('asks for a long poll in the signed body and says whether the bot held it', async () => {
+    answer = JSON.stringify({ job: null, held: true });
+    assert.deepEqual(await client(url()).poll({ relayId: 'relay-1' } as never, { waitSeconds: 25 }), {
+      job: null,
+      held: true,
+    });
+    assert.equal(seen.at(-1)?.verified, 'ok');
+    assert.deepEqual(JSON.parse(seen.at(-1)?.body ?? ''), { relayId: 'relay-1', wait: 25 });
+    // A short poll says nothing about waiting: exactly the body an older bot knows.
+    answer = JSON.stringify({ job: null });
+    assert.deepEqual(await client(url()).poll({ relayId: 'relay-1' } as never), { job: null, held: false });
+    assert.deepEqual(JSON.parse(seen.at(-1)?.body ?? ''), { relayId: 'relay-1' });
   });
 
   it('says "refused" for a 401 and "unreachable" for a 5xx, 429 or a closed port', async () => {

@@ -9,7 +9,7 @@ import type { RelayHttpReply } from '../../../../src/services/relay/gateway';
 import { RelayJobQueue } from '../../../../src/services/relay/job-queue';
 import { NonceLedger } from '../../../../src/services/relay/nonce-ledger';
 import { RelayPresence } from '../../../../src/services/relay/presence';
-import { RELAY_PATHS } from '../../../../src/shared/relay-protocol/messages';
+import { MAX_POLL_WAIT_SECONDS, RELAY_PATHS } from '../../../../src/shared/relay-protocol/messages';
 import type { PollResponse } from '../../../../src/shared/relay-protocol/messages';
 import {
   NonceCache,
@@ -31,7 +31,7 @@ const stranger = generateSigningKeyPair();
 const A = privateKeyFrom(relayA.privateKey);
 const B = privateKeyFrom(relayB.privateKey);
 
-function setup(store: StateStore = new MemoryStateStore()) {
+function setup(store: StateStore = new MemoryStateStore(), recheckMs?: number) {
   const { logger, lines } = memoryLogger();
   const queue = new RelayJobQueue(store);
   const presence = new RelayPresence(60_000, { store, relayIds: ['aadc01', 'aadc02'] });
@@ -51,10 +51,11 @@ function setup(store: StateStore = new MemoryStateStore()) {
     events,
     logger,
     nonces: new NonceLedger(store),
+    recheckMs,
   });
   let n = 0;
   const http = (req: SignedRelayRequest) => ({ ...req, correlationId: `corr-${++n}` });
-  const poll = (req: SignedRelayRequest) => gateway.poll(http(req));
+  const poll = (req: SignedRelayRequest, signal?: AbortSignal) => gateway.poll({ ...http(req), signal });
   const result = (req: SignedRelayRequest, jobId: string) => gateway.result(http(req), jobId);
   const event = (req: SignedRelayRequest) => gateway.event(http(req));
   return { store, queue, presence, events, lines, gateway, poll, result, event };
@@ -381,6 +382,112 @@ describe('RelayGateway', () => {
         const request = pollBy('aadc01');
         const answers = await Promise.all([a.poll(request), b.poll(request)]);
         assert.deepEqual(answers.map((r) => r.status).sort(), [200, 401]);
+      }
+    });
+  });
+  describe('long polling: a poll with wait is held until a job is queued or the wait runs out', () => {
+    const longPoll = (wait: number) =>
+      signedRequest(RELAY_PATHS.poll, pollRequest('aadc01', { wait }), 'aadc01', A);
+    const jobOf = (reply: RelayHttpReply) => (reply.body as PollResponse).job?.job.id;
+    const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
+
+    it('answers the moment this instance queues a job for the relay', async () => {
+      const { poll, queue, gateway } = setup();
+      const started = Date.now();
+      const answer = poll(longPoll(10));
+      await sleep(200);
+      assert.equal(gateway.heldPolls, 1);
+      await queue.enqueue('aadc02', 'status', { timeoutMs: 60_000 }); // another relay's job: no answer
+      const { job } = await queue.enqueue('aadc01', 'pause', { timeoutMs: 60_000 });
+      const reply = await answer;
+      assert.equal(jobOf(reply), job.id);
+      assert.equal((reply.body as PollResponse).held, true);
+      assert.ok(Date.now() - started < 1000, `${Date.now() - started} ms`);
+      assert.equal((await queue.get(job.id))?.state, 'running');
+      assert.equal(gateway.heldPolls, 0);
+    });
+
+    it('answers empty, and says it held the poll, when the wait runs out', async () => {
+      const { poll } = setup();
+      const started = Date.now();
+      const reply = await poll(longPoll(1));
+      assert.deepEqual(reply.body, { job: null, held: true });
+      assert.ok(Date.now() - started >= 990, `${Date.now() - started} ms`);
+    });
+
+    it('hands out a job already queued without holding', async () => {
+      const { poll, queue } = setup();
+      const { job } = await queue.enqueue('aadc01', 'status', { timeoutMs: 60_000 });
+      const started = Date.now();
+      assert.equal(jobOf(await poll(longPoll(10))), job.id);
+      assert.ok(Date.now() - started < 500);
+    });
+
+    it('finds a job another instance queued in the shared store at the next re-check', async () => {
+      const store = new MemoryStateStore();
+      const { poll } = setup(store, 200);
+      const elsewhere = new RelayJobQueue(store); // another instance: no notice reaches this one
+      const answer = poll(longPoll(10));
+      await sleep(300);
+      const queuedAt = Date.now();
+      const { job } = await elsewhere.enqueue('aadc01', 'delta', { timeoutMs: 60_000 });
+      assert.equal(jobOf(await answer), job.id);
+      assert.ok(Date.now() - queuedAt < 450, `${Date.now() - queuedAt} ms`);
+    });
+
+    it('keeps the relay seen while the poll is held', async () => {
+      const { poll, presence } = setup(new MemoryStateStore(), 100);
+      const answer = poll(longPoll(1));
+      await sleep(50);
+      const first = (await presence.lastHeartbeat('aadc01'))?.at ?? '';
+      await answer;
+      const last = (await presence.lastHeartbeat('aadc01'))?.at ?? '';
+      assert.ok(Date.parse(last) - Date.parse(first) >= 800, `${first} → ${last}`);
+    });
+
+    it('lets every held poll go when the bot closes, and holds none after', async () => {
+      const { poll, gateway } = setup();
+      const answers = [poll(longPoll(30)), poll(longPoll(30))];
+      await sleep(100);
+      const started = Date.now();
+      gateway.close();
+      for (const reply of await Promise.all(answers)) assert.deepEqual(reply.body, { job: null });
+      assert.ok(Date.now() - started < 200);
+      assert.deepEqual((await poll(longPoll(30))).body, { job: null });
+    });
+
+    it('stops holding when the relay is gone, and leaves later jobs queued for its next poll', async () => {
+      const { poll, queue, gateway } = setup();
+      const gone = new AbortController();
+      const answer = poll(longPoll(30), gone.signal);
+      await sleep(100);
+      gone.abort();
+      await answer;
+      assert.equal(gateway.heldPolls, 0);
+      const { job } = await queue.enqueue('aadc01', 'pause', { timeoutMs: 60_000 });
+      await sleep(50);
+      assert.equal((await queue.get(job.id))?.state, 'queued');
+    });
+
+    it("lets a relay's held poll go when the same relay polls again (the first one's connection is dead)", async () => {
+      const { poll, queue } = setup();
+      const first = poll(longPoll(30));
+      await sleep(100);
+      const second = poll(longPoll(30));
+      assert.deepEqual((await first).body, { job: null });
+      const { job } = await queue.enqueue('aadc01', 'pause', { timeoutMs: 60_000 });
+      assert.equal(jobOf(await second), job.id);
+    });
+
+    it('answers a poll without wait (a short poll, or an older relay) at once, not saying it held', async () => {
+      const { poll } = setup();
+      assert.deepEqual((await poll(pollBy('aadc01'))).body, { job: null });
+    });
+
+    it(`refuses a wait over ${MAX_POLL_WAIT_SECONDS} s or not whole seconds with 400`, async () => {
+      const { poll } = setup();
+      for (const wait of [MAX_POLL_WAIT_SECONDS + 1, 1.5, -1]) {
+        assert.equal((await poll(longPoll(wait))).status, 400, String(wait));
       }
     });
   });

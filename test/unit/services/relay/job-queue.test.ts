@@ -174,4 +174,31 @@ describe('RelayJobQueue', () => {
     );
     unsubscribe();
   });
+  it('tells who listens for a relay when this instance queues a job for it, once the job can be claimed', async () => {
+    const heard: string[] = [];
+    const stop = queue.onQueued('relay-1', () => {
+      void queue.claimNext('relay-1').then((r) => heard.push(r?.job.operation ?? 'nothing'));
+    });
+    await queue.enqueue('relay-2', 'status', { timeoutMs: 60_000 });
+    await queue.enqueue('relay-1', 'pause', { timeoutMs: 60_000 });
+    stop();
+    await queue.enqueue('relay-1', 'resume', { timeoutMs: 60_000 });
+    await new Promise((r) => setTimeout(r, 10));
+    assert.deepEqual(heard, ['pause']);
+  });
+
+  it('puts a claimed job back in the queue for the next poll, only as that claim', async () => {
+    const { job } = await queue.enqueue('relay-1', 'pause', { timeoutMs: 60_000 }, T0);
+    const claimed = await queue.claimNext('relay-1', at(1000));
+    assert.equal(await queue.unclaim(job.id, 'another claim'), undefined);
+    assert.equal((await queue.unclaim(job.id, claimed?.claimedAt ?? ''))?.state, 'queued');
+    const again = await queue.claimNext('relay-1', at(2000));
+    assert.equal(again?.job.id, job.id);
+    await queue.complete(job.id, jobResult(job.id, 'relay-1'));
+    assert.equal(
+      await queue.unclaim(job.id, again?.claimedAt ?? ''),
+      undefined,
+      'a finished job stays finished',
+    );
+  });
 });

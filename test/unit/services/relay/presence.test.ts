@@ -32,7 +32,16 @@ describe('RelayPresence', () => {
       cycleInProgress: false,
       nextSyncCycleStartTimeInUTC: '2026-11-25T10:30:00.000Z',
       pauseLeaseExpiresAt: '2026-11-25T10:15:00.000Z',
+      pollWaitSeconds: 0,
     });
+  });
+
+  it('says how long the relay asks the bot to hold its polls (0: short polls)', async () => {
+    const presence = new RelayPresence(60_000, { relayIds: ['aadc01'] });
+    await presence.record(pollRequest('aadc01', { wait: 25 }));
+    assert.equal((await presence.probe()).pollWaitSeconds, 25);
+    await presence.record(pollRequest('aadc01'));
+    assert.equal((await presence.probe()).pollWaitSeconds, 0);
   });
 
   it('is down with the relay’s problem when it says it is not ready, and down when it stops polling', async () => {
