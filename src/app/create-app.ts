@@ -42,6 +42,7 @@ import { PACKAGE_VERSION } from '../shared/paths';
 import { createServer, listen } from './server';
 import { sweepAlerts, sweepExpiredJobs, sweepRequests, sweepSyncHealth } from './sweepers';
 import type { Sweeper } from './sweepers';
+import { AdminFacingError } from '../shared/admin-facing-error';
 
 /** The services an Anchor instance runs on; demo mode and production supply different ones. */
 export interface AppServices {
@@ -112,6 +113,10 @@ export function createApp(config: AnchorConfig, services: AppServices, logger: L
     policy,
     health,
     deliveries: new DeliveryLog(services.store),
+    // Placeholder until branch i18-svc wires the real planner here.
+    twinPlanner: {
+      plan: () => Promise.reject(new AdminFacingError('The synced-twin fix is not available in this build yet.')),
+    },
   });
   middleware.forEach((m) => adapter.use(m));
 

@@ -1,4 +1,5 @@
 import type { LinkService } from '../services/link/link-service';
+import type { TwinPlanning } from '../services/link/twin/twin-planning';
 import type { CardMessenger } from './cards/card-messenger';
 import type { RequestCards } from './cards/request-cards';
 
@@ -9,4 +10,5 @@ export interface LinkChatServices {
   /** Every posted copy of a request's card. */
   cards: RequestCards;
   messenger: CardMessenger;
+  twinPlanner: TwinPlanning;
 }

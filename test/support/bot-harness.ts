@@ -1,3 +1,5 @@
+import type { TwinPlanning } from '../../src/services/link/twin/twin-planning';
+import { twinPlanSample } from './twin-fixtures';
 import { TestAdapter } from 'botbuilder';
 import type { Activity, ConversationReference, TurnContext } from 'botbuilder';
 import sinon from 'sinon';
@@ -90,6 +92,8 @@ function searchOnlyCloud(users: CloudUser[]): CloudDirectory {
 /** Options of {@link botHarness}. */
 export interface BotHarnessOptions {
   preflight?: PreflightRunner;
+  /** Plans a twin fix; by default the Aaron Pescasio plan of test/support/twin-fixtures.ts. */
+  twinPlanner?: TwinPlanning;
   now?: () => Date;
   /** The state store; a fresh memory store by default. */
   store?: StateStore;
@@ -165,6 +169,7 @@ export function botHarness(options: BotHarnessOptions = {}) {
       suffixMap: new Map(),
     },
     preflight,
+    twinPlanner: options.twinPlanner ?? { plan: async () => twinPlanSample() },
     alerts,
     alertCards,
     alertChannel,
