@@ -1,5 +1,11 @@
 import type { TwinPlan } from '../../src/services/link/twin/twin-plan';
-import { APES_IMMUTABLE_ID, APES_OBJECT_GUID, apesAdUser, apesCloudUser, apesPreflight } from './link-fixtures';
+import {
+  APES_IMMUTABLE_ID,
+  APES_OBJECT_GUID,
+  apesAdUser,
+  apesCloudUser,
+  apesPreflight,
+} from './link-fixtures';
 
 /** The synced twin Entra Connect created for Aaron Pescasio. */
 export const APES_TWIN_ID = '5c1d2e3f-4a5b-4c6d-8e7f-9a0b1c2d3e4f';
@@ -39,18 +45,51 @@ export function twinPlanSample(kind: 'clean' | 'licensed' = 'clean'): TwinPlan {
     parking: { dn: 'OU=Anchor parking,DC=contoso,DC=com', source: 'configured' },
     syncScopeOus: ['OU=Staff,DC=contoso,DC=com'],
     comparison: [
-      { label: 'Licences', original: 'Microsoft 365 E3', twin: licensed ? 'Microsoft 365 E5' : 'none', lost: licensed },
+      {
+        label: 'Licences',
+        original: 'Microsoft 365 E3',
+        twin: licensed ? 'Microsoft 365 E5' : 'none',
+        lost: licensed,
+      },
       { label: 'Mailbox', original: 'apes@contoso.com', twin: 'none', lost: false },
       { label: 'Groups', original: 'Sales, All staff', twin: 'none', lost: false },
       { label: 'Last sign-in', original: '2026-11-24 09:12 UTC', twin: 'never', lost: false },
     ],
     twinChecks: [
-      { id: 'twin-identity', status: 'pass', title: 'The twin is the synced copy of this AD user', detail: 'it holds the AD user\'s ImmutableId' },
+      {
+        id: 'twin-identity',
+        status: 'pass',
+        title: 'The twin is the synced copy of this AD user',
+        detail: "it holds the AD user's ImmutableId",
+      },
       licensed
-        ? { id: 'twin-licences', status: 'fail', title: 'The twin has no licence', detail: 'Microsoft 365 E5', fix: 'Move the licence to the original, then check again.' }
-        : { id: 'twin-licences', status: 'pass', title: 'The twin has no licence', detail: 'no licence assigned' },
-      { id: 'twin-groups', status: 'warn', title: 'The twin is in no group', detail: 'member of: All synced users (dynamic)', fix: 'Nothing to do for a dynamic group.' },
-      { id: 'twin-sign-in', status: 'unknown', title: 'Nobody signed in as the twin lately', detail: 'sign-in activity needs AuditLog.Read.All', informative: true },
+        ? {
+            id: 'twin-licences',
+            status: 'fail',
+            title: 'The twin has no licence',
+            detail: 'Microsoft 365 E5',
+            fix: 'Move the licence to the original, then check again.',
+          }
+        : {
+            id: 'twin-licences',
+            status: 'pass',
+            title: 'The twin has no licence',
+            detail: 'no licence assigned',
+          },
+      {
+        id: 'twin-groups',
+        status: 'warn',
+        title: 'The twin is in no group',
+        detail: 'member of: All synced users (dynamic)',
+        fix: 'Nothing to do for a dynamic group.',
+      },
+      {
+        id: 'twin-sign-in',
+        status: 'unknown',
+        title: 'Nobody signed in as the twin lately',
+        detail: 'sign-in activity needs AuditLog.Read.All',
+        informative: true,
+      },
     ],
     preflight: twinPreflight(),
     parkingProblem: null,

@@ -92,7 +92,12 @@ export function permanentDeletionLine(twin: { userPrincipalName: string; id: str
 /** The data the `twin-plan` card template expects. */
 export function twinPlanCardData(plan: TwinPlan, draftId: string, notice = ''): TwinPlanCardData {
   const { name, address, dn, text } = SHOWN_BYTES;
-  const line = (c: { status: TwinCheckStatus; title: string; detail: string; fix?: string }): TwinCheckLine => ({
+  const line = (c: {
+    status: TwinCheckStatus;
+    title: string;
+    detail: string;
+    fix?: string;
+  }): TwinCheckLine => ({
     ...TWIN_MARK[c.status],
     title: clip(c.title, name),
     detail: clip(c.detail, text),
@@ -126,7 +131,10 @@ export function twinPlanCardData(plan: TwinPlan, draftId: string, notice = ''): 
       actor: TWIN_STEP_INFO[s].actor === 'admin' ? 'you' : 'Anchor',
     })),
     attention: permanentDeletionLine(plan.twin),
-    warnings: planWarnings(plan).map((w) => ({ inputId: acknowledgementInput(w.id), title: clip(w.title, name) })),
+    warnings: planWarnings(plan).map((w) => ({
+      inputId: acknowledgementInput(w.id),
+      title: clip(w.title, name),
+    })),
     canRequest: plan.verdict !== 'fail',
     notice: clip(notice, text),
     plannedAt: formatTime(plan.plannedAt),
