@@ -115,7 +115,8 @@ export function createApp(config: AnchorConfig, services: AppServices, logger: L
     deliveries: new DeliveryLog(services.store),
     // Placeholder until branch i18-svc wires the real planner here.
     twinPlanner: {
-      plan: () => Promise.reject(new AdminFacingError('The synced-twin fix is not available in this build yet.')),
+      plan: () =>
+        Promise.reject(new AdminFacingError('The synced-twin fix is not available in this build yet.')),
     },
   });
   middleware.forEach((m) => adapter.use(m));
