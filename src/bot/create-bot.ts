@@ -20,6 +20,7 @@ import { DecideFullSyncAction, RequestFullSyncAction } from './actions/full-pass
 import { RestartAdsyncAction } from './actions/restart-adsync';
 import { RefreshStatusAction } from './actions/refresh-status';
 import { RequestLinkAction } from './actions/request-link';
+import { PlanTwinFixAction } from './actions/plan-twin-fix';
 import { ViewRequestAction } from './actions/view-request';
 import { AnchorBot } from './anchor-bot';
 import { CommandRouter } from './commands/command-router';
@@ -97,6 +98,7 @@ export function createBot(services: BotServices): BotParts {
   const actions = [
     new RefreshStatusAction(services.health, services.syncHealth),
     new CheckPairAction(services),
+    new PlanTwinFixAction(services),
     new RequestLinkAction(services),
     new DecideRequestAction('approved', services),
     new DecideRequestAction('rejected', services),

@@ -7,6 +7,8 @@ export const LINK_VERBS = {
   check: 'link.check',
   /** Preflight card → file the request for approval. */
   request: 'link.request',
+  /** Preflight card with a synced twin → the plan of the guided twin fix. */
+  planTwinFix: 'link.twin-plan',
   approve: 'link.approve',
   reject: 'link.reject',
   cancel: 'link.cancel',

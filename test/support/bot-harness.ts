@@ -1,4 +1,5 @@
 import type { TwinPlanning } from '../../src/services/link/twin/twin-planning';
+import { twinPlanSample } from './twin-fixtures';
 import { TestAdapter } from 'botbuilder';
 import type { Activity, ConversationReference, TurnContext } from 'botbuilder';
 import sinon from 'sinon';
@@ -91,6 +92,8 @@ function searchOnlyCloud(users: CloudUser[]): CloudDirectory {
 /** Options of {@link botHarness}. */
 export interface BotHarnessOptions {
   preflight?: PreflightRunner;
+  /** Plans a twin fix; by default the Aaron Pescasio plan of test/support/twin-fixtures.ts. */
+  twinPlanner?: TwinPlanning;
   now?: () => Date;
   /** The state store; a fresh memory store by default. */
   store?: StateStore;
@@ -100,8 +103,6 @@ export interface BotHarnessOptions {
   remedies?: RemedyActions;
   /** What `status` shows as sync health; absent by default ("Not checked yet"). */
   syncHealth?: SyncHealthReader;
-  /** Plans a synced-twin fix; by default it refuses (no test of the plan card yet). */
-  twinPlanner?: TwinPlanning;
 }
 
 /** The bot as the app composes it, on a TestAdapter, with fakes only at the edges (Graph, the run, the channel). */
@@ -168,15 +169,13 @@ export function botHarness(options: BotHarnessOptions = {}) {
       suffixMap: new Map(),
     },
     preflight,
+    twinPlanner: options.twinPlanner ?? { plan: async () => twinPlanSample() },
     alerts,
     alertCards,
     alertChannel,
     remedies: options.remedies,
     syncHealth: options.syncHealth,
     deliveries: new DeliveryLog(store),
-    twinPlanner: options.twinPlanner ?? {
-      plan: () => Promise.reject(new Error('this test harness plans no synced-twin fix')),
-    },
   };
   const { bot, middleware } = createBot(services);
   const adapter = new TestAdapter(async (context) => bot.run(context));

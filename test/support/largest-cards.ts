@@ -1,3 +1,5 @@
+import { twinPlanCardData } from '../../src/bot/views/twin-plan';
+import { twinPlanSample } from './twin-fixtures';
 import type { CardData, CardName } from '../../src/bot/cards/card-templates';
 import { createCommandRouter } from '../../src/bot/create-bot';
 import { statusCardData, statusCardDataOf } from '../../src/bot/views/status';
@@ -262,6 +264,8 @@ export async function largestCards(): Promise<{ [N in CardName]: { label: string
         data: preflightCardData(longestPreflight(), guid(9), wide(LIMITS.serviceText)),
       },
     ],
+    // Not yet the longest plan: every text at its limit is left to do.
+    'twin-plan': [{ label: 'a licensed twin', data: twinPlanCardData(twinPlanSample('licensed'), guid(9)) }],
     'link-request': (['approvers', 'requester'] as const).flatMap((viewer) => [
       {
         label: `failed after every step twice (${viewer})`,

@@ -14,6 +14,8 @@ import { requestCard } from '../cards/request-cards';
 import { approvalNotice, approvalNoticeTone } from '../cards/approval-notice';
 import { LINK_VERBS } from '../verbs';
 import { acknowledgementInput, preflightCardData } from '../views/preflight';
+import { twinPlanCardData } from '../views/twin-plan';
+import { planWarnings } from '../../services/link/twin/twin-plan';
 
 /** "Request approval" on the preflight card: files the request and sends the approval card. */
 export class RequestLinkAction implements CardAction {
@@ -45,6 +47,10 @@ export class RequestLinkAction implements CardAction {
     } catch (err) {
       if (!(err instanceof LinkRequestError)) throw err;
       if (err.request) return cardResponse(requestCard(err.request, 'requester', err.message));
+      // A refused twin fix shows its plan again: the requester was looking at the plan, not the preflight.
+      if (draft.twinPlan) {
+        return cardResponse(expandCard('twin-plan', twinPlanCardData(draft.twinPlan, draft.id, err.message)));
+      }
       return cardResponse(
         expandCard('link-preflight', preflightCardData(draft.report, draft.id, err.message)),
       );
@@ -81,9 +87,10 @@ export class RequestLinkAction implements CardAction {
   }
 }
 
-/** The ⚠ checks of the draft whose acknowledgement toggle the requester turned on. */
+/** The warnings of the draft (a twin plan's, else the preflight's ⚠ checks) whose toggle the requester turned on. */
 function ticked(draft: LinkDraft, data: Record<string, unknown>): string[] {
-  return draft.report.checks
-    .filter((c) => c.status === 'warn' && dataString(data, acknowledgementInput(c.id)) === 'true')
-    .map((c) => c.id);
+  const ids = draft.twinPlan
+    ? planWarnings(draft.twinPlan).map((w) => w.id)
+    : draft.report.checks.filter((c) => c.status === 'warn').map((c) => c.id);
+  return ids.filter((id) => dataString(data, acknowledgementInput(id)) === 'true');
 }

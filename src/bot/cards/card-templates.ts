@@ -11,6 +11,7 @@ import type { PreflightCardData } from '../views/preflight';
 import type { RequestCardData } from '../views/request';
 import type { RequestListCardData } from '../views/request-list';
 import type { StatusCardData } from '../views/status';
+import type { TwinPlanCardData } from '../views/twin-plan';
 
 /** The data each card template in `cards/` binds, by file name without `.json`. */
 export interface CardData {
@@ -21,6 +22,7 @@ export interface CardData {
   'link-request': RequestCardData;
   'link-list': RequestListCardData;
   alert: AlertCardData;
+  'twin-plan': TwinPlanCardData;
 }
 
 /** The card templates in `cards/`, by file name without `.json`. */

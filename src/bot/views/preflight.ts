@@ -57,6 +57,22 @@ export interface PreflightCardData {
   cloudUserId: string;
   requestVerb: typeof LINK_VERBS.request;
   recheckVerb: typeof LINK_VERBS.check;
+  /** True when the pair is blocked by a synced twin: the card offers "Plan the fix". */
+  canPlanTwinFix: boolean;
+  planTwinFixVerb: typeof LINK_VERBS.planTwinFix;
+}
+
+/**
+ * The no-synced-twin check fails for three reasons (twin found, holders unreadable, too many
+ * holders); only the first is fixable by the guided plan, and its detail names the twin.
+ */
+const TWIN_FOUND = 'Entra Connect already created the synced twin ';
+
+/** True when the report's no-synced-twin check failed because a synced twin exists. */
+export function hasSyncedTwin(report: PreflightReport): boolean {
+  return report.checks.some(
+    (c) => c.id === 'no-synced-twin' && c.status === 'fail' && c.detail.startsWith(TWIN_FOUND),
+  );
 }
 
 /** The data the `link-preflight` card template expects. */
@@ -88,5 +104,7 @@ export function preflightCardData(report: PreflightReport, draftId: string, noti
     cloudUserId: cloud.id,
     requestVerb: LINK_VERBS.request,
     recheckVerb: LINK_VERBS.check,
+    canPlanTwinFix: hasSyncedTwin(report),
+    planTwinFixVerb: LINK_VERBS.planTwinFix,
   };
 }

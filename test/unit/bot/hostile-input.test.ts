@@ -117,6 +117,14 @@ const CASES: FieldCase[] = [
     id: true,
   },
   {
+    verb: LINK_VERBS.planTwinFix,
+    field: 'draftId',
+    who: ADMIN,
+    data: (v) => ({ draftId: v }),
+    answer: says(UNKNOWN_DRAFT),
+    id: true,
+  },
+  {
     verb: LINK_VERBS.request,
     field: 'reason',
     who: ADMIN,
