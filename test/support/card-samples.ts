@@ -6,7 +6,7 @@ import type { Incident, IncidentRemedy } from '../../src/services/alerts/inciden
 import { candidatesCardData } from '../../src/bot/views/candidates';
 import { preflightCardData } from '../../src/bot/views/preflight';
 import { twinPlanCardData } from '../../src/bot/views/twin-plan';
-import { twinPlanSample, twinPreflight } from './twin-fixtures';
+import { twinPlanSample, twinPreflight, twinRequestSamples } from './twin-fixtures';
 import { requestCardData } from '../../src/bot/views/request';
 import { requestListData } from '../../src/bot/views/request-list';
 import { statusCardDataOf } from '../../src/bot/views/status';
@@ -96,6 +96,11 @@ export const CARD_SAMPLES: { [N in CardName]: CardSample<CardData[N]> } = {
     linked: requestCardData(requestSamples().linked, 'requester'),
     failed: requestCardData(requestSamples().failed, 'approvers'),
     rejected: requestCardData(requestSamples().rejected, 'requester', 'Already rejected by Adele Vance.'),
+    'twin-pending-approver': requestCardData(twinRequestSamples().pending, 'approvers'),
+    'twin-parking': requestCardData(twinRequestSamples().parking, 'requester'),
+    'twin-linking': requestCardData(twinRequestSamples().linking, 'approvers'),
+    'twin-failed': requestCardData(twinRequestSamples().failed, 'approvers'),
+    'twin-linked': requestCardData(twinRequestSamples().linked, 'requester'),
   }),
   'link-list': variants({
     history: requestListData(

@@ -55,12 +55,22 @@ export function requestListData(
 function listItem(r: LinkRequest): RequestListItem {
   const name = (text: string) => clip(text, ITEM_BYTES.name);
   const failure = r.run?.failure;
+  const kind = r.twinFix ? 'Synced-twin fix: ' : '';
   return {
     ...REQUEST_STATE_MARK[r.state],
-    title: `${name(label(r.preflight.ad))} ↔ ${name(r.preflight.cloud.userPrincipalName)}: ${r.state}`,
+    title: `${kind}${name(label(r.preflight.ad))} ↔ ${name(r.preflight.cloud.userPrincipalName)}: ${r.state}`,
     line1: `Requested by ${name(r.requester.name)} at ${formatTime(r.createdAt)}${decisionText(r)}`,
-    line2: `Request ${shortId(r)} · ${clip(r.reason, ITEM_BYTES.reason)}${failure ? ` · failed at ${failure.step}: ${clip(failure.message, ITEM_BYTES.failure)}` : ''}`,
+    line2: `Request ${shortId(r)} · ${clip(r.reason, ITEM_BYTES.reason)}${twinText(r)}${failure ? ` · failed at ${failure.step}: ${clip(failure.message, ITEM_BYTES.failure)}` : ''}`,
   };
+}
+
+/** A fix names its twin: the one it deleted for good (and when), or the one it would delete. */
+function twinText(r: LinkRequest): string {
+  const fix = r.twinFix;
+  if (!fix) return '';
+  const twin = fix.deletedTwin ?? fix.plan.twin;
+  const upn = clip(twin.userPrincipalName, ITEM_BYTES.name);
+  return fix.deletedTwin ? ` · twin ${upn} (${twin.id}) deleted for good` : ` · twin ${upn} (${twin.id})`;
 }
 
 function decisionText(r: LinkRequest): string {

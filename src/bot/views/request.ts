@@ -1,5 +1,8 @@
-import { isRequester } from '../../services/link/link-request';
+import { isRequester, isTwinFix } from '../../services/link/link-request';
+import { twinData, twinFailure, twinHeadline, twinStepLines } from './twin-fix-request';
+import type { RequestTwinData } from './twin-fix-request';
 import type { PreflightCheck } from '../../services/link/preflight/report';
+import { verdictOf } from '../../services/link/preflight/report';
 import type {
   LinkFailure,
   LinkRequest,
@@ -80,6 +83,8 @@ export interface RequestCardData {
   ad: string;
   /** The cloud user in one line: name and UPN. */
   cloud: string;
+  /** "Cloud:", or for a synced-twin fix "Keep (original):". */
+  cloudLabel: string;
   immutableId: string;
   anchorAttribute: string;
   preflight: RequestPreflightLine;
@@ -100,6 +105,8 @@ export interface RequestCardData {
   notice: string;
   /** Its colour: red for a refusal or an admin not reached, plain for news. */
   noticeColor: NoticeTone;
+  /** For a synced-twin fix: the twin it deletes; null for a plain link. */
+  twin: RequestTwinData | null;
   /** Approve and Reject show for approvers of a pending request; Cancel for its requester. */
   canDecide: boolean;
   canCancel: boolean;
@@ -131,12 +138,14 @@ export function requestCardData(
     title: clip(c.title, name),
     detail: clip(c.detail, line),
   });
-  const checks = request.preflight.checks;
+  const twinFix = isTwinFix(request) ? request : null;
+  // A fix repairs exactly what no-synced-twin found: listing that ✗ on its card would read as a block.
+  const checks = request.preflight.checks.filter((c) => !twinFix || c.id !== 'no-synced-twin');
   return {
     requestId: request.id,
     stateIcon: mark.icon,
     stateColor: mark.color,
-    headline: `${HEADLINE[request.state]}: ${clip(label(ad), name)}`,
+    headline: `${twinFix ? twinHeadline(twinFix) : HEADLINE[request.state]}: ${clip(label(ad), name)}`,
     stateLine: stateLine(withShownNames(request)),
     requester: clip(request.requester.name, name),
     createdAt: formatTime(request.createdAt),
@@ -147,20 +156,28 @@ export function requestCardData(
     immutableId: request.preflight.immutableId,
     anchorAttribute: request.preflight.anchorAttribute,
     preflight: {
-      ...STATUS_MARK[request.preflight.verdict],
-      summary: preflightSummary(withShownNames(request)),
+      ...STATUS_MARK[verdictOf(checks)],
+      summary: preflightSummary(withShownNames(request), checks),
       checkedAt: formatTime(request.preflight.checkedAt),
     },
     flagged: checks.filter((c) => c.status !== 'pass').map(checkLine),
     passed: checks.filter((c) => c.status === 'pass').map(checkLine),
-    steps: (request.run?.steps ?? []).map((s) => ({
-      ...STEP_MARK[s.state],
-      title: STEP_TITLE[s.name],
-      time: formatTime(s.finishedAt ?? s.startedAt),
-      // The failure box below quotes the failed step; saying it twice only makes the card taller.
-      detail: s.state === 'failed' && s.detail === failure?.message ? '' : clip(s.detail ?? '', line),
-    })),
-    failure: failure ? { message: clip(failure.message, text), advice: clip(failure.advice, text) } : null,
+    steps: twinFix
+      ? twinStepLines(twinFix)
+      : (request.run?.steps ?? []).map((s) => ({
+          ...STEP_MARK[s.state],
+          title: STEP_TITLE[s.name],
+          time: formatTime(s.finishedAt ?? s.startedAt),
+          // The failure box below quotes the failed step; saying it twice only makes the card taller.
+          detail: s.state === 'failed' && s.detail === failure?.message ? '' : clip(s.detail ?? '', line),
+        })),
+    failure: twinFix
+      ? twinFailure(twinFix)
+      : failure
+        ? { message: clip(failure.message, text), advice: clip(failure.advice, text) }
+        : null,
+    twin: twinFix ? twinData(twinFix) : null,
+    cloudLabel: twinFix ? 'Keep (original):' : 'Cloud:',
     notice: clip(notice, text),
     noticeColor: noticeTone,
     canDecide: pending && viewer === 'approvers',
@@ -178,8 +195,7 @@ export function requestCardData(
  * "11 of 11 checks passed", or "10 of 11 checks passed; 1 warning, acknowledged by Megan Bowen":
  * a count of passes never stands alone beside a warning or a failure.
  */
-function preflightSummary(request: LinkRequest): string {
-  const checks = request.preflight.checks;
+function preflightSummary(request: LinkRequest, checks: readonly PreflightCheck[]): string {
   const count = (status: PreflightCheck['status']) => checks.filter((c) => c.status === status).length;
   const passed = `${count('pass')} of ${checks.length} checks passed`;
   const failed = count('fail') > 0 ? `; ${count('fail')} failed` : '';

@@ -31,7 +31,7 @@ export interface StatusSyncServerLine extends Mark {
 /** The data the `status` card template binds. */
 export interface StatusCardData extends Mark {
   /** The headline: `ok` only when every dependency is up and no sync health incident is open. */
-  status: HealthReport['status'] | 'sync health needs attention';
+  status: HealthReport['status'] | 'sync alert open';
   mode: string;
   /** When the card was made, as every card writes a time. */
   checkedAt: string;
@@ -77,7 +77,7 @@ export function statusCardDataOf(
   const health = syncHealthSection(snapshot, now, syncServer.length === 0);
   // Reachable is not healthy: an open incident (a silent heartbeat) must not sit under an "ok".
   const incidents = snapshot?.openIncidents.length ?? 0;
-  const status = report.status === 'ok' && incidents > 0 ? 'sync health needs attention' : report.status;
+  const status = report.status === 'ok' && incidents > 0 ? 'sync alert open' : report.status;
   return {
     ...(status === 'ok' ? STATUS_MARK.pass : STATUS_MARK.warn),
     status,

@@ -102,7 +102,7 @@ describe('the status card: sync health', () => {
   it('shows a silent heartbeat red, an unreadable fact as "unknown" and as a problem, never green', () => {
     const data = statusCardDataOf(healthSample('ok'), NOW, syncHealthSample('silent'));
     // Every dependency answers, but an incident is open: the headline says so.
-    assert.equal(data.status, 'sync health needs attention');
+    assert.equal(data.status, 'sync alert open');
     assert.equal(data.icon, '⚠');
     assert.equal(statusCardDataOf(healthSample('ok'), NOW, syncHealthSample()).status, 'ok');
     assert.deepEqual(lines(data), [
