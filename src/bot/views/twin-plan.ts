@@ -67,7 +67,7 @@ export interface TwinPlanCardData {
   parkingOk: boolean;
   homeOu: string;
   steps: TwinStepLine[];
-  /** The permanent-deletion line every approver must read. */
+  /** The permanent-deletion line every approver must read; '' on a ✗ plan, which cannot be filed. */
   attention: string;
   warnings: PreflightWarning[];
   canRequest: boolean;
@@ -130,7 +130,8 @@ export function twinPlanCardData(plan: TwinPlan, draftId: string, notice = ''): 
       title: TWIN_STEP_INFO[s].title,
       actor: TWIN_STEP_INFO[s].actor === 'admin' ? 'you' : 'Anchor',
     })),
-    attention: permanentDeletionLine(plan.twin),
+    // A ✗ plan cannot be filed, so it approves nothing: no warning about what approving would do.
+    attention: plan.verdict === 'fail' ? '' : permanentDeletionLine(plan.twin),
     warnings: planWarnings(plan).map((w) => ({
       inputId: acknowledgementInput(w.id),
       title: clip(w.title, name),

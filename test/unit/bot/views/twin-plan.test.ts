@@ -11,6 +11,9 @@ describe('twin plan card data', () => {
     assert.deepEqual([licences?.lostIcon, licences?.color], ['✗', 'Attention']);
     const titles = ((expandCard('twin-plan', data).actions ?? []) as { title: string }[]).map((a) => a.title);
     assert.deepEqual(titles, ['Check again']);
+    // Nothing can be approved from a ✗ plan, so it does not warn about what approving deletes.
+    assert.equal(data.attention, '');
+    assert.doesNotMatch(JSON.stringify(expandCard('twin-plan', data)), /permanent deletion/);
   });
 
   it('asks to acknowledge the warnings and the informative unknown, and names the deletion', () => {
