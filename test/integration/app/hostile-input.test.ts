@@ -244,6 +244,13 @@ describe('hostile input over HTTP against the bot as a real process', function (
         answer: says(PICK_BOTH),
       },
       {
+        verb: LINK_VERBS.planTwinFix,
+        field: 'draftId',
+        who: REQUESTER,
+        data: (v) => ({ draftId: v }),
+        answer: says(UNKNOWN_DRAFT),
+      },
+      {
         verb: LINK_VERBS.request,
         field: 'draftId',
         who: REQUESTER,
