@@ -29,7 +29,7 @@ import { TwinPlanner } from '../services/link/twin/twin-planner';
 import type { GroupDirectory, TeamsApps } from '../services/entra/teams-apps';
 import { AdminRoster } from '../services/access/admin-roster';
 import { AdminReach } from '../services/conversations/admin-reach';
-import type { DirectoryService } from '../services/ad/ad-directory';
+import type { DirectoryService } from '../shared/directory/ad-directory';
 import { HealthMonitor } from '../services/health/health-monitor';
 import { PingProbe } from '../services/health/ping-probe';
 import { RelayClient } from '../services/relay/relay-client';

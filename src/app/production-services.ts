@@ -2,7 +2,7 @@ import type { AppServices } from './create-app';
 import type { AnchorConfig } from '../config/load-config';
 import type { Logger } from '../shared/logger';
 import { createGraphServices } from '../services/entra/graph-services';
-import { LdapDirectory } from '../services/ad/ldap-directory';
+import { LdapDirectory } from '../shared/directory/ldap-directory';
 import { createStateStore } from '../services/state/state-store-factory';
 
 /**

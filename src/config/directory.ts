@@ -1,7 +1,7 @@
 import { z } from 'zod';
 import { emptyToUndefined, integer, optional, readableFile, stripTrailingSlash } from '../shared/env-schema';
-import type { LdapOptions } from '../services/ad/ldap-options';
-import type { SourceAnchorSetting } from '../services/ad/source-anchor';
+import type { LdapOptions } from '../shared/directory/ldap-options';
+import type { SourceAnchorSetting } from '../shared/directory/source-anchor';
 
 /** Example values for the directory settings, printed next to a problem. */
 export const DIRECTORY_EXAMPLES: Record<string, string> = {

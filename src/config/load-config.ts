@@ -12,8 +12,8 @@ import type { RelaySettings } from './relay';
 import { STORAGE_EXAMPLES, storageSettingsFrom } from './storage';
 import type { StateStoreSettings } from '../services/state/state-store-factory';
 import type { GraphOptions } from '../services/entra/graph-options';
-import type { LdapOptions } from '../services/ad/ldap-options';
-import type { SourceAnchorSetting } from '../services/ad/source-anchor';
+import type { LdapOptions } from '../shared/directory/ldap-options';
+import type { SourceAnchorSetting } from '../shared/directory/source-anchor';
 import type { DemoDefaults } from './demo-defaults';
 
 /** How Anchor runs: everything simulated on loopback, or against the real tenant. */

@@ -9,9 +9,9 @@ import path from 'node:path';
 import { performance } from 'node:perf_hooks';
 import type { Client, Filter } from 'ldapts';
 import { PROJECT_ROOT } from '../../src/shared/paths';
-import { LdapDirectory } from '../../src/services/ad/ldap-directory';
-import { freeTextFilter, lookupFilter } from '../../src/services/ad/ldap-filters';
-import { BINARY_ATTRIBUTES, USER_ATTRIBUTES } from '../../src/services/ad/ldap-user';
+import { LdapDirectory } from '../../src/shared/directory/ldap-directory';
+import { freeTextFilter, lookupFilter } from '../../src/shared/directory/ldap-filters';
+import { BINARY_ATTRIBUTES, USER_ATTRIBUTES } from '../../src/shared/directory/ldap-user';
 import { SambaDc } from '../support/samba-dc';
 
 const USERS = Number(process.env.BENCH_USERS ?? 20_000);

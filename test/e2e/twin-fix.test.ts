@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { execFile } from 'node:child_process';
 import { promisify } from 'node:util';
-import { guidToImmutableId } from '../../src/services/ad/immutable-id';
+import { guidToImmutableId } from '../../src/shared/directory/immutable-id';
 import { DEMO_GRAPH_USERS } from '../../src/sim/demo/demo-graph-seed';
 import { DEMO_PARKING_OU, DEMO_SYNC_OUS, DEMO_TWIN_GUIDS } from '../../src/sim/demo/demo-tenant';
 import { PROJECT_ROOT } from '../../src/shared/paths';

@@ -3,7 +3,7 @@ import { execFileSync } from 'node:child_process';
 import { AndFilter, EqualityFilter } from 'ldapts';
 import type { Client } from 'ldapts';
 import { sharedSambaDc } from '../support/fixtures';
-import { guidToBytes } from '../../src/services/ad/immutable-id';
+import { guidToBytes } from '../../src/shared/directory/immutable-id';
 import { BASE_DN, SYNCED_OU, UNSYNCED_OU } from '../support/samba-dc';
 import type { SambaDc } from '../support/samba-dc';
 

@@ -12,7 +12,7 @@ import { helpCardData } from '../../src/bot/views/help';
 import { preflightCardData } from '../../src/bot/views/preflight';
 import { requestCardData } from '../../src/bot/views/request';
 import { listMessageData, requestListData } from '../../src/bot/views/request-list';
-import type { DirectoryUser } from '../../src/services/ad/ad-directory';
+import type { DirectoryUser } from '../../src/shared/directory/ad-directory';
 import type { CloudUserDetail } from '../../src/services/entra/cloud-user';
 import { CANDIDATES_SHOWN } from '../../src/services/link/candidates';
 import { LINK_STEPS } from '../../src/services/link/link-request';

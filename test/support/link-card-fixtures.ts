@@ -1,12 +1,12 @@
 import type { CloudUser } from '../../src/services/entra/cloud-user';
-import type { DirectoryUser } from '../../src/services/ad/ad-directory';
+import type { DirectoryUser } from '../../src/shared/directory/ad-directory';
 import type { LinkCandidates } from '../../src/services/link/candidates';
 import type { LinkRequest, LinkStep } from '../../src/services/link/link-request';
 import { scorePair } from '../../src/services/link/pair-matching';
 import { evaluateChecks } from '../../src/services/link/preflight/checks';
 import type { PreflightReport } from '../../src/services/link/preflight/report';
 import { verdictOf } from '../../src/services/link/preflight/report';
-import { sourceAnchorOf } from '../../src/services/ad/source-anchor';
+import { sourceAnchorOf } from '../../src/shared/directory/source-anchor';
 import { LinkStepError, adviceFor } from '../../src/services/link/run/advice';
 import { schedulerAccessDeniedMessage } from '../../src/shared/relay-protocol/scheduler-checks';
 import { demoDirectoryUsers } from '../../src/sim/demo/demo-tenant';

@@ -1,5 +1,5 @@
 import type { CloudUserDetail } from '../../src/services/entra/cloud-user';
-import type { DirectoryUser } from '../../src/services/ad/ad-directory';
+import type { DirectoryUser } from '../../src/shared/directory/ad-directory';
 import type { Person } from '../../src/services/link/link-request';
 import type { NewLinkRequest } from '../../src/services/link/request-store';
 import { PREFLIGHT_CHECK_IDS, verdictOf } from '../../src/services/link/preflight/report';
@@ -8,7 +8,7 @@ import type {
   PreflightCheckId,
   PreflightReport,
 } from '../../src/services/link/preflight/report';
-import { sourceAnchorOf } from '../../src/services/ad/source-anchor';
+import { sourceAnchorOf } from '../../src/shared/directory/source-anchor';
 import { DEMO_TENANT, demoDirectoryUsers } from '../../src/sim/demo/demo-tenant';
 
 /** The demo AD user apes (objectGUID 35918bc9-…). */

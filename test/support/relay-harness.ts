@@ -5,7 +5,7 @@ import type { AnchorApp } from '../../src/app/create-app';
 import { loadConfig } from '../../src/config/load-config';
 import { DEMO_DEFAULTS } from '../../src/sim/demo/demo-defaults';
 import type { Logger } from '../../src/shared/logger';
-import type { DirectoryService } from '../../src/services/ad/ad-directory';
+import type { DirectoryService } from '../../src/shared/directory/ad-directory';
 import type { CloudDirectory } from '../../src/services/entra/cloud-directory';
 import { DemoDirectory } from '../../src/sim/demo/demo-directory';
 import { createGraphServices } from '../../src/services/entra/graph-services';

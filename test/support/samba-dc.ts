@@ -8,8 +8,8 @@ import path from 'node:path';
 import tls from 'node:tls';
 import { Attribute, Client, DN, EqualityFilter } from 'ldapts';
 import { PROJECT_ROOT } from '../../src/shared/paths';
-import { guidToBytes } from '../../src/services/ad/immutable-id';
-import type { LdapOptions } from '../../src/services/ad/ldap-options';
+import { guidToBytes } from '../../src/shared/directory/immutable-id';
+import type { LdapOptions } from '../../src/shared/directory/ldap-options';
 import { SAMBA, ensureSystemPackages } from './system-deps';
 
 /** A user the fixture seeds, as the tests will look for it. */

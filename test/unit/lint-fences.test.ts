@@ -70,7 +70,7 @@ const FENCES: Record<string, FenceCase[]> = {
     { file: 'src/relay-agent/x.ts', from: 'node-powershell', refusedBy: null },
   ],
   'src/shared imports only src/shared and packages': [
-    { file: 'src/shared/x.ts', from: '../services/ad/immutable-id', refusedBy: SHARED },
+    { file: 'src/shared/x.ts', from: '../services/link/link-request', refusedBy: SHARED },
     { file: 'src/shared/x.ts', from: '../config/load-config', refusedBy: SHARED },
     { file: 'src/shared/relay-protocol/x.ts', from: '../../relay-agent/agent', refusedBy: SHARED },
     { file: 'src/shared/x.ts', from: './guid', refusedBy: null },

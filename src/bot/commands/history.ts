@@ -1,6 +1,6 @@
 import type { TurnContext } from 'botbuilder';
-import { DirectoryError } from '../../services/ad/directory-error';
-import { normalizeSearchText } from '../../services/ad/search-text';
+import { DirectoryError } from '../../shared/directory/directory-error';
+import { normalizeSearchText } from '../../shared/directory/search-text';
 import { cardAttachment } from '../cards/card-templates';
 import type { Command } from './command';
 import type { LinkChatServices } from '../link-services';

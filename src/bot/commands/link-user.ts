@@ -1,5 +1,5 @@
 import type { TurnContext } from 'botbuilder';
-import { DirectoryError } from '../../services/ad/directory-error';
+import { DirectoryError } from '../../shared/directory/directory-error';
 import type { CandidateServices } from '../../services/link/candidates';
 import { findLinkCandidates } from '../../services/link/candidates';
 import { cardAttachment } from '../cards/card-templates';

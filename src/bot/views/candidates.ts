@@ -1,5 +1,5 @@
 import type { CloudUser } from '../../services/entra/cloud-user';
-import type { DirectoryUser } from '../../services/ad/ad-directory';
+import type { DirectoryUser } from '../../shared/directory/ad-directory';
 import type { CandidateSide, LinkCandidates } from '../../services/link/candidates';
 import type { PairCandidate, PairMatch } from '../../services/link/pair-matching';
 import { describeEvidence } from '../../services/link/pair-matching';

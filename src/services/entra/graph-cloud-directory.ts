@@ -1,4 +1,4 @@
-import { DEFAULT_SEARCH_LIMIT } from '../ad/ad-directory';
+import { DEFAULT_SEARCH_LIMIT } from '../../shared/directory/ad-directory';
 import type {
   CloudCallOptions,
   CloudDirectory,

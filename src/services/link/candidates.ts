@@ -1,10 +1,10 @@
 import { adminMessage } from '../../shared/admin-facing-error';
 import type { CloudDirectory } from '../entra/cloud-directory';
 import type { CloudUser } from '../entra/cloud-user';
-import type { DirectoryService, DirectoryUser } from '../ad/ad-directory';
+import type { DirectoryService, DirectoryUser } from '../../shared/directory/ad-directory';
 import type { PagedResult } from '../entra/graph-paging';
 import { matchPairs } from './pair-matching';
-import { normalizeSearchText } from '../ad/search-text';
+import { normalizeSearchText } from '../../shared/directory/search-text';
 import type { PairCandidate, PairMatch } from './pair-matching';
 import { loadMatchContext } from './upn-suffixes';
 

@@ -1,5 +1,5 @@
 import type { CloudUser } from '../entra/cloud-user';
-import type { DirectoryUser } from '../ad/ad-directory';
+import type { DirectoryUser } from '../../shared/directory/ad-directory';
 import type { MatchContext } from './upn-suffixes';
 import { EMPTY_MATCH_CONTEXT, isVerified, mappedDomain } from './upn-suffixes';
 

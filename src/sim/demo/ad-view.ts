@@ -1,5 +1,5 @@
 import { renameSync, writeFileSync } from 'node:fs';
-import type { DirectoryUser } from '../../services/ad/ad-directory';
+import type { DirectoryUser } from '../../shared/directory/ad-directory';
 import type { SimAdUser, SimAdView } from '../graph/model';
 import type { DemoDirectory } from './demo-directory';
 

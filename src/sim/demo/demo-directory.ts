@@ -1,18 +1,18 @@
-import { DEFAULT_SEARCH_LIMIT } from '../../services/ad/ad-directory';
+import { DEFAULT_SEARCH_LIMIT } from '../../shared/directory/ad-directory';
 import type {
   DirectorySearchResult,
   DirectoryService,
   DirectoryUser,
   LookupAttribute,
   SearchOptions,
-} from '../../services/ad/ad-directory';
-import { isWithin, parseDn } from '../../services/ad/distinguished-name';
-import { guidToBytes } from '../../services/ad/immutable-id';
-import { guidBytesOf } from '../../services/ad/lookup-value';
-import { TopMatches } from '../../services/ad/search-ranking';
-import { normalizeSearchText } from '../../services/ad/search-text';
-import { sourceAnchorOf } from '../../services/ad/source-anchor';
-import type { SourceAnchorSetting } from '../../services/ad/source-anchor';
+} from '../../shared/directory/ad-directory';
+import { isWithin, parseDn } from '../../shared/directory/distinguished-name';
+import { guidToBytes } from '../../shared/directory/immutable-id';
+import { guidBytesOf } from '../../shared/directory/lookup-value';
+import { TopMatches } from '../../shared/directory/search-ranking';
+import { normalizeSearchText } from '../../shared/directory/search-text';
+import { sourceAnchorOf } from '../../shared/directory/source-anchor';
+import type { SourceAnchorSetting } from '../../shared/directory/source-anchor';
 
 /** A demo AD user before the source anchor setting is applied. */
 export type DemoDirectoryRecord = Omit<DirectoryUser, 'sourceAnchor'>;

@@ -1,4 +1,4 @@
-import { guidToImmutableId } from '../../services/ad/immutable-id';
+import { guidToImmutableId } from '../../shared/directory/immutable-id';
 import { BUILT_IN_ROLES } from '../graph/role-definitions';
 import type { GraphSimulatorSeed } from '../graph/graph-simulator';
 import type { SimCloudUser } from '../graph/model';

@@ -1,5 +1,5 @@
 import { randomInt, randomUUID } from 'node:crypto';
-import { isWithin } from '../../services/ad/distinguished-name';
+import { isWithin } from '../../shared/directory/distinguished-name';
 import type { SimAdUser, SimAdView, SimSyncError, SyncReport, UserRecord } from './model';
 import type { TenantState } from './tenant-state';
 import { GraphSimError } from './graph-errors';

@@ -1,5 +1,5 @@
 import assert from 'node:assert/strict';
-import { DirectoryError } from '../../../src/services/ad/directory-error';
+import { DirectoryError } from '../../../src/shared/directory/directory-error';
 import { CloudDirectoryError, GraphDeadlineError } from '../../../src/services/entra/graph-errors';
 import { LinkDraftError } from '../../../src/services/link/drafts';
 import { PreflightSubjectError } from '../../../src/services/link/preflight/run-preflight';

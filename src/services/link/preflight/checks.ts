@@ -10,7 +10,7 @@ import type {
   SyncFeatures,
   UserRoles,
 } from '../../entra/cloud-user';
-import type { DirectoryUser } from '../../ad/ad-directory';
+import type { DirectoryUser } from '../../../shared/directory/ad-directory';
 import type { PairCandidate } from '../pair-matching';
 import { describeEvidence } from '../pair-matching';
 import type { PreflightCheck, PreflightCheckId } from './report';

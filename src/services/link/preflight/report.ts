@@ -1,6 +1,6 @@
 import type { CloudUserDetail } from '../../entra/cloud-user';
-import type { DirectoryUser } from '../../ad/ad-directory';
-import type { SourceAnchorAttribute } from '../../ad/source-anchor';
+import type { DirectoryUser } from '../../../shared/directory/ad-directory';
+import type { SourceAnchorAttribute } from '../../../shared/directory/source-anchor';
 
 /** ✓ pass, ⚠ warn (needs an explicit acknowledgement), ✗ fail (stops the flow). */
 export type CheckStatus = 'pass' | 'warn' | 'fail';

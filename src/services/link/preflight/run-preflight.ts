@@ -1,7 +1,7 @@
 import { AdminFacingError, adminMessage } from '../../../shared/admin-facing-error';
 import type { CloudCallOptions, CloudDirectory } from '../../entra/cloud-directory';
 import type { CloudUserDetail } from '../../entra/cloud-user';
-import type { DirectoryService, DirectoryUser } from '../../ad/ad-directory';
+import type { DirectoryService, DirectoryUser } from '../../../shared/directory/ad-directory';
 import { GraphPermissionError, UserNotFoundError } from '../../entra/graph-errors';
 import { scorePair } from '../pair-matching';
 import { EMPTY_MATCH_CONTEXT, loadMatchContext } from '../upn-suffixes';

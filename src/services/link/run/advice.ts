@@ -1,5 +1,5 @@
 import { AdminFacingError } from '../../../shared/admin-facing-error';
-import { DirectoryError } from '../../ad/directory-error';
+import { DirectoryError } from '../../../shared/directory/directory-error';
 import {
   CloudDirectoryError,
   GraphAuthenticationError,

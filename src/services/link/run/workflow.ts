@@ -5,7 +5,7 @@ import { LinkStepError } from './advice';
 import { LinkJournal } from './journal';
 import { ANCHOR_ACTOR, isTwinFix } from '../link-request';
 import type { LinkRequest } from '../link-request';
-import type { DirectoryService } from '../../ad/ad-directory';
+import type { DirectoryService } from '../../../shared/directory/ad-directory';
 import { TwinFixRun } from '../twin/twin-fix-run';
 import type { RunningTwinFix } from '../twin/twin-fix-run';
 import type { TwinFixTiming } from '../twin/twin-fix';

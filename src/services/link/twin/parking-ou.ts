@@ -1,4 +1,4 @@
-import { isWithin, parseDn } from '../../ad/distinguished-name';
+import { isWithin, parseDn } from '../../../shared/directory/distinguished-name';
 
 /** Where the AD user waits outside the sync scope while the twin is deleted, and why there. */
 export interface ParkingOu {

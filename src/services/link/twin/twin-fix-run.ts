@@ -1,7 +1,7 @@
 import { AdminFacingError, adminMessage } from '../../../shared/admin-facing-error';
 import type { Logger } from '../../../shared/logger';
 import { sleep as realSleep } from '../../../shared/sleep';
-import type { DirectoryService } from '../../ad/ad-directory';
+import type { DirectoryService } from '../../../shared/directory/ad-directory';
 import type { AuditAction, AuditLog } from '../../audit/audit-log';
 import type { CloudDirectory, TwinCleanupDirectory } from '../../entra/cloud-directory';
 import type { CloudUserDetail } from '../../entra/cloud-user';

@@ -1,5 +1,5 @@
 import type { CloudUserDetail, Knowable } from '../../entra/cloud-user';
-import type { SourceAnchorAttribute } from '../../ad/source-anchor';
+import type { SourceAnchorAttribute } from '../../../shared/directory/source-anchor';
 import { formatTime } from '../../../shared/time-text';
 import type { CheckStatus, PreflightCheck, PreflightReport } from '../preflight/report';
 import type { Fact } from '../preflight/checks';

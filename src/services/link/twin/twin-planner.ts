@@ -1,10 +1,10 @@
 import { AdminFacingError, adminMessage } from '../../../shared/admin-facing-error';
-import type { DirectoryService } from '../../ad/ad-directory';
+import type { DirectoryService } from '../../../shared/directory/ad-directory';
 import type { CloudDirectory, TwinCleanupDirectory } from '../../entra/cloud-directory';
 import type { CloudUserDetail, ImmutableIdHolders } from '../../entra/cloud-user';
 import { UserNotFoundError } from '../../entra/graph-errors';
 import type { PreflightReport } from '../preflight/report';
-import { isWithin } from '../../ad/distinguished-name';
+import { isWithin } from '../../../shared/directory/distinguished-name';
 import type { ParkingOuChoice } from './parking-ou';
 import { chooseParkingOu } from './parking-ou';
 import type { TwinFootprint } from './twin-footprint';

@@ -7,7 +7,7 @@ import {
   OnPremisesMasteredError,
   PrivilegedTargetError,
 } from '../../../../src/services/entra/graph-errors';
-import { guidToImmutableId } from '../../../../src/services/ad/immutable-id';
+import { guidToImmutableId } from '../../../../src/shared/directory/immutable-id';
 import { DEMO_GRAPH_USERS, demoGraphSeed } from '../../../../src/sim/demo/demo-graph-seed';
 import { DEMO_TENANT } from '../../../../src/sim/demo/demo-tenant';
 import { GraphSimulator } from '../../../../src/sim/graph/graph-simulator';

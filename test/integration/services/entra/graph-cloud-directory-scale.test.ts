@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import type { CloudDirectory } from '../../../../src/services/entra/cloud-directory';
 import { createGraphServices } from '../../../../src/services/entra/graph-services';
-import { guidToImmutableId } from '../../../../src/services/ad/immutable-id';
+import { guidToImmutableId } from '../../../../src/shared/directory/immutable-id';
 import { DEMO_TENANT, demoCloudUsers, demoOrganization } from '../../../../src/sim/demo/demo-tenant';
 import type { SimCloudUser } from '../../../../src/sim/demo/demo-tenant';
 import { GraphSimulator } from '../../../../src/sim/graph/graph-simulator';

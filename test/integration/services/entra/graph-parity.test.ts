@@ -1,5 +1,5 @@
 import assert from 'node:assert/strict';
-import { guidToImmutableId } from '../../../../src/services/ad/immutable-id';
+import { guidToImmutableId } from '../../../../src/shared/directory/immutable-id';
 import type { CloudDirectory } from '../../../../src/services/entra/cloud-directory';
 import { GraphApi } from '../../../../src/services/entra/graph-api';
 import { createGraphClient } from '../../../../src/services/entra/graph-client';

@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import type { CloudDirectory } from '../../../../src/services/entra/cloud-directory';
-import { LdapDirectory } from '../../../../src/services/ad/ldap-directory';
+import { LdapDirectory } from '../../../../src/shared/directory/ldap-directory';
 import { findLinkCandidates } from '../../../../src/services/link/candidates';
 import { runPreflight } from '../../../../src/services/link/preflight/run-preflight';
 import { RelayPresence } from '../../../../src/services/relay/presence';

@@ -5,7 +5,7 @@ import { tmpdir } from 'node:os';
 import { delimiter, dirname, join, resolve } from 'node:path';
 import { InvocationError, PowerShell } from 'node-powershell';
 import type { PowerShellOptions } from 'node-powershell';
-import { guidToImmutableId } from '../../../../src/services/ad/immutable-id';
+import { guidToImmutableId } from '../../../../src/shared/directory/immutable-id';
 import { AdSyncSimState } from '../../../../src/sim/adsync-host/state';
 import type { SimAdUser } from '../../../../src/sim/graph/graph-simulator';
 import { demoTwinsAdView, demoTwinsRefreshed, startSim } from '../../../support/graph-sim';

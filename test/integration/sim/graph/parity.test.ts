@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { DEMO_GRAPH_USERS, demoGraphSeed } from '../../../../src/sim/demo/demo-graph-seed';
-import { guidToImmutableId } from '../../../../src/services/ad/immutable-id';
+import { guidToImmutableId } from '../../../../src/shared/directory/immutable-id';
 import { assertGraphError, startSim } from '../../../support/graph-sim';
 import type { SimHarness } from '../../../support/graph-sim';
 

@@ -7,7 +7,7 @@ import { AD_VIEW_ENV, GRAPH_URL_ENV, runGraphSync } from '../../../../src/sim/ad
 import type { SimAdView } from '../../../../src/sim/graph/model';
 import { DEMO_GRAPH_USERS, demoGraphSeed } from '../../../../src/sim/demo/demo-graph-seed';
 import { DEMO_TENANT, cloudOnlyUser } from '../../../../src/sim/demo/demo-tenant';
-import { guidToImmutableId } from '../../../../src/services/ad/immutable-id';
+import { guidToImmutableId } from '../../../../src/shared/directory/immutable-id';
 import { GraphSimulator } from '../../../../src/sim/graph/graph-simulator';
 import { BUILT_IN_ROLES } from '../../../../src/sim/graph/role-definitions';
 import type { SimAdUser, SyncReport } from '../../../../src/sim/graph/graph-simulator';

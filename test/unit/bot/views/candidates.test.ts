@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { candidatesCardData } from '../../../../src/bot/views/candidates';
 import type { CloudUser } from '../../../../src/services/entra/cloud-user';
-import type { DirectoryUser } from '../../../../src/services/ad/ad-directory';
+import type { DirectoryUser } from '../../../../src/shared/directory/ad-directory';
 import type { LinkCandidates } from '../../../../src/services/link/candidates';
 import { matchPairs } from '../../../../src/services/link/pair-matching';
 import { EMPTY_MATCH_CONTEXT } from '../../../../src/services/link/upn-suffixes';

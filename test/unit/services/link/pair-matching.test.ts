@@ -1,11 +1,11 @@
 import assert from 'node:assert/strict';
 import type { CloudUser } from '../../../../src/services/entra/cloud-user';
-import type { DirectoryUser } from '../../../../src/services/ad/ad-directory';
+import type { DirectoryUser } from '../../../../src/shared/directory/ad-directory';
 import type { MatchConfidence, MatchReason, PairMatch } from '../../../../src/services/link/pair-matching';
 import { fold, matchPairs, nameSimilarity, scorePair } from '../../../../src/services/link/pair-matching';
 import type { MatchContext } from '../../../../src/services/link/upn-suffixes';
 import { mappedDomain } from '../../../../src/services/link/upn-suffixes';
-import { sourceAnchorOf } from '../../../../src/services/ad/source-anchor';
+import { sourceAnchorOf } from '../../../../src/shared/directory/source-anchor';
 
 /** contoso.com and its initial domain are verified; corp.example.test and corp.local are not. */
 const TENANT: MatchContext = {

@@ -6,8 +6,8 @@ import { keepAdViewCurrent } from '../../../../src/sim/demo/ad-view';
 import type { SimAdView } from '../../../../src/sim/graph/model';
 import { scopeAtDelta } from '../../../../src/sim/graph/sync-engine';
 import { DemoDirectory } from '../../../../src/sim/demo/demo-directory';
-import { DirectoryError } from '../../../../src/services/ad/directory-error';
-import { guidToImmutableId } from '../../../../src/services/ad/immutable-id';
+import { DirectoryError } from '../../../../src/shared/directory/directory-error';
+import { guidToImmutableId } from '../../../../src/shared/directory/immutable-id';
 import { DEMO_SYNC_OUS, demoDirectoryUsers } from '../../../../src/sim/demo/demo-tenant';
 
 describe('DemoDirectory', () => {

@@ -2,7 +2,7 @@ import assert from 'node:assert/strict';
 import type { CloudDirectory } from '../../../../../src/services/entra/cloud-directory';
 import { DemoDirectory } from '../../../../../src/sim/demo/demo-directory';
 import type { DemoDirectoryRecord } from '../../../../../src/sim/demo/demo-directory';
-import { guidToImmutableId } from '../../../../../src/services/ad/immutable-id';
+import { guidToImmutableId } from '../../../../../src/shared/directory/immutable-id';
 import { GraphPermissionError } from '../../../../../src/services/entra/graph-errors';
 import { runPreflight } from '../../../../../src/services/link/preflight/run-preflight';
 import type { PreflightServices } from '../../../../../src/services/link/preflight/run-preflight';

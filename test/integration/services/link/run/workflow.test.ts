@@ -4,7 +4,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { AuditLog } from '../../../../../src/services/audit/audit-log';
 import type { CloudDirectory } from '../../../../../src/services/entra/cloud-directory';
-import { guidToImmutableId } from '../../../../../src/services/ad/immutable-id';
+import { guidToImmutableId } from '../../../../../src/shared/directory/immutable-id';
 import type { LinkRequest } from '../../../../../src/services/link/link-request';
 import { LinkRequestStore } from '../../../../../src/services/link/request-store';
 import { LinkWorkflow } from '../../../../../src/services/link/run/workflow';

@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import type { CloudDirectory, TwinCleanupDirectory } from '../../../../../src/services/entra/cloud-directory';
-import { guidToImmutableId } from '../../../../../src/services/ad/immutable-id';
+import { guidToImmutableId } from '../../../../../src/shared/directory/immutable-id';
 import { AuditLog } from '../../../../../src/services/audit/audit-log';
 import { LinkService } from '../../../../../src/services/link/link-service';
 import { runPreflight } from '../../../../../src/services/link/preflight/run-preflight';

@@ -6,7 +6,7 @@ import type {
   RoleAssignment,
   SyncFeatures,
 } from '../../../../../src/services/entra/cloud-user';
-import type { DirectoryUser } from '../../../../../src/services/ad/ad-directory';
+import type { DirectoryUser } from '../../../../../src/shared/directory/ad-directory';
 import { scorePair } from '../../../../../src/services/link/pair-matching';
 import {
   adUserReadyCheck,
@@ -26,7 +26,7 @@ import {
 import type { PreflightFacts, RelayFact } from '../../../../../src/services/link/preflight/checks';
 import { PREFLIGHT_CHECK_IDS } from '../../../../../src/services/link/preflight/report';
 import type { PreflightCheck } from '../../../../../src/services/link/preflight/report';
-import { sourceAnchorOf } from '../../../../../src/services/ad/source-anchor';
+import { sourceAnchorOf } from '../../../../../src/shared/directory/source-anchor';
 import { pollRequest, schedulerState } from '../../../../support/relay-messages';
 import { apesCloudUser } from '../../../../support/link-fixtures';
 

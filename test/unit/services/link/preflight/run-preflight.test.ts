@@ -10,13 +10,13 @@ import type {
   UserRoles,
 } from '../../../../../src/services/entra/cloud-user';
 import { DemoDirectory } from '../../../../../src/sim/demo/demo-directory';
-import { DirectoryError } from '../../../../../src/services/ad/directory-error';
+import { DirectoryError } from '../../../../../src/shared/directory/directory-error';
 import {
   GraphPermissionError,
   GraphThrottledError,
   UserNotFoundError,
 } from '../../../../../src/services/entra/graph-errors';
-import { guidToImmutableId } from '../../../../../src/services/ad/immutable-id';
+import { guidToImmutableId } from '../../../../../src/shared/directory/immutable-id';
 import {
   PreflightSubjectError,
   runPreflight,

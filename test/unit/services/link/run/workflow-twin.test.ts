@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import sinon from 'sinon';
 import { AuditLog } from '../../../../../src/services/audit/audit-log';
-import type { DirectoryService } from '../../../../../src/services/ad/ad-directory';
+import type { DirectoryService } from '../../../../../src/shared/directory/ad-directory';
 import type { CloudDirectory } from '../../../../../src/services/entra/cloud-directory';
 import { UserNotFoundError } from '../../../../../src/services/entra/graph-errors';
 import type { LinkRequest } from '../../../../../src/services/link/link-request';

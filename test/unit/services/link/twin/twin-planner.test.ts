@@ -3,7 +3,7 @@ import type { UserFootprint } from '../../../../../src/services/entra/cloud-user
 import { GraphPermissionError, UserNotFoundError } from '../../../../../src/services/entra/graph-errors';
 import { TwinNotFoundError, TwinPlanner } from '../../../../../src/services/link/twin/twin-planner';
 import type { TwinPlannerOptions } from '../../../../../src/services/link/twin/twin-planner';
-import { DirectoryError } from '../../../../../src/services/ad/directory-error';
+import { DirectoryError } from '../../../../../src/shared/directory/directory-error';
 import { apesCloudUser, apesPreflight } from '../../../../support/link-fixtures';
 import { holders, NOW, PARKING_OU, SYNC_OUS, TWIN_ID, twinUser } from './twin-fixtures';
 

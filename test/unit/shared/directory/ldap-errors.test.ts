@@ -6,8 +6,8 @@ import {
   StrongAuthRequiredError,
   TimeLimitExceededError,
 } from 'ldapts';
-import type { DirectoryErrorKind } from '../../../../src/services/ad/directory-error';
-import { toDirectoryError } from '../../../../src/services/ad/ldap-errors';
+import type { DirectoryErrorKind } from '../../../../src/shared/directory/directory-error';
+import { toDirectoryError } from '../../../../src/shared/directory/ldap-errors';
 
 const CONTEXT = { url: 'ldaps://dc1.corp.contoso.com', bindDn: 'CN=svc-anchor,DC=corp,DC=contoso,DC=com' };
 

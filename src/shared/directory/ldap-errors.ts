@@ -8,7 +8,7 @@ import {
   TimeLimitExceededError,
 } from 'ldapts';
 import { DirectoryError } from './directory-error';
-import { isTlsTrustError } from '../../shared/tls-trust';
+import { isTlsTrustError } from '../tls-trust';
 
 /** Where the failing call went, so the message can name it. */
 export interface LdapErrorContext {

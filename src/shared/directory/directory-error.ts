@@ -1,4 +1,4 @@
-import { AdminFacingError } from '../../shared/admin-facing-error';
+import { AdminFacingError } from '../admin-facing-error';
 /** What went wrong talking to the on-prem directory, in terms an admin can act on. */
 export type DirectoryErrorKind =
   | 'invalid-input'

@@ -7,8 +7,8 @@ import {
   immutableIdFromBytes,
   immutableIdToGuid,
   isGuidImmutableId,
-} from '../../../../src/services/ad/immutable-id';
-import { sourceAnchorOf } from '../../../../src/services/ad/source-anchor';
+} from '../../../../src/shared/directory/immutable-id';
+import { sourceAnchorOf } from '../../../../src/shared/directory/source-anchor';
 
 // Test vectors: the GUID and bytes of the ImmutableId conversion, as Microsoft documents it.
 const APES_GUID = '35918bc9-196d-40ea-9779-889d79b753f0';

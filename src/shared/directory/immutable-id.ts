@@ -5,7 +5,7 @@
  * fields little-endian, the last two as written. Entra Connect's ImmutableId is base64 of exactly
  * those bytes, so the raw LDAP value needs no reordering but the GUID *string* does.
  */
-import { isGuid } from '../../shared/guid';
+import { isGuid } from '../guid';
 
 const BASE64_PATTERN = /^[A-Za-z0-9+/]{22}==$/;
 

@@ -1,11 +1,11 @@
 import assert from 'node:assert/strict';
 import { Client } from 'ldapts';
-import { DirectoryError } from '../../../../src/services/ad/directory-error';
-import type { DirectoryErrorKind } from '../../../../src/services/ad/directory-error';
-import { guidToImmutableId } from '../../../../src/services/ad/immutable-id';
-import { LdapDirectory } from '../../../../src/services/ad/ldap-directory';
-import type { LdapOptions } from '../../../../src/services/ad/ldap-options';
-import { toDirectoryError } from '../../../../src/services/ad/ldap-errors';
+import { DirectoryError } from '../../../../src/shared/directory/directory-error';
+import type { DirectoryErrorKind } from '../../../../src/shared/directory/directory-error';
+import { guidToImmutableId } from '../../../../src/shared/directory/immutable-id';
+import { LdapDirectory } from '../../../../src/shared/directory/ldap-directory';
+import type { LdapOptions } from '../../../../src/shared/directory/ldap-options';
+import { toDirectoryError } from '../../../../src/shared/directory/ldap-errors';
 import { sharedSambaDc } from '../../../support/fixtures';
 import { SYNCED_OU, UNSYNCED_OU } from '../../../support/samba-dc';
 import type { SambaDc } from '../../../support/samba-dc';

@@ -1,8 +1,8 @@
 import assert from 'node:assert/strict';
-import { isWithin, parseDn } from '../../../../src/services/ad/distinguished-name';
-import { DirectoryError } from '../../../../src/services/ad/directory-error';
-import { TopMatches } from '../../../../src/services/ad/search-ranking';
-import { normalizeSearchText } from '../../../../src/services/ad/search-text';
+import { isWithin, parseDn } from '../../../../src/shared/directory/distinguished-name';
+import { DirectoryError } from '../../../../src/shared/directory/directory-error';
+import { TopMatches } from '../../../../src/shared/directory/search-ranking';
+import { normalizeSearchText } from '../../../../src/shared/directory/search-text';
 
 describe('normalizeSearchText', () => {
   it('trims and keeps everything AD could store, literally', () => {

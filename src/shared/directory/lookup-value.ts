@@ -1,5 +1,5 @@
 import { DirectoryError } from './directory-error';
-import { isGuid } from '../../shared/guid';
+import { isGuid } from '../guid';
 import { guidToBytes, immutableIdToGuid, isGuidImmutableId } from './immutable-id';
 
 /**

@@ -1,12 +1,12 @@
 import assert from 'node:assert/strict';
 import type { Entry } from 'ldapts';
-import { guidToBytes, guidToImmutableId } from '../../../../src/services/ad/immutable-id';
+import { guidToBytes, guidToImmutableId } from '../../../../src/shared/directory/immutable-id';
 import {
   generalizedTimeToIso,
   identityKeys,
   sidToString,
   toDirectoryUser,
-} from '../../../../src/services/ad/ldap-user';
+} from '../../../../src/shared/directory/ldap-user';
 
 const GUID = '35918bc9-196d-40ea-9779-889d79b753f0';
 // S-1-5-21-1004336348-1177238915-682003330-512 as AD stores it.

@@ -1,9 +1,9 @@
 import assert from 'node:assert/strict';
 import type { Client, SearchOptions } from 'ldapts';
 import sinon from 'sinon';
-import { LdapConnection } from '../../../../src/services/ad/ldap-connection';
-import { LdapDirectory } from '../../../../src/services/ad/ldap-directory';
-import type { LdapOptions } from '../../../../src/services/ad/ldap-options';
+import { LdapConnection } from '../../../../src/shared/directory/ldap-connection';
+import { LdapDirectory } from '../../../../src/shared/directory/ldap-directory';
+import type { LdapOptions } from '../../../../src/shared/directory/ldap-options';
 
 const OPTIONS: LdapOptions = {
   url: 'ldaps://dc1.corp.contoso.com',
