@@ -88,6 +88,10 @@ export class RelayAgent {
   private state: SyncServerState = UNKNOWN_STATE;
   private stateReadAt = -Infinity;
   private refreshing: Promise<void> | null = null;
+  /** The sync server's state was read at least once (not the start-up "unknown"). */
+  private stateKnown = false;
+  /** The last poll would have been long but went short because the sync server was not read yet. */
+  private shortForState = false;
   private pendingResults: JobResult[] = [];
   private readonly finished = new Map<string, JobResult>();
   private readonly random: () => number;
@@ -159,7 +163,10 @@ export class RelayAgent {
       if (answer.job === null || answer.job === undefined) {
         // A poll the bot held ran its wait: poll again at once. An older bot answers at once, and a
         // bot shutting down lets held polls go: keep the poll interval's pace then.
-        return answer.held ? 0 : this.options.pollIntervalMs;
+        if (answer.held) return 0;
+        // A poll kept short for want of a first reading: poll long as soon as there is one.
+        if (this.shortForState) return this.stateKnown ? 0 : Math.min(this.options.pollIntervalMs, 1000);
+        return this.options.pollIntervalMs;
       }
       await this.handle(answer.job);
       return 0; // another job may be waiting
@@ -175,7 +182,11 @@ export class RelayAgent {
    * @throws what the poll threw otherwise.
    */
   private async pollOnce(): Promise<PollAnswer | 'cut'> {
-    const waitSeconds = this.pollMode.waitSeconds();
+    // Until the sync server was read once, the heartbeat says "unknown": poll short, so the bot
+    // gets the first reading within a poll interval instead of after a held poll's whole wait.
+    const wanted = this.pollMode.waitSeconds();
+    this.shortForState = wanted > 0 && !this.stateKnown;
+    const waitSeconds = this.shortForState ? 0 : wanted;
     const started = Date.now();
     this.polling = new AbortController();
     try {
@@ -211,7 +222,10 @@ export class RelayAgent {
         return this.options.runner.ready ? this.options.operations.stateOrUnknown() : UNKNOWN_STATE;
       })
       .then(
-        (state) => void (this.state = state),
+        (state) => {
+          this.state = state;
+          this.stateKnown = true;
+        },
         (err: unknown) => this.options.logger.warn({ err }, 'reading the sync server state failed'),
       )
       .finally(() => (this.refreshing = null));

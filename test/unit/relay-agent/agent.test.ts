@@ -418,8 +418,11 @@ describe('relay agent loop', () => {
     it('asks the bot to hold each poll and polls again at once when a held poll ends empty', async () => {
       longAgent().start();
       await advance(60_000, 500);
-      assert.ok(bot.polls.every((p) => p.wait === 25));
-      const gaps = bot.polls.slice(1).map((p, i) => p.at - bot.polls[i].at);
+      // The first poll goes before the sync server was read: short, so the first reading follows within the interval.
+      assert.equal(bot.polls[0].wait, 0);
+      const held = bot.polls.slice(1);
+      assert.ok(held.every((p) => p.wait === 25));
+      const gaps = held.slice(1).map((p, i) => p.at - held[i].at);
       assert.ok(gaps.length === 2 && gaps.every((g) => g >= 25_000 && g < 25_100), gaps.join(','));
       assert.equal(agent.mode, 'long');
     });
@@ -430,15 +433,21 @@ describe('relay agent loop', () => {
       bot.queue.push({ accepted: true, job: job('j1') });
       await advance(100, 10);
       assert.deepEqual(ran, ['status']);
-      assert.equal(bot.polls.length, 1, 'the job came on the poll that was held');
+      assert.equal(
+        bot.polls.length,
+        2,
+        'the job came on the poll that was held (after the first, short one)',
+      );
     });
 
     it('keeps the poll interval with an older bot that answers at once', async () => {
       bot.holds = false;
       longAgent().start();
       await advance(3050);
-      assert.ok(bot.polls.length >= 3 && bot.polls.length <= 5, `${bot.polls.length} polls`);
-      assert.ok(bot.polls.slice(1).every((p, i) => p.at - bot.polls[i].at >= 1000));
+      // After the start-up poll (short until the sync server is read), the interval's pace.
+      const paced = bot.polls.slice(1);
+      assert.ok(paced.length >= 3 && paced.length <= 5, `${paced.length} polls`);
+      assert.ok(paced.slice(1).every((p, i) => p.at - paced[i].at >= 1000));
     });
 
     it('takes a cut poll as an empty one, and polls short for a while after three cuts in a row', async () => {
@@ -446,27 +455,29 @@ describe('relay agent loop', () => {
       const logger = pino({ level: 'debug' }, { write: (l: string) => void lines.push(l) });
       bot.cutAfterMs = 5000;
       longAgent({ logger, cutFallbackMs: 60_000 }).start();
+      await advance(1000, 250); // the first, short poll, before the sync server was read
       await advance(15_500, 250);
       // Three held polls, each cut at 5 s and followed at once by the next; no backoff.
       assert.deepEqual(
-        bot.polls.slice(0, 3).map((p) => p.wait),
+        bot.polls.slice(1, 4).map((p) => p.wait),
         [25, 25, 25],
       );
       assert.equal(agent.mode, 'short-after-cuts');
       await advance(5000, 250);
-      const short = bot.polls.slice(3);
+      const short = bot.polls.slice(4);
       assert.ok(short.length >= 4 && short.every((p) => p.wait === 0), JSON.stringify(short));
       assert.equal(lines.filter((l) => /"level":40/.test(l)).length, 1, 'one warning, no error storm');
       assert.ok(lines.some((l) => /held polls are cut/.test(l)));
       // After the fallback it tries long polls again; more cuts fall back again without a new warning.
       await advance(60_000, 500);
-      assert.ok(bot.polls.some((p, i) => i > 3 && p.wait === 25));
+      assert.ok(bot.polls.some((p, i) => i > 4 && p.wait === 25));
       assert.equal(lines.filter((l) => /"level":40/.test(l)).length, 1);
     });
 
     it('falls back after three cuts even when jobs come on polls shorter than the cuts', async () => {
       bot.cutAfterMs = 5000;
       longAgent().start();
+      await advance(1000, 250); // the first, short poll, before the sync server was read
       for (let i = 0; i < 3; i++) {
         await advance(5000, 250); // a poll cut at 5 s …
         bot.queue.push({ accepted: true, job: job(`j${i}`) }); // … then a job on the next, at once
@@ -484,6 +495,19 @@ describe('relay agent loop', () => {
       bot.reachable = true;
       await advance(20_000);
       assert.ok(bot.polls.length >= 1 && bot.polls.every((p) => p.wait === 25));
+    });
+
+    it('polls short while the sync server has not been read yet, so the first heartbeat is not held back', async () => {
+      const hung = new RelayAgent({
+        ...agentOptions,
+        longPollSeconds: 25,
+        operations: { run: async () => assert.fail('no job'), stateOrUnknown: () => new Promise(() => {}) },
+      });
+      hung.start();
+      await advance(5000, 250);
+      assert.ok(bot.polls.length >= 4, `${bot.polls.length} polls`);
+      assert.ok(bot.polls.every((p) => p.wait === 0));
+      void hung.stop(); // its hung read never ends; the loop itself stops
     });
 
     it('stops without waiting out a held poll', async () => {
