@@ -13,6 +13,14 @@ import { jobResult, schedulerState } from '../../../../support/relay-messages';
 /* The link run's fakes of Entra ID and the relay, shared by the workflow's tests and the twin fix's. */
 
 export const LEASE = '2026-11-25T10:30:00.000Z';
+
+/** A link run's waits, short enough for unit tests: verify, and the wait for a running cycle. */
+export const FAST_RUN_TIMING = {
+  verifyTimeoutMs: 50,
+  verifyIntervalMs: 5,
+  cycleWaitMs: 200,
+  cycleCheckIntervalMs: 5,
+} as const;
 /** {@link LEASE} as step details and advice write it. */
 export const LEASE_TEXT = '2026-11-25 10:30:00 UTC';
 

@@ -17,7 +17,7 @@ import { memoryLogger } from '../../../../support/memory-logger';
 import { HOME_DN, PARKED_DN, parkedReport, plan, TWIN_ID } from '../twin/twin-fixtures';
 import { World } from '../twin/twin-world';
 import type { FakeCloud } from './run-fakes';
-import { FakeRelay, relayError } from './run-fakes';
+import { FAST_RUN_TIMING, FakeRelay, relayError } from './run-fakes';
 
 /**
  * The workflow running a synced-twin fix over the twin tests' World: Graph, the directory and the
@@ -70,10 +70,7 @@ describe('LinkWorkflow: a synced-twin fix', () => {
       cloud: cloud as unknown as CloudDirectory,
       relay: relay as unknown as RelayClient,
       recheck,
-      verifyTimeoutMs: 50,
-      verifyIntervalMs: 5,
-      cycleWaitMs: 200,
-      cycleCheckIntervalMs: 5,
+      ...FAST_RUN_TIMING,
       logger: memoryLogger().logger,
       instanceId,
       now,

@@ -29,7 +29,7 @@ import { memoryLogger } from '../../../../support/memory-logger';
 import { schedulerState } from '../../../../support/relay-messages';
 import { PREFLIGHT_CHECK_IDS } from '../../../../../src/services/link/preflight/report';
 
-import { FakeCloud, FakeRelay, LEASE, LEASE_TEXT, relayError } from './run-fakes';
+import { FAST_RUN_TIMING, FakeCloud, FakeRelay, LEASE, LEASE_TEXT, relayError } from './run-fakes';
 
 describe('LinkWorkflow', () => {
   let store: MemoryStateStore;
@@ -61,10 +61,7 @@ describe('LinkWorkflow', () => {
       cloud: cloud as unknown as CloudDirectory,
       relay: relay as unknown as RelayClient,
       recheck,
-      verifyTimeoutMs: 50,
-      verifyIntervalMs: 5,
-      cycleWaitMs: 200,
-      cycleCheckIntervalMs: 5,
+      ...FAST_RUN_TIMING,
       logger: log.logger,
       onChange: (r) => void changes.push(r),
       ...overrides,

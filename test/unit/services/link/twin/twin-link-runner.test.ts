@@ -12,7 +12,7 @@ import type { RelayClient } from '../../../../../src/services/relay/relay-client
 import { MemoryStateStore } from '../../../../../src/services/state/memory-state-store';
 import { APES_IMMUTABLE_ID, APPROVER, apesRequest } from '../../../../support/link-fixtures';
 import { memoryLogger } from '../../../../support/memory-logger';
-import { FakeCloud, FakeRelay } from '../run/run-fakes';
+import { FAST_RUN_TIMING, FakeCloud, FakeRelay } from '../run/run-fakes';
 import { HOME_DN, parkedReport, plan } from './twin-fixtures';
 
 describe('SetAnchorRunner (step 4: the link run in set-anchor mode)', () => {
@@ -52,10 +52,7 @@ describe('SetAnchorRunner (step 4: the link run in set-anchor mode)', () => {
           cloud: cloud as unknown as CloudDirectory,
           relay: relay as unknown as RelayClient,
           recheck,
-          verifyTimeoutMs: 50,
-          verifyIntervalMs: 5,
-          cycleWaitMs: 200,
-          cycleCheckIntervalMs: 5,
+          ...FAST_RUN_TIMING,
           now: () => new Date(),
         },
       }),
