@@ -6,7 +6,7 @@ import type { Incident, IncidentRemedy } from '../../src/services/alerts/inciden
 import { candidatesCardData } from '../../src/bot/views/candidates';
 import { preflightCardData } from '../../src/bot/views/preflight';
 import { twinPlanCardData } from '../../src/bot/views/twin-plan';
-import { twinPlanSample, twinPreflight, twinRequestSamples } from './twin-fixtures';
+import { realisticTwinPreflight, twinPlanSample, twinRequestSamples } from './twin-fixtures';
 import { requestCardData } from '../../src/bot/views/request';
 import { requestListData } from '../../src/bot/views/request-list';
 import { statusCardDataOf } from '../../src/bot/views/status';
@@ -78,7 +78,7 @@ export const CARD_SAMPLES: { [N in CardName]: CardSample<CardData[N]> } = {
     pass: preflightCardData(preflightSample('pass'), 'draft-1'),
     warn: preflightCardData(preflightSample('warn'), 'draft-1'),
     fail: preflightCardData(preflightSample('fail'), 'draft-1', 'The preflight failed.'),
-    twin: preflightCardData(twinPreflight(), 'draft-1'),
+    twin: preflightCardData(realisticTwinPreflight(), 'draft-1'),
   }),
   'twin-plan': variants({
     clean: twinPlanCardData(twinPlanSample('clean'), 'draft-2'),

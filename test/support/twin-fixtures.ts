@@ -1,7 +1,10 @@
 import type { LinkRequest, LinkStep } from '../../src/services/link/link-request';
 import type { TwinJournalEntry } from '../../src/services/link/twin/twin-journal';
 import type { TwinPlan } from '../../src/services/link/twin/twin-plan';
-import { requestSamples } from './link-card-fixtures';
+import { noSyncedTwinCheck } from '../../src/services/link/preflight/checks';
+import type { PreflightReport } from '../../src/services/link/preflight/report';
+import { verdictOf } from '../../src/services/link/preflight/report';
+import { realisticPreflight, requestSamples } from './link-card-fixtures';
 import {
   APES_IMMUTABLE_ID,
   APES_OBJECT_GUID,
@@ -260,4 +263,19 @@ export function twinRequestSamples(): Record<
 
 function linkStep(name: LinkStep['name'], state: LinkStep['state'], at: string): LinkStep {
   return { name, state, startedAt: at, finishedAt: state === 'running' ? null : at, detail: null };
+}
+
+/**
+ * The realistic preflight of Aaron Pescasio (the one request cards show) with the synced twin
+ * found, judged by the real check: what an admin sees on the preflight card before "Plan the fix".
+ */
+export function realisticTwinPreflight(): PreflightReport {
+  const report = realisticPreflight();
+  const twin = twinPlanSample().twin;
+  const check = noSyncedTwinCheck(
+    { users: [report.cloud, twin], deletedUsers: [], truncated: false },
+    report.cloud.id,
+  );
+  const checks = report.checks.map((c) => (c.id === check.id ? check : c));
+  return { ...report, checks, verdict: verdictOf(checks) };
 }
