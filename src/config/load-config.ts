@@ -1,7 +1,7 @@
 import { z } from 'zod';
 import { emptyToUndefined, guid, logLevel, optional, stripTrailingSlash } from '../shared/env-schema';
 import type { SettingProblem } from '../shared/setting-problem';
-import { DIRECTORY_EXAMPLES, ldapOptionsFrom, ldapSchema, sourceAnchorSchema } from './directory';
+import { DIRECTORY_EXAMPLES, ldapOptionsFrom, ldapSchema, sourceAnchorSchema } from '../shared/directory/ldap-settings';
 import { ALERT_EXAMPLES, alertSchema, alertSettingsFrom } from './alerts';
 import type { AlertSettings } from './alerts';
 import { LINK_EXAMPLES, linkSchema, linkSettingsFrom } from './link';

@@ -1,7 +1,7 @@
 import { z } from 'zod';
-import { emptyToUndefined, integer, optional, readableFile, stripTrailingSlash } from '../shared/env-schema';
-import type { LdapOptions } from '../shared/directory/ldap-options';
-import type { SourceAnchorSetting } from '../shared/directory/source-anchor';
+import { emptyToUndefined, integer, optional, readableFile, stripTrailingSlash } from '../env-schema';
+import type { LdapOptions } from './ldap-options';
+import type { SourceAnchorSetting } from './source-anchor';
 
 /** Example values for the directory settings, printed next to a problem. */
 export const DIRECTORY_EXAMPLES: Record<string, string> = {
