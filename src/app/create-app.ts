@@ -33,6 +33,9 @@ import type { DirectoryService } from '../shared/directory/ad-directory';
 import { HealthMonitor } from '../services/health/health-monitor';
 import { PingProbe } from '../services/health/ping-probe';
 import { RelayClient } from '../services/relay/relay-client';
+import { RelayDirectory } from '../services/relay/relay-directory';
+import { DirectoryProbe } from '../services/health/directory-probe';
+import { TimedDirectory } from '../services/health/timed-directory';
 import { RelayEventLog } from '../services/relay/event-log';
 import { RelayGateway } from '../services/relay/gateway';
 import { NonceLedger } from '../services/relay/nonce-ledger';
@@ -46,7 +49,8 @@ import type { Sweeper } from './sweepers';
 
 /** The services an Anchor instance runs on; demo mode and production supply different ones. */
 export interface AppServices {
-  directory: DirectoryService;
+  /** The on-prem AD, read here; absent when DIRECTORY_SOURCE=relay (the app reads it through the relay). */
+  directory?: DirectoryService;
   store: StateStore;
   /** Entra ID over Microsoft Graph (the simulator in demo mode), with the twin fix's reads and delete. */
   cloud: CloudDirectory & TwinCleanupDirectory;
@@ -64,6 +68,8 @@ export interface AnchorApp {
   server: restify.Server;
   health: HealthMonitor;
   relay: RelayPresence;
+  /** The AD this instance reads (directly or through the relay), timed for health reports. */
+  directory: TimedDirectory;
   /** Runs operations on the sync server through the relay; null when no relay is configured. */
   relayClient: RelayClient | null;
   /** The relay job queue and event log; null when no relay is configured. */
@@ -83,11 +89,12 @@ export function createApp(config: AnchorConfig, services: AppServices, logger: L
     relayIds: config.relay ? [...config.relay.publicKeys.keys()] : [],
   });
   const relayParts = config.relay ? relayServices(config.relay, services.store, relay, logger) : null;
+  const directory = directoryOf(config, services, relayParts?.client ?? null);
   const health = new HealthMonitor({
     mode: config.mode,
     version: PACKAGE_VERSION,
     probes: [
-      new PingProbe('directory', services.directory),
+      new DirectoryProbe(directory),
       new PingProbe('graph', services.cloud),
       new PingProbe('storage', services.store),
       relay,
@@ -108,7 +115,7 @@ export function createApp(config: AnchorConfig, services: AppServices, logger: L
   const adapter = createAdapter(config.botAuth, logger);
   const link = linkServices(
     config,
-    services,
+    { ...services, directory },
     { adapter, policy, roster, presence: relay, relayClient: relayParts?.client ?? null },
     logger,
   );
@@ -134,6 +141,7 @@ export function createApp(config: AnchorConfig, services: AppServices, logger: L
     server,
     health,
     relay,
+    directory,
     relayClient: relayParts?.client ?? null,
     relayJobs: relayParts?.queue ?? null,
     relayEvents: relayParts?.events ?? null,
@@ -162,6 +170,26 @@ export function createApp(config: AnchorConfig, services: AppServices, logger: L
   };
 }
 
+/**
+ * The AD this instance reads, timed for health reports: through the relay when DIRECTORY_SOURCE is
+ * relay, otherwise the directory the caller supplied (LDAP, or the demo's).
+ */
+function directoryOf(
+  config: AnchorConfig,
+  services: AppServices,
+  relayClient: RelayClient | null,
+): TimedDirectory {
+  if (config.directory.source === 'relay') {
+    if (!relayClient)
+      throw new Error('DIRECTORY_SOURCE=relay needs a relay (RELAY_KEYS); loadConfig() checks it.');
+    const mapping = { syncScopeOus: config.directory.syncScopeOus, sourceAnchor: config.sourceAnchor };
+    return new TimedDirectory(new RelayDirectory({ client: relayClient, mapping }), 'relay');
+  }
+  if (!services.directory)
+    throw new Error(`DIRECTORY_SOURCE=${config.directory.source} needs a directory service.`);
+  return new TimedDirectory(services.directory, config.directory.source === 'ldap' ? 'ldap' : 'memory');
+}
+
 /** A relay that has not polled for this long is offline: jobs fail fast instead of queueing. */
 const RELAY_STALE_AFTER_MS = 60_000;
 
@@ -178,7 +206,7 @@ function relayServices(settings: RelaySettings, store: StateStore, presence: Rel
 /** The link flow's services, and the chat pieces that show requests as cards. */
 function linkServices(
   config: AnchorConfig,
-  services: AppServices,
+  services: AppServices & { directory: DirectoryService },
   parts: {
     adapter: ProactiveChannel;
     policy: AccessPolicy;
@@ -251,7 +279,7 @@ function linkServices(
   const twinPlanner = new TwinPlanner({
     cloud,
     directory,
-    syncScopeOus: services.syncScopeOus ?? config.ldap?.syncScopeOus ?? [],
+    syncScopeOus: services.syncScopeOus ?? config.directory.syncScopeOus,
     ...(config.link.twin.parkingOu ? { parkingOu: config.link.twin.parkingOu } : {}),
   });
   link.onChange((change, request) => {

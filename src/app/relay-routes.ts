@@ -1,10 +1,10 @@
 import type restify from 'restify';
 import type { Logger } from '../shared/logger';
 import type { RelayGateway, RelayHttpReply, RelayHttpRequest } from '../services/relay/gateway';
-import { RELAY_PATHS } from '../shared/relay-protocol/messages';
+import { MAX_RESULT_BYTES, RELAY_PATHS } from '../shared/relay-protocol/messages';
 import { readRawBody } from './raw-body';
 
-/** Relay messages are small; anything bigger is not a relay talking. */
+/** Polls and events are small; anything bigger is not a relay talking. */
 const MAX_RELAY_BODY = 64 * 1024;
 
 /** The result route; its job id is checked by the gateway, after the signature. */
@@ -25,14 +25,17 @@ const KNOWN_PATH = /^\/api\/relay\/(poll|events|jobs\/[^/]*\/result)\/?$/;
  */
 export function registerRelayApi(server: restify.Server, gateway: RelayGateway | null, logger: Logger): void {
   const route =
-    (handle: (gw: RelayGateway, req: RelayHttpRequest, raw: restify.Request) => Promise<RelayHttpReply>) =>
+    (
+      handle: (gw: RelayGateway, req: RelayHttpRequest, raw: restify.Request) => Promise<RelayHttpReply>,
+      maxBytes = MAX_RELAY_BODY,
+    ) =>
     async (req: restify.Request, res: restify.Response) => {
       const correlationId = req.getId();
       if (!gateway) {
         send(res, reply(503, 'no-relay', 'no relay is configured', correlationId));
         return;
       }
-      const body = await readRawBody(req, MAX_RELAY_BODY);
+      const body = await readRawBody(req, maxBytes);
       if (!body.ok) {
         logger.warn(
           { path: req.url, status: body.status, correlationId },
@@ -62,7 +65,8 @@ export function registerRelayApi(server: restify.Server, gateway: RelayGateway |
   );
   server.post(
     RESULT_ROUTE,
-    route((gw, req, raw) => gw.result(req, String(raw.params.jobId))),
+    // A result may carry directory users or OUs (issue 19); the relay keeps it within this bound.
+    route((gw, req, raw) => gw.result(req, String(raw.params.jobId)), MAX_RESULT_BYTES),
   );
   server.post(
     RELAY_PATHS.events,

@@ -1,7 +1,14 @@
 import { z } from 'zod';
 import { emptyToUndefined, guid, logLevel, optional, stripTrailingSlash } from '../shared/env-schema';
 import type { SettingProblem } from '../shared/setting-problem';
-import { DIRECTORY_EXAMPLES, ldapOptionsFrom, ldapSchema, sourceAnchorSchema } from '../shared/directory/ldap-settings';
+import {
+  DIRECTORY_EXAMPLES,
+  ldapOptionsFrom,
+  ldapSchema,
+  sourceAnchorSchema,
+} from '../shared/directory/ldap-settings';
+import { DIRECTORY_SOURCE_EXAMPLES, directorySettingsFrom } from './directory';
+import type { DirectorySettings } from './directory';
 import { ALERT_EXAMPLES, alertSchema, alertSettingsFrom } from './alerts';
 import type { AlertSettings } from './alerts';
 import { LINK_EXAMPLES, linkSchema, linkSettingsFrom } from './link';
@@ -60,9 +67,11 @@ export interface AnchorConfig {
   graph: GraphOptions;
   /** Which AD attribute gives the ImmutableId. */
   sourceAnchor: SourceAnchorSetting;
+  /** Where AD reads run (DIRECTORY_SOURCE) and the OUs Entra Connect syncs. */
+  directory: DirectorySettings;
   /**
-   * The on-prem directory: required in production. Demo mode uses the in-memory demo directory
-   * unless LDAP_URL is set, so the demo can run against a real (test) domain controller.
+   * How the bot reaches a domain controller itself: set when `directory.source` is `ldap` (required
+   * then in production), and in the demo whenever LDAP_URL is set (its relay reads that DC).
    */
   ldap?: LdapOptions;
   /** How link requests wait for approval and how a run verifies its result. */
@@ -116,6 +125,7 @@ const EXAMPLES: Record<string, string> = {
   PLAYGROUND_APPROVER_PORT: '56151',
   HEALTH_TOKEN: '<at least 32 random characters, e.g. from: openssl rand -hex 32>',
   ...DIRECTORY_EXAMPLES,
+  ...DIRECTORY_SOURCE_EXAMPLES,
   ...GRAPH_EXAMPLES,
   ...RELAY_EXAMPLES,
   ...LINK_EXAMPLES,
@@ -157,8 +167,7 @@ const commonSchema = sourceAnchorSchema
     ),
   });
 
-const productionSchema = ldapSchema
-  .extend(graphSchema.shape)
+const productionSchema = graphSchema
   .extend({
     MicrosoftAppId: z.preprocess(emptyToUndefined, guid),
     MicrosoftAppPassword: optional(z.string()),
@@ -200,6 +209,12 @@ export function loadConfig(env: Record<string, string | undefined>, demo: DemoDe
   problems.push(...relay.problems.map(withExample));
   const storage = storageSettingsFrom(env, mode);
   problems.push(...storage.problems.map(withExample));
+  const directory = directorySettingsFrom(env, mode, relay.settings !== undefined);
+  problems.push(...directory.problems.map(withExample));
+  // Direct reads need the LDAP settings; the demo's own relay reads the DC they name.
+  const wantsLdap = directory.settings.source === 'ldap' || (mode === 'demo' && !!env.LDAP_URL);
+  const ldapEnv = wantsLdap ? ldapSchema.safeParse(env) : undefined;
+  if (ldapEnv && !ldapEnv.success) problems.push(...toProblems(ldapEnv.error));
   if (mode === 'production') {
     const prod = productionSchema.safeParse(env);
     if (!prod.success) problems.push(...toProblems(prod.error));
@@ -213,17 +228,22 @@ export function loadConfig(env: Record<string, string | undefined>, demo: DemoDe
     }
     return {
       ...productionConfig(common.data, prod.data),
+      directory: directory.settings,
+      // The bot holds the LDAP settings only when it reads AD itself.
+      ldap:
+        directory.settings.source === 'ldap' && ldapEnv?.success
+          ? ldapOptionsFrom(ldapEnv.data, common.data.SOURCE_ANCHOR)
+          : undefined,
       relay: relay.settings,
       storage: storage.settings,
       healthToken: common.data.HEALTH_TOKEN,
     };
   }
-  const demoLdap = env.LDAP_URL ? ldapSchema.safeParse(env) : undefined;
-  if (demoLdap && !demoLdap.success) problems.push(...toProblems(demoLdap.error));
   if (problems.length > 0 || !common.success || !storage.settings) throw new ConfigError(mode, problems);
-  const ldap = demoLdap?.success ? ldapOptionsFrom(demoLdap.data, common.data.SOURCE_ANCHOR) : undefined;
+  const ldap = ldapEnv?.success ? ldapOptionsFrom(ldapEnv.data, common.data.SOURCE_ANCHOR) : undefined;
   return {
     ...demoConfig(common.data, demo),
+    directory: directory.settings,
     ldap,
     relay: relay.settings,
     storage: storage.settings,
@@ -244,7 +264,10 @@ function resolveMode(env: Record<string, string | undefined>): AnchorMode {
 type CommonEnv = z.infer<typeof commonSchema>;
 type ProductionEnv = z.infer<typeof productionSchema>;
 
-function productionConfig(common: CommonEnv, prod: ProductionEnv): Omit<AnchorConfig, 'storage'> {
+function productionConfig(
+  common: CommonEnv,
+  prod: ProductionEnv,
+): Omit<AnchorConfig, 'storage' | 'directory'> {
   const graphBaseUrl = stripTrailingSlash(common.GRAPH_BASE_URL ?? 'https://graph.microsoft.com');
   return {
     mode: 'production',
@@ -263,14 +286,13 @@ function productionConfig(common: CommonEnv, prod: ProductionEnv): Omit<AnchorCo
     teamsAppCatalogId: common.TEAMS_APP_CATALOG_ID?.toLowerCase(),
     graph: graphOptionsFrom(prod, graphBaseUrl, prod.ANCHOR_TENANT_ID),
     sourceAnchor: common.SOURCE_ANCHOR,
-    ldap: ldapOptionsFrom(prod, common.SOURCE_ANCHOR),
     link: linkSettingsFrom(common, 'production'),
     alerts: alertSettingsFrom(common, 'production'),
     demo: { graphSimulatorPort: 0, requesterPlaygroundPort: 0, approverPlaygroundPort: 0 },
   };
 }
 
-function demoConfig(common: CommonEnv, demo: DemoDefaults): Omit<AnchorConfig, 'storage'> {
+function demoConfig(common: CommonEnv, demo: DemoDefaults): Omit<AnchorConfig, 'storage' | 'directory'> {
   const graphSimulatorPort = common.GRAPH_SIM_PORT ?? 3979;
   return {
     mode: 'demo',

@@ -14,6 +14,10 @@ import { PollMode } from './poll-mode';
 import type { PollModeName } from './poll-mode';
 import { BotRefusedError, BotUnreachableError } from './signed-http';
 import { UNKNOWN_STATE } from './sync-server-state';
+import { DirectoryReads } from './directory-reads';
+import type { DirectoryReadOutcome } from './directory-reads';
+import { isDirectoryOperation } from '../shared/relay-protocol/directory-jobs';
+import type { DirectoryOperation, DirectoryParams } from '../shared/relay-protocol/directory-jobs';
 import type { SyncServerState } from './sync-server-state';
 
 /** What the agent needs from the bot client (a fake in unit tests). */
@@ -28,6 +32,12 @@ export interface AgentBotClient {
 export interface AgentOperations {
   run(operation: RelayOperation): Promise<OperationOutcome>;
   stateOrUnknown(): Promise<SyncServerState>;
+}
+
+/** What the agent needs for directory jobs (issue 19). */
+export interface AgentDirectory {
+  describe(): string | null;
+  run(operation: DirectoryOperation, params: DirectoryParams | undefined): Promise<DirectoryReadOutcome>;
 }
 
 /** What the agent needs from the pause lease. */
@@ -59,6 +69,10 @@ export interface RelayAgentOptions {
   client: AgentBotClient;
   runner: { start(): Promise<void>; readonly ready: boolean; readonly problem: string | null };
   operations: AgentOperations;
+  /** AD reads for the bot; without it every directory job fails saying the relay has no LDAP settings. */
+  directory?: AgentDirectory;
+  /** Directory reads run at once, beside a sync-server job; at most this many (default 4). */
+  maxParallelReads?: number;
   lease: AgentLease;
   outbox: EventOutbox;
   serial: SerialQueue;
@@ -93,6 +107,8 @@ export class RelayAgent {
   /** The last poll would have been long but went short because the sync server was not read yet. */
   private shortForState = false;
   private pendingResults: JobResult[] = [];
+  /** Directory reads in flight: they do not wait for PowerShell, nor it for them. */
+  private readonly reads = new Set<Promise<void>>();
   private readonly finished = new Map<string, JobResult>();
   private readonly random: () => number;
   private readonly pollMode: PollMode;
@@ -125,6 +141,7 @@ export class RelayAgent {
     this.wake?.();
     this.polling?.abort();
     await this.loop;
+    await Promise.all(this.reads);
     await this.refreshing;
   }
 
@@ -142,6 +159,7 @@ export class RelayAgent {
       ready: runner.ready,
       problem: runner.problem,
       scheduler: this.schedulerState(this.state),
+      directory: this.options.directory?.describe() ?? null,
     };
   }
 
@@ -249,12 +267,28 @@ export class RelayAgent {
       this.options.logger.warn({ jobId: job.id }, 'the job was delivered again; its result is sent again');
       return this.report(earlier);
     }
+    if (!isDirectoryOperation(job.operation)) return this.runJob(job);
+    // A directory read answers a waiting admin: it starts now, beside a delta that may run minutes,
+    // and the relay polls again at once for the next one, up to the bound.
+    const read = this.runJob(job)
+      .catch((err: unknown) =>
+        this.options.logger.warn({ err, jobId: job.id }, 'a directory result was not sent yet'),
+      )
+      .finally(() => this.reads.delete(read));
+    this.reads.add(read);
+    if (this.reads.size >= (this.options.maxParallelReads ?? 4)) await Promise.race(this.reads);
+  }
+
+  /** Runs one job and reports its result. */
+  private async runJob(job: RelayJob): Promise<void> {
     this.options.logger.info(
       { jobId: job.id, operation: job.operation, requestId: job.requestId },
       'job started',
     );
     const startedAt = new Date().toISOString();
-    const outcome = await this.options.serial.run(() => this.execute(job));
+    const outcome = isDirectoryOperation(job.operation)
+      ? await this.readDirectory(job.operation, job.params)
+      : await this.options.serial.run(() => this.execute(job));
     const result: JobResult = {
       jobId: job.id,
       relayId: this.options.relayId,
@@ -263,6 +297,7 @@ export class RelayAgent {
       ...(outcome.reason ? { reason: outcome.reason } : {}),
       scheduler: this.schedulerState(outcome.state),
       ...(outcome.syncHealth ? { syncHealth: outcome.syncHealth } : {}),
+      ...(outcome.directory ? { directory: outcome.directory } : {}),
       startedAt,
       finishedAt: new Date().toISOString(),
     };
@@ -273,6 +308,17 @@ export class RelayAgent {
       `job ${outcome.outcome}: ${outcome.message}`,
     );
     await this.report(result);
+  }
+
+  /** A directory job, with the sync server's state as last read (a read does not touch it). */
+  private async readDirectory(
+    operation: DirectoryOperation,
+    params: DirectoryParams | undefined,
+  ): Promise<OperationOutcome> {
+    const read = this.options.directory
+      ? await this.options.directory.run(operation, params)
+      : await new DirectoryReads(null, this.options.relayId).run(operation, params);
+    return { ...read, state: this.state, changeSent: false };
   }
 
   /** Runs the operation and keeps the lease in step with the scheduler as read back. */

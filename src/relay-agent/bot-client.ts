@@ -2,6 +2,9 @@ import type { KeyObject } from 'node:crypto';
 import { z } from 'zod';
 import { verifyJob } from '../shared/relay-protocol/job-signing';
 import { RELAY_OPERATIONS, RELAY_PATHS } from '../shared/relay-protocol/messages';
+import { isDirectoryOperation } from '../shared/relay-protocol/directory-jobs';
+import type { DirectoryParams } from '../shared/relay-protocol/directory-jobs';
+import { DIRECTORY_PARAMS_SCHEMAS } from '../shared/relay-protocol/directory-schemas';
 import type {
   JobResult,
   PollRequest,
@@ -49,6 +52,7 @@ const signedJobSchema = z.object({
     relayId: z.string(),
     operation: z.string(),
     requestId: z.string().nullable(),
+    params: z.unknown().optional(),
     issuedAt: z.string(),
     expiresAt: z.string(),
   }),
@@ -150,7 +154,9 @@ export class BotClient {
     if (!Number.isFinite(expires) || expires <= now) {
       return refuse(job.id, job.operation, `the job expired at ${formatTime(job.expiresAt)}`, true);
     }
-    return { accepted: true, job };
+    const params = paramsOf(job);
+    if (!params.ok) return refuse(job.id, job.operation, params.problem, true);
+    return { accepted: true, job: params.value ? { ...job, params: params.value } : job };
   }
 
   /** Reports what a job gave. @throws BotUnreachableError or BotRefusedError. */
@@ -171,4 +177,24 @@ function refuse(
   reportAsResult: boolean,
 ): RefusedJob {
   return { accepted: false, jobId, operation, reason, reportAsResult };
+}
+
+/**
+ * A directory job's parameters, as its schema reads them (unknown keys refused); every other job
+ * must carry none.
+ */
+function paramsOf(
+  job: RelayJob,
+): { ok: true; value: DirectoryParams | undefined } | { ok: false; problem: string } {
+  if (!isDirectoryOperation(job.operation)) {
+    return job.params === undefined
+      ? { ok: true, value: undefined }
+      : { ok: false, problem: `a ${job.operation} job takes no parameters` };
+  }
+  const parsed = DIRECTORY_PARAMS_SCHEMAS[job.operation].safeParse(job.params ?? {});
+  if (parsed.success) return { ok: true, value: parsed.data as DirectoryParams };
+  // Zod's messages name the rule, never the value.
+  const issue = parsed.error.issues[0];
+  const where = issue.path.length > 0 ? `${issue.path.join('.')}: ` : '';
+  return { ok: false, problem: `the job's parameters are malformed (${where}${issue.message})` };
 }

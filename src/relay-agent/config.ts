@@ -6,6 +6,8 @@ import { emptyToUndefined, integer, logLevel, stripTrailingSlash } from '../shar
 import { isHttpsOrLoopback } from '../shared/secure-url';
 import { PROJECT_ROOT } from '../shared/paths';
 import type { SettingProblem } from '../shared/setting-problem';
+import type { LdapOptions } from '../shared/directory/ldap-options';
+import { ldapOptionsFrom, ldapSchema } from '../shared/directory/ldap-settings';
 import { privateKeyFrom, publicKeyFrom } from '../shared/relay-protocol/request-signing';
 import {
   DEFAULT_BOT_KEY_ID,
@@ -49,6 +51,12 @@ export interface RelayConfig {
   stateFile: string;
   /** Extra certificate authorities to trust for the bot's TLS certificate (PEM). */
   ca?: Buffer;
+  /**
+   * The domain controller the relay reads for the bot (LDAP_* settings, as on the bot); undefined
+   * when LDAP_URL is not set, and directory jobs then fail saying so. Sync scope and source anchor
+   * come with each job from the bot.
+   */
+  directory?: LdapOptions;
   logLevel: string;
 }
 
@@ -148,6 +156,7 @@ export function loadRelayConfig(
       return undefined;
     }
   });
+  const directory = directoryOptions(env, note);
   const pwsh = raw('RELAY_PWSH') ?? defaultPwsh(env, platform);
   if (!pwsh) {
     note(
@@ -181,8 +190,27 @@ export function loadRelayConfig(
     idleConfirmMs: e.RELAY_IDLE_CONFIRM_MS,
     stateFile: path.resolve(e.RELAY_STATE_FILE),
     ca,
+    directory,
     logLevel: e.LOG_LEVEL,
   };
+}
+
+/** The LDAP settings, read with the bot's own rules, when LDAP_URL is set. */
+function directoryOptions(
+  env: Record<string, string | undefined>,
+  note: (name: string, message: string) => void,
+): LdapOptions | undefined {
+  if (!env.LDAP_URL?.trim()) {
+    const stray = ['LDAP_BIND_DN', 'LDAP_BIND_PASSWORD', 'LDAP_BASE_DN'].find((name) => env[name]?.trim());
+    if (stray) note('LDAP_URL', `is required when ${stray} is set (the domain controller the relay reads)`);
+    return undefined;
+  }
+  const parsed = ldapSchema.safeParse(env);
+  if (!parsed.success) {
+    for (const issue of parsed.error.issues) note(String(issue.path[0] ?? '?'), messageOf(issue));
+    return undefined;
+  }
+  return ldapOptionsFrom(parsed.data, 'auto');
 }
 
 function ifSet<T>(value: string | undefined, check: (v: string) => T | undefined): T | undefined {

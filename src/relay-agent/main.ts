@@ -11,6 +11,8 @@ import { keygenOptions, keygenText } from './keygen';
 import { SyncServerOperations } from './operations';
 import { PauseLease } from './pause-lease';
 import { PowerShellRunner } from './powershell-runner';
+import { DirectoryReads } from './directory-reads';
+import { LdapDirectory } from '../shared/directory/ldap-directory';
 import { SerialQueue } from '../shared/serial-queue';
 import { RelayStateFile } from './state-file';
 
@@ -65,6 +67,14 @@ async function run(config: RelayConfig, logger: Logger): Promise<void> {
     idleConfirmMs: config.idleConfirmMs,
     restartTimeoutMs: config.restartTimeoutMs,
   });
+  const ldap = config.directory ? new LdapDirectory(config.directory) : null;
+  if (config.directory?.tlsInsecure) {
+    logger.warn(
+      { ldapUrl: config.directory.url },
+      'LDAP_TLS_INSECURE=true: the domain controller certificate is NOT checked. Use this in a lab only.',
+    );
+  }
+  const directory = new DirectoryReads(ldap, config.relayId);
   const state = new RelayStateFile(config.stateFile);
   const outbox = new EventOutbox(state);
   let agent: RelayAgent | null = null;
@@ -101,6 +111,7 @@ async function run(config: RelayConfig, logger: Logger): Promise<void> {
     client,
     runner,
     operations,
+    directory,
     lease,
     outbox,
     serial,
@@ -125,6 +136,7 @@ async function run(config: RelayConfig, logger: Logger): Promise<void> {
       version: PACKAGE_VERSION,
       stateFile: config.stateFile,
       longPollSeconds: config.longPollSeconds,
+      directory: directory.describe() ?? 'none (no LDAP_URL): AD reads through this relay fail',
     },
     'relay started',
   );
@@ -147,6 +159,7 @@ async function run(config: RelayConfig, logger: Logger): Promise<void> {
       );
     }
     await runner.dispose();
+    await ldap?.close();
     logger.info('stopped');
     logger.flush();
     process.exit(0);

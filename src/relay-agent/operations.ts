@@ -14,6 +14,7 @@ import {
   stillPausedMessage,
 } from '../shared/relay-protocol/scheduler-checks';
 import { sleep } from '../shared/sleep';
+import type { DirectoryAnswer } from '../shared/relay-protocol/directory-jobs';
 import { PwshUnavailableError, ScriptError, firstLine, parseJsonOutput } from './powershell-runner';
 import type { ScriptRunner } from './powershell-runner';
 import { CONNECTOR_FILTERS, SCRIPTS } from './scripts';
@@ -43,6 +44,8 @@ export interface OperationOutcome {
   reason?: JobFailureReason;
   /** Only from `sync-health`: the facts it read (each one that could not be read is a problem). */
   syncHealth?: SyncHealthFacts;
+  /** Only from a directory read (`directory-reads.ts`): what it read, or the directory's error. */
+  directory?: DirectoryAnswer;
 }
 
 /** Options of {@link SyncServerOperations}. */
@@ -593,6 +596,7 @@ function refused(message: string, state: SyncServerState): OperationOutcome {
   return { outcome: 'refused', message, state, changeSent: false };
 }
 
-function oneLine(err: unknown): string {
+/** The first line of an error's message, at most 500 characters: what a result or log carries. */
+export function oneLine(err: unknown): string {
   return firstLine(err instanceof Error ? err.message : String(err)).slice(0, 500);
 }

@@ -3,6 +3,7 @@ import { EventEmitter } from 'node:events';
 import { updateItem } from '../state/conditional-update';
 import type { JobResult, RelayJob, RelayOperation } from '../../shared/relay-protocol/messages';
 import type { StateStore } from '../state/state-store';
+import type { DirectoryParams } from '../../shared/relay-protocol/directory-jobs';
 
 /**
  * A job's life: `queued` until a relay claims it by polling, `running` until the relay reports a
@@ -29,6 +30,8 @@ export interface RelayJobRecord {
 export interface EnqueueOptions {
   /** The link request the job belongs to (ids only, for the audit trail). */
   requestId?: string | null;
+  /** A directory operation's parameters; signed with the job. */
+  params?: DirectoryParams;
   /** How long the job may take from now, queued and running together. */
   timeoutMs: number;
 }
@@ -78,6 +81,7 @@ export class RelayJobQueue {
       relayId,
       operation,
       requestId: options.requestId ?? null,
+      ...(options.params ? { params: options.params } : {}),
       issuedAt: now.toISOString(),
       expiresAt: new Date(now.getTime() + options.timeoutMs).toISOString(),
     };

@@ -25,6 +25,8 @@ export interface RelayHealth extends DependencyHealth {
    * setting, after repeated cuts on its way to the bot, or as a relay older than long polling.
    */
   pollWaitSeconds?: number;
+  /** Where the relay reads AD (its LDAP URL and base DN); null when it has no LDAP settings. */
+  directory?: string | null;
   /** Every configured relay, when there is more than one. */
   relays?: Record<string, DependencyHealth>;
 }
@@ -117,6 +119,7 @@ export class RelayPresence implements HealthProbe {
         nextSyncCycleStartTimeInUTC: poll.scheduler.nextSyncCycleStartTimeInUTC,
         pauseLeaseExpiresAt: poll.scheduler.pauseLeaseExpiresAt,
         pollWaitSeconds: poll.wait ?? 0,
+        directory: poll.directory ?? null,
       });
     }
     if (age > this.staleAfterMs) {

@@ -9,6 +9,8 @@ import type {
   SyncHealthFacts,
 } from '../../shared/relay-protocol/messages';
 import { formatTime } from '../../shared/time-text';
+import { isDirectoryOperation } from '../../shared/relay-protocol/directory-jobs';
+import type { DirectoryParams } from '../../shared/relay-protocol/directory-jobs';
 
 /**
  * Why a relay operation did not succeed:
@@ -49,6 +51,12 @@ export const DEFAULT_JOB_TIMEOUT_MS: Record<RelayOperation, number> = {
   'sync-health': 60_000,
   // Longer than the relay's idle confirmation plus off, on (with retries) and the read-back.
   'full-password-sync': 300_000,
+  // The relay's LDAP timeouts (connect 5 s, each page 10 s) decide first; a paged search of a large
+  // domain takes a few pages.
+  'directory-search': 30_000,
+  'directory-find': 30_000,
+  'directory-list-ous': 30_000,
+  'directory-ping': 15_000,
 };
 
 /** What {@link RelayClient.syncHealth} found. */
@@ -63,6 +71,8 @@ export interface SyncHealthReading {
 export interface RunOptions {
   /** The link request the job belongs to. */
   requestId?: string | null;
+  /** A directory operation's parameters (typed values, checked again by the relay). */
+  params?: DirectoryParams;
   timeoutMs?: number;
   signal?: AbortSignal;
 }
@@ -93,9 +103,10 @@ export class RelayClient {
   async run(operation: RelayOperation, options: RunOptions = {}): Promise<JobResult> {
     if (options.signal?.aborted)
       throw new RelayError('aborted', `${operation} was cancelled before it was queued`);
-    await this.assertOnline();
+    await this.assertOnline(operation);
     const record = await this.options.queue.enqueue(this.relayId, operation, {
       requestId: options.requestId ?? null,
+      params: options.params,
       timeoutMs: options.timeoutMs ?? DEFAULT_JOB_TIMEOUT_MS[operation],
     });
     return outcomeOf(await this.waitForFinal(record, options.signal));
@@ -141,7 +152,7 @@ export class RelayClient {
     return this.options.presence.lastHeartbeat(this.relayId);
   }
 
-  private async assertOnline(): Promise<void> {
+  private async assertOnline(operation: RelayOperation): Promise<void> {
     const heartbeat = await this.lastHeartbeat();
     if (!heartbeat) throw new RelayError('offline', `relay "${this.relayId}" has never polled`);
     if (!this.options.presence.isFresh(heartbeat)) {
@@ -150,7 +161,8 @@ export class RelayClient {
         `relay "${this.relayId}" has not polled since ${formatTime(heartbeat.at)}`,
       );
     }
-    if (heartbeat.poll && !heartbeat.poll.ready) {
+    // A relay without PowerShell still reads AD: only sync-server jobs need it.
+    if (heartbeat.poll && !heartbeat.poll.ready && !isDirectoryOperation(operation)) {
       throw new RelayError(
         'offline',
         `relay "${this.relayId}" cannot run PowerShell: ${heartbeat.poll.problem ?? 'no reason given'}`,

@@ -1,15 +1,20 @@
 import { AdminFacingError } from '../admin-facing-error';
-/** What went wrong talking to the on-prem directory, in terms an admin can act on. */
-export type DirectoryErrorKind =
-  | 'invalid-input'
-  | 'bind-failed'
-  | 'unreachable'
-  | 'tls-untrusted'
-  | 'tls-required'
-  | 'timeout'
-  | 'size-limit'
-  | 'access-denied'
-  | 'failed';
+
+/** What can go wrong talking to the on-prem directory, in terms an admin can act on. */
+export const DIRECTORY_ERROR_KINDS = [
+  'invalid-input',
+  'bind-failed',
+  'unreachable',
+  'tls-untrusted',
+  'tls-required',
+  'timeout',
+  'size-limit',
+  'access-denied',
+  'failed',
+] as const;
+
+/** One of {@link DIRECTORY_ERROR_KINDS}. */
+export type DirectoryErrorKind = (typeof DIRECTORY_ERROR_KINDS)[number];
 
 /**
  * A directory failure with a message fit for the chat: it says what happened and what to check,

@@ -11,6 +11,7 @@ import { LdapConnection } from './ldap-connection';
 import { freeTextFilter, lookupFilter, organizationalUnitsFilter } from './ldap-filters';
 import type { LdapOptions } from './ldap-options';
 import { BINARY_ATTRIBUTES, USER_ATTRIBUTES, identityKeys, toDirectoryUser } from './ldap-user';
+import type { UserMapping } from './ldap-user';
 import { TopMatches } from './search-ranking';
 import { normalizeSearchText } from './search-text';
 
@@ -18,8 +19,24 @@ import { normalizeSearchText } from './search-text';
 export class LdapDirectory implements DirectoryService {
   private readonly connection: LdapConnection;
 
-  constructor(private readonly options: LdapOptions) {
-    this.connection = new LdapConnection(options);
+  /** @param connection shared with the directory this one was made from (see {@link withMapping}). */
+  constructor(
+    private readonly options: LdapOptions,
+    connection?: LdapConnection,
+  ) {
+    this.connection = connection ?? new LdapConnection(options);
+  }
+
+  /**
+   * This directory on the same connection, judging sync scope and source anchor by `mapping`: the
+   * relay reads for the bot, whose LDAP_SYNC_OUS and SOURCE_ANCHOR decide.
+   */
+  withMapping(mapping: UserMapping): LdapDirectory {
+    const { syncScopeOus, sourceAnchor } = mapping;
+    return new LdapDirectory(
+      { ...this.options, syncScopeOus: [...syncScopeOus], sourceAnchor },
+      this.connection,
+    );
   }
 
   async search(text: string, options: SearchOptions = {}): Promise<DirectorySearchResult> {

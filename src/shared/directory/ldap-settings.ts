@@ -73,14 +73,18 @@ export function ldapOptionsFrom(
     caFile: env.LDAP_CA_FILE,
     tlsServerName: env.LDAP_TLS_SERVER_NAME,
     tlsInsecure: env.LDAP_TLS_INSECURE === 'true',
-    // DNs contain commas, so the list is separated by semicolons.
-    syncScopeOus: (env.LDAP_SYNC_OUS ?? '')
-      .split(';')
-      .map((ou) => ou.trim())
-      .filter(Boolean),
+    syncScopeOus: syncScopeOusFrom(env.LDAP_SYNC_OUS),
     sourceAnchor,
     connectTimeoutMs: env.LDAP_CONNECT_TIMEOUT_MS,
     operationTimeoutMs: env.LDAP_TIMEOUT_MS,
     pageSize: env.LDAP_PAGE_SIZE,
   };
+}
+
+/** LDAP_SYNC_OUS as a list. DNs contain commas, so the list is separated by semicolons. */
+export function syncScopeOusFrom(value: string | undefined): string[] {
+  return (value ?? '')
+    .split(';')
+    .map((ou) => ou.trim())
+    .filter(Boolean);
 }

@@ -12,8 +12,14 @@
  *   expired and the relay resumed the scheduler by itself.
  */
 import type { Signature } from './request-signing';
+import type { DirectoryAnswer, DirectoryParams } from './directory-jobs';
+import { DIRECTORY_OPERATIONS } from './directory-jobs';
 
-/** The only things a relay will ever do; each maps to a fixed PowerShell script in the relay. */
+/**
+ * The only things a relay will ever do: each sync-server operation maps to a fixed PowerShell
+ * script in the relay; each directory operation ({@link DIRECTORY_OPERATIONS}) to one read-only
+ * method of the relay's LDAP directory, with typed parameters.
+ */
 export const RELAY_OPERATIONS = [
   'status',
   'pause',
@@ -22,6 +28,7 @@ export const RELAY_OPERATIONS = [
   'restart-service',
   'sync-health',
   'full-password-sync',
+  ...DIRECTORY_OPERATIONS,
 ] as const;
 
 /** One of {@link RELAY_OPERATIONS}. */
@@ -41,6 +48,12 @@ export const RELAY_PATHS = {
   result: (jobId: string) => `${RELAY_PATHS.job(jobId)}/result`,
   events: '/api/relay/events',
 } as const;
+
+/**
+ * The largest job result the bot reads (a directory answer with its users or OUs). A relay whose
+ * answer would be larger reports a `size-limit` directory error instead.
+ */
+export const MAX_RESULT_BYTES = 2 * 1024 * 1024;
 
 /** The sync server as the relay last saw it. */
 export interface SchedulerState {
@@ -79,13 +92,23 @@ export interface PollRequest {
    * absent or 0: answer at once (a short poll, and every poll of an older relay).
    */
   wait?: number;
+  /**
+   * Where this relay reads AD (its LDAP URL and base DN, never the account or password); null when
+   * it has no LDAP settings, absent from an older relay. Directory jobs go only to a relay that has one.
+   */
+  directory?: string | null;
 }
 
-/** A job as the bot issues it: only the operation name and ids, never script text. */
+/**
+ * A job as the bot issues it: the operation name, ids and, for a directory operation only, its
+ * typed parameters; never script or filter text.
+ */
 export interface RelayJob {
   id: string;
   relayId: string;
   operation: RelayOperation;
+  /** Only on a directory operation: what to read, checked by the relay against its schema. */
+  params?: DirectoryParams;
   /** Ids only: the link request this job belongs to, for the audit trail. */
   requestId: string | null;
   issuedAt: string;
@@ -161,6 +184,8 @@ export interface JobResult {
   scheduler: SchedulerState;
   /** Only on `sync-health`: what the relay read about password hash sync and its event log. */
   syncHealth?: SyncHealthFacts;
+  /** Only on a directory operation: what was read, or the directory's error (outcome `failed`). */
+  directory?: DirectoryAnswer;
   startedAt: string;
   finishedAt: string;
 }

@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { isGuid } from '../guid';
+import { directoryAnswerSchema } from './directory-schemas';
 import { MAX_POLL_WAIT_SECONDS, RELAY_ID_PATTERN } from './messages';
 import type {
   JobResult,
@@ -61,6 +62,7 @@ export const pollRequestSchema: z.ZodType<PollRequest> = z.object({
   problem: text(2000).nullable(),
   scheduler: schedulerStateSchema,
   wait: z.number().int().min(0).max(MAX_POLL_WAIT_SECONDS).optional(),
+  directory: text(1000).nullable().optional(),
 });
 
 /** {@link SyncEvent}. */
@@ -93,6 +95,7 @@ export const jobResultSchema: z.ZodType<JobResult> = z.object({
   reason: z.enum(['scheduler-access-denied', 'password-sync-left-disabled']).optional(),
   scheduler: schedulerStateSchema,
   syncHealth: syncHealthFactsSchema.optional(),
+  directory: directoryAnswerSchema.optional(),
   startedAt: instant,
   finishedAt: instant,
 });

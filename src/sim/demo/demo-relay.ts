@@ -24,6 +24,17 @@ export interface DemoRelayOptions {
   logger: Logger;
   /** Makes a delta sync run the Graph simulator's sync engine over this AD view. */
   sync?: { graphUrl: string; adViewFile: string };
+  /** The LDAP_* settings of the DC the relay reads for the bot (DIRECTORY_SOURCE=relay). */
+  ldapEnv?: Record<string, string>;
+}
+
+/** The LDAP_* settings in `env`, for a demo relay that reads the same DC the demo was pointed at. */
+export function ldapEnvOf(env: Record<string, string | undefined>): Record<string, string> {
+  return Object.fromEntries(
+    Object.entries(env).filter(
+      (entry): entry is [string, string] => entry[0].startsWith('LDAP_') && !!entry[1],
+    ),
+  );
 }
 
 /**
@@ -57,6 +68,7 @@ export function startDemoRelay(options: DemoRelayOptions): () => Promise<void> {
         ...(options.sync
           ? { [GRAPH_URL_ENV]: options.sync.graphUrl, [AD_VIEW_ENV]: options.sync.adViewFile }
           : {}),
+        ...options.ldapEnv,
       },
       stdio: ['ignore', out, out],
     },

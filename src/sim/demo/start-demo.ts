@@ -28,7 +28,7 @@ import {
   demoDirectoryUsers,
   demoTeamsUsers,
 } from './demo-tenant';
-import { adsyncStatePath, startDemoRelay } from './demo-relay';
+import { adsyncStatePath, ldapEnvOf, startDemoRelay } from './demo-relay';
 import { writeDemoControls } from './demo-controls';
 import { GraphSimulator } from '../graph/graph-simulator';
 import { startPlayground } from './playground';
@@ -119,7 +119,7 @@ export async function startDemo(config: AnchorConfig, logger: Logger): Promise<D
         link: demoTwinParking(config, directory instanceof DemoDirectory),
       },
       {
-        directory,
+        ...(directory ? { directory } : {}),
         store,
         cloud,
         teams,
@@ -141,6 +141,8 @@ export async function startDemo(config: AnchorConfig, logger: Logger): Promise<D
           workDir: relayDir,
           logger,
           sync: adViewFile ? { graphUrl, adViewFile } : undefined,
+          // With DIRECTORY_SOURCE=relay the relay reads the DC LDAP_URL names, as on a sync server.
+          ...(config.directory.source === 'relay' ? { ldapEnv: ldapEnvOf(process.env) } : {}),
         }),
       );
       // `npm run demo:ad -- move` plays the AD admin: it reaches the in-memory directory here.
@@ -211,14 +213,16 @@ function demoDirectory(
   config: AnchorConfig,
   workDir: string,
   logger: Logger,
-): { directory: DirectoryService; adViewFile: string | undefined; stopWatching: () => void } {
+): { directory: DirectoryService | undefined; adViewFile: string | undefined; stopWatching: () => void } {
   if (config.ldap) {
     const adViewFile = process.env[AD_VIEW_ENV] || undefined;
     if (!adViewFile)
       logger.warn(
         `demo against ${config.ldap.url}: no ${AD_VIEW_ENV}, so a delta sync changes nothing in Graph`,
       );
-    return { directory: new LdapDirectory(config.ldap), adViewFile, stopWatching: () => {} };
+    // Through the relay, the bot reads no DC itself: the relay does (see startDemoRelay's ldapEnv).
+    const directory = config.directory.source === 'relay' ? undefined : new LdapDirectory(config.ldap);
+    return { directory, adViewFile, stopWatching: () => {} };
   }
   const directory = new DemoDirectory(demoDirectoryUsers(), config.sourceAnchor, DEMO_SYNC_OUS);
   const adViewFile = path.join(workDir, 'ad-view.json');

@@ -198,6 +198,7 @@ describe('relay agent loop', () => {
       version: '9.9.9',
       ready: true,
       problem: null,
+      directory: null,
       scheduler: { ...STATE, pauseLeaseExpiresAt: null },
     });
   });

@@ -27,6 +27,7 @@ describe('RelayPresence', () => {
       lastSeen: '2026-11-25T10:00:00.000Z',
       relayId: 'aadc01',
       version: '0.6.2',
+      directory: null,
       syncCycleEnabled: false,
       staging: false,
       cycleInProgress: false,
