@@ -41,6 +41,7 @@ async function runDemo(config: AnchorConfig, logger: Logger): Promise<() => Prom
       'Anchor is running in demo mode (everything simulated, on loopback only).',
       `  Bot endpoint:          ${demo.botUrl}/api/messages   (health: ${demo.botUrl}/healthz)`,
       `  Graph simulator:       ${demo.graphUrl}`,
+      `  AD:                    ${demo.directory}`,
       `  Playground, requester: ${demo.requesterUrl}   (${DEMO_TENANT.requester.name}, admin)`,
       `  Playground, approver:  ${demo.approverUrl}   (${DEMO_TENANT.approver.name}, admin)`,
       'Open a Playground page and type "help". Press Ctrl+C to stop.',

@@ -6,6 +6,7 @@ import path from 'node:path';
 import { LINK_VERBS } from '../../src/bot/verbs';
 import type { DirectoryUser } from '../../src/shared/directory/ad-directory';
 import { LdapDirectory } from '../../src/shared/directory/ldap-directory';
+import type { DirectoryHealth } from '../../src/services/health/directory-probe';
 import { AD_VIEW_ENV } from '../../src/sim/adsync-host/graph-sync';
 import { AdSyncSimState, STATE_ENV } from '../../src/sim/adsync-host/state';
 import { adViewOf } from '../../src/sim/demo/ad-view';
@@ -27,7 +28,7 @@ const ZOE_CLOUD_ID = '5a1b2c3d-4e5f-4a6b-8c7d-9e0f1a2b3c02';
 const CONSUELA_CLOUD_ID = '5a1b2c3d-4e5f-4a6b-8c7d-9e0f1a2b3c03';
 const CONSUELA_HOLDER_ID = '5a1b2c3d-4e5f-4a6b-8c7d-9e0f1a2b3c04';
 
-describe('e2e: the link flow with two admins (Samba AD, Graph simulator, relay, Playground in Chromium)', function () {
+describe('e2e: the link flow with two admins (Samba AD read through the relay, Graph simulator, Playground in Chromium)', function () {
   const shots = screenshotDir('link-flow');
   const work = mkdtempSync(path.join(os.tmpdir(), 'anchor-e2e-link-'));
   const adViewFile = path.join(work, 'ad-view.json');
@@ -70,6 +71,20 @@ describe('e2e: the link flow with two admins (Samba AD, Graph simulator, relay, 
     const res = await fetchHealth(botEndpoint.replace('/api/messages', ''));
     return ((await res.json()) as { dependencies: { relay: { state: string; syncCycleEnabled?: boolean } } })
       .dependencies.relay;
+  }
+
+  /** `/healthz` says AD was read through the demo relay, which read Samba, and how fast. */
+  async function readsThroughTheRelay(): Promise<void> {
+    const res = await fetchHealth(botEndpoint.replace('/api/messages', ''));
+    const { directory } = ((await res.json()) as { dependencies: { directory: DirectoryHealth } })
+      .dependencies;
+    assert.equal(directory.state, 'ok', directory.detail);
+    assert.equal(directory.placement, 'relay');
+    assert.match(
+      directory.detail,
+      /^AD through the relay on relay-demo, which reads ldaps:\/\/127\.0\.0\.1:636/,
+    );
+    assert.ok(directory.latency && directory.latency.reads >= 3, JSON.stringify(directory.latency));
   }
 
   /** Waits until the relay's next poll reports the scheduler enabled. */
@@ -124,6 +139,9 @@ describe('e2e: the link flow with two admins (Samba AD, Graph simulator, relay, 
       PLAYGROUND_REQUESTER_PORT: String(rq),
       PLAYGROUND_APPROVER_PORT: String(ap),
       ...dc.ldapEnv(),
+      // AD through the relay (issue 19): the demo's relay reads Samba with these LDAP_* settings;
+      // the bot reads no DC itself.
+      DIRECTORY_SOURCE: 'relay',
       LINK_VERIFY_INTERVAL_SECONDS: '1',
       LINK_VERIFY_TIMEOUT_SECONDS: '60',
       [AD_VIEW_ENV]: adViewFile,
@@ -133,6 +151,7 @@ describe('e2e: the link flow with two admins (Samba AD, Graph simulator, relay, 
     const approverUrl = (await anchor.waitFor(/Playground, approver: +(\S+)/))[1];
     graphUrl = (await anchor.waitFor(/Graph simulator: +(http:\/\/127\.0\.0\.1:\d+)/))[1];
     botEndpoint = (await anchor.waitFor(/Bot endpoint: +(\S+)/))[1];
+    await anchor.waitFor(/AD: +through the relay, which reads ldaps:\/\/127\.0\.0\.1:636/);
     browser = await Browser.launch();
     // The approver's page opens first: its install is what lets Anchor reach their chat.
     approver = await browser.open(approverUrl, 'approver', shots);
@@ -185,6 +204,7 @@ describe('e2e: the link flow with two admins (Samba AD, Graph simulator, relay, 
       assert.match(doneText, new RegExp(`✓\\s+${step}`));
     }
     await approver.screenshot('linked');
+    await readsThroughTheRelay();
     await requester.waitForCard(new RegExp(`✓ Linked[\\s\\S]*${requestId}`), 30_000);
     await requester.screenshot('linked');
 

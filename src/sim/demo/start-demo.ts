@@ -38,6 +38,8 @@ import type { PlaygroundInstance, PlaygroundUser } from './playground';
 export interface DemoHandle {
   botUrl: string;
   graphUrl: string;
+  /** Where the demo reads AD: in memory, a DC directly, or a DC through its relay. */
+  directory: string;
   requesterUrl: string;
   approverUrl: string;
   /** Keys for a demo relay; null when RELAY_KEYS configured the relay (its keys are the admin's). */
@@ -183,6 +185,7 @@ export async function startDemo(config: AnchorConfig, logger: Logger): Promise<D
     return {
       botUrl,
       graphUrl,
+      directory: demoDirectoryText(config),
       requesterUrl: requester.url,
       approverUrl: approver.url,
       relay: generated?.keys ?? null,
@@ -241,4 +244,13 @@ function demoDirectory(
 function demoTwinParking(config: AnchorConfig, demoAd: boolean): AnchorConfig['link'] {
   if (!demoAd || config.link.twin.parkingOu) return config.link;
   return { ...config.link, twin: { ...config.link.twin, parkingOu: DEMO_PARKING_OU } };
+}
+
+/** The banner's line about AD: where the demo reads it (DIRECTORY_SOURCE, LDAP_URL). */
+function demoDirectoryText(config: AnchorConfig): string {
+  const url = config.ldap?.url;
+  if (config.directory.source === 'relay')
+    return `through the relay, which reads ${url ?? 'its own LDAP_URL'}`;
+  if (url) return `${url}, read directly (DIRECTORY_SOURCE=relay reads it through the relay)`;
+  return 'the demo tenant, in memory (set LDAP_URL for a real domain controller)';
 }
