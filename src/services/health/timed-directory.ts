@@ -53,6 +53,11 @@ export class TimedDirectory implements DirectoryService {
     return this.inner.describe();
   }
 
+  /** How long the latest read took, or null before the first. */
+  lastMs(): number | null {
+    return this.durations.at(-1) ?? null;
+  }
+
   /** The latest reads' latency, or null before the first read. */
   latency(): DirectoryLatency | null {
     if (this.durations.length === 0) return null;

@@ -24,8 +24,8 @@ export interface DemoRelayOptions {
   logger: Logger;
   /** Makes a delta sync run the Graph simulator's sync engine over this AD view. */
   sync?: { graphUrl: string; adViewFile: string };
-  /** The LDAP_* settings of the DC the relay reads for the bot (DIRECTORY_SOURCE=relay). */
-  ldapEnv?: Record<string, string>;
+  /** More settings of the relay: the LDAP_* of the DC it reads for the bot (DIRECTORY_SOURCE=relay). */
+  env?: Record<string, string>;
 }
 
 /** The LDAP_* settings in `env`, for a demo relay that reads the same DC the demo was pointed at. */
@@ -68,7 +68,7 @@ export function startDemoRelay(options: DemoRelayOptions): () => Promise<void> {
         ...(options.sync
           ? { [GRAPH_URL_ENV]: options.sync.graphUrl, [AD_VIEW_ENV]: options.sync.adViewFile }
           : {}),
-        ...options.ldapEnv,
+        ...options.env,
       },
       stdio: ['ignore', out, out],
     },

@@ -144,7 +144,7 @@ export async function startDemo(config: AnchorConfig, logger: Logger): Promise<D
           logger,
           sync: adViewFile ? { graphUrl, adViewFile } : undefined,
           // With DIRECTORY_SOURCE=relay the relay reads the DC LDAP_URL names, as on a sync server.
-          ...(config.directory.source === 'relay' ? { ldapEnv: ldapEnvOf(process.env) } : {}),
+          ...(config.directory.source === 'relay' ? { env: ldapEnvOf(process.env) } : {}),
         }),
       );
       // `npm run demo:ad -- move` plays the AD admin: it reaches the in-memory directory here.
@@ -223,7 +223,7 @@ function demoDirectory(
       logger.warn(
         `demo against ${config.ldap.url}: no ${AD_VIEW_ENV}, so a delta sync changes nothing in Graph`,
       );
-    // Through the relay, the bot reads no DC itself: the relay does (see startDemoRelay's ldapEnv).
+    // Through the relay, the bot reads no DC itself: the relay does (startDemoRelay gets LDAP_*).
     const directory = config.directory.source === 'relay' ? undefined : new LdapDirectory(config.ldap);
     return { directory, adViewFile, stopWatching: () => {} };
   }
