@@ -15,11 +15,13 @@
   - grants the gMSA start/stop/query-status/query-config/enumerate-dependents rights on the ADSync
     service only (what Restart-Service needs, for restart-service);
   - creates the state folder (pause lease) readable and writable only by the gMSA and admins;
-  - writes the settings, asking for the relay's private key without echoing it;
+  - writes the settings, asking for the relay's private key without echoing it, and (with -LdapUrl,
+    for AD reads through the relay) the read account's password the same way;
   - registers the service with WinSW (a service wrapper you download and verify yourself), start
     type Automatic (Delayed Start) and restart on failure, so a pause lease is honoured soon
     after any stop.
-  The relay opens no port. It needs outbound HTTPS to -BotUrl only.
+  The relay opens no port. It needs outbound HTTPS to -BotUrl only, and, with -LdapUrl, LDAPS (636)
+  or LDAP with StartTLS (389) to the domain controller it names.
 
   With -TestSchedulerRights it installs nothing: it runs, as the gMSA (a one-off scheduled task),
   Get-ADSyncScheduler, a pause and a resume with a read-back after each, and says whether the
@@ -29,6 +31,15 @@
   .\install-relay.ps1 -SourceDir C:\src\anchor -WinSWExe C:\Downloads\WinSW-x64.exe `
       -ServiceAccount 'CONTOSO\gmsa-anchorrly$' -BotUrl https://anchor-bot.azurewebsites.net `
       -RelayId sync01 -BotPublicKey 'MCowBQYDK2VwAyEA...'
+
+.EXAMPLE
+  # The same, and AD read through the relay (DIRECTORY_SOURCE=relay on the bot): asks for the
+  # read account's password without echoing it.
+  .\install-relay.ps1 -SourceDir C:\src\anchor -WinSWExe C:\Downloads\WinSW-x64.exe `
+      -ServiceAccount 'CONTOSO\gmsa-anchorrly$' -BotUrl https://anchor-bot.azurewebsites.net `
+      -RelayId sync01 -BotPublicKey 'MCowBQYDK2VwAyEA...' `
+      -LdapUrl ldaps://dc1.corp.contoso.com -LdapBaseDn 'DC=corp,DC=contoso,DC=com' `
+      -LdapBindDn 'CN=svc-anchor-read,OU=Service Accounts,DC=corp,DC=contoso,DC=com'
 
 .EXAMPLE
   # Before going live: may the gMSA pause and resume the scheduler? (pauses it for a few seconds)
@@ -64,6 +75,13 @@ param(
   # Also add the gMSA to ADSyncAdmins: when -TestSchedulerRights shows ADSyncOperators may not
   # pause the scheduler (Microsoft documents ADSyncOperators for sync cycles, not for the scheduler).
   [Parameter(ParameterSetName = 'Install')] [switch] $GrantADSyncAdmins,
+  # AD reads through the relay (DIRECTORY_SOURCE=relay on the bot): the DC the relay reads, as
+  # ldaps://host or ldap://host (StartTLS); the read-only account; where user searches start.
+  [Parameter(ParameterSetName = 'Install')] [ValidatePattern('^ldaps?://[^/\s@]+/?$')] [string] $LdapUrl,
+  [Parameter(ParameterSetName = 'Install')] [string] $LdapBindDn,
+  [Parameter(ParameterSetName = 'Install')] [string] $LdapBaseDn,
+  # PEM of the CA that issued the DC's certificate, when the machine store does not trust it.
+  [Parameter(ParameterSetName = 'Install')] [string] $LdapCaFile,
   # Install nothing: test, as the gMSA, that it may pause and resume the scheduler.
   [Parameter(Mandatory, ParameterSetName = 'TestSchedulerRights')] [switch] $TestSchedulerRights
 )
@@ -323,9 +341,23 @@ if ($CaFile) {
   Copy-Item $CaFile (Join-Path $StateDir 'bot-ca.pem') -Force
   $settings += "RELAY_CA_FILE=$(Join-Path $StateDir 'bot-ca.pem')"
 }
+if ($LdapUrl) {
+  if (-not $LdapBindDn -or -not $LdapBaseDn) { throw '-LdapUrl needs -LdapBindDn and -LdapBaseDn.' }
+  # Node's LDAP client binds with a password (no Kerberos), so the read account has one; it lives
+  # only in relay.env, which only the gMSA and administrators can read.
+  $secureLdap = Read-Host -AsSecureString "LDAP_BIND_PASSWORD of $LdapBindDn (not echoed)"
+  $ldapPassword = [System.Net.NetworkCredential]::new('', $secureLdap).Password
+  if (-not $ldapPassword) { throw 'The read account needs its password.' }
+  $settings += @("LDAP_URL=$LdapUrl", "LDAP_BIND_DN=$LdapBindDn", "LDAP_BIND_PASSWORD=$ldapPassword", "LDAP_BASE_DN=$LdapBaseDn")
+  if ($LdapCaFile) {
+    Copy-Item $LdapCaFile (Join-Path $StateDir 'ldap-ca.pem') -Force
+    $settings += "LDAP_CA_FILE=$(Join-Path $StateDir 'ldap-ca.pem')"
+  }
+}
 $envFile = Join-Path $StateDir 'relay.env'
 Set-Content -Path $envFile -Value $settings -Encoding utf8
 $privateKey = $null
+$ldapPassword = $null
 
 # --- the service --------------------------------------------------------------------------
 Step "Registering the $ServiceName service (WinSW) under $ServiceAccount"
