@@ -225,7 +225,10 @@ export function healthSample(kind: 'ok' | 'paused' | 'no-relay'): HealthReport {
     version: '0.1.0',
     uptimeSeconds: 600,
     dependencies: {
-      directory: up('ldaps://dc1.corp.example.test'),
+      directory: up(
+        'AD through the relay on sync01, which reads ldaps://dc1.corp.example.test, base DC=corp,DC=example,DC=test' +
+          ' · recent reads: p50 14 ms, p95 38 ms (100)',
+      ),
       graph: up('https://graph.microsoft.com'),
       storage: up('file store .data'),
       relay,

@@ -55,6 +55,7 @@ export class RelayHarness {
   store = new MemoryStateStore();
   cloud: CloudDirectory | undefined;
   private relay: AnchorProcess | undefined;
+  private readonly peers: AnchorApp[] = [];
 
   private constructor(
     private readonly options: RelayHarnessOptions,
@@ -83,10 +84,26 @@ export class RelayHarness {
 
   /** Starts the bot with the relay keys and a fresh memory store. */
   async startBot(): Promise<AnchorApp> {
+    this.store = new MemoryStateStore();
+    this.app = await this.startInstance(this.port);
+    return this.app;
+  }
+
+  /**
+   * Starts another instance of the bot on the same store (as several App Service instances share
+   * one storage account); the relay does not poll it. Stopped with {@link stop}.
+   */
+  async startPeer(): Promise<AnchorApp> {
+    const peer = await this.startInstance(await freePort());
+    this.peers.push(peer);
+    return peer;
+  }
+
+  private async startInstance(port: number): Promise<AnchorApp> {
     const { graph, logger } = this.options;
     const config = loadConfig(
       {
-        PORT: String(this.port),
+        PORT: String(port),
         RELAY_KEYS: `${HARNESS_RELAY_ID}=${this.relayKeys.publicKey}`,
         BOT_SIGNING_KEY: this.botKeys.privateKey,
         HEALTH_TOKEN: TEST_HEALTH_TOKEN,
@@ -99,9 +116,8 @@ export class RelayHarness {
       authorityHost: graph.authorityUrl,
       authorityCaPem: graph.authorityCaPem,
     });
-    this.store = new MemoryStateStore();
     this.cloud = cloud;
-    this.app = createApp(
+    const app = createApp(
       config,
       {
         directory: this.options.directory ?? new DemoDirectory(demoDirectoryUsers()),
@@ -111,8 +127,8 @@ export class RelayHarness {
       },
       logger,
     );
-    await this.app.start();
-    return this.app;
+    await app.start();
+    return app;
   }
 
   /** Stops the bot (the relay keeps polling into the void). */
@@ -174,9 +190,10 @@ export class RelayHarness {
     assert.fail(`${what} did not happen within ${timeoutMs} ms. Relay log:\n${this.relayLog.slice(-3000)}`);
   }
 
-  /** Stops the relay and the bot. */
+  /** Stops the relay, the bot and its peers. */
   async stop(): Promise<void> {
     await this.stopRelay();
     await this.stopBot();
+    await Promise.all(this.peers.splice(0).map((peer) => peer.stop()));
   }
 }

@@ -59,6 +59,9 @@ export const DEFAULT_JOB_TIMEOUT_MS: Record<RelayOperation, number> = {
   'directory-ping': 15_000,
 };
 
+/** How often a directory read's result is looked for in the store (see RelayClient.resultPollMs). */
+const DIRECTORY_RESULT_POLL_MS = 100;
+
 /** What {@link RelayClient.syncHealth} found. */
 export interface SyncHealthReading {
   relayId: string;
@@ -171,6 +174,15 @@ export class RelayClient {
   }
 
   /**
+   * How often the store is read for a result another instance recorded: an admin waits on a
+   * directory read (the relay may post its result to any instance), so it is read ten times as often.
+   */
+  private resultPollMs(operation: RelayOperation): number {
+    const every = this.options.pollIntervalMs ?? 1000;
+    return isDirectoryOperation(operation) ? Math.min(every, DIRECTORY_RESULT_POLL_MS) : every;
+  }
+
+  /**
    * Resolves with the job once it is final: at once when this instance records it, otherwise by
    * reading the store every poll interval. At its deadline the job is expired here, so a relay that
    * stopped polling cannot keep the caller waiting.
@@ -198,7 +210,7 @@ export class RelayClient {
         timers.push(
           setTimeout(() => {
             if (!finished) void check().finally(poll);
-          }, this.options.pollIntervalMs ?? 1000),
+          }, this.resultPollMs(record.job.operation)),
         );
       };
       poll();

@@ -304,6 +304,18 @@ describe('AD reads through the relay: Anchor app, relay process, Samba AD DC', f
     });
   });
 
+  describe('several instances', () => {
+    it('a read on an instance the relay does not poll is picked up through the shared store', async () => {
+      const peer = await h.startPeer();
+      const [apes] = (await direct.find('sAMAccountName', 'apes')).users;
+      assert.deepEqual(await peer.directory.search('Pesc'), asJson(await direct.search('Pesc')));
+      assert.deepEqual(
+        await peer.directory.find('objectGuid', apes.objectGuid),
+        asJson(await direct.find('objectGuid', apes.objectGuid)),
+      );
+    });
+  });
+
   describe('relay offline', () => {
     it('says AD cannot be read and since when the relay has not been seen; reads work again once it polls', async () => {
       await h.stopRelay();
