@@ -46,6 +46,40 @@ const signed = (j: RelayJob, at = NOW) =>
   JSON.parse(JSON.stringify(signJob(j, 'anchor-bot', botKey, at))) as unknown;
 
 describe('relay bot client: job checks', () => {
+  describe('directory job parameters', () => {
+    const mapping = { syncScopeOus: ['OU=Staff,DC=x'], sourceAnchor: 'auto' as const };
+    const read = (params: unknown) =>
+      job({ operation: 'directory-search', requestId: null, params: params as RelayJob['params'] });
+
+    it('accepts typed, bounded parameters', () => {
+      const params = { text: 'apes', limit: 25, mapping };
+      assert.deepEqual(client().check(signed(read(params)), NOW), { accepted: true, job: read(params) });
+    });
+
+    const bad: [string, unknown][] = [
+      ['an unknown key', { text: 'apes', limit: 25, mapping, filter: '(objectClass=*)' }],
+      ['257 characters', { text: 'x'.repeat(257), limit: 25, mapping }],
+      ['a NUL', { text: 'a\u0000b', limit: 25, mapping }],
+      ['a limit of 101', { text: 'apes', limit: 101, mapping }],
+      ['no mapping', { text: 'apes', limit: 25 }],
+      ['no parameters', undefined],
+    ];
+    for (const [name, params] of bad) {
+      it(`refuses ${name}, reporting it as a refused result`, () => {
+        const result = client().check(signed(read(params)), NOW);
+        assert.ok(!result.accepted);
+        assert.match(result.reason, /^the job's parameters are malformed/);
+        assert.equal(result.reportAsResult, true);
+      });
+    }
+
+    it('refuses parameters on a sync-server job', () => {
+      const result = client().check(signed(job({ params: { text: 'x', limit: 1, mapping } })), NOW);
+      assert.ok(!result.accepted);
+      assert.equal(result.reason, 'a pause job takes no parameters');
+    });
+  });
+
   it('accepts a job signed by the bot for this relay', () => {
     const result = client().check(signed(job()), NOW);
     assert.deepEqual(result, { accepted: true, job: job() });

@@ -149,3 +149,36 @@ describe('relay keygen', () => {
     assert.throws(() => keygenOptions(['--relay-id', 'a=b,c']), /--relay-id must be/);
   });
 });
+
+describe('relay settings: the DC it reads for the bot', () => {
+  const LDAP = {
+    LDAP_URL: 'ldaps://dc1.corp.contoso.com/',
+    LDAP_BIND_DN: 'CN=svc-anchor-read,OU=Service Accounts,DC=corp,DC=contoso,DC=com',
+    LDAP_BIND_PASSWORD: 'Read-Only-Secret-7!',
+    LDAP_BASE_DN: 'DC=corp,DC=contoso,DC=com',
+  };
+
+  it('has no directory without LDAP_URL', () => {
+    assert.equal(loadRelayConfig(GOOD).directory, undefined);
+  });
+
+  it('reads the LDAP settings with the bot’s rules', () => {
+    const directory = loadRelayConfig({ ...GOOD, ...LDAP }).directory;
+    assert.equal(directory?.url, 'ldaps://dc1.corp.contoso.com');
+    assert.equal(directory?.baseDn, LDAP.LDAP_BASE_DN);
+    assert.equal(directory?.tlsInsecure, false);
+  });
+
+  it('names LDAP_URL when the account is set without it, and a bad URL, never echoing the password', () => {
+    const { LDAP_URL: _url, ...withoutUrl } = LDAP;
+    const stray = problems({ ...GOOD, ...withoutUrl });
+    assert.ok(
+      stray.problems.some(
+        (p) => p.name === 'LDAP_URL' && /required when LDAP_BIND_DN is set/.test(p.message),
+      ),
+    );
+    const bad = problems({ ...GOOD, ...LDAP, LDAP_URL: 'http://dc1', LDAP_BASE_DN: '' });
+    assert.deepEqual(bad.problems.map((p) => p.name).sort(), ['LDAP_BASE_DN', 'LDAP_URL']);
+    assert.doesNotMatch(stray.message + bad.message, /Read-Only-Secret/);
+  });
+});
