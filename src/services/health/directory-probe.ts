@@ -32,5 +32,5 @@ export class DirectoryProbe implements HealthProbe {
 
 function latencyText(latency: DirectoryLatency | null): string {
   if (!latency) return '';
-  return ` · recent reads: p50 ${latency.p50Ms} ms, p95 ${latency.p95Ms} ms (${latency.reads})`;
+  return ` · p50 ${latency.p50Ms} ms, p95 ${latency.p95Ms} ms`;
 }

@@ -36,9 +36,6 @@ export interface RelayDirectoryOptions {
  * and words, plus where it happened.
  */
 export class RelayDirectory implements DirectoryService {
-  /** Where the relay said it reads AD, from its last heartbeat. */
-  private where: string | null = null;
-
   constructor(private readonly options: RelayDirectoryOptions) {}
 
   async search(text: string, options: SearchOptions = {}): Promise<DirectorySearchResult> {
@@ -64,14 +61,14 @@ export class RelayDirectory implements DirectoryService {
     return answer.ous;
   }
 
-  /** Reads the base DN through the relay, and notes where the relay says it reads AD. */
+  /** Reads the base DN through the relay. */
   async ping(): Promise<void> {
     await this.read('directory-ping', {});
-    await this.noteWhere();
   }
 
+  /** Short, for the status card; the DC the relay reads is in the relay's own health (`directory`). */
   describe(): string {
-    return `AD through the relay on ${this.server}${this.where ? `, which reads ${this.where}` : ''}`;
+    return `via relay ${this.server}`;
   }
 
   private get server(): string {
@@ -135,11 +132,6 @@ export class RelayDirectory implements DirectoryService {
     return heartbeat
       ? `has not been seen since ${formatTime(heartbeat.at)}`
       : 'has never been seen (is it installed and running?)';
-  }
-
-  private async noteWhere(): Promise<void> {
-    const heartbeat = await this.options.client.lastHeartbeat().catch(() => null);
-    if (heartbeat?.poll?.directory !== undefined) this.where = heartbeat.poll.directory;
   }
 
   private incomplete(): DirectoryError {

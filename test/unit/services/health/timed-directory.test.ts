@@ -14,7 +14,7 @@ function timed(durations: number[], fail = false) {
       now += durations.shift() ?? 0;
       if (fail) throw new Error('AD cannot be read: the relay on sync01 has not been seen since 09:00');
     },
-    describe: () => 'AD through the relay on sync01',
+    describe: () => 'via relay sync01',
   };
   return new TimedDirectory(inner, 'relay', () => now);
 }
@@ -41,12 +41,12 @@ describe('TimedDirectory and DirectoryProbe', () => {
     const ok = await new DirectoryProbe(timed([12])).probe();
     assert.equal(ok.state, 'ok');
     assert.equal(ok.placement, 'relay');
-    assert.equal(ok.detail, 'AD through the relay on sync01 · recent reads: p50 12 ms, p95 12 ms (1)');
+    assert.equal(ok.detail, 'via relay sync01 · p50 12 ms, p95 12 ms');
     const down = await new DirectoryProbe(timed([40], true)).probe();
     assert.equal(down.state, 'down');
     assert.match(
       down.detail,
-      /^AD cannot be read: the relay on sync01 has not been seen since 09:00 · recent reads/,
+      /^AD cannot be read: the relay on sync01 has not been seen since 09:00 · p50 40 ms/,
     );
     assert.deepEqual(down.latency, { reads: 1, p50Ms: 40, p95Ms: 40, maxMs: 40 });
   });

@@ -115,7 +115,7 @@ describe('RelayDirectory', () => {
     assert.match(refused.message, /refused the read: malformed/);
   });
 
-  it('fails a result without the directory’s answer (a relay too old), and describes where it reads after a ping', async () => {
+  it('fails a result without the directory’s answer (a relay too old), and describes itself briefly', async () => {
     const { client } = fakeClient(async () => jobResult('j', RELAY), {
       relayId: RELAY,
       at: new Date().toISOString(),
@@ -128,6 +128,6 @@ describe('RelayDirectory', () => {
       mapping: MAPPING,
     });
     await pinging.ping();
-    assert.equal(pinging.describe(), 'AD through the relay on sync01, which reads ldaps://dc1, base DC=corp');
+    assert.equal(pinging.describe(), 'via relay sync01');
   });
 });
