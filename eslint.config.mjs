@@ -85,12 +85,23 @@ export default tseslint.config(
     'src/relay-agent may import only src/shared, its own files and packages: it runs on the sync server without the bot.',
   ),
   ...confinedTo(
+    'packaging',
+    ['shared'],
+    'src/packaging builds what is shipped (the Teams app package, the relay zip); it may import only src/shared and packages.',
+  ),
+  ...confinedTo(
     'shared',
     [],
     'src/shared may import only src/shared and packages: the bot and the relay agent both build on it.',
   ),
   {
-    files: ['test/**/*.ts', 'bench/**/*.ts', 'src/main.ts', 'src/sim/demo/start-demo.ts'],
+    files: [
+      'test/**/*.ts',
+      'bench/**/*.ts',
+      'src/main.ts',
+      'src/sim/demo/start-demo.ts',
+      'src/packaging/*-cli.ts',
+    ],
     rules: { 'no-console': 'off' },
   },
 );

@@ -20,8 +20,11 @@ export const SAMBA: SystemRequirement[] = [
 /** Debian's Chromium, driven by playwright-core. */
 export const CHROMIUM: SystemRequirement[] = [{ binary: '/usr/bin/chromium', packages: ['chromium'] }];
 
+/** Info-ZIP's unzip: a second, independent reader of the zips the build writes. */
+export const UNZIP: SystemRequirement[] = [{ binary: '/usr/bin/unzip', packages: ['unzip'] }];
+
 /** Every system requirement of the test suite. */
-export const ALL_REQUIREMENTS = [...SAMBA, ...CHROMIUM];
+export const ALL_REQUIREMENTS = [...SAMBA, ...CHROMIUM, ...UNZIP];
 
 /** The exact command that installs the missing requirements. */
 export function installCommand(missing: SystemRequirement[]): string {

@@ -14,6 +14,7 @@ const SERVICES = /src\/services must not import src\/bot, src\/app, src\/sim or 
 const CONFIG = /src\/config must not import src\/sim/;
 const RELAY_AGENT = /src\/relay-agent may import only src\/shared, its own files and packages/;
 const SHARED = /src\/shared may import only src\/shared and packages/;
+const PACKAGING = /src\/packaging builds what is shipped .*; it may import only src\/shared and packages/;
 
 /** Each fence with imports it refuses and imports it lets through from the same folder. */
 const FENCES: Record<string, FenceCase[]> = {
@@ -68,6 +69,13 @@ const FENCES: Record<string, FenceCase[]> = {
     { file: 'src/relay-agent/sub/x.ts', from: '../agent', refusedBy: null },
     { file: 'src/relay-agent/sub/x.ts', from: '../../shared/logger', refusedBy: null },
     { file: 'src/relay-agent/x.ts', from: 'node-powershell', refusedBy: null },
+  ],
+  'src/packaging imports only src/shared and packages': [
+    { file: 'src/packaging/x.ts', from: '../config/load-config', refusedBy: PACKAGING },
+    { file: 'src/packaging/x.ts', from: '../bot/create-bot', refusedBy: PACKAGING },
+    { file: 'src/packaging/x.ts', from: '../shared/paths', refusedBy: null },
+    { file: 'src/packaging/x.ts', from: './zip', refusedBy: null },
+    { file: 'src/packaging/x.ts', from: 'node:zlib', refusedBy: null },
   ],
   'src/shared imports only src/shared and packages': [
     { file: 'src/shared/x.ts', from: '../services/link/link-request', refusedBy: SHARED },
