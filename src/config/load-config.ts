@@ -196,6 +196,39 @@ const productionSchema = graphSchema
 const DEMO_ONLY = ['GRAPH_SIM_PORT', 'PLAYGROUND_REQUESTER_PORT', 'PLAYGROUND_APPROVER_PORT'];
 
 /**
+ * Every environment variable the configuration reads. Deployment templates are checked against it,
+ * so an app setting with a misspelt name cannot sit there unread.
+ */
+export const SETTING_NAMES: readonly string[] = [
+  ...new Set([
+    'NODE_ENV',
+    ...Object.keys(EXAMPLES),
+    ...Object.keys(commonSchema.shape),
+    ...Object.keys(productionSchema.shape),
+    ...Object.keys(ldapSchema.shape),
+  ]),
+].sort();
+
+/** App Service puts this text in a setting whose Key Vault reference it could not resolve. */
+const KEY_VAULT_REFERENCE = /^@Microsoft\.KeyVault\(/i;
+
+/**
+ * Settings whose value is still a Key Vault reference: App Service leaves the reference text in
+ * place when it cannot read the secret, and that text must never be taken as the secret itself.
+ */
+function unresolvedSecrets(env: Record<string, string | undefined>): SettingProblem[] {
+  return Object.entries(env)
+    .filter(([, value]) => value !== undefined && KEY_VAULT_REFERENCE.test(value.trim()))
+    .map(([name]) => ({
+      name,
+      message:
+        'is a Key Vault reference App Service could not resolve: check that the secret exists and ' +
+        "that the app's managed identity holds Key Vault Secrets User on the vault",
+      example: '',
+    }));
+}
+
+/**
  * Validates the environment and returns Anchor's configuration.
  * @param env Usually `process.env`, after an optional `.env` file was loaded.
  * @param demo Who demo mode runs as (the sim's demo tenant); production does not read it.
@@ -203,6 +236,8 @@ const DEMO_ONLY = ['GRAPH_SIM_PORT', 'PLAYGROUND_REQUESTER_PORT', 'PLAYGROUND_AP
  */
 export function loadConfig(env: Record<string, string | undefined>, demo: DemoDefaults): AnchorConfig {
   const mode = resolveMode(env);
+  const unresolved = unresolvedSecrets(env);
+  if (unresolved.length > 0) throw new ConfigError(mode, unresolved);
   const common = commonSchema.safeParse(env);
   const problems = common.success ? [] : toProblems(common.error);
   const relay = relaySettingsFrom(env);

@@ -1,12 +1,13 @@
 import assert from 'node:assert/strict';
-import { rmSync, writeFileSync } from 'node:fs';
+import { readFileSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { ConfigError, loadConfig } from '../../../src/config/load-config';
+import { ConfigError, SETTING_NAMES, loadConfig } from '../../../src/config/load-config';
 import { DEMO_DEFAULTS } from '../../../src/sim/demo/demo-defaults';
 import { generateSigningKeyPair } from '../../../src/shared/relay-protocol/request-signing';
 import { DEMO_TENANT } from '../../../src/sim/demo/demo-tenant';
 import { PRODUCTION } from '../../support/production-env';
+import { PROJECT_ROOT } from '../../../src/shared/paths';
 
 function problemsOf(env: Record<string, string | undefined>): string[] {
   try {
@@ -19,6 +20,39 @@ function problemsOf(env: Record<string, string | undefined>): string[] {
 }
 
 describe('loadConfig', () => {
+  it('lists in SETTING_NAMES every variable the configuration reads', () => {
+    const sources = [
+      ...readdirSync(path.join(PROJECT_ROOT, 'src', 'config')).map((f) => path.join('src', 'config', f)),
+      path.join('src', 'shared', 'directory', 'ldap-settings.ts'),
+    ];
+    const read = new Set<string>();
+    for (const file of sources) {
+      const text = readFileSync(path.join(PROJECT_ROOT, file), 'utf8');
+      for (const m of text.matchAll(/\benv\.([A-Za-z_][A-Za-z0-9_]*)/g)) read.add(m[1]);
+      for (const m of text.matchAll(/^\s+([A-Z][A-Z0-9_]{2,}|Microsoft[A-Za-z]+): /gm)) read.add(m[1]);
+    }
+    assert.ok(read.size > 40, `only ${read.size} names found: the scan is broken`);
+    assert.deepEqual([...read].filter((name) => !SETTING_NAMES.includes(name)).sort(), []);
+  });
+
+  it('refuses a setting that is still a Key Vault reference, in either mode, without using it', () => {
+    const reference = '@Microsoft.KeyVault(VaultName=anchor-kv;SecretName=bot-signing-key)';
+    for (const env of [{ ...PRODUCTION, BOT_SIGNING_KEY: reference }, { HEALTH_TOKEN: reference }]) {
+      try {
+        loadConfig(env, DEMO_DEFAULTS);
+        assert.fail('configuration was accepted');
+      } catch (err) {
+        assert.ok(err instanceof ConfigError, String(err));
+        assert.equal(err.problems.length, 1);
+        assert.match(
+          err.message,
+          /(BOT_SIGNING_KEY|HEALTH_TOKEN): is a Key Vault reference App Service could not resolve/,
+        );
+        assert.match(err.message, /Key Vault Secrets User/);
+      }
+    }
+  });
+
   it('runs in demo mode on loopback when nothing is configured', () => {
     const config = loadConfig({}, DEMO_DEFAULTS);
     assert.equal(config.mode, 'demo');
