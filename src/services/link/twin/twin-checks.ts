@@ -1,5 +1,6 @@
 import type { CloudUserDetail, ImmutableIdHolders, Knowable } from '../../entra/cloud-user';
 import { formatTime } from '../../../shared/time-text';
+import { GRAPH_PERMISSIONS, grantWords } from '../../entra/graph-permissions';
 import type { Fact } from '../preflight/checks';
 import { isUnreadable } from '../preflight/checks';
 import type { AppRoleRef, GroupRef, LicenseRef, TwinFootprint } from './twin-footprint';
@@ -212,7 +213,8 @@ export function twinAppRolesCheck(twin: Knowable<AppRoleRef[]>, original: Knowab
     id,
     [twin, original],
     'the app role assignments of both users',
-    'Application.Read.All',
+    // Graph's "List appRoleAssignments granted to a user": Directory.Read.All, not Application.Read.All.
+    grantWords(GRAPH_PERMISSIONS.readAppRoleAssignments),
   );
   if (unread) return unread;
   const key = (r: AppRoleRef) => `${r.resourceId}/${r.appRoleId}`.toLowerCase();

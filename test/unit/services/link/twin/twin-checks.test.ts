@@ -119,8 +119,11 @@ describe('twin checks', () => {
       assert.equal(check.status, 'fail');
       assert.match(check.detail, /HR portal \(role r-reader\)/);
     });
-    it('is unknown when either side could not be read', () => {
-      assert.equal(twinAppRolesCheck(unknown, known([])).status, 'unknown');
+    it("is unknown when either side could not be read, naming Directory.Read.All (what Graph needs for a user's app role assignments)", () => {
+      const check = twinAppRolesCheck(unknown, known([]));
+      assert.equal(check.status, 'unknown');
+      assert.match(check.fix ?? '', /Directory\.Read\.All/);
+      assert.doesNotMatch(check.fix ?? '', /Application\.Read\.All/);
     });
   });
 
