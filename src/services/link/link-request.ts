@@ -76,27 +76,31 @@ export interface LinkStep {
 }
 
 /** Why a step of a run stopped, when it is Anchor's own finding rather than a service's error. */
-export type LinkStepProblem =
+export const LINK_STEP_PROBLEMS = [
   /** No relay is configured, so the scheduler cannot be paused. */
-  | 'no-relay'
+  'no-relay',
   /** The scheduler still read back enabled after the pause. */
-  | 'pause-not-taken'
+  'pause-not-taken',
   /** Set-ADSyncScheduler was refused for the relay account's rights (access denied). */
-  | 'scheduler-access-denied'
+  'scheduler-access-denied',
   /** A sync cycle started before the pause was still running when the wait for it ran out. */
-  | 'cycle-still-running'
+  'cycle-still-running',
   /** The scheduler was found running again while the run waited for a sync cycle to end. */
-  | 'pause-lost'
+  'pause-lost',
   /** The re-check found a failing check, a new unacknowledged warning or another value. */
-  | 'preflight-changed'
+  'preflight-changed',
   /** The cloud user already has an ImmutableId: something changed since the preflight. */
-  | 'already-set'
+  'already-set',
   /** The scheduler did not read back enabled after the resume (or could not be read back). */
-  | 'scheduler-still-paused'
+  'scheduler-still-paused',
   /** Entra ID did not report the user as synced with the value in time. */
-  | 'verify-timeout'
+  'verify-timeout',
   /** The instance running the link stopped mid-run; another instance ended it. */
-  | 'instance-stopped';
+  'instance-stopped',
+] as const;
+
+/** One of {@link LINK_STEP_PROBLEMS}. */
+export type LinkStepProblem = (typeof LINK_STEP_PROBLEMS)[number];
 
 /** Why a run failed: the step, the service's own message and what the admin should do. */
 export interface LinkFailure {

@@ -23,7 +23,10 @@ import type { DirectoryParams } from '../../shared/relay-protocol/directory-jobs
  * - `refused`: the relay refused to run it (e.g. pause or delta in staging mode).
  * - `aborted`: the caller's signal fired; a job still queued was withdrawn.
  */
-export type RelayErrorKind = 'offline' | 'expired' | 'timeout' | 'failed' | 'refused' | 'aborted';
+export const RELAY_ERROR_KINDS = ['offline', 'expired', 'timeout', 'failed', 'refused', 'aborted'] as const;
+
+/** One of {@link RELAY_ERROR_KINDS}. */
+export type RelayErrorKind = (typeof RELAY_ERROR_KINDS)[number];
 
 /** A relay operation that did not succeed, with the job and result when there are any. */
 export class RelayError extends AdminFacingError {
