@@ -91,8 +91,9 @@ const REMEMBERED_JOBS = 50;
 const MIN_CUT_MS = 1000;
 
 /**
- * The relay's loop: poll the bot with the heartbeat every poll interval, run at most one job at a
- * time, report its result, and back off (exponentially, with jitter) while the bot is unreachable.
+ * The relay's loop: poll the bot with the heartbeat every poll interval, run one sync-server job at
+ * a time (and up to four directory reads beside it), report each result, and back off
+ * (exponentially, with jitter) while the bot is unreachable.
  */
 export class RelayAgent {
   private loop: Promise<void> | null = null;
@@ -109,6 +110,16 @@ export class RelayAgent {
   private pendingResults: JobResult[] = [];
   /** Directory reads in flight: they do not wait for PowerShell, nor it for them. */
   private readonly reads = new Set<Promise<void>>();
+  /**
+   * Sync-server jobs in hand. One may run for minutes (a delta while Entra is busy, a service
+   * restart): meanwhile the relay keeps polling, saying it is busy, so the bot hands it directory
+   * reads only and its heartbeat goes on.
+   */
+  private readonly syncJobs = new Set<Promise<void>>();
+  /** Ids of the jobs running now, so a job delivered again meanwhile is not started twice. */
+  private readonly inHand = new Set<string>();
+  /** The held poll was ended on purpose (a sync-server job finished): not a cut; poll again at once. */
+  private repoll = false;
   private readonly finished = new Map<string, JobResult>();
   private readonly random: () => number;
   private readonly pollMode: PollMode;
@@ -141,7 +152,7 @@ export class RelayAgent {
     this.wake?.();
     this.polling?.abort();
     await this.loop;
-    await Promise.all(this.reads);
+    await Promise.all([...this.reads, ...this.syncJobs]);
     await this.refreshing;
   }
 
@@ -160,6 +171,7 @@ export class RelayAgent {
       problem: runner.problem,
       scheduler: this.schedulerState(this.state),
       directory: this.options.directory?.describe() ?? null,
+      ...(this.syncJobs.size > 0 ? { busy: true } : {}),
     };
   }
 
@@ -206,6 +218,7 @@ export class RelayAgent {
     this.shortForState = wanted > 0 && !this.stateKnown;
     const waitSeconds = this.shortForState ? 0 : wanted;
     const started = Date.now();
+    this.repoll = false;
     this.polling = new AbortController();
     try {
       const answer = await this.options.client.poll(this.heartbeat(), {
@@ -215,6 +228,7 @@ export class RelayAgent {
       if (waitSeconds > 0) this.pollMode.answered(Date.now() - started);
       return answer;
     } catch (err) {
+      if (this.repoll && !this.stopping) return { job: null, held: true };
       const heldMs = Date.now() - started;
       if (waitSeconds > 0 && !this.stopping && err instanceof BotUnreachableError && heldMs >= MIN_CUT_MS) {
         this.pollMode.cut(heldMs, err.message);
@@ -267,7 +281,11 @@ export class RelayAgent {
       this.options.logger.warn({ jobId: job.id }, 'the job was delivered again; its result is sent again');
       return this.report(earlier);
     }
-    if (!isDirectoryOperation(job.operation)) return this.runJob(job);
+    if (this.inHand.has(job.id)) {
+      this.options.logger.warn({ jobId: job.id }, 'the job was delivered again while it runs; ignored');
+      return;
+    }
+    if (!isDirectoryOperation(job.operation)) return this.startSyncJob(job);
     // A directory read answers a waiting admin: it starts now, beside a delta that may run minutes,
     // and the relay polls again at once for the next one, up to the bound.
     const read = this.runJob(job)
@@ -279,8 +297,38 @@ export class RelayAgent {
     if (this.reads.size >= (this.options.maxParallelReads ?? 4)) await Promise.race(this.reads);
   }
 
+  /**
+   * Starts a sync-server job without waiting for it: the serial queue runs these one at a time,
+   * and the bot hands out no other while the relay says it is busy.
+   */
+  private startSyncJob(job: RelayJob): void {
+    const run = this.runJob(job)
+      .catch((err: unknown) =>
+        this.options.logger.warn({ err, jobId: job.id }, 'a sync-server result was not sent yet'),
+      )
+      .finally(() => {
+        this.syncJobs.delete(run);
+        // The poll in flight said "busy" and may be held for its whole wait: end it, so the next
+        // sync-server job of a link is handed out at once.
+        if (this.syncJobs.size === 0 && this.polling) {
+          this.repoll = true;
+          this.polling.abort();
+        }
+      });
+    this.syncJobs.add(run);
+  }
+
   /** Runs one job and reports its result. */
   private async runJob(job: RelayJob): Promise<void> {
+    this.inHand.add(job.id);
+    try {
+      await this.runAndReport(job);
+    } finally {
+      this.inHand.delete(job.id);
+    }
+  }
+
+  private async runAndReport(job: RelayJob): Promise<void> {
     this.options.logger.info(
       { jobId: job.id, operation: job.operation, requestId: job.requestId },
       'job started',

@@ -1,3 +1,4 @@
+import { isDirectoryOperation } from '../../shared/relay-protocol/directory-jobs';
 import type { z } from 'zod';
 import { isGuid } from '../../shared/guid';
 import type { Logger } from '../../shared/logger';
@@ -115,6 +116,8 @@ export class RelayGateway {
         const { queue, presence } = this.options;
         await presence.record(poll);
         const waitMs = (poll.wait ?? 0) * 1000;
+        // A busy relay runs a sync-server job already: it takes directory reads only, meanwhile.
+        const accepts = poll.busy ? isDirectoryOperation : () => true;
         let claimed: RelayJobRecord | null;
         let held = false;
         if (waitMs > 0 && !this.held.closed) {
@@ -125,14 +128,14 @@ export class RelayGateway {
             async () => {
               // Every re-check is also a sign of life: the relay is there, waiting on this poll.
               if (looks++ > 0) await presence.record(poll);
-              return queue.claimNext(relayId);
+              return queue.claimNext(relayId, new Date(), accepts);
             },
             req.signal,
           );
           claimed = outcome.found;
           held = outcome.held;
         } else {
-          claimed = await queue.claimNext(relayId);
+          claimed = await queue.claimNext(relayId, new Date(), accepts);
         }
         if (claimed && req.signal?.aborted) {
           // The connection is gone: the relay will never see this job. Back in the queue for its next poll.

@@ -126,8 +126,13 @@ export class RelayJobQueue {
    * Hands the oldest queued job of `relayId` to that relay (queued → running), or null when there
    * is none. Two polls at once never get the same job. Queued jobs past their time are expired
    * on the way instead of being handed out.
+   * @param accepts the operations the relay takes now: a busy relay takes directory reads only.
    */
-  async claimNext(relayId: string, now: Date = new Date()): Promise<RelayJobRecord | null> {
+  async claimNext(
+    relayId: string,
+    now: Date = new Date(),
+    accepts: (operation: RelayOperation) => boolean = () => true,
+  ): Promise<RelayJobRecord | null> {
     for (const open of await this.openJobs(relayId)) {
       // One conditional write decides both: past its time → expired, otherwise queued → running.
       const next = await this.transition(open.id, (r) => {
@@ -135,7 +140,8 @@ export class RelayJobQueue {
         if (Date.parse(r.job.expiresAt) <= now.getTime()) {
           return { ...r, state: 'expired', finishedAt: now.toISOString() };
         }
-        return r.state === 'queued' ? { ...r, state: 'running', claimedAt: now.toISOString() } : undefined;
+        if (r.state !== 'queued' || !accepts(r.job.operation)) return undefined;
+        return { ...r, state: 'running', claimedAt: now.toISOString() };
       });
       if (next?.state === 'running') return next;
     }

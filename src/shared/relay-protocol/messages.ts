@@ -97,6 +97,11 @@ export interface PollRequest {
    * it has no LDAP settings, absent from an older relay. Directory jobs go only to a relay that has one.
    */
   directory?: string | null;
+  /**
+   * True while the relay runs a sync-server job: hand it directory reads only (it runs one
+   * sync-server job at a time). Absent from an older relay, which polls only between jobs.
+   */
+  busy?: boolean;
 }
 
 /**

@@ -63,6 +63,7 @@ export const pollRequestSchema: z.ZodType<PollRequest> = z.object({
   scheduler: schedulerStateSchema,
   wait: z.number().int().min(0).max(MAX_POLL_WAIT_SECONDS).optional(),
   directory: text(1000).nullable().optional(),
+  busy: z.boolean().optional(),
 });
 
 /** {@link SyncEvent}. */

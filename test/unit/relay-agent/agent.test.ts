@@ -7,6 +7,7 @@ import type { AcceptedJob, PollAnswer, PollOptions, RefusedJob } from '../../../
 import { EventOutbox } from '../../../src/relay-agent/event-outbox';
 import type { OperationOutcome } from '../../../src/relay-agent/operations';
 import { SerialQueue } from '../../../src/shared/serial-queue';
+import { isDirectoryOperation } from '../../../src/shared/relay-protocol/directory-jobs';
 import { BotRefusedError, BotUnreachableError } from '../../../src/relay-agent/signed-http';
 import type { RelayStateData, RelayStateStore } from '../../../src/relay-agent/state-file';
 import type { SyncServerState } from '../../../src/relay-agent/sync-server-state';
@@ -72,16 +73,28 @@ class FakeBot implements AgentBotClient {
       throw new BotUnreachableError('the bot at http://127.0.0.1:1 is unreachable: ECONNREFUSED');
     const wait = options.waitSeconds ?? 0;
     this.polls.push({ at: Date.now(), request, wait });
-    if (wait === 0 || !this.holds) return { job: this.queue.shift() ?? null, held: false };
+    if (wait === 0 || !this.holds) return { job: this.take(request), held: false };
     const deadline = Date.now() + wait * 1000;
     const cutAt = this.cutAfterMs === null ? Infinity : Date.now() + this.cutAfterMs;
-    while (this.queue.length === 0 && Date.now() < deadline) {
+    while (!this.hasFor(request) && Date.now() < deadline) {
       if (Date.now() >= cutAt)
         throw new BotUnreachableError('the bot at http://x is unreachable: ECONNRESET');
       if (options.signal?.aborted) throw new BotUnreachableError('aborted');
       await new Promise((r) => setTimeout(r, 10));
     }
-    return { job: this.queue.shift() ?? null, held: true };
+    if (options.signal?.aborted) throw new BotUnreachableError('aborted');
+    return { job: this.take(request), held: true };
+  }
+  /** As the bot does: a busy relay (running a sync-server job) is handed directory reads only. */
+  private suits(request: PollRequest, entry: AcceptedJob | RefusedJob): boolean {
+    return !request.busy || (entry.accepted && isDirectoryOperation(entry.job.operation));
+  }
+  private hasFor(request: PollRequest): boolean {
+    return this.queue.some((entry) => this.suits(request, entry));
+  }
+  private take(request: PollRequest): AcceptedJob | RefusedJob | null {
+    const at = this.queue.findIndex((entry) => this.suits(request, entry));
+    return at < 0 ? null : this.queue.splice(at, 1)[0];
   }
   check(received: unknown): AcceptedJob | RefusedJob {
     return received as AcceptedJob | RefusedJob;
@@ -412,6 +425,74 @@ describe('relay agent loop', () => {
       ['next'],
     );
   });
+  describe('directory reads', () => {
+    /** A directory whose reads end only when the test releases them, counting how many run at once. */
+    function heldDirectory() {
+      const held: (() => void)[] = [];
+      const state = { running: 0, maxRunning: 0, started: 0 };
+      const directory = {
+        describe: () => 'ldaps://dc1, base DC=corp',
+        run: async () => {
+          state.started++;
+          state.running++;
+          state.maxRunning = Math.max(state.maxRunning, state.running);
+          await new Promise<void>((release) => held.push(release));
+          state.running--;
+          return { outcome: 'done' as const, message: '1 user found', directory: { users: [], more: 0 } };
+        },
+      };
+      return { directory, held, state };
+    }
+
+    it('runs a read at once beside a sync-server job that is still running, and reports it first', async () => {
+      const { directory, held, state } = heldDirectory();
+      agent = new RelayAgent({ ...agentOptions, directory });
+      bot.queue.push(
+        { accepted: true, job: job('delta', 'delta') },
+        { accepted: true, job: job('read', 'directory-search') },
+      );
+      agent.start();
+      await advance(200, 10);
+      assert.equal(running, 1, 'the delta runs');
+      assert.equal(state.started, 1, 'the read started while the delta ran');
+      held.shift()!();
+      await advance(100, 10);
+      assert.deepEqual(
+        bot.results.map((r) => r.jobId),
+        ['read'],
+        'the read is reported while the delta still runs',
+      );
+      await advance(1000);
+      assert.deepEqual(
+        bot.results.map((r) => r.jobId),
+        ['read', 'delta'],
+      );
+      assert.deepEqual(ran, ['delta'], 'a read never goes through PowerShell');
+    });
+
+    it('runs at most four reads at once; the fifth starts when one ends', async () => {
+      const { directory, held, state } = heldDirectory();
+      agent = new RelayAgent({ ...agentOptions, directory });
+      for (let i = 1; i <= 6; i++) bot.queue.push({ accepted: true, job: job(`r${i}`, 'directory-search') });
+      agent.start();
+      await advance(3000);
+      assert.equal(state.started, 4);
+      assert.equal(state.maxRunning, 4);
+      assert.equal(bot.queue.length, 2, 'the fifth and sixth wait at the bot, not in the relay');
+      held.shift()!();
+      await advance(1500);
+      assert.equal(state.started, 5);
+      assert.equal(state.maxRunning, 4);
+      while (held.length > 0) {
+        held.shift()!();
+        await advance(1500);
+      }
+      assert.equal(state.started, 6);
+      assert.deepEqual(bot.results.map((r) => r.jobId).sort(), ['r1', 'r2', 'r3', 'r4', 'r5', 'r6']);
+      assert.equal(state.maxRunning, 4);
+    });
+  });
+
   describe('long polling', () => {
     const longAgent = (extra: Partial<RelayAgentOptions> = {}) =>
       (agent = new RelayAgent({ ...agentOptions, longPollSeconds: 25, ...extra }));
@@ -434,11 +515,11 @@ describe('relay agent loop', () => {
       bot.queue.push({ accepted: true, job: job('j1') });
       await advance(100, 10);
       assert.deepEqual(ran, ['status']);
-      assert.equal(
-        bot.polls.length,
-        2,
-        'the job came on the poll that was held (after the first, short one)',
-      );
+      assert.equal(bot.polls.length, 3);
+      assert.ok(bot.polls[1].wait > 0, 'the job came on the poll that was held (after the first, short one)');
+      assert.equal(bot.polls[2].request.busy, true, 'then it polls at once, busy, for directory reads');
+      await advance(1000, 10);
+      assert.equal(bot.polls.at(-1)?.request.busy, undefined, 'and not busy once the job is done');
     });
 
     it('keeps the poll interval with an older bot that answers at once', async () => {

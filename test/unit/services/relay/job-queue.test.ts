@@ -1,3 +1,4 @@
+import { isDirectoryOperation } from '../../../../src/shared/relay-protocol/directory-jobs';
 import assert from 'node:assert/strict';
 import { MemoryStateStore } from '../../../../src/services/state/memory-state-store';
 import { JobResultRefusedError, RelayJobQueue } from '../../../../src/services/relay/job-queue';
@@ -55,6 +56,15 @@ describe('RelayJobQueue', () => {
     assert.equal((await queue.claimNext('aadc01', at(3)))?.job.id, second.job.id);
     assert.equal(await queue.claimNext('aadc01', at(4)), null);
     assert.equal((await queue.get(first.job.id))?.state, 'running');
+  });
+
+  it('hands a busy relay only directory reads, leaving an older sync-server job queued', async () => {
+    const resume = await queue.enqueue('aadc01', 'resume', { timeoutMs: 90_000 }, T0);
+    const read = await queue.enqueue('aadc01', 'directory-ping', { timeoutMs: 15_000, params: {} }, at(1));
+    assert.equal((await queue.claimNext('aadc01', at(2), isDirectoryOperation))?.job.id, read.job.id);
+    assert.equal(await queue.claimNext('aadc01', at(3), isDirectoryOperation), null);
+    assert.equal((await queue.get(resume.job.id))?.state, 'queued');
+    assert.equal((await queue.claimNext('aadc01', at(4)))?.job.id, resume.job.id);
   });
 
   it('never hands a job to another relay', async () => {
