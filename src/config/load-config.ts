@@ -98,7 +98,9 @@ export class ConfigError extends Error {
   ) {
     super(
       `Anchor cannot start in ${mode} mode:\n` +
-        problems.map((p) => `  - ${p.name}: ${p.message} (example: ${p.name}=${p.example ?? ''})`).join('\n'),
+        problems
+          .map((p) => `  - ${p.name}: ${p.message}${p.example ? ` (example: ${p.name}=${p.example})` : ''}`)
+          .join('\n'),
     );
     this.name = 'ConfigError';
   }

@@ -156,7 +156,7 @@ export class SyncHealthMonitor implements SyncHealthReader {
       detail: relaySeen
         ? `Its last poll was at ${formatTimeAgo(relaySeen.at, now)}. Without it Anchor can neither link nor read the sync server's health.`
         : "It has never polled this Anchor. Without it Anchor can neither link nor read the sync server's health.",
-      fix: `On ${server}, check that the Anchor relay service runs (Get-Service AnchorRelay) and can reach Anchor over HTTPS; its log is in the relay's folder.`,
+      fix: `On ${server}, check that the Anchor relay service runs (Get-Service AnchorRelay) and can reach Anchor over HTTPS; its log is in %ProgramData%\\Anchor Relay\\logs.`,
     });
   }
 

@@ -168,7 +168,7 @@ export class NotInRecycleBinError extends GraphRequestError {
  * Graph refused to change the user's onPremisesImmutableId (403). Changing it is a sensitive
  * action: for a user with most admin roles, any custom role, or membership or ownership of a
  * role-assignable group only a Privileged Authentication Administrator or Global Administrator
- * may do it, so Graph treats the target as privileged. (A missing User.ReadWrite.All answers the
+ * may do it, so Graph treats the target as privileged. (A missing User.ReadUpdate.All answers the
  * same 403; the advice names it second.)
  */
 export class PrivilegedTargetError extends GraphRequestError {
@@ -178,8 +178,7 @@ export class PrivilegedTargetError extends GraphRequestError {
       'Graph refused to change onPremisesImmutableId of this user: the target is privileged (an admin ' +
         'role, a custom role, or a member or owner of a role-assignable group), and only a Privileged ' +
         'Authentication Administrator or Global Administrator may change it; or, if it is none of ' +
-        "these, Anchor's app registration lacks User.ReadUpdate.All or User.ReadWrite.All (Graph " +
-        'answers both with the same 403).',
+        "these, Anchor's identity lacks User.ReadUpdate.All (Graph answers both with the same 403).",
     );
     this.name = 'PrivilegedTargetError';
   }

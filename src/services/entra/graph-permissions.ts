@@ -21,8 +21,9 @@ export const GRAPH_PERMISSIONS = {
   readDeletedUsers: { action: 'read deleted users (the recycle bin)', grant: ['User.Read.All'] },
   setImmutableId: {
     action: "write a user's onPremisesImmutableId",
-    grant: ['User.ReadUpdate.All', 'User.ReadWrite.All'],
-    note: 'a user who holds an admin role can only be changed by an app that holds a higher admin role',
+    // User.ReadWrite.All would also do, but it creates and deletes users: not the advice.
+    grant: ['User.ReadUpdate.All'],
+    note: 'a user who holds an admin role cannot be changed by Anchor, by design: never give Anchor an Entra admin role',
   },
   readOrganization: { action: 'read the organization', grant: ['Organization.Read.All'] },
   readDomains: { action: 'read domains', grant: ['Domain.Read.All'] },

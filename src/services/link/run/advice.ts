@@ -184,7 +184,7 @@ function graphAdvice(error: unknown, ctx: AdviceContext): string | undefined {
       'Anchor does not link privileged users. Remove the cloud user’s admin roles (also those it holds ' +
       'through a group) and its memberships and ownerships of role-assignable groups, then file the ' +
       'request again; give them back after the link. Only if the user has none of these: grant ' +
-      "Anchor's app registration User.ReadUpdate.All or User.ReadWrite.All (a missing permission answers the same 403)."
+      "Anchor's identity User.ReadUpdate.All (a missing permission answers the same 403)."
     );
   }
   if (error instanceof GraphPermissionError) {

@@ -165,12 +165,7 @@ export function twinMailboxCheck(
   twin: Knowable<{ hasMailbox: boolean; proxyAddresses: string[] }>,
 ): TwinCheck {
   const id = 'twin-mailbox';
-  const unread = unknownOf(
-    id,
-    [twin],
-    'whether the twin has a mailbox',
-    'User.Read.All (and MailboxSettings.Read)',
-  );
+  const unread = unknownOf(id, [twin], 'whether the twin has a mailbox', 'User.Read.All');
   if (unread) return unread;
   const { hasMailbox, proxyAddresses } = known(twin);
   const addresses = proxyAddresses.length > 0 ? ` (${proxyAddresses.join(', ')})` : '';
