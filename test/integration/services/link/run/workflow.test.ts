@@ -308,12 +308,9 @@ describe('link workflow: bot → relay process → stand-in ADSync host → Grap
       assert.equal(failure.step, 'set-immutable-id', JSON.stringify(failure));
       assert.ok(stepsOf(done).includes('set-immutable-id:failed'), stepsOf(done).join(','));
       assert.match(failure.message, /403 Authorization_RequestDenied/);
-      assert.match(failure.message, /User\.ReadUpdate\.All or User\.ReadWrite\.All/);
+      assert.match(failure.message, /lacks User\.ReadUpdate\.All \(/);
       // Graph answers a missing permission and a privileged target with the same 403 (issue 15).
-      assert.match(
-        failure.advice,
-        /grant Anchor's app registration User\.ReadUpdate\.All or User\.ReadWrite\.All/,
-      );
+      assert.match(failure.advice, /grant Anchor's identity User\.ReadUpdate\.All \(/);
 
       assert.equal(h.adsync.read().syncCycleEnabled, true);
       assert.deepEqual(schedulerWrites(), [false, true]);
