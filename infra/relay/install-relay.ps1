@@ -307,9 +307,17 @@ if ($new -ne $sddl -and $PSCmdlet.ShouldProcess('ADSync', 'sc.exe sdset')) {
 }
 
 # --- files ---------------------------------------------------------------------------------
+# An upgrade: stop the running relay first, so no file is in use while it is replaced (robocopy
+# would otherwise retry a locked file for hours). Its lease and unsent events stay in $StateDir.
+$existing = Get-Service -Name $ServiceName -ErrorAction SilentlyContinue
+if ($existing -and $existing.Status -ne 'Stopped') {
+  Step "Stopping $ServiceName for the upgrade"
+  Stop-Service -Name $ServiceName -ErrorAction Stop
+}
 Step "Copying the relay to $InstallDir"
 New-Item -ItemType Directory -Force -Path $InstallDir | Out-Null
-& robocopy.exe $SourceDir $InstallDir /MIR /XD .git test .data /XF .env /NFL /NDL /NJH /NJS /NP | Out-Null
+# /MIR would delete the service wrapper, which is not in the package: keep it (and its settings).
+& robocopy.exe $SourceDir $InstallDir /MIR /R:2 /W:5 /XD .git test .data /XF .env "$ServiceName.exe" "$ServiceName.xml" /NFL /NDL /NJH /NJS /NP | Out-Null
 if ($LASTEXITCODE -ge 8) { throw "robocopy failed ($LASTEXITCODE)." }
 
 Step "Creating the state folder $StateDir (gMSA and administrators only)"

@@ -36,10 +36,17 @@ export class AnchorProcess {
   /**
    * Starts an Anchor program (the bot by default, or `src/relay-agent/main.ts`) with `env` plus PATH,
    * HOME and the test HEALTH_TOKEN (which `env` may override). The working directory has no `.env`.
+   * With `built`, `entry` is compiled JavaScript (`dist/src/main.js`) run without tsx, in `cwd`.
    */
-  static start(env: Record<string, string>, entry = 'src/main.ts'): AnchorProcess {
-    const child = spawn(process.execPath, ['--import', 'tsx', entry], {
-      cwd: PROJECT_ROOT,
+  static start(
+    env: Record<string, string>,
+    entry = 'src/main.ts',
+    options: { built?: boolean; cwd?: string } = {},
+  ): AnchorProcess {
+    // Built JavaScript runs on plain Node, as App Service and the sync server run it.
+    const args = options.built ? [entry] : ['--import', 'tsx', entry];
+    const child = spawn(process.execPath, args, {
+      cwd: options.cwd ?? PROJECT_ROOT,
       env: {
         PATH: process.env.PATH ?? '',
         HOME: process.env.HOME ?? '',
