@@ -304,6 +304,26 @@ describe('AD reads through the relay: Anchor app, relay process, Samba AD DC', f
     });
   });
 
+  describe('beside the sync server', () => {
+    it('a read answers while a slow sync-server job still runs on the relay', async () => {
+      h.adsync.set({ slowMs: 3000 }); // every ADSync cmdlet of the stand-in waits 3 s
+      try {
+        let statusDone = 0;
+        const status = h.client.status().then(() => (statusDone = Date.now()));
+        await new Promise((r) => setTimeout(r, 500)); // the relay has the status job in hand
+        const started = Date.now();
+        const found = await viaRelay.search(BULK_PREFIX, { limit: 5 });
+        const readDone = Date.now();
+        assert.equal(found.users.length, 5);
+        assert.equal(statusDone, 0, 'the read did not wait for the sync-server job');
+        assert.ok(readDone - started < 2500, `the read took ${readDone - started} ms`);
+        await status;
+      } finally {
+        h.adsync.set({ slowMs: 0 });
+      }
+    });
+  });
+
   describe('several instances', () => {
     it('a read on an instance the relay does not poll is picked up through the shared store', async () => {
       const peer = await h.startPeer();
