@@ -1,5 +1,6 @@
 import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
+import { isGuid } from '../shared/guid';
 import { PROJECT_ROOT } from '../shared/paths';
 import { fillPlaceholders, MissingValuesError } from './placeholders';
 import { pngSize } from './png-size';
@@ -53,7 +54,6 @@ export class AppPackageError extends Error {
   }
 }
 
-const GUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 /** A host name, optionally with a port: validDomains takes no scheme and no path. */
 const DOMAIN =
   /^(?:\*\.)?[a-z0-9](?:[a-z0-9-]*[a-z0-9])?(?:\.[a-z0-9](?:[a-z0-9-]*[a-z0-9])?)*(?::\d{1,5})?$/i;
@@ -96,9 +96,9 @@ function filledManifest(sourceDir: string, options: AppPackageOptions): TeamsMan
 }
 
 function checkIds(manifest: TeamsManifest): void {
-  if (!GUID.test(manifest.id)) throw new AppPackageError(`the app id "${manifest.id}" is not a GUID`);
+  if (!isGuid(manifest.id)) throw new AppPackageError(`the app id "${manifest.id}" is not a GUID`);
   for (const bot of manifest.bots ?? []) {
-    if (!GUID.test(bot.botId)) throw new AppPackageError(`the bot id "${bot.botId}" is not a GUID`);
+    if (!isGuid(bot.botId)) throw new AppPackageError(`the bot id "${bot.botId}" is not a GUID`);
   }
   for (const domain of manifest.validDomains ?? []) {
     if (!DOMAIN.test(domain)) {

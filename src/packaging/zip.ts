@@ -37,29 +37,22 @@ export function zip(entries: readonly ZipEntry[], modified = new Date(Date.UTC(2
     const method = deflated.length < entry.data.length ? DEFLATE : STORED;
     const body = method === DEFLATE ? deflated : entry.data;
     const crc = crc32(entry.data);
+    const fields: EntryFields = {
+      method,
+      time,
+      date,
+      crc,
+      packed: body.length,
+      size: entry.data.length,
+      name,
+    };
     const local = Buffer.alloc(30);
     local.writeUInt32LE(LOCAL_HEADER, 0);
-    local.writeUInt16LE(20, 4);
-    local.writeUInt16LE(UTF8_NAMES, 6);
-    local.writeUInt16LE(method, 8);
-    local.writeUInt16LE(time, 10);
-    local.writeUInt16LE(date, 12);
-    local.writeUInt32LE(crc, 14);
-    local.writeUInt32LE(body.length, 18);
-    local.writeUInt32LE(entry.data.length, 22);
-    local.writeUInt16LE(name.length, 26);
+    writeEntryFields(local, 4, fields);
     const central = Buffer.alloc(46);
     central.writeUInt32LE(CENTRAL_HEADER, 0);
-    central.writeUInt16LE(20, 4);
-    central.writeUInt16LE(20, 6);
-    central.writeUInt16LE(UTF8_NAMES, 8);
-    central.writeUInt16LE(method, 10);
-    central.writeUInt16LE(time, 12);
-    central.writeUInt16LE(date, 14);
-    central.writeUInt32LE(crc, 16);
-    central.writeUInt32LE(body.length, 20);
-    central.writeUInt32LE(entry.data.length, 24);
-    central.writeUInt16LE(name.length, 28);
+    central.writeUInt16LE(20, 4); // made by: MS-DOS, zip 2.0
+    writeEntryFields(central, 6, fields);
     central.writeUInt32LE(offset, 42);
     locals.push(local, name, body);
     centrals.push(central, name);
@@ -105,6 +98,32 @@ export function unzip(archive: Buffer): ZipEntry[] {
     at += 46 + nameLength + extra;
   }
   return entries;
+}
+
+/** What the local header and the central directory both say of an entry. */
+interface EntryFields {
+  method: number;
+  time: number;
+  date: number;
+  crc: number;
+  /** Bytes in the archive. */
+  packed: number;
+  /** Bytes once extracted. */
+  size: number;
+  name: Buffer;
+}
+
+/** The fields both headers share, in the same order, from version-needed to the name's length. */
+function writeEntryFields(header: Buffer, at: number, f: EntryFields): void {
+  header.writeUInt16LE(20, at); // version needed: 2.0 (deflate)
+  header.writeUInt16LE(UTF8_NAMES, at + 2);
+  header.writeUInt16LE(f.method, at + 4);
+  header.writeUInt16LE(f.time, at + 6);
+  header.writeUInt16LE(f.date, at + 8);
+  header.writeUInt32LE(f.crc, at + 10);
+  header.writeUInt32LE(f.packed, at + 14);
+  header.writeUInt32LE(f.size, at + 18);
+  header.writeUInt16LE(f.name.length, at + 22);
 }
 
 function checkedName(name: string, seen: Set<string>): string {
