@@ -128,7 +128,13 @@ export function createApp(config: AnchorConfig, services: AppServices, logger: L
   });
   middleware.forEach((m) => adapter.use(m));
 
-  const messages = messagesEndpoint({ adapter, bot, appId: config.botAuth.MicrosoftAppId, logger });
+  const messages = messagesEndpoint({
+    adapter,
+    bot,
+    appId: config.botAuth.MicrosoftAppId,
+    logger,
+    cards: link.messenger,
+  });
   const server = createServer({
     messages,
     health,

@@ -2,6 +2,7 @@ import type { Activity, ActivityHandler } from 'botbuilder';
 import type restify from 'restify';
 import type { Logger } from '../shared/logger';
 import type { AnchorAdapter } from './adapter';
+import type { CardMessenger } from './cards/card-messenger';
 import { authenticateActivity } from './auth/authenticate-activity';
 import type { TokenRefusal } from './auth/token-refusal';
 
@@ -24,6 +25,8 @@ export interface MessagesEndpointParts {
   /** This bot's MicrosoftAppId; empty only in demo mode, where requests are anonymous. */
   appId: string;
   logger: Logger;
+  /** Holds back updates of a clicked card until the answer to the click is written. */
+  cards?: Pick<CardMessenger, 'holdWhile'>;
 }
 
 /** The body of every refusal: the same whatever the reason, which is only logged. */
@@ -39,7 +42,7 @@ export const UNAUTHORIZED_BODY = {
  * its message. The correlation id in each answer is the one in the log.
  */
 export function messagesEndpoint(parts: MessagesEndpointParts): MessagesEndpoint {
-  const { adapter, bot, appId, logger } = parts;
+  const { adapter, bot, appId, logger, cards } = parts;
   return {
     async process(req, res) {
       const correlationId = req.getId();
@@ -64,6 +67,10 @@ export function messagesEndpoint(parts: MessagesEndpointParts): MessagesEndpoint
         });
         return;
       }
+      let answered = (): void => undefined;
+      const clicked = clickedCard(activity);
+      if (clicked && cards)
+        cards.holdWhile(clicked.conversation, clicked.activityId, new Promise<void>((r) => (answered = r)));
       try {
         const invoke = await adapter.runAuthenticated(authentication.auth, activity, (ctx) => bot.run(ctx));
         // As CloudAdapter.process answers: an invoke's status and body, otherwise 200.
@@ -73,9 +80,18 @@ export function messagesEndpoint(parts: MessagesEndpointParts): MessagesEndpoint
       } catch (err) {
         logger.error({ err, correlationId }, 'Bot Framework activity failed');
         res.json(500, { code: 'internal', message: 'the request failed', correlationId });
+      } finally {
+        answered();
       }
     },
   };
+}
+
+/** The card a click (`adaptiveCard/action`) came from, whose answer will replace it. */
+function clickedCard(activity: Activity): { conversation: object; activityId: string } | undefined {
+  if (activity.type !== 'invoke' || activity.name !== 'adaptiveCard/action') return undefined;
+  if (typeof activity.replyToId !== 'string' || !activity.replyToId) return undefined;
+  return { conversation: { conversation: activity.conversation }, activityId: activity.replyToId };
 }
 
 function logRefusal(logger: Logger, reason: TokenRefusal, cause: unknown, correlationId: string): void {

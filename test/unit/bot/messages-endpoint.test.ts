@@ -1,6 +1,7 @@
 import assert from 'node:assert/strict';
 import type { AddressInfo } from 'node:net';
 import { ActivityHandler } from 'botbuilder';
+import type { AdaptiveCardInvokeResponse } from 'botbuilder';
 import { OpenIdMetadata } from 'botframework-connector/lib/auth/openIdMetadata';
 import type restify from 'restify';
 import sinon from 'sinon';
@@ -191,6 +192,67 @@ describe('messages endpoint (Bot Framework authentication, stand-in Microsoft ke
       });
       assert.equal(res.status, 200);
       assert.deepEqual(seen, ['demo:help']);
+    } finally {
+      await new Promise<void>((resolve) => demo.close(() => resolve()));
+    }
+  });
+  it('holds back updates of a clicked card until the answer to the click is written', async () => {
+    const demoLogs = memoryLogger('debug');
+    const demoAdapter = createAdapter(
+      {
+        MicrosoftAppId: '',
+        MicrosoftAppPassword: '',
+        MicrosoftAppType: 'MultiTenant',
+        MicrosoftAppTenantId: '',
+      },
+      demoLogs.logger,
+    );
+    const holds: { conversation: object; activityId: string; answered: boolean }[] = [];
+    const cards = {
+      holdWhile(conversation: object, activityId: string, answered: Promise<unknown>) {
+        const hold = { conversation, activityId, answered: false };
+        holds.push(hold);
+        void answered.then(() => (hold.answered = true));
+      },
+    };
+    const answeredDuringTurn: boolean[] = [];
+    class ClickBot extends ActivityHandler {
+      protected override async onAdaptiveCardInvoke(): Promise<AdaptiveCardInvokeResponse> {
+        await new Promise((resolve) => setTimeout(resolve, 20));
+        answeredDuringTurn.push(...holds.map((h) => h.answered));
+        return { statusCode: 200, type: 'application/vnd.microsoft.activity.message', value: {} };
+      }
+    }
+    const endpoint = messagesEndpoint({
+      adapter: demoAdapter,
+      bot: new ClickBot(),
+      appId: '',
+      logger: demoLogs.logger,
+      cards,
+    });
+    const health = new HealthMonitor({ mode: 'demo', version: 'test', probes: [] });
+    const demo = createServer({ messages: endpoint, health, logger: demoLogs.logger, relay: null });
+    await new Promise<void>((resolve) => demo.listen(0, '127.0.0.1', resolve));
+    const send = (body: unknown) =>
+      fetch(`http://127.0.0.1:${(demo.address() as AddressInfo).port}/api/messages`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json' },
+        body: JSON.stringify(body),
+      });
+    try {
+      const value = { action: { type: 'Action.Execute', verb: 'link.approve', data: {} } };
+      const click = activity({ type: 'invoke', name: 'adaptiveCard/action', replyToId: 'card-7', value });
+      const res = await send(click);
+      assert.equal(res.status, 200);
+      assert.deepEqual(answeredDuringTurn, [false], 'held while the turn ran');
+      assert.equal(holds.length, 1);
+      assert.deepEqual(holds[0].conversation, { conversation: { id: 'c1' } });
+      assert.equal(holds[0].activityId, 'card-7');
+      assert.equal(holds[0].answered, true, 'released once the answer was written');
+
+      await send(activity());
+      await send(activity({ type: 'invoke', name: 'adaptiveCard/action', value }));
+      assert.equal(holds.length, 1, 'a message, or a click without the card it came from, holds nothing');
     } finally {
       await new Promise<void>((resolve) => demo.close(() => resolve()));
     }
