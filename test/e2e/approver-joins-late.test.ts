@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { rmSync } from 'node:fs';
 import { DEMO_TENANT } from '../../src/sim/demo/demo-tenant';
-import { AnchorProcess, freePort } from '../support/anchor-process';
+import { AnchorProcess, freePort, printOutputOnFailure } from '../support/anchor-process';
 import { Browser, screenshotDir } from '../support/playground-driver';
 import type { PlaygroundPage } from '../support/playground-driver';
 
@@ -13,6 +13,7 @@ import type { PlaygroundPage } from '../support/playground-driver';
 describe('e2e: the approver opens Anchor after the request (demo, Graph simulator, Playground in Chromium)', function () {
   const shots = screenshotDir('approver-joins-late');
   let anchor: AnchorProcess;
+  printOutputOnFailure('Anchor', () => anchor);
   let browser: Browser;
   let requester: PlaygroundPage;
   let approverUrl: string;

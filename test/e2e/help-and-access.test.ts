@@ -6,7 +6,7 @@ import { REFUSAL } from '../../src/bot/middleware/access-middleware';
 import { DEMO_TENANT, demoTeamsUsers } from '../../src/sim/demo/demo-tenant';
 import { startPlayground } from '../../src/sim/demo/playground';
 import type { PlaygroundInstance } from '../../src/sim/demo/playground';
-import { AnchorProcess, freePort } from '../support/anchor-process';
+import { AnchorProcess, freePort, printOutputOnFailure } from '../support/anchor-process';
 import { sleep } from '../../src/shared/sleep';
 import { Browser, screenshotDir } from '../support/playground-driver';
 
@@ -15,6 +15,7 @@ const OTHER_TENANT_ID = '9e8d7c6b-5a49-4382-b1a0-f9e8d7c6b5a4';
 describe('e2e: help and access in the Agents Playground (Chromium)', function () {
   const shots = screenshotDir('help-and-access');
   let anchor: AnchorProcess;
+  printOutputOnFailure('Anchor', () => anchor);
   let browser: Browser;
   let requesterUrl: string;
   let approverUrl: string;

@@ -12,7 +12,7 @@ import { AdSyncSimState, STATE_ENV } from '../../src/sim/adsync-host/state';
 import { adViewOf } from '../../src/sim/demo/ad-view';
 import { DEMO_TENANT, cloudOnlyUser } from '../../src/sim/demo/demo-tenant';
 import { BUILT_IN_ROLES } from '../../src/sim/graph/role-definitions';
-import { AnchorProcess, freePort } from '../support/anchor-process';
+import { AnchorProcess, freePort, printOutputOnFailure } from '../support/anchor-process';
 import { sharedSambaDc } from '../support/fixtures';
 import { fetchHealth } from '../support/health';
 import { Browser, screenshotDir } from '../support/playground-driver';
@@ -36,6 +36,7 @@ describe('e2e: the link flow with two admins (Samba AD read through the relay, G
   let dc: SambaDc;
   let directory: LdapDirectory;
   let anchor: AnchorProcess;
+  printOutputOnFailure('Anchor', () => anchor);
   let browser: Browser;
   let requester: PlaygroundPage;
   let approver: PlaygroundPage;

@@ -7,7 +7,7 @@ import { STATE_ENV } from '../../src/sim/adsync-host/state';
 import type { DemoControls } from '../../src/sim/demo/demo-controls';
 import { DEMO_TENANT } from '../../src/sim/demo/demo-tenant';
 import { applySyncHealthScenario } from '../../src/sim/demo/sync-health-scenarios';
-import { AnchorProcess, freePort } from '../support/anchor-process';
+import { AnchorProcess, freePort, printOutputOnFailure } from '../support/anchor-process';
 import { Browser, screenshotDir } from '../support/playground-driver';
 import type { PlaygroundPage } from '../support/playground-driver';
 
@@ -25,6 +25,7 @@ describe('e2e: a silent password hash sync is alerted and fixed with Restart ADS
   const shots = screenshotDir('sync-health-alert');
   const work = mkdtempSync(path.join(os.tmpdir(), 'anchor-e2e-sync-health-'));
   let anchor: AnchorProcess;
+  printOutputOnFailure('Anchor', () => anchor);
   let browser: Browser;
   let requester: PlaygroundPage;
   let approver: PlaygroundPage;

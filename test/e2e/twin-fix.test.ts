@@ -5,7 +5,7 @@ import { guidToImmutableId } from '../../src/shared/directory/immutable-id';
 import { DEMO_GRAPH_USERS } from '../../src/sim/demo/demo-graph-seed';
 import { DEMO_PARKING_OU, DEMO_SYNC_OUS, DEMO_TWIN_GUIDS } from '../../src/sim/demo/demo-tenant';
 import { PROJECT_ROOT } from '../../src/shared/paths';
-import { AnchorProcess, freePort } from '../support/anchor-process';
+import { AnchorProcess, freePort, printOutputOnFailure } from '../support/anchor-process';
 import { Browser, screenshotDir } from '../support/playground-driver';
 import type { PlaygroundPage } from '../support/playground-driver';
 
@@ -23,6 +23,7 @@ const DIEGO_TWIN_UPN = 'diegos4127@contoso.onmicrosoft.com';
 describe('e2e: a synced twin fixed from the cards (demo AD, relay, Graph simulator, Playground in Chromium)', function () {
   const shots = screenshotDir('twin-fix');
   let anchor: AnchorProcess;
+  printOutputOnFailure('Anchor', () => anchor);
   let browser: Browser;
   let requester: PlaygroundPage;
   let approver: PlaygroundPage;

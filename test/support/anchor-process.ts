@@ -74,6 +74,11 @@ export class AnchorProcess {
     return this.output;
   }
 
+  /** The last `lines` lines the process printed. */
+  tail(lines = 150): string {
+    return this.output.split('\n').slice(-lines).join('\n');
+  }
+
   /** Resolves with the match once the output matches; rejects if the process exits first. */
   async waitFor(pattern: RegExp, timeoutMs = 60_000): Promise<RegExpMatchArray> {
     const deadline = Date.now() + timeoutMs;
@@ -115,4 +120,16 @@ export class AnchorProcess {
     if (this.alive) this.child.kill('SIGKILL');
     await this.exited;
   }
+}
+
+/**
+ * Registers an `afterEach` that prints the tail of the process's output when a test fails: an
+ * e2e failure on a CI machine is otherwise a bare timeout, with the cause in a log nobody kept.
+ */
+export function printOutputOnFailure(label: string, get: () => AnchorProcess | undefined): void {
+  afterEach(function () {
+    const proc = get();
+    if (this.currentTest?.state !== 'failed' || !proc) return;
+    process.stderr.write(`\n----- ${label}: the last lines it printed -----\n${proc.tail()}\n-----\n`);
+  });
 }
