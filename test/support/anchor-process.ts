@@ -1,5 +1,6 @@
 import { spawn } from 'node:child_process';
 import type { ChildProcess } from 'node:child_process';
+import { existsSync, readFileSync } from 'node:fs';
 import net from 'node:net';
 import { PROJECT_ROOT } from '../../src/shared/paths';
 import { TEST_HEALTH_TOKEN } from './health';
@@ -123,13 +124,19 @@ export class AnchorProcess {
 }
 
 /**
- * Registers an `afterEach` that prints the tail of the process's output when a test fails: an
- * e2e failure on a CI machine is otherwise a bare timeout, with the cause in a log nobody kept.
+ * Registers an `afterEach` that prints the tail of the process's output, and of the demo relay's
+ * log when the demo started one, when a test fails: an e2e failure on a CI machine is otherwise a
+ * bare timeout, with the cause in logs removed when the demo stops.
  */
 export function printOutputOnFailure(label: string, get: () => AnchorProcess | undefined): void {
   afterEach(function () {
     const proc = get();
     if (this.currentTest?.state !== 'failed' || !proc) return;
     process.stderr.write(`\n----- ${label}: the last lines it printed -----\n${proc.tail()}\n-----\n`);
+    const relayLog = /"logFile":"([^"]+)","msg":"demo relay started"/.exec(proc.text)?.[1];
+    if (relayLog && existsSync(relayLog)) {
+      const lines = readFileSync(relayLog, 'utf8').split('\n').slice(-80).join('\n');
+      process.stderr.write(`----- the demo relay's log (${relayLog}) -----\n${lines}\n-----\n`);
+    }
   });
 }
