@@ -27,8 +27,8 @@ export interface ErrorContext {
 
 /**
  * Turns a Graph error answer into the most specific domain error. The texts matched are the ones
- * Graph sends (see docs/domain.md); anything unrecognised stays a GraphRequestError with Graph's
- * own words.
+ * Graph sends, which the Graph simulator (src/sim/graph) reproduces; anything unrecognised stays a
+ * GraphRequestError with Graph's own words.
  */
 export function toDomainError(answer: GraphAnswer, context: ErrorContext = {}): GraphRequestError {
   const text = `${answer.message} ${answer.details.map((d) => d.message ?? '').join(' ')}`;

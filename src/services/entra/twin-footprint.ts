@@ -92,13 +92,14 @@ export function toFootprintAppRole(body: {
 }
 
 /**
- * "Could not check" for a failed read of one footprint part: the error's own message says why (a
- * GraphPermissionError names the permission to grant). Only directory errors are turned into an
- * unknown; anything else is a bug and is rethrown, and so is a cancelled operation.
+ * The reason a part could not be read, which its check shows after "could not check": the error's
+ * own message says why (a GraphPermissionError names the permission to grant). Only directory
+ * errors are turned into an unknown; anything else is a bug and is rethrown, and so is a cancelled
+ * operation.
  */
 export function unknownFrom<T>(what: string, err: unknown, signal?: AbortSignal): Knowable<T> {
   if (signal?.aborted || !(err instanceof CloudDirectoryError)) throw err;
-  return { known: false, reason: `Could not check ${what}: ${err.message}` };
+  return { known: false, reason: `reading ${what} failed: ${err.message}` };
 }
 
 /** Runs one read of a part; its failure becomes the part's "could not check". */

@@ -100,7 +100,7 @@ describe('Twin footprint: reading what deleting a user would lose', () => {
       );
       const k = await knowable('app role assignments', () => Promise.reject(denied));
       assert.equal(k.known, false);
-      assert.match(k.known ? '' : k.reason, /^Could not check app role assignments: .*Directory\.Read\.All/);
+      assert.match(k.known ? '' : k.reason, /^reading app role assignments failed: .*Directory\.Read\.All/);
       const late = await knowable('groups', () => Promise.reject(new GraphDeadlineError(1000, 2)));
       assert.equal(late.known, false);
     });
