@@ -200,10 +200,10 @@ export class GraphPermissionError extends GraphRequestError {
 }
 
 function permissionSummary(need: PermissionNeed | undefined): string {
-  if (!need) return "Anchor's app registration is not allowed to do this.";
+  if (!need) return "Anchor's identity is not allowed to do this.";
   const note = need.note ? `; ${need.note}` : '';
   return (
-    `Anchor's app registration may not ${need.action}: grant it the ${grantWords(need)} ` +
+    `Anchor's identity may not ${need.action}: grant it the ${grantWords(need)} ` +
     `application permission (admin consent)${note}.`
   );
 }

@@ -1,5 +1,5 @@
 /**
- * What a Graph request needs Anchor's app registration to hold, so that a 403 can say which
+ * What a Graph request needs Anchor's identity to hold, so that a 403 can say which
  * application permission to grant instead of only "not allowed".
  */
 export interface PermissionNeed {

@@ -26,7 +26,7 @@ describe('/healthz: Graph as Anchor meets it (real HTTP)', function () {
   let app: AnchorApp;
   let base: string;
 
-  /** Grants Anchor's app registration these application permissions (null: every one it asks for). */
+  /** Grants Anchor's identity these application permissions (null: every one it asks for). */
   async function grant(permissions: string[] | null): Promise<void> {
     const res = await fetch(`${graph.baseUrl}/_sim/apps/${DEMO_GRAPH_APP.clientId}`, {
       method: 'PATCH',

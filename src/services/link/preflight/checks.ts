@@ -112,7 +112,7 @@ const couldNotCheck = (error: Unreadable) => `could not check: ${error.error}`;
  */
 function cannotCheckFix(error: Unreadable, permission: string, what: string): string {
   return error.denied
-    ? `Grant Anchor's app registration the ${permission} application permission (admin consent), then click "Check again"; Anchor must know ${what}.`
+    ? `Grant Anchor's identity the ${permission} application permission (admin consent), then click "Check again"; Anchor must know ${what}.`
     : `Click "Check again" once the service answers; Anchor must know ${what}.`;
 }
 
@@ -353,7 +353,7 @@ export function noRoleGroupCheck(groups: Fact<RoleGroupMemberships>): PreflightC
     return fail(
       id,
       `Graph listed ${listed} as role-assignable but without the groups' properties`,
-      "Grant Anchor's app registration the GroupMember.Read.All application permission (admin consent), " +
+      "Grant Anchor's identity the GroupMember.Read.All application permission (admin consent), " +
         'then click "Check again"; Anchor must see the groups to tell.',
     );
   }
@@ -421,7 +421,7 @@ export function tenantHardMatchBlockCheck(features: Fact<Knowable<SyncFeatures>>
     'Microsoft documents blockCloudObjectTakeoverThroughHardMatchEnabled as readable by only a signed-in Global ' +
       'Administrator, and Graph did not show it to Anchor, so this one is for you to confirm',
     'Check it with Get-EntraDirSyncFeature (or Get-MgDirectoryOnPremiseSynchronization) as a Global ' +
-      'Administrator, or grant Anchor’s app registration the OnPremDirectorySynchronization.Read.All application ' +
+      'Administrator, or grant Anchor’s identity the OnPremDirectorySynchronization.Read.All application ' +
       'permission (admin consent) so it can read the flag itself if your tenant allows apps to. If it is on, ' +
       'the sync refuses the match with InvalidHardMatch: Anchor’s verification reports that and clears the ' +
       'value it wrote, so nothing is taken over.',

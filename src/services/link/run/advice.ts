@@ -190,7 +190,7 @@ function graphAdvice(error: unknown, ctx: AdviceContext): string | undefined {
   if (error instanceof GraphPermissionError) {
     const need = error.need ?? GRAPH_PERMISSIONS.setImmutableId;
     const note = need.note ? `; ${need.note}` : '';
-    return `Grant Anchor's app registration the ${grantWords(need)} application permission with admin consent${note}. Then file the request again.`;
+    return `Grant Anchor's identity the ${grantWords(need)} application permission with admin consent${note}. Then file the request again.`;
   }
   if (error instanceof GraphThrottledError || error instanceof GraphDeadlineError) {
     return 'Microsoft Graph was busy or slow; file the request again in a few minutes.';

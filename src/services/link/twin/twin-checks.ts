@@ -77,7 +77,7 @@ const couldNotCheck = (reason: string) => `could not check: ${reason}`;
 /** The fix of a part Anchor could not read: deleting is permanent, so it must know. */
 function readFix(what: string, permission: string): string {
   return (
-    `Anchor must know ${what} before the twin is permanently deleted: grant Anchor's app registration ` +
+    `Anchor must know ${what} before the twin is permanently deleted: grant Anchor's identity ` +
     `${permission} (admin consent), or click "Check again" once Graph answers.`
   );
 }

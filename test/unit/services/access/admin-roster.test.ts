@@ -62,7 +62,7 @@ describe('AdminRoster: admins by id and by Entra group', () => {
   it('fails closed: an unreadable group admits only the listed ids, logs why, and is asked again later', async () => {
     let fail = false;
     const t = setup(async () => {
-      if (fail) throw new CloudDirectoryError("Anchor's app registration is not allowed to do this.");
+      if (fail) throw new CloudDirectoryError("Anchor's identity is not allowed to do this.");
       return [{ id: MEMBER, displayName: 'Adele Vance' }];
     });
     await t.policy.ready();

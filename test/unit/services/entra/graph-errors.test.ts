@@ -140,7 +140,7 @@ describe('Graph error mapping', () => {
     assert.equal(org.need, GRAPH_PERMISSIONS.readOrganization);
     assert.match(
       org.message,
-      /^Anchor's app registration may not read the organization: grant it the Organization\.Read\.All application permission \(admin consent\)\. Graph answered 403 Authorization_RequestDenied: Insufficient privileges/,
+      /^Anchor's identity may not read the organization: grant it the Organization\.Read\.All application permission \(admin consent\)\. Graph answered 403 Authorization_RequestDenied: Insufficient privileges/,
     );
     // A 403 on the ImmutableId write itself means a privileged target (the next test).
     const users = toDomainError(answer, { need: GRAPH_PERMISSIONS.readUsers });

@@ -347,7 +347,7 @@ describe('preflight checks', () => {
 
     it('blocks when the roles could not be read, naming the missing permission', () => {
       const check = noPrivilegedRoleCheck({
-        error: "Anchor's app registration is not allowed to do this.",
+        error: "Anchor's identity is not allowed to do this.",
         denied: true,
       });
       assertShape(check, 'fail');

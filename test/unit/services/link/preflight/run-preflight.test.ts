@@ -257,7 +257,7 @@ describe('runPreflight', () => {
     const roles = report.checks.find((c) => c.id === 'no-privileged-role')!;
     assert.match(
       roles.detail,
-      /^could not check: Anchor's app registration is not allowed to do this\. Graph answered 403/,
+      /^could not check: Anchor's identity is not allowed to do this\. Graph answered 403/,
     );
     assert.match(roles.fix ?? '', /RoleManagement\.Read\.Directory application permission/);
     assert.equal(report.verdict, 'fail');
