@@ -6,6 +6,7 @@ import { isDirectoryOperation } from '../shared/relay-protocol/directory-jobs';
 import type { DirectoryParams } from '../shared/relay-protocol/directory-jobs';
 import { DIRECTORY_PARAMS_SCHEMAS } from '../shared/relay-protocol/directory-schemas';
 import type {
+  JobFailureReason,
   JobResult,
   PollRequest,
   RelayEvent,
@@ -44,6 +45,8 @@ export interface RefusedJob {
   operation: string | null;
   reason: string;
   reportAsResult: boolean;
+  /** Why, for the bot to word: set on every refusal reported as a result. */
+  failure?: JobFailureReason;
 }
 
 const signedJobSchema = z.object({
@@ -148,14 +151,16 @@ export class BotClient {
       return refuse(job.id, job.operation, `the job is for relay "${job.relayId}", not this one`, false);
     }
     if (!(RELAY_OPERATIONS as readonly string[]).includes(job.operation)) {
-      return refuse(job.id, job.operation, `"${job.operation}" is not an allowed operation`, true);
+      const why = `"${job.operation}" is not an allowed operation`;
+      return refuse(job.id, job.operation, why, true, 'operation-not-allowed');
     }
     const expires = Date.parse(job.expiresAt);
     if (!Number.isFinite(expires) || expires <= now) {
-      return refuse(job.id, job.operation, `the job expired at ${formatTime(job.expiresAt)}`, true);
+      const why = `the job expired at ${formatTime(job.expiresAt)}`;
+      return refuse(job.id, job.operation, why, true, 'job-expired');
     }
     const params = paramsOf(job);
-    if (!params.ok) return refuse(job.id, job.operation, params.problem, true);
+    if (!params.ok) return refuse(job.id, job.operation, params.problem, true, 'invalid-params');
     return { accepted: true, job: params.value ? { ...job, params: params.value } : job };
   }
 
@@ -175,8 +180,9 @@ function refuse(
   operation: string | null,
   reason: string,
   reportAsResult: boolean,
+  failure?: JobFailureReason,
 ): RefusedJob {
-  return { accepted: false, jobId, operation, reason, reportAsResult };
+  return { accepted: false, jobId, operation, reason, reportAsResult, ...(failure ? { failure } : {}) };
 }
 
 /**

@@ -114,13 +114,7 @@ export class RelayDirectory implements DirectoryService {
           cause: err,
         });
       case 'refused':
-        return new DirectoryError(
-          'invalid-input',
-          `${prefix} refused the read: ${err.result?.message ?? ''}`,
-          {
-            cause: err,
-          },
-        );
+        return refusalOf(err, prefix);
       default:
         return new DirectoryError('failed', `${prefix}: ${err.message}`, { cause: err });
     }
@@ -161,4 +155,29 @@ function usersOf(answer: DirectoryAnswer, server: string): DirectorySearchResult
     );
   }
   return { users: answer.users, more: answer.more ?? 0 };
+}
+
+/**
+ * A read the relay refused, by its reason: only parameters outside the schema are the input's
+ * fault; a job past its deadline is a timeout, and an operation the relay does not know (or a
+ * refusal from a relay too old to give a reason) is for whoever runs the relay.
+ */
+function refusalOf(err: RelayError, prefix: string): DirectoryError {
+  const why = err.result?.message ?? '';
+  switch (err.result?.reason) {
+    case 'invalid-params':
+      return new DirectoryError('invalid-input', `${prefix} refused the read: ${why}`, { cause: err });
+    case 'job-expired':
+      return new DirectoryError('timeout', `${prefix} picked up the read after its deadline: ${why}`, {
+        cause: err,
+      });
+    case 'operation-not-allowed':
+      return new DirectoryError(
+        'failed',
+        `${prefix} does not know this read (${why}): is the relay up to date?`,
+        { cause: err },
+      );
+    default:
+      return new DirectoryError('failed', `${prefix} refused the read: ${why}`, { cause: err });
+  }
 }

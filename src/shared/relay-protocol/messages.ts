@@ -141,11 +141,23 @@ export interface PollResponse {
 }
 
 /**
- * A failure the bot words on its own: `scheduler-access-denied` when Set-ADSyncScheduler was
- * refused for the relay account's rights; `password-sync-left-disabled` when a full password sync
- * turned password hash sync off and could not turn it back on (an admin must, at once).
+ * A failure or refusal the bot words on its own: `scheduler-access-denied` when Set-ADSyncScheduler
+ * was refused for the relay account's rights; `password-sync-left-disabled` when a full password
+ * sync turned password hash sync off and could not turn it back on (an admin must, at once). On a
+ * refused job: `job-expired` (picked up after its deadline), `operation-not-allowed` (an operation
+ * this relay does not know: it is older than the bot), `invalid-params` (parameters outside the
+ * operation's schema).
  */
-export type JobFailureReason = 'scheduler-access-denied' | 'password-sync-left-disabled';
+export type JobFailureReason = (typeof JOB_FAILURE_REASONS)[number];
+
+/** Every {@link JobFailureReason}. */
+export const JOB_FAILURE_REASONS = [
+  'scheduler-access-denied',
+  'password-sync-left-disabled',
+  'job-expired',
+  'operation-not-allowed',
+  'invalid-params',
+] as const;
 
 /** One Application-log event of source "Directory Synchronization". */
 export interface SyncEvent {

@@ -1,7 +1,7 @@
 import { z } from 'zod';
 import { isGuid } from '../guid';
 import { directoryAnswerSchema } from './directory-schemas';
-import { MAX_POLL_WAIT_SECONDS, RELAY_ID_PATTERN } from './messages';
+import { JOB_FAILURE_REASONS, MAX_POLL_WAIT_SECONDS, RELAY_ID_PATTERN } from './messages';
 import type {
   JobResult,
   PollRequest,
@@ -93,7 +93,7 @@ export const jobResultSchema: z.ZodType<JobResult> = z.object({
   relayId,
   outcome: z.enum(['done', 'failed', 'refused']),
   message: text(4000),
-  reason: z.enum(['scheduler-access-denied', 'password-sync-left-disabled']).optional(),
+  reason: z.enum(JOB_FAILURE_REASONS).optional(),
   scheduler: schedulerStateSchema,
   syncHealth: syncHealthFactsSchema.optional(),
   directory: directoryAnswerSchema.optional(),

@@ -336,6 +336,7 @@ describe('relay agent loop', () => {
         operation: 'format-c',
         reason: '"format-c" is not an allowed operation',
         reportAsResult: true,
+        failure: 'operation-not-allowed',
       },
       {
         accepted: false,
@@ -349,8 +350,8 @@ describe('relay agent loop', () => {
     await advance(2500);
     assert.deepEqual(ran, []);
     assert.deepEqual(
-      bot.results.map((r) => [r.jobId, r.outcome, r.message]),
-      [['x1', 'refused', '"format-c" is not an allowed operation']],
+      bot.results.map((r) => [r.jobId, r.outcome, r.message, r.reason]),
+      [['x1', 'refused', '"format-c" is not an allowed operation', 'operation-not-allowed']],
     );
     assert.deepEqual(
       bot.events.map((e) => [e.kind, e.message]),

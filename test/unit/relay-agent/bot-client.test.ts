@@ -70,6 +70,7 @@ describe('relay bot client: job checks', () => {
         assert.ok(!result.accepted);
         assert.match(result.reason, /^the job's parameters are malformed/);
         assert.equal(result.reportAsResult, true);
+        assert.equal(result.failure, 'invalid-params');
       });
     }
 
@@ -131,8 +132,10 @@ describe('relay bot client: job checks', () => {
     assert.ok(!unknown.accepted);
     assert.match(unknown.reason, /"Invoke-Expression" is not an allowed operation/);
     assert.equal(unknown.reportAsResult, true);
+    assert.equal(unknown.failure, 'operation-not-allowed');
     const expired = client().check(signed(job({ id: 'job-3', expiresAt: '2026-11-25T08:59:00.000Z' })), NOW);
     assert.ok(!expired.accepted && /expired/.test(expired.reason) && expired.reportAsResult);
+    assert.equal(expired.failure, 'job-expired');
   });
 
   it('verifies the job as received, whatever the key order the bot used', () => {

@@ -249,6 +249,7 @@ describe('AD reads through the relay: Anchor app, relay process, Samba AD DC', f
         assert.ok(err instanceof RelayError, String(err));
         assert.equal(err.kind, 'refused', err.message);
         assert.match(err.message, /the job's parameters are malformed/);
+        assert.equal(err.result?.reason, 'invalid-params');
       }
       assert.match(h.relayLog, /job refused/);
     });

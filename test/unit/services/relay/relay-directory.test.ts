@@ -4,7 +4,11 @@ import { RelayDirectory } from '../../../../src/services/relay/relay-directory';
 import { RelayError } from '../../../../src/services/relay/relay-client';
 import type { RelayClient, RunOptions } from '../../../../src/services/relay/relay-client';
 import type { RelayHeartbeat } from '../../../../src/services/relay/presence';
-import type { JobResult, RelayOperation } from '../../../../src/shared/relay-protocol/messages';
+import type {
+  JobFailureReason,
+  JobResult,
+  RelayOperation,
+} from '../../../../src/shared/relay-protocol/messages';
 import { jobResult, pollRequest } from '../../../support/relay-messages';
 
 const RELAY = 'sync01';
@@ -92,16 +96,11 @@ describe('RelayDirectory', () => {
     assert.match(never.message, /has never been seen \(is it installed and running\?\)/);
   });
 
-  it('maps a job not picked up or not answered to a timeout, and a refused job to invalid input', async () => {
-    const failing = (kind: 'expired' | 'timeout' | 'refused') =>
+  it('maps a job not picked up or not answered to a timeout', async () => {
+    const failing = (kind: 'expired' | 'timeout') =>
       new RelayDirectory({
         client: fakeClient(async () => {
-          throw new RelayError(
-            kind,
-            kind,
-            'j',
-            kind === 'refused' ? jobResult('j', RELAY, { outcome: 'refused', message: 'malformed' }) : null,
-          );
+          throw new RelayError(kind, kind, 'j', null);
         }).client,
         mapping: MAPPING,
       });
@@ -110,9 +109,42 @@ describe('RelayDirectory', () => {
       /did not pick up the read in time/,
     );
     assert.equal((await directoryErrorOf(failing('timeout').search('apes'))).kind, 'timeout');
-    const refused = await directoryErrorOf(failing('refused').search('apes'));
-    assert.equal(refused.kind, 'invalid-input');
-    assert.match(refused.message, /refused the read: malformed/);
+  });
+
+  it('maps a refused read by the relay’s reason: only parameters outside the schema are the input’s fault', async () => {
+    const refusedFor = (reason: JobFailureReason | undefined, message: string) =>
+      new RelayDirectory({
+        client: fakeClient(async () => {
+          const result = jobResult('j', RELAY, {
+            outcome: 'refused',
+            message,
+            ...(reason ? { reason } : {}),
+          });
+          throw new RelayError('refused', message, 'j', result);
+        }).client,
+        mapping: MAPPING,
+      });
+    const params = await directoryErrorOf(
+      refusedFor('invalid-params', "the job's parameters are malformed").search('apes'),
+    );
+    assert.equal(params.kind, 'invalid-input');
+    assert.match(params.message, /refused the read: the job's parameters are malformed/);
+
+    const late = await directoryErrorOf(refusedFor('job-expired', 'the job expired at 09:00').search('apes'));
+    assert.equal(late.kind, 'timeout');
+    assert.match(
+      late.message,
+      /^AD cannot be read: the relay on sync01 picked up the read after its deadline: the job expired/,
+    );
+
+    const unknown = await directoryErrorOf(
+      refusedFor('operation-not-allowed', '"directory-find" is not an allowed operation').search('apes'),
+    );
+    assert.equal(unknown.kind, 'failed');
+    assert.match(unknown.message, /does not know this read .*: is the relay up to date\?/);
+
+    const unexplained = await directoryErrorOf(refusedFor(undefined, 'no reason given').search('apes'));
+    assert.equal(unexplained.kind, 'failed', 'a refusal without a reason is not blamed on the input');
   });
 
   it('fails a result without the directory’s answer (a relay too old), and describes itself briefly', async () => {

@@ -1,4 +1,5 @@
 import assert from 'node:assert/strict';
+import { JOB_FAILURE_REASONS } from '../../../../src/shared/relay-protocol/messages';
 import { jobResultSchema } from '../../../../src/shared/relay-protocol/schemas';
 import { jobResult } from '../../../support/relay-messages';
 
@@ -34,5 +35,14 @@ describe('relay protocol schemas: sync health', () => {
         JSON.stringify(syncHealth).slice(0, 120),
       );
     }
+  });
+
+  it('accepts every failure reason the relay may give, and no other', () => {
+    for (const reason of JOB_FAILURE_REASONS) {
+      const parsed = jobResultSchema.parse(jobResult(JOB, 'aadc01', { outcome: 'refused', reason }));
+      assert.equal(parsed.reason, reason);
+    }
+    const made = jobResult(JOB, 'aadc01', { outcome: 'refused', reason: 'because' as never });
+    assert.equal(jobResultSchema.safeParse(made).success, false);
   });
 });
