@@ -128,14 +128,14 @@ export class RelayGateway {
             async () => {
               // Every re-check is also a sign of life: the relay is there, waiting on this poll.
               if (looks++ > 0) await presence.record(poll);
-              return queue.claimNext(relayId, new Date(), accepts);
+              return queue.claimNext(relayId, { accepts });
             },
             req.signal,
           );
           claimed = outcome.found;
           held = outcome.held;
         } else {
-          claimed = await queue.claimNext(relayId, new Date(), accepts);
+          claimed = await queue.claimNext(relayId, { accepts });
         }
         if (claimed && req.signal?.aborted) {
           // The connection is gone: the relay will never see this job. Back in the queue for its next poll.

@@ -36,6 +36,14 @@ export interface EnqueueOptions {
   timeoutMs: number;
 }
 
+/** Options of {@link RelayJobQueue.claimNext}. */
+export interface ClaimOptions {
+  /** The time the claim happens at (tests); now by default. */
+  now?: Date;
+  /** The operations the relay takes now: a busy relay takes directory reads only. All by default. */
+  accepts?: (operation: RelayOperation) => boolean;
+}
+
 /** Why a job result was refused; the relay API maps each to an HTTP status. */
 export class JobResultRefusedError extends Error {
   constructor(
@@ -126,13 +134,10 @@ export class RelayJobQueue {
    * Hands the oldest queued job of `relayId` to that relay (queued → running), or null when there
    * is none. Two polls at once never get the same job. Queued jobs past their time are expired
    * on the way instead of being handed out.
-   * @param accepts the operations the relay takes now: a busy relay takes directory reads only.
    */
-  async claimNext(
-    relayId: string,
-    now: Date = new Date(),
-    accepts: (operation: RelayOperation) => boolean = () => true,
-  ): Promise<RelayJobRecord | null> {
+  async claimNext(relayId: string, options: ClaimOptions = {}): Promise<RelayJobRecord | null> {
+    const now = options.now ?? new Date();
+    const accepts = options.accepts ?? (() => true);
     for (const open of await this.openJobs(relayId)) {
       // One conditional write decides both: past its time → expired, otherwise queued → running.
       const next = await this.transition(open.id, (r) => {

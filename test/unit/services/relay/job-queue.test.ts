@@ -49,34 +49,40 @@ describe('RelayJobQueue', () => {
     assert.equal(first.job.requestId, 'req-1');
     assert.equal(second.job.requestId, null);
 
-    const claimed = await queue.claimNext('aadc01', at(2));
+    const claimed = await queue.claimNext('aadc01', { now: at(2) });
     assert.equal(claimed?.job.id, first.job.id);
     assert.equal(claimed?.state, 'running');
     assert.equal(claimed?.claimedAt, at(2).toISOString());
-    assert.equal((await queue.claimNext('aadc01', at(3)))?.job.id, second.job.id);
-    assert.equal(await queue.claimNext('aadc01', at(4)), null);
+    assert.equal((await queue.claimNext('aadc01', { now: at(3) }))?.job.id, second.job.id);
+    assert.equal(await queue.claimNext('aadc01', { now: at(4) }), null);
     assert.equal((await queue.get(first.job.id))?.state, 'running');
   });
 
   it('hands a busy relay only directory reads, leaving an older sync-server job queued', async () => {
     const resume = await queue.enqueue('aadc01', 'resume', { timeoutMs: 90_000 }, T0);
     const read = await queue.enqueue('aadc01', 'directory-ping', { timeoutMs: 15_000, params: {} }, at(1));
-    assert.equal((await queue.claimNext('aadc01', at(2), isDirectoryOperation))?.job.id, read.job.id);
-    assert.equal(await queue.claimNext('aadc01', at(3), isDirectoryOperation), null);
+    assert.equal(
+      (await queue.claimNext('aadc01', { now: at(2), accepts: isDirectoryOperation }))?.job.id,
+      read.job.id,
+    );
+    assert.equal(await queue.claimNext('aadc01', { now: at(3), accepts: isDirectoryOperation }), null);
     assert.equal((await queue.get(resume.job.id))?.state, 'queued');
-    assert.equal((await queue.claimNext('aadc01', at(4)))?.job.id, resume.job.id);
+    assert.equal((await queue.claimNext('aadc01', { now: at(4) }))?.job.id, resume.job.id);
   });
 
   it('never hands a job to another relay', async () => {
     await queue.enqueue('aadc01', 'status', { timeoutMs: 60_000 }, T0);
-    assert.equal(await queue.claimNext('aadc02', at(1)), null);
-    assert.notEqual(await queue.claimNext('aadc01', at(1)), null);
+    assert.equal(await queue.claimNext('aadc02', { now: at(1) }), null);
+    assert.notEqual(await queue.claimNext('aadc01', { now: at(1) }), null);
   });
 
   it('gives a job to exactly one of two concurrent polls; the loser re-reads and finds nothing', async () => {
     await queue.enqueue('aadc01', 'pause', { timeoutMs: 90_000 }, T0);
     const other = new RelayJobQueue(store); // a second instance on the same store
-    const claims = await Promise.all([queue.claimNext('aadc01', at(1)), other.claimNext('aadc01', at(1))]);
+    const claims = await Promise.all([
+      queue.claimNext('aadc01', { now: at(1) }),
+      other.claimNext('aadc01', { now: at(1) }),
+    ]);
     assert.equal(claims.filter((c) => c !== null).length, 1);
     assert.ok(store.conflicts >= 1, 'the two claims did not race');
   });
@@ -84,7 +90,10 @@ describe('RelayJobQueue', () => {
   it('gives each of two queued jobs to one of two concurrent polls', async () => {
     const a = await queue.enqueue('aadc01', 'pause', { timeoutMs: 90_000 }, T0);
     const b = await queue.enqueue('aadc01', 'status', { timeoutMs: 90_000 }, T0);
-    const claims = await Promise.all([queue.claimNext('aadc01', at(1)), queue.claimNext('aadc01', at(1))]);
+    const claims = await Promise.all([
+      queue.claimNext('aadc01', { now: at(1) }),
+      queue.claimNext('aadc01', { now: at(1) }),
+    ]);
     assert.deepEqual(claims.map((c) => c?.job.id).sort(), [a.job.id, b.job.id].sort());
   });
 
@@ -93,7 +102,7 @@ describe('RelayJobQueue', () => {
     const states: string[] = [];
     for (const outcome of outcomes) {
       const { job } = await queue.enqueue('aadc01', 'delta', { timeoutMs: 90_000 }, T0);
-      await queue.claimNext('aadc01', at(1));
+      await queue.claimNext('aadc01', { now: at(1) });
       const done = await queue.complete(
         job.id,
         jobResult(job.id, 'aadc01', { outcome, message: outcome }),
@@ -112,7 +121,7 @@ describe('RelayJobQueue', () => {
     assert.equal(await refusal(queue.complete('nope', jobResult('nope', 'aadc01'), 'aadc01')), 'unknown-job');
     const { job } = await queue.enqueue('aadc01', 'pause', { timeoutMs: 90_000 }, T0);
     assert.equal(await refusal(queue.complete(job.id, jobResult(job.id, 'aadc01'), 'aadc01')), 'not-running');
-    await queue.claimNext('aadc01', at(1));
+    await queue.claimNext('aadc01', { now: at(1) });
     assert.equal(await refusal(queue.complete(job.id, jobResult(job.id, 'aadc02'), 'aadc02')), 'other-relay');
     // The body may not claim to be the owner when the signer is someone else.
     assert.equal(await refusal(queue.complete(job.id, jobResult(job.id, 'aadc01'), 'aadc02')), 'other-relay');
@@ -125,7 +134,7 @@ describe('RelayJobQueue', () => {
     const running = await queue.enqueue('aadc01', 'pause', { timeoutMs: 1000 }, T0);
     const waiting = await queue.enqueue('aadc01', 'status', { timeoutMs: 1000 }, T0);
     const later = await queue.enqueue('aadc01', 'delta', { timeoutMs: 60_000 }, T0);
-    assert.equal((await queue.claimNext('aadc01', at(10)))?.job.id, running.job.id);
+    assert.equal((await queue.claimNext('aadc01', { now: at(10) }))?.job.id, running.job.id);
 
     const expired = await queue.expire(at(1000));
     assert.deepEqual(expired.map((r) => r.job.id).sort(), [running.job.id, waiting.job.id].sort());
@@ -133,7 +142,7 @@ describe('RelayJobQueue', () => {
     assert.equal((await queue.get(waiting.job.id))?.claimedAt, null, 'expired in the queue, never claimed');
     assert.equal((await queue.get(waiting.job.id))?.state, 'expired');
     assert.equal((await queue.get(later.job.id))?.state, 'queued');
-    assert.equal((await queue.claimNext('aadc01', at(1001)))?.job.id, later.job.id);
+    assert.equal((await queue.claimNext('aadc01', { now: at(1001) }))?.job.id, later.job.id);
     assert.equal(
       await refusal(queue.complete(running.job.id, jobResult(running.job.id, 'aadc01'), 'aadc01')),
       'not-running',
@@ -142,13 +151,13 @@ describe('RelayJobQueue', () => {
 
   it('expires a queued job at claim time instead of handing it out', async () => {
     const { job } = await queue.enqueue('aadc01', 'pause', { timeoutMs: 1000 }, T0);
-    assert.equal(await queue.claimNext('aadc01', at(5000)), null);
+    assert.equal(await queue.claimNext('aadc01', { now: at(5000) }), null);
     assert.equal((await queue.get(job.id))?.state, 'expired');
   });
 
   it('lets exactly one of a result and an expiry racing on a running job win', async () => {
     const { job } = await queue.enqueue('aadc01', 'pause', { timeoutMs: 1000 }, T0);
-    await queue.claimNext('aadc01', at(1));
+    await queue.claimNext('aadc01', { now: at(1) });
     const [completed, expired] = await Promise.allSettled([
       queue.complete(job.id, jobResult(job.id, 'aadc01'), 'aadc01', at(1000)),
       queue.expireIfDue(job.id, at(1000)),
@@ -165,17 +174,17 @@ describe('RelayJobQueue', () => {
   it('withdraws a queued job but leaves a running one alone', async () => {
     const a = await queue.enqueue('aadc01', 'pause', { timeoutMs: 60_000 }, T0);
     const b = await queue.enqueue('aadc01', 'delta', { timeoutMs: 60_000 }, T0);
-    await queue.claimNext('aadc01', at(1)); // a is running
+    await queue.claimNext('aadc01', { now: at(1) }); // a is running
     assert.equal(await queue.withdraw(a.job.id), undefined);
     assert.equal((await queue.withdraw(b.job.id))?.state, 'expired');
-    assert.equal(await queue.claimNext('aadc01', at(2)), null);
+    assert.equal(await queue.claimNext('aadc01', { now: at(2) }), null);
   });
 
   it('tells a listener in this instance when a job becomes final', async () => {
     const { job } = await queue.enqueue('aadc01', 'status', { timeoutMs: 60_000 }, T0);
     const seen: RelayJobRecord[] = [];
     const unsubscribe = queue.onFinal(job.id, (r) => seen.push(r));
-    await queue.claimNext('aadc01', at(1));
+    await queue.claimNext('aadc01', { now: at(1) });
     assert.equal(seen.length, 0);
     await queue.complete(job.id, jobResult(job.id, 'aadc01'), 'aadc01', at(2));
     assert.deepEqual(
@@ -199,10 +208,10 @@ describe('RelayJobQueue', () => {
 
   it('puts a claimed job back in the queue for the next poll, only as that claim', async () => {
     const { job } = await queue.enqueue('relay-1', 'pause', { timeoutMs: 60_000 }, T0);
-    const claimed = await queue.claimNext('relay-1', at(1000));
+    const claimed = await queue.claimNext('relay-1', { now: at(1000) });
     assert.equal(await queue.unclaim(job.id, 'another claim'), undefined);
     assert.equal((await queue.unclaim(job.id, claimed?.claimedAt ?? ''))?.state, 'queued');
-    const again = await queue.claimNext('relay-1', at(2000));
+    const again = await queue.claimNext('relay-1', { now: at(2000) });
     assert.equal(again?.job.id, job.id);
     await queue.complete(job.id, jobResult(job.id, 'relay-1'));
     assert.equal(
