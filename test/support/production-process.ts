@@ -49,3 +49,24 @@ export async function startProductionAnchor(env: Record<string, string> = {}): P
   }
   return { anchor, base: `http://127.0.0.1:${port}`, dataDir, ldapUrl, stop };
 }
+
+/**
+ * Posts a Teams message ("help") from a tenant admin to `base`'s `/api/messages` the way a caller
+ * without Bot Framework's token would: no Authorization header, or the `authorization` given.
+ */
+export function postWithoutToken(base: string, authorization?: string): Promise<Response> {
+  return fetch(`${base}/api/messages`, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json', ...(authorization ? { authorization } : {}) },
+    body: JSON.stringify({
+      type: 'message',
+      text: 'help',
+      channelId: 'msteams',
+      serviceUrl: 'http://127.0.0.1:9/',
+      from: { id: 'x', aadObjectId: '22222222-3333-4444-8555-666666666666' },
+      conversation: { id: 'c' },
+      recipient: { id: 'bot' },
+      channelData: { tenant: { id: PRODUCTION.ANCHOR_TENANT_ID } },
+    }),
+  });
+}

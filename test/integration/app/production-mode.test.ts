@@ -6,6 +6,7 @@ import { AnchorProcess, freePort } from '../../support/anchor-process';
 import { sharedSambaDc } from '../../support/fixtures';
 import { fetchHealth } from '../../support/health';
 import type { SambaDc } from '../../support/samba-dc';
+import { postWithoutToken } from '../../support/production-process';
 
 const PRODUCTION = {
   ANCHOR_MODE: 'production',
@@ -66,30 +67,13 @@ describe('production mode (real process)', () => {
     });
 
     it('rejects Bot Framework traffic without a token with 401, and runs no handler', async () => {
-      const res = await fetch(`${base}/api/messages`, {
-        method: 'POST',
-        headers: { 'content-type': 'application/json' },
-        body: JSON.stringify({
-          type: 'message',
-          text: 'help',
-          channelId: 'msteams',
-          serviceUrl: 'http://127.0.0.1:9/',
-          from: { id: 'x', aadObjectId: '22222222-3333-4444-8555-666666666666' },
-          conversation: { id: 'c' },
-          recipient: { id: 'bot' },
-          channelData: { tenant: { id: PRODUCTION.ANCHOR_TENANT_ID } },
-        }),
-      });
+      const res = await postWithoutToken(base);
       assert.equal(res.status, 401);
       assert.doesNotMatch(anchor.text, /activity received/);
     });
 
     it('rejects a forged token with 401', async () => {
-      const res = await fetch(`${base}/api/messages`, {
-        method: 'POST',
-        headers: { 'content-type': 'application/json', authorization: 'Bearer eyJhbGciOiJub25lIn0.e30.' },
-        body: JSON.stringify({ type: 'message', text: 'help', serviceUrl: 'http://127.0.0.1:9/' }),
-      });
+      const res = await postWithoutToken(base, 'Bearer eyJhbGciOiJub25lIn0.e30.');
       assert.equal(res.status, 401);
     });
 

@@ -16,6 +16,7 @@ import { appEnvironment, relayPair } from '../../support/azure-template';
 import type { Azurite } from '../../support/azurite';
 import { sharedAzurite, sharedSambaDc } from '../../support/fixtures';
 import { TEST_HEALTH_TOKEN, fetchHealth, healthReport } from '../../support/health';
+import { postWithoutToken } from '../../support/production-process';
 import { generateSigningKeyPair } from '../../../src/shared/relay-protocol/request-signing';
 
 /** Runs an npm script of the checkout; fails the test with its output when it fails. */
@@ -174,16 +175,7 @@ describe('the production build and the relay package (real processes)', function
   });
 
   it('refuses Bot Framework traffic without a token', async () => {
-    const res = await fetch(`${base}/api/messages`, {
-      method: 'POST',
-      headers: { 'content-type': 'application/json' },
-      body: JSON.stringify({
-        type: 'message',
-        text: 'help',
-        channelId: 'msteams',
-        conversation: { id: 'c' },
-      }),
-    });
+    const res = await postWithoutToken(base);
     assert.equal(res.status, 401);
   });
 
