@@ -9,6 +9,7 @@ import { createServer } from '../../../src/app/server';
 import { createAdapter } from '../../../src/bot/adapter';
 import type { AnchorAdapter } from '../../../src/bot/adapter';
 import { UNAUTHORIZED_BODY, messagesEndpoint } from '../../../src/bot/messages-endpoint';
+import type { MessagesEndpointParts } from '../../../src/bot/messages-endpoint';
 import type { BotAuthConfig } from '../../../src/config/load-config';
 import { HealthMonitor } from '../../../src/services/health/health-monitor';
 import { routeConsoleToLogger } from '../../../src/shared/console-capture';
@@ -164,49 +165,57 @@ describe('messages endpoint (Bot Framework authentication, stand-in Microsoft ke
     assert.ok(logs.lines().some((l) => l.msg === 'Bot Framework activity failed' && l.level === 'error'));
   });
 
-  it('accepts anonymous requests only when no app id is configured (demo mode)', async () => {
+  /** The endpoint in demo mode (no app id: anonymous requests), served on loopback while `use` runs. */
+  async function withDemoEndpoint(
+    bot: ActivityHandler,
+    cards: MessagesEndpointParts['cards'],
+    use: (send: (body: unknown) => Promise<Response>) => Promise<void>,
+  ): Promise<void> {
     const demoLogs = memoryLogger('debug');
-    const demoAdapter = createAdapter(
-      {
-        MicrosoftAppId: '',
-        MicrosoftAppPassword: '',
-        MicrosoftAppType: 'MultiTenant',
-        MicrosoftAppTenantId: '',
-      },
-      demoLogs.logger,
-    );
+    const demoAuth = {
+      MicrosoftAppId: '',
+      MicrosoftAppPassword: '',
+      MicrosoftAppType: 'MultiTenant' as const,
+    };
+    const demoAdapter = createAdapter({ ...demoAuth, MicrosoftAppTenantId: '' }, demoLogs.logger);
+    const endpoint = messagesEndpoint({
+      adapter: demoAdapter,
+      bot,
+      appId: '',
+      logger: demoLogs.logger,
+      cards,
+    });
+    const health = new HealthMonitor({ mode: 'demo', version: 'test', probes: [] });
+    const demo = createServer({ messages: endpoint, health, logger: demoLogs.logger, relay: null });
+    await new Promise<void>((resolve) => demo.listen(0, '127.0.0.1', resolve));
+    const url = `http://127.0.0.1:${(demo.address() as AddressInfo).port}/api/messages`;
+    try {
+      await use((body) =>
+        fetch(url, {
+          method: 'POST',
+          headers: { 'content-type': 'application/json' },
+          body: JSON.stringify(body),
+        }),
+      );
+    } finally {
+      await new Promise<void>((resolve) => demo.close(() => resolve()));
+    }
+  }
+
+  it('accepts anonymous requests only when no app id is configured (demo mode)', async () => {
     const bot = new ActivityHandler();
     bot.onMessage(async (context, next) => {
       seen.push(`demo:${context.activity.text}`);
       await next();
     });
-    const endpoint = messagesEndpoint({ adapter: demoAdapter, bot, appId: '', logger: demoLogs.logger });
-    const health = new HealthMonitor({ mode: 'demo', version: 'test', probes: [] });
-    const demo = createServer({ messages: endpoint, health, logger: demoLogs.logger, relay: null });
-    await new Promise<void>((resolve) => demo.listen(0, '127.0.0.1', resolve));
-    try {
-      const res = await fetch(`http://127.0.0.1:${(demo.address() as AddressInfo).port}/api/messages`, {
-        method: 'POST',
-        headers: { 'content-type': 'application/json' },
-        body: JSON.stringify(activity()),
-      });
+    await withDemoEndpoint(bot, undefined, async (send) => {
+      const res = await send(activity());
       assert.equal(res.status, 200);
       assert.deepEqual(seen, ['demo:help']);
-    } finally {
-      await new Promise<void>((resolve) => demo.close(() => resolve()));
-    }
+    });
   });
+
   it('holds back updates of a clicked card until the answer to the click is written', async () => {
-    const demoLogs = memoryLogger('debug');
-    const demoAdapter = createAdapter(
-      {
-        MicrosoftAppId: '',
-        MicrosoftAppPassword: '',
-        MicrosoftAppType: 'MultiTenant',
-        MicrosoftAppTenantId: '',
-      },
-      demoLogs.logger,
-    );
     const holds: { conversation: object; activityId: string; answered: boolean }[] = [];
     const cards = {
       holdWhile(conversation: object, activityId: string, answered: Promise<unknown>) {
@@ -223,23 +232,7 @@ describe('messages endpoint (Bot Framework authentication, stand-in Microsoft ke
         return { statusCode: 200, type: 'application/vnd.microsoft.activity.message', value: {} };
       }
     }
-    const endpoint = messagesEndpoint({
-      adapter: demoAdapter,
-      bot: new ClickBot(),
-      appId: '',
-      logger: demoLogs.logger,
-      cards,
-    });
-    const health = new HealthMonitor({ mode: 'demo', version: 'test', probes: [] });
-    const demo = createServer({ messages: endpoint, health, logger: demoLogs.logger, relay: null });
-    await new Promise<void>((resolve) => demo.listen(0, '127.0.0.1', resolve));
-    const send = (body: unknown) =>
-      fetch(`http://127.0.0.1:${(demo.address() as AddressInfo).port}/api/messages`, {
-        method: 'POST',
-        headers: { 'content-type': 'application/json' },
-        body: JSON.stringify(body),
-      });
-    try {
+    await withDemoEndpoint(new ClickBot(), cards, async (send) => {
       const value = { action: { type: 'Action.Execute', verb: 'link.approve', data: {} } };
       const click = activity({ type: 'invoke', name: 'adaptiveCard/action', replyToId: 'card-7', value });
       const res = await send(click);
@@ -253,8 +246,6 @@ describe('messages endpoint (Bot Framework authentication, stand-in Microsoft ke
       await send(activity());
       await send(activity({ type: 'invoke', name: 'adaptiveCard/action', value }));
       assert.equal(holds.length, 1, 'a message, or a click without the card it came from, holds nothing');
-    } finally {
-      await new Promise<void>((resolve) => demo.close(() => resolve()));
-    }
+    });
   });
 });
