@@ -1,7 +1,8 @@
 import assert from 'node:assert/strict';
 import { rmSync } from 'node:fs';
 import { DEMO_TENANT } from '../../src/sim/demo/demo-tenant';
-import { AnchorProcess, freePort, printOutputOnFailure } from '../support/anchor-process';
+import { printOutputOnFailure, startDemo } from '../support/anchor-process';
+import type { AnchorProcess } from '../support/anchor-process';
 import { Browser, screenshotDir } from '../support/playground-driver';
 import type { PlaygroundPage } from '../support/playground-driver';
 
@@ -23,21 +24,12 @@ describe('e2e: the approver opens Anchor after the request (demo, Graph simulato
     this.timeout(240_000);
     rmSync(shots, { recursive: true, force: true });
     screenshotDir('approver-joins-late');
-    const [port, graph, rq, ap] = await Promise.all([freePort(), freePort(), freePort(), freePort()]);
-    anchor = AnchorProcess.start({
-      PORT: String(port),
-      GRAPH_SIM_PORT: String(graph),
-      PLAYGROUND_REQUESTER_PORT: String(rq),
-      PLAYGROUND_APPROVER_PORT: String(ap),
-      LINK_VERIFY_INTERVAL_SECONDS: '1',
-      LINK_VERIFY_TIMEOUT_SECONDS: '60',
-    });
-    const requesterUrl = (await anchor.waitFor(/Playground, requester: (\S+)/, 180_000))[1];
-    approverUrl = (await anchor.waitFor(/Playground, approver: +(\S+)/))[1];
-    graphUrl = (await anchor.waitFor(/Graph simulator: +(http:\/\/127\.0\.0\.1:\d+)/))[1];
+    const demo = await startDemo({ LINK_VERIFY_INTERVAL_SECONDS: '1', LINK_VERIFY_TIMEOUT_SECONDS: '60' });
+    anchor = demo.anchor;
+    ({ approver: approverUrl, graph: graphUrl } = demo.urls);
     browser = await Browser.launch();
     // Only the requester's page: Adele has not opened Teams yet.
-    requester = await browser.open(requesterUrl, 'requester', shots);
+    requester = await browser.open(demo.urls.requester, 'requester', shots);
     await requester.waitForBotMessage(/I'm Anchor/);
   });
 

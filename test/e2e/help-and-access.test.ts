@@ -6,7 +6,8 @@ import { REFUSAL } from '../../src/bot/middleware/access-middleware';
 import { DEMO_TENANT, demoTeamsUsers } from '../../src/sim/demo/demo-tenant';
 import { startPlayground } from '../../src/sim/demo/playground';
 import type { PlaygroundInstance } from '../../src/sim/demo/playground';
-import { AnchorProcess, freePort, printOutputOnFailure } from '../support/anchor-process';
+import { freePort, printOutputOnFailure, startDemo } from '../support/anchor-process';
+import type { AnchorProcess } from '../support/anchor-process';
 import { sleep } from '../../src/shared/sleep';
 import { Browser, screenshotDir } from '../support/playground-driver';
 
@@ -27,23 +28,10 @@ describe('e2e: help and access in the Agents Playground (Chromium)', function ()
     this.timeout(180_000);
     rmSync(shots, { recursive: true, force: true });
     screenshotDir('help-and-access');
-    const [port, graph, requester, approver] = await Promise.all([
-      freePort(),
-      freePort(),
-      freePort(),
-      freePort(),
-    ]);
     // `npm start` with nothing configured: demo mode, two Playgrounds, URLs printed.
-    anchor = AnchorProcess.start({
-      PORT: String(port),
-      GRAPH_SIM_PORT: String(graph),
-      PLAYGROUND_REQUESTER_PORT: String(requester),
-      PLAYGROUND_APPROVER_PORT: String(approver),
-    });
-    requesterUrl = (await anchor.waitFor(/Playground, requester: (\S+)/, 120_000))[1];
-    approverUrl = (await anchor.waitFor(/Playground, approver: +(\S+)/))[1];
-    await anchor.waitFor(/Graph simulator: +http:\/\/127\.0\.0\.1:\d+/);
-    botEndpoint = (await anchor.waitFor(/Bot endpoint: +(\S+)/))[1];
+    const demo = await startDemo({}, 120_000);
+    anchor = demo.anchor;
+    ({ requester: requesterUrl, approver: approverUrl, bot: botEndpoint } = demo.urls);
     browser = await Browser.launch();
   });
 

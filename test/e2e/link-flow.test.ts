@@ -12,7 +12,8 @@ import { AdSyncSimState, STATE_ENV } from '../../src/sim/adsync-host/state';
 import { adViewOf } from '../../src/sim/demo/ad-view';
 import { DEMO_TENANT, cloudOnlyUser } from '../../src/sim/demo/demo-tenant';
 import { BUILT_IN_ROLES } from '../../src/sim/graph/role-definitions';
-import { AnchorProcess, freePort, printOutputOnFailure } from '../support/anchor-process';
+import { printOutputOnFailure, startDemo } from '../support/anchor-process';
+import type { AnchorProcess } from '../support/anchor-process';
 import { sharedSambaDc } from '../support/fixtures';
 import { fetchHealth } from '../support/health';
 import { Browser, screenshotDir } from '../support/playground-driver';
@@ -130,12 +131,7 @@ describe('e2e: the link flow with two admins (Samba AD read through the relay, G
     dc = await sharedSambaDc();
     directory = new LdapDirectory(dc.ldapOptions({ syncScopeOus: [SYNCED_OU] }));
     await exportToEntra('apes');
-    const [port, graph, rq, ap] = await Promise.all([freePort(), freePort(), freePort(), freePort()]);
-    anchor = AnchorProcess.start({
-      PORT: String(port),
-      GRAPH_SIM_PORT: String(graph),
-      PLAYGROUND_REQUESTER_PORT: String(rq),
-      PLAYGROUND_APPROVER_PORT: String(ap),
+    const demo = await startDemo({
       ...dc.ldapEnv(),
       // AD through the relay (issue 19): the demo's relay reads Samba with these LDAP_* settings;
       // the bot reads no DC itself.
@@ -145,14 +141,12 @@ describe('e2e: the link flow with two admins (Samba AD read through the relay, G
       [AD_VIEW_ENV]: adViewFile,
       [STATE_ENV]: adSyncState.path,
     });
-    requesterUrl = (await anchor.waitFor(/Playground, requester: (\S+)/, 180_000))[1];
-    const approverUrl = (await anchor.waitFor(/Playground, approver: +(\S+)/))[1];
-    graphUrl = (await anchor.waitFor(/Graph simulator: +(http:\/\/127\.0\.0\.1:\d+)/))[1];
-    botEndpoint = (await anchor.waitFor(/Bot endpoint: +(\S+)/))[1];
+    anchor = demo.anchor;
+    ({ requester: requesterUrl, graph: graphUrl, bot: botEndpoint } = demo.urls);
     await anchor.waitFor(/AD: +through the relay, which reads ldaps:\/\/127\.0\.0\.1:636/);
     browser = await Browser.launch();
     // The approver's page opens first: its install is what lets Anchor reach their chat.
-    approver = await browser.open(approverUrl, 'approver', shots);
+    approver = await browser.open(demo.urls.approver, 'approver', shots);
     requester = await browser.open(requesterUrl, 'requester', shots);
     await requester.waitForBotMessage(/I'm Anchor/);
   });

@@ -7,7 +7,8 @@ import { STATE_ENV } from '../../src/sim/adsync-host/state';
 import type { DemoControls } from '../../src/sim/demo/demo-controls';
 import { DEMO_TENANT } from '../../src/sim/demo/demo-tenant';
 import { applySyncHealthScenario } from '../../src/sim/demo/sync-health-scenarios';
-import { AnchorProcess, freePort, printOutputOnFailure } from '../support/anchor-process';
+import { printOutputOnFailure, startDemo } from '../support/anchor-process';
+import type { AnchorProcess } from '../support/anchor-process';
 import { Browser, screenshotDir } from '../support/playground-driver';
 import type { PlaygroundPage } from '../support/playground-driver';
 
@@ -46,25 +47,16 @@ describe('e2e: a silent password hash sync is alerted and fixed with Restart ADS
     this.timeout(240_000);
     rmSync(shots, { recursive: true, force: true });
     screenshotDir('sync-health-alert');
-    const [port, graph, rq, ap] = await Promise.all([freePort(), freePort(), freePort(), freePort()]);
     const adsyncStatePath = path.join(work, 'adsync-state.json');
-    anchor = AnchorProcess.start({
-      PORT: String(port),
-      GRAPH_SIM_PORT: String(graph),
-      PLAYGROUND_REQUESTER_PORT: String(rq),
-      PLAYGROUND_APPROVER_PORT: String(ap),
-      // The demo's own sync server state file, here so the test can change it as the demo command does.
-      [STATE_ENV]: adsyncStatePath,
-    });
-    const requesterUrl = (await anchor.waitFor(/Playground, requester: (\S+)/, 180_000))[1];
-    const approverUrl = (await anchor.waitFor(/Playground, approver: +(\S+)/))[1];
-    const graphUrl = (await anchor.waitFor(/Graph simulator: +(http:\/\/127\.0\.0\.1:\d+)/))[1];
-    controls = { pid: anchor.pid, adsyncStatePath, graphUrl };
+    // The demo's own sync server state file, here so the test can change it as the demo command does.
+    const demo = await startDemo({ [STATE_ENV]: adsyncStatePath });
+    anchor = demo.anchor;
+    controls = { pid: anchor.pid, adsyncStatePath, graphUrl: demo.urls.graph };
     browser = await Browser.launch();
     // Both admins open Anchor, so both have a chat the alert can reach.
-    requester = await browser.open(requesterUrl, 'requester', shots);
+    requester = await browser.open(demo.urls.requester, 'requester', shots);
     await requester.waitForBotMessage(/I'm Anchor/);
-    approver = await browser.open(approverUrl, 'approver', shots);
+    approver = await browser.open(demo.urls.approver, 'approver', shots);
     await approver.waitForBotMessage(/I'm Anchor/);
   });
 

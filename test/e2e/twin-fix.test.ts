@@ -5,7 +5,8 @@ import { guidToImmutableId } from '../../src/shared/directory/immutable-id';
 import { DEMO_GRAPH_USERS } from '../../src/sim/demo/demo-graph-seed';
 import { DEMO_PARKING_OU, DEMO_SYNC_OUS, DEMO_TWIN_GUIDS } from '../../src/sim/demo/demo-tenant';
 import { PROJECT_ROOT } from '../../src/shared/paths';
-import { AnchorProcess, freePort, printOutputOnFailure } from '../support/anchor-process';
+import { printOutputOnFailure, startDemo } from '../support/anchor-process';
+import type { AnchorProcess } from '../support/anchor-process';
 import { Browser, screenshotDir } from '../support/playground-driver';
 import type { PlaygroundPage } from '../support/playground-driver';
 
@@ -59,21 +60,12 @@ describe('e2e: a synced twin fixed from the cards (demo AD, relay, Graph simulat
 
   before(async function () {
     this.timeout(240_000);
-    const [port, graph, rq, ap] = await Promise.all([freePort(), freePort(), freePort(), freePort()]);
-    anchor = AnchorProcess.start({
-      PORT: String(port),
-      GRAPH_SIM_PORT: String(graph),
-      PLAYGROUND_REQUESTER_PORT: String(rq),
-      PLAYGROUND_APPROVER_PORT: String(ap),
-      LINK_VERIFY_INTERVAL_SECONDS: '1',
-      TWIN_POLL_SECONDS: '1',
-    });
-    const requesterUrl = (await anchor.waitFor(/Playground, requester: (\S+)/, 180_000))[1];
-    const approverUrl = (await anchor.waitFor(/Playground, approver: +(\S+)/))[1];
-    graphUrl = (await anchor.waitFor(/Graph simulator: +(http:\/\/127\.0\.0\.1:\d+)/))[1];
+    const demo = await startDemo({ LINK_VERIFY_INTERVAL_SECONDS: '1', TWIN_POLL_SECONDS: '1' });
+    anchor = demo.anchor;
+    graphUrl = demo.urls.graph;
     browser = await Browser.launch();
-    approver = await browser.open(approverUrl, 'approver', shots);
-    requester = await browser.open(requesterUrl, 'requester', shots);
+    approver = await browser.open(demo.urls.approver, 'approver', shots);
+    requester = await browser.open(demo.urls.requester, 'requester', shots);
     await requester.waitForBotMessage(/I'm Anchor/);
   });
 

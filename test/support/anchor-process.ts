@@ -140,3 +140,51 @@ export function printOutputOnFailure(label: string, get: () => AnchorProcess | u
     }
   });
 }
+
+/** Where a demo started by {@link startDemo} is reached. */
+export interface DemoUrls {
+  /** The requester's Agents Playground (Megan). */
+  requester: string;
+  /** The approver's Agents Playground (Adele). */
+  approver: string;
+  /** The Graph simulator, `http://127.0.0.1:<port>`. */
+  graph: string;
+  /** The bot's `/api/messages`. */
+  bot: string;
+}
+
+/**
+ * Starts the demo as `npm start` runs it with nothing configured, on free loopback ports, with
+ * `env` added, and waits until it printed where its Playgrounds, Graph simulator and bot are. A
+ * demo that does not come up is stopped, and the error carries what it printed.
+ */
+export async function startDemo(
+  env: Record<string, string> = {},
+  timeoutMs = 180_000,
+): Promise<{ anchor: AnchorProcess; urls: DemoUrls }> {
+  const [port, graph, requester, approver] = await Promise.all([
+    freePort(),
+    freePort(),
+    freePort(),
+    freePort(),
+  ]);
+  const anchor = AnchorProcess.start({
+    PORT: String(port),
+    GRAPH_SIM_PORT: String(graph),
+    PLAYGROUND_REQUESTER_PORT: String(requester),
+    PLAYGROUND_APPROVER_PORT: String(approver),
+    ...env,
+  });
+  try {
+    const urls = {
+      requester: (await anchor.waitFor(/Playground, requester: (\S+)/, timeoutMs))[1],
+      approver: (await anchor.waitFor(/Playground, approver: +(\S+)/))[1],
+      graph: (await anchor.waitFor(/Graph simulator: +(http:\/\/127\.0\.0\.1:\d+)/))[1],
+      bot: (await anchor.waitFor(/Bot endpoint: +(\S+)/))[1],
+    };
+    return { anchor, urls };
+  } catch (err) {
+    await anchor.stop();
+    throw err;
+  }
+}
