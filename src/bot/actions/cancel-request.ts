@@ -1,12 +1,12 @@
 import type { AdaptiveCardInvokeResponse, TurnContext } from 'botbuilder';
-import { LinkRequestError, UNKNOWN_REQUEST } from '../../services/link/request-store';
+import { UNKNOWN_REQUEST } from '../../services/link/request-store';
 import { actorOf } from '../actor';
-import { cardResponse, dataGuid, messageResponse, refusedDataResponse } from './card-action';
+import { cardResponse, dataGuid, refusedDataResponse } from './card-action';
 import type { CardAction } from './card-action';
+import { requestRefusal } from './request-refusal';
 import type { LinkChatServices } from '../link-services';
 import { requestCard } from '../cards/request-cards';
 import { LINK_VERBS } from '../verbs';
-import { viewerOf } from '../views/request';
 
 /** "Cancel request" on the requester's card: withdraws a pending request. */
 export class CancelRequestAction implements CardAction {
@@ -22,11 +22,7 @@ export class CancelRequestAction implements CardAction {
       const request = await this.services.link.cancel(requestId, actor);
       return cardResponse(requestCard(request, 'requester'));
     } catch (err) {
-      if (!(err instanceof LinkRequestError)) throw err;
-      const current = err.request;
-      return current
-        ? cardResponse(requestCard(current, viewerOf(current, actor), err.message))
-        : messageResponse(err.message);
+      return requestRefusal(err, actor);
     }
   }
 }

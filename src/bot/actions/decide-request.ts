@@ -1,13 +1,13 @@
 import type { AdaptiveCardInvokeResponse, TurnContext } from 'botbuilder';
-import { LinkRequestError, UNKNOWN_REQUEST } from '../../services/link/request-store';
+import { UNKNOWN_REQUEST } from '../../services/link/request-store';
 import { actorOf } from '../actor';
-import { cardResponse, dataGuid, messageResponse, refusedDataResponse } from './card-action';
+import { cardResponse, dataGuid, refusedDataResponse } from './card-action';
 import type { CardAction } from './card-action';
+import { requestRefusal } from './request-refusal';
 import type { LinkChatServices } from '../link-services';
 import { requestCard } from '../cards/request-cards';
 import { LINK_VERBS } from '../verbs';
 import type { CardVerb } from '../verbs';
-import { viewerOf } from '../views/request';
 
 /**
  * Approve or Reject on a request card. The decision is checked server-side against the clicker's
@@ -32,11 +32,7 @@ export class DecideRequestAction implements CardAction {
       const request = await this.services.link.decide(requestId, actor, this.verdict);
       return cardResponse(requestCard(request, 'approvers'));
     } catch (err) {
-      if (!(err instanceof LinkRequestError)) throw err;
-      const current = err.request;
-      return current
-        ? cardResponse(requestCard(current, viewerOf(current, actor), err.message))
-        : messageResponse(err.message);
+      return requestRefusal(err, actor);
     }
   }
 }
