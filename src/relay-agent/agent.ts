@@ -412,7 +412,7 @@ export class RelayAgent {
       relayId,
       outcome: 'refused',
       message: refused.reason,
-      ...(refused.failure ? { reason: refused.failure } : {}),
+      reason: refused.failure,
       scheduler: this.schedulerState(this.state),
       startedAt: now,
       finishedAt: now,

@@ -37,17 +37,14 @@ export interface AcceptedJob {
 /**
  * A job that did not. `reportAsResult` says whether a `refused` result may be posted for it: only
  * when the bot's signature holds and the job is addressed to this relay (anything else is not a
- * job of ours, and its id may be forged).
+ * job of ours, and its id may be forged). Such a refusal carries its `failure` for the bot to word.
  */
-export interface RefusedJob {
+export type RefusedJob = {
   accepted: false;
   jobId: string | null;
   operation: string | null;
   reason: string;
-  reportAsResult: boolean;
-  /** Why, for the bot to word: set on every refusal reported as a result. */
-  failure?: JobFailureReason;
-}
+} & ({ reportAsResult: true; failure: JobFailureReason } | { reportAsResult: false });
 
 const signedJobSchema = z.object({
   job: z.object({
@@ -135,7 +132,7 @@ export class BotClient {
     const parsed = signedJobSchema.safeParse(received);
     if (!parsed.success) {
       const id = (received as { job?: { id?: unknown } } | null)?.job?.id;
-      return refuse(typeof id === 'string' ? id : null, null, 'the job is malformed', false);
+      return refuse(typeof id === 'string' ? id : null, null, 'the job is malformed', null);
     }
     // Verify the job exactly as received: zod's copy orders and strips keys, and the signature
     // covers JSON.stringify of the bot's object.
@@ -145,22 +142,22 @@ export class BotClient {
       verifyJob(signed, this.botKeys, this.nonces, now);
     } catch (err) {
       const why = err instanceof SignatureError ? `${err.reason}: ${err.message}` : String(err);
-      return refuse(job.id, job.operation, `the bot's signature on the job was refused (${why})`, false);
+      return refuse(job.id, job.operation, `the bot's signature on the job was refused (${why})`, null);
     }
     if (job.relayId !== this.options.relayId) {
-      return refuse(job.id, job.operation, `the job is for relay "${job.relayId}", not this one`, false);
+      return refuse(job.id, job.operation, `the job is for relay "${job.relayId}", not this one`, null);
     }
     if (!(RELAY_OPERATIONS as readonly string[]).includes(job.operation)) {
       const why = `"${job.operation}" is not an allowed operation`;
-      return refuse(job.id, job.operation, why, true, 'operation-not-allowed');
+      return refuse(job.id, job.operation, why, 'operation-not-allowed');
     }
     const expires = Date.parse(job.expiresAt);
     if (!Number.isFinite(expires) || expires <= now) {
       const why = `the job expired at ${formatTime(job.expiresAt)}`;
-      return refuse(job.id, job.operation, why, true, 'job-expired');
+      return refuse(job.id, job.operation, why, 'job-expired');
     }
     const params = paramsOf(job);
-    if (!params.ok) return refuse(job.id, job.operation, params.problem, true, 'invalid-params');
+    if (!params.ok) return refuse(job.id, job.operation, params.problem, 'invalid-params');
     return { accepted: true, job: params.value ? { ...job, params: params.value } : job };
   }
 
@@ -175,14 +172,15 @@ export class BotClient {
   }
 }
 
+/** A refusal; one with a `failure` may be reported to the bot as the job's result. */
 function refuse(
   jobId: string | null,
   operation: string | null,
   reason: string,
-  reportAsResult: boolean,
-  failure?: JobFailureReason,
+  failure: JobFailureReason | null,
 ): RefusedJob {
-  return { accepted: false, jobId, operation, reason, reportAsResult, ...(failure ? { failure } : {}) };
+  const base = { accepted: false as const, jobId, operation, reason };
+  return failure ? { ...base, reportAsResult: true, failure } : { ...base, reportAsResult: false };
 }
 
 /**
