@@ -133,7 +133,7 @@ export function printOutputOnFailure(label: string, get: () => AnchorProcess | u
     const proc = get();
     if (this.currentTest?.state !== 'failed' || !proc) return;
     process.stderr.write(`\n----- ${label}: the last lines it printed -----\n${proc.tail()}\n-----\n`);
-    const relayLog = /"logFile":"([^"]+)","msg":"demo relay started"/.exec(proc.text)?.[1];
+    const relayLog = /"logFile":"([^"]+)"[^\n]*"msg":"demo relay started"/.exec(proc.text)?.[1];
     if (relayLog && existsSync(relayLog)) {
       const lines = readFileSync(relayLog, 'utf8').split('\n').slice(-80).join('\n');
       process.stderr.write(`----- the demo relay's log (${relayLog}) -----\n${lines}\n-----\n`);

@@ -1,6 +1,7 @@
 import { mkdtempSync, rmSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
+import { message } from './activities';
 import { AnchorProcess, freePort } from './anchor-process';
 import { PRODUCTION } from './production-env';
 
@@ -59,14 +60,12 @@ export function postWithoutToken(base: string, authorization?: string): Promise<
     method: 'POST',
     headers: { 'content-type': 'application/json', ...(authorization ? { authorization } : {}) },
     body: JSON.stringify({
-      type: 'message',
-      text: 'help',
-      channelId: 'msteams',
+      ...message(
+        { aadObjectId: '22222222-3333-4444-8555-666666666666', tenantId: PRODUCTION.ANCHOR_TENANT_ID },
+        'help',
+      ),
       serviceUrl: 'http://127.0.0.1:9/',
-      from: { id: 'x', aadObjectId: '22222222-3333-4444-8555-666666666666' },
-      conversation: { id: 'c' },
       recipient: { id: 'bot' },
-      channelData: { tenant: { id: PRODUCTION.ANCHOR_TENANT_ID } },
     }),
   });
 }
